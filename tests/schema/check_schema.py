@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""Check the JSON Schema of the desired-state format against the examples and
+the invalid fixtures, and check that `fastly-accounts validate` agrees.
+
+  check_schema.py --binary build/fastly-accounts \
+                  --schema schemas/fastly-accounts.schema.json \
+                  --examples examples --invalid tests/fixtures/schema-invalid
+
+Checks, one output line each:
+  - the schema is a valid JSON Schema 2020-12 document;
+  - every *.yaml / *.yml under --examples (recursively, skipping directories
+    named `ci`) is accepted by the schema;
+  - every directory under --examples that directly holds such files is
+    accepted by `BINARY validate -f DIR` (exit 0). Example directories split
+    one desired state over several files that refer to each other (a user
+    group in one file names users from another), so the binary is given the
+    whole directory: that is the unit it validates, and it reads each file;
+  - every YAML file directly under --examples (not in a subdirectory) stands
+    alone and is also checked with `BINARY validate -f FILE`;
+  - every file in --invalid is rejected by the schema, and by
+    `BINARY validate -f FILE` with exit 1.
+Ends with "N passed, M failed"; exits 1 if any check failed, 2 on bad usage.
+
+Only the standard library, jsonschema (Debian's 4.10 is enough) and PyYAML.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+try:
+    import jsonschema
+    import yaml
+except ImportError as exc:  # pragma: no cover - depends on the machine
+    sys.stderr.write(
+        "error: %s; install python3-jsonschema and python3-yaml (apt-get install "
+        "python3-jsonschema python3-yaml)\n" % exc)
+    sys.exit(2)
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRS = {"ci"}
+BINARY_TIMEOUT_S = 60
+MAX_OUTPUT_LINES = 20
+
+
+class Results:
+    """Counts checks and prints one line per check."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, what):
+        self.passed += 1
+        print("PASS  %s" % what)
+
+    def fail(self, what, why):
+        self.failed += 1
+        print("FAIL  %s" % what)
+        for line in why.rstrip("\n").split("\n"):
+            print("        %s" % line)
+
+    def summary(self):
+        print("%d passed, %d failed" % (self.passed, self.failed))
+
+
+def rel(path):
+    """The path relative to the working directory when that is shorter."""
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("../../") else path
+
+
+def clip(text):
+    lines = text.rstrip("\n").split("\n")
+    if len(lines) > MAX_OUTPUT_LINES:
+        lines = lines[:MAX_OUTPUT_LINES] + ["... (%d more lines)" % (len(lines) - MAX_OUTPUT_LINES)]
+    return "\n".join(lines)
+
+
+def load_yaml(path):
+    """The document in a file; raises yaml.YAMLError or OSError."""
+    with open(path, "rb") as stream:
+        return yaml.safe_load(stream)
+
+
+def schema_errors(validator, path):
+    """Schema problems with the file, as sorted text lines ([] if it is valid).
+
+    A file that is not YAML at all also yields a line: the schema cannot
+    accept it.
+    """
+    try:
+        document = load_yaml(path)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return ["not YAML: %s" % str(exc).replace("\n", " ")]
+    errors = []
+    for error in validator.iter_errors(document):
+        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        errors.append("%s: %s" % (where, error.message))
+    return sorted(errors)
+
+
+def run_validate(binary, target):
+    """(exit code, combined output) of `BINARY validate -f TARGET`."""
+    try:
+        completed = subprocess.run(
+            [binary, "validate", "-f", target],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            timeout=BINARY_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return None, "timed out after %d s" % BINARY_TIMEOUT_S
+    except OSError as exc:
+        return None, "could not run: %s" % exc
+    return completed.returncode, completed.stdout.decode("utf-8", "replace")
+
+
+def describe_run(code, output):
+    status = "no exit code" if code is None else "exit %d" % code
+    return "%s\n%s" % (status, clip(output)) if output.strip() else status
+
+
+def find_examples(root):
+    """(yaml files, directories directly holding yaml files) under root, sorted."""
+    files, dirs = [], []
+    for current, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS)
+        here = sorted(n for n in names if n.endswith(YAML_SUFFIXES))
+        if here:
+            dirs.append(current)
+            files.extend(os.path.join(current, n) for n in here)
+    return files, dirs
+
+
+def check_examples(results, validator, binary, root):
+    files, dirs = find_examples(root)
+    if not files:
+        results.fail("examples: %s" % rel(root), "no *.yaml or *.yml files found")
+        return
+    for path in files:
+        errors = schema_errors(validator, path)
+        if errors:
+            results.fail("schema accepts %s" % rel(path), "\n".join(errors))
+        else:
+            results.ok("schema accepts %s" % rel(path))
+    standalone = [p for p in files if os.path.dirname(p) == root.rstrip(os.sep)]
+    for target in standalone + [d for d in dirs if d != root.rstrip(os.sep)]:
+        code, output = run_validate(binary, target)
+        what = "validate accepts %s" % rel(target)
+        if code == 0:
+            results.ok(what)
+        else:
+            results.fail(what, describe_run(code, output))
+
+
+def check_invalid(results, validator, binary, directory):
+    names = sorted(n for n in os.listdir(directory)
+                   if os.path.isfile(os.path.join(directory, n)))
+    if not names:
+        results.fail("invalid fixtures: %s" % rel(directory), "no files found")
+        return
+    for name in names:
+        path = os.path.join(directory, name)
+        schema_rejects = bool(schema_errors(validator, path))
+        code, output = run_validate(binary, path)
+        validate_rejects = code == 1
+        what = "rejected by schema and validate: %s" % rel(path)
+        if schema_rejects and validate_rejects:
+            results.ok(what)
+            continue
+        why = []
+        if not schema_rejects:
+            why.append("the schema accepts it")
+        if not validate_rejects:
+            why.append("validate did not exit 1: %s" % describe_run(code, output))
+        results.fail(what, "\n".join(why))
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Check the desired-state JSON Schema and `fastly-accounts validate` "
+                    "against the examples and the invalid fixtures.")
+    parser.add_argument("--binary", required=True, help="path to the fastly-accounts executable")
+    parser.add_argument("--schema", required=True, help="path to fastly-accounts.schema.json")
+    parser.add_argument("--examples", required=True, help="directory of valid example files")
+    parser.add_argument("--invalid", required=True,
+                        help="directory of files that both the schema and validate must reject")
+    return parser.parse_args(argv)
+
+
+def usage_error(message):
+    sys.stderr.write("error: %s\n" % message)
+    sys.exit(2)
+
+
+def main(argv):
+    args = parse_args(argv)
+    binary = os.path.abspath(args.binary)
+    if not os.path.isfile(binary):
+        usage_error("fastly-accounts binary not found: %s (build it with "
+                    "`cmake -S . -B build && cmake --build build --target fastly-accounts`)"
+                    % args.binary)
+    if not os.access(binary, os.X_OK):
+        usage_error("fastly-accounts binary is not executable: %s" % args.binary)
+    for flag, path in (("--examples", args.examples), ("--invalid", args.invalid)):
+        if not os.path.isdir(path):
+            usage_error("%s: not a directory: %s" % (flag, path))
+    if not os.path.isfile(args.schema):
+        usage_error("schema not found: %s" % args.schema)
+    try:
+        with open(args.schema, encoding="utf-8") as stream:
+            schema = json.load(stream)
+    except (OSError, ValueError) as exc:
+        usage_error("cannot read schema %s: %s" % (args.schema, exc))
+
+    results = Results()
+    validator_class = jsonschema.Draft202012Validator
+    try:
+        validator_class.check_schema(schema)
+    except jsonschema.exceptions.SchemaError as exc:
+        results.fail("schema is valid JSON Schema 2020-12: %s" % rel(args.schema), str(exc.message))
+        results.summary()
+        return 1
+    results.ok("schema is valid JSON Schema 2020-12: %s" % rel(args.schema))
+    if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
+        results.fail("schema declares draft 2020-12", "$schema is %r" % schema.get("$schema"))
+    else:
+        results.ok("schema declares draft 2020-12")
+
+    validator = validator_class(schema)  # no format_checker: "format" is not asserted
+    check_examples(results, validator, binary, os.path.abspath(args.examples))
+    check_invalid(results, validator, binary, os.path.abspath(args.invalid))
+    results.summary()
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
