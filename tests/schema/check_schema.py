@@ -11,12 +11,14 @@ Checks, one output line each:
   - every *.yaml / *.yml under --examples (recursively, skipping directories
     named `ci`) is accepted by the schema;
   - every directory under --examples that directly holds such files is
-    accepted by `BINARY validate -f DIR` (exit 0). Example directories split
-    one desired state over several files that refer to each other (a user
-    group in one file names users from another), so the binary is given the
-    whole directory: that is the unit it validates, and it reads each file;
+    accepted by `BINARY validate -f DIR` (exit 0), and so are all of them
+    given together (`-f DIR1 DIR2 ...`: the examples must not clash). An
+    example directory splits one desired state over several files that refer
+    to each other (a user group in one file names users from another), so a
+    single file of it is not valid on its own: the directory is the unit the
+    binary validates, and it reads every file in it;
   - every YAML file directly under --examples (not in a subdirectory) stands
-    alone and is also checked with `BINARY validate -f FILE`;
+    alone and is checked with `BINARY validate -f FILE`;
   - every file in --invalid is rejected by the schema, and by
     `BINARY validate -f FILE` with exit 1.
 Ends with "N passed, M failed"; exits 1 if any check failed, 2 on bad usage.
@@ -27,6 +29,7 @@ Only the standard library, jsonschema (Debian's 4.10 is enough) and PyYAML.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -79,10 +82,59 @@ def clip(text):
     return "\n".join(lines)
 
 
+class Yaml12Loader(yaml.SafeLoader):
+    """PyYAML's safe loader made to read plain scalars as YAML 1.2 (core schema).
+
+    PyYAML follows YAML 1.1, where `yes`, `no`, `on` and `off` are booleans,
+    2024-01-01 is a date, 010 is octal and `<<` merges mappings. Editors
+    (yaml-language-server) and `fastly-accounts validate` read YAML 1.2, where
+    those are strings (and 010 is ten), so the schema is checked against the
+    same data they see. Duplicate keys in a mapping are an error, as they are
+    for both of them.
+    """
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+        ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+        ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+        ("tag:yaml.org,2002:float",
+         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+.0123456789"))):
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)  # only resolves explicit !!merge tags now
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark,
+                "found duplicate key %r" % (key,), key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
 def load_yaml(path):
-    """The document in a file; raises yaml.YAMLError or OSError."""
+    """The document in a file, read as YAML 1.2; raises yaml.YAMLError or OSError."""
     with open(path, "rb") as stream:
-        return yaml.safe_load(stream)
+        return yaml.load(stream, Loader=Yaml12Loader)  # a SafeLoader: builds plain data only
 
 
 def schema_errors(validator, path):
@@ -102,11 +154,11 @@ def schema_errors(validator, path):
     return sorted(errors)
 
 
-def run_validate(binary, target):
-    """(exit code, combined output) of `BINARY validate -f TARGET`."""
+def run_validate(binary, targets):
+    """(exit code, combined output) of `BINARY validate -f TARGET...`."""
     try:
         completed = subprocess.run(
-            [binary, "validate", "-f", target],
+            [binary, "validate", "-f"] + list(targets),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             timeout=BINARY_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
@@ -144,10 +196,14 @@ def check_examples(results, validator, binary, root):
             results.fail("schema accepts %s" % rel(path), "\n".join(errors))
         else:
             results.ok("schema accepts %s" % rel(path))
-    standalone = [p for p in files if os.path.dirname(p) == root.rstrip(os.sep)]
-    for target in standalone + [d for d in dirs if d != root.rstrip(os.sep)]:
+    standalone = [p for p in files if os.path.dirname(p) == root]
+    example_dirs = [d for d in dirs if d != root]
+    targets = [[t] for t in standalone + example_dirs]
+    if len(example_dirs) > 1:
+        targets.append(example_dirs)  # examples must not clash when read together
+    for target in targets:
         code, output = run_validate(binary, target)
-        what = "validate accepts %s" % rel(target)
+        what = "validate accepts %s" % " ".join(rel(t) for t in target)
         if code == 0:
             results.ok(what)
         else:
@@ -163,7 +219,7 @@ def check_invalid(results, validator, binary, directory):
     for name in names:
         path = os.path.join(directory, name)
         schema_rejects = bool(schema_errors(validator, path))
-        code, output = run_validate(binary, path)
+        code, output = run_validate(binary, [path])
         validate_rejects = code == 1
         what = "rejected by schema and validate: %s" % rel(path)
         if schema_rejects and validate_rejects:
