@@ -10,15 +10,14 @@ Checks, one output line each:
   - the schema is a valid JSON Schema 2020-12 document;
   - every *.yaml / *.yml under --examples (recursively, skipping directories
     named `ci`) is accepted by the schema;
-  - every directory under --examples that directly holds such files is
+  - every directory under --examples that directly holds such files
+    (--examples itself included: its own files are the small demo account) is
     accepted by `BINARY validate -f DIR` (exit 0), and so are all of them
     given together (`-f DIR1 DIR2 ...`: the examples must not clash). An
     example directory splits one desired state over several files that refer
     to each other (a user group in one file names users from another), so a
     single file of it is not valid on its own: the directory is the unit the
     binary validates, and it reads every file in it;
-  - every YAML file directly under --examples (not in a subdirectory) stands
-    alone and is checked with `BINARY validate -f FILE`;
   - every file in --invalid is rejected by the schema, and by
     `BINARY validate -f FILE` with exit 1.
 Ends with "N passed, M failed"; exits 1 if any check failed, 2 on bad usage.
@@ -196,11 +195,11 @@ def check_examples(results, validator, binary, root):
             results.fail("schema accepts %s" % rel(path), "\n".join(errors))
         else:
             results.ok("schema accepts %s" % rel(path))
-    standalone = [p for p in files if os.path.dirname(p) == root]
-    example_dirs = [d for d in dirs if d != root]
-    targets = [[t] for t in standalone + example_dirs]
-    if len(example_dirs) > 1:
-        targets.append(example_dirs)  # examples must not clash when read together
+    # Each directory holding YAML files is one account (examples/ itself is the small demo account,
+    # read without its subdirectories, as `-f DIR` does); they must not clash when read together.
+    targets = [[d] for d in dirs]
+    if len(dirs) > 1:
+        targets.append(dirs)
     for target in targets:
         code, output = run_validate(binary, target)
         what = "validate accepts %s" % " ".join(rel(t) for t in target)

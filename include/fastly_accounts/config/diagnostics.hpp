@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstddef>
+#include <fastly_accounts/util/error.hpp>
+#include <string>
+#include <vector>
+
+namespace fastly_accounts::config {
+
+/// One problem found in a desired-state file.
+struct Diagnostic {
+    std::string file;
+    int line = 0;    ///< 1-based; 0 when the problem concerns the whole file
+    int column = 0;  ///< 1-based; 0 when the problem concerns the whole file
+    std::string path;  ///< the field, as `users[2].login`; empty when none applies
+    std::string message;
+};
+
+/// `FILE:LINE:COLUMN: path: message`; without the position when line is 0, without the path when empty.
+std::string format(const Diagnostic& diagnostic);
+
+/// Every problem found while loading a set of files, reported together rather than one at a time.
+class Diagnostics {
+public:
+    /// Records a problem.
+    void add(Diagnostic diagnostic);
+
+    /// Notes that `file` is read at this point, so that its problems sort after those of the files
+    /// before it even when they are found later (cross-file checks run after every file is read).
+    void note_file(const std::string& file);
+
+    /// True when no problem has been recorded.
+    bool empty() const { return m_items.empty(); }
+    std::size_t size() const { return m_items.size(); }
+
+    /// The problems ordered by file (in the order files were noted or first reported), then line, column;
+    /// problems at the same place keep the order they were added in.
+    std::vector<Diagnostic> sorted() const;
+
+    /// The number of distinct files with at least one problem.
+    std::size_t file_count() const;
+
+private:
+    std::vector<Diagnostic> m_items;
+    std::vector<std::string> m_file_order;
+};
+
+/// Thrown when desired-state files are invalid; carries every problem found.
+class ConfigError : public util::Error {
+public:
+    explicit ConfigError(Diagnostics diagnostics);
+    const Diagnostics& diagnostics() const { return m_diagnostics; }
+
+private:
+    Diagnostics m_diagnostics;
+};
+
+}  // namespace fastly_accounts::config

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <fastly_accounts/config/diagnostics.hpp>
+#include <fastly_accounts/model/state.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace fastly_accounts::config {
+
+/// The only format version this build reads.
+inline constexpr int format_version = 1;
+
+/// One desired-state file's text.
+struct SourceFile {
+    std::string path;  ///< as the user named it, so messages point where they looked
+    std::string text;
+};
+
+/// A 1-based line and column in a file.
+struct Position {
+    int line = 0;
+    int column = 0;
+};
+
+/// What a list entry refers to, to be checked once every file is merged.
+enum class RefersTo { role, service_group, person };
+
+/// One entry of a list that names another object (`user_groups[1].members[3]`).
+struct Reference {
+    RefersTo target;
+    std::string name;
+    std::string path;
+    Position at;
+};
+
+/// What one file holds, before it is merged with the others.
+struct LoadedFile {
+    std::string path;
+    /// False when the file could not be read as format version 1 at all (syntax error, wrong version, not
+    /// a mapping); its objects are then left out of cross-file checks.
+    bool usable = false;
+    model::AccountState state;  ///< this file's objects only; policy/ignore hold defaults unless given
+    bool has_policy = false;
+    bool has_ignore = false;
+    std::optional<Position> customer_id_at;
+    std::optional<Position> policy_at;
+    std::optional<Position> ignore_at;
+    /// Positions of object keys (`users[0].login`), by field path, for messages about duplicates.
+    std::unordered_map<std::string, Position> positions;
+    /// Every entry that names another object, in file order.
+    std::vector<Reference> references;
+    /// For each kind (indexed by model::Kind), the field path of each object kept in `state`, in order:
+    /// `object_paths[users][k]` is where `state.users[k]` was read (say `users[3]`).
+    std::array<std::vector<std::string>, model::all_kinds.size()> object_paths;
+
+    /// The position recorded for `path`, or the file's start when none was recorded.
+    Position position(const std::string& path) const;
+
+    /// The field path of the `index`-th kept object of `kind`.
+    const std::string& object_path(model::Kind kind, std::size_t index) const {
+        return object_paths[static_cast<std::size_t>(kind)][index];
+    }
+};
+
+/// Reads `source` as a version-1 desired-state file. Every problem inside the file goes to
+/// `diagnostics`; objects whose key could be read are kept even when other fields are bad, so that
+/// one typo does not cascade into "unknown member" errors elsewhere.
+LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics);
+
+/// Loads, merges and checks the files and directories in `paths` (a directory means every *.yaml and
+/// *.yml file directly in it, sorted by name). Returns the merged desired state. Throws ConfigError
+/// with every problem found (in any file, of any kind) when there is at least one.
+model::AccountState load_desired_state(const std::vector<std::string>& paths);
+
+}  // namespace fastly_accounts::config

@@ -1,0 +1,151 @@
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// The account model. Desired state (from YAML) and live state (from the API) use these same types,
+/// so the diff compares like with like. In desired state, an empty std::optional means "not managed":
+/// the field was left out of the file and never produces a change. Live state fills every field.
+namespace fastly_accounts::model {
+
+/// The kinds of object the tool manages, in the order they appear in files and reports.
+enum class Kind { users, invitations, roles, service_groups, user_groups };
+
+/// Every kind, in declaration order.
+inline constexpr std::array<Kind, 5> all_kinds = {Kind::users, Kind::invitations, Kind::roles,
+                                                  Kind::service_groups, Kind::user_groups};
+
+/// The file-format name of a kind: "users", "service_groups", ...
+std::string_view to_string(Kind kind);
+
+/// The kind named `name` in the file format, or nullopt for an unknown name.
+std::optional<Kind> parse_kind(std::string_view name);
+
+/// The legacy single `role` of a user or invitation.
+enum class UserRole { user, billing, engineer, superuser, tls_viewer, tls_admin };
+
+/// Every user role, in declaration order.
+inline constexpr std::array<UserRole, 6> all_user_roles = {UserRole::user,       UserRole::billing,
+                                                           UserRole::engineer,   UserRole::superuser,
+                                                           UserRole::tls_viewer, UserRole::tls_admin};
+
+/// The API spelling of a role: "user", "tls_viewer", ...
+std::string_view to_string(UserRole role);
+
+/// The role spelled `name` exactly as the API spells it, or nullopt.
+std::optional<UserRole> parse_user_role(std::string_view name);
+
+/// How a listed user that has no account yet is brought in.
+enum class MissingUsers { invite, create };
+
+std::string_view to_string(MissingUsers value);
+std::optional<MissingUsers> parse_missing_users(std::string_view name);
+
+/// Where an object was defined: a file position for desired state; empty (`file` == "") for live state.
+struct SourceLocation {
+    std::string file;
+    int line = 0;    ///< 1-based; 0 when unknown
+    int column = 0;  ///< 1-based; 0 when unknown
+};
+
+struct User {
+    std::string login;  ///< key, compared case-insensitively
+    std::optional<std::string> name;
+    std::optional<UserRole> role;
+    std::optional<std::vector<std::string>> roles;  ///< IAM role names (desired) or names resolved from IDs (live)
+    std::optional<bool> limit_services;
+    std::optional<bool> locked;
+    std::optional<bool> require_new_password;
+    std::string id;  ///< API id; empty in desired state
+    SourceLocation where;
+};
+
+struct Invitation {
+    std::string email;  ///< key, compared case-insensitively
+    std::optional<UserRole> role;
+    std::optional<std::vector<std::string>> roles;
+    std::optional<bool> limit_services;
+    std::string id;
+    SourceLocation where;
+};
+
+/// A custom IAM role. Predefined roles are only referenced by name, never defined.
+struct Role {
+    std::string name;  ///< key
+    std::optional<std::string> description;
+    std::optional<std::vector<std::string>> permissions;  ///< permission names
+    std::string id;
+    SourceLocation where;
+};
+
+struct ServiceGroup {
+    std::string name;  ///< key
+    std::optional<std::string> description;
+    std::optional<std::vector<std::string>> services;  ///< service IDs
+    std::string id;
+    SourceLocation where;
+};
+
+struct UserGroup {
+    std::string name;  ///< key
+    std::optional<std::string> description;
+    std::optional<std::vector<std::string>> roles;           ///< IAM role names
+    std::optional<std::vector<std::string>> service_groups;  ///< service group names
+    std::optional<std::vector<std::string>> members;         ///< user logins or invitation emails
+    std::string id;
+    SourceLocation where;
+};
+
+/// The `policy:` block, with the defaults of the file format.
+struct Policy {
+    std::set<Kind> prune;  ///< kinds whose unlisted live objects are deleted; empty: prune nothing
+    int max_deletions = 10;
+    std::vector<std::string> protected_logins;
+    int min_superusers = 1;
+    MissingUsers missing_users = MissingUsers::invite;
+};
+
+/// The `ignore:` block: glob patterns, per kind, of live objects never touched nor reported.
+struct IgnoreRules {
+    std::map<Kind, std::vector<std::string>> patterns;
+
+    /// True when the object of `kind` with key `key` matches one of the patterns for that kind. Logins
+    /// and emails are matched ignoring ASCII case; names exactly.
+    bool matches(Kind kind, std::string_view key) const;
+};
+
+/// The access state of one Fastly account: what the files want, or what the API has.
+struct AccountState {
+    std::optional<std::string> customer_id;
+    Policy policy;
+    IgnoreRules ignore;
+    std::vector<User> users;
+    std::vector<Invitation> invitations;
+    std::vector<Role> roles;
+    std::vector<ServiceGroup> service_groups;
+    std::vector<UserGroup> user_groups;
+};
+
+/// The canonical form of a login or email, used as its key: ASCII lower case.
+std::string email_key(std::string_view email);
+
+/// True when `text` looks like an email address: one `@`, something before it, a dot in the domain,
+/// and no whitespace. Deliberately loose: Fastly is the judge of deliverability.
+bool looks_like_email(std::string_view text);
+
+/// The names of Fastly's predefined IAM roles as this tool knows them ("Engineer", "TLS Viewer", ...).
+const std::vector<std::string>& predefined_role_names();
+
+/// The canonical form used to compare predefined role names: ASCII lower case, with spaces and `-`
+/// turned into `_`, so "TLS Viewer", "tls-viewer" and "tls_viewer" are the same role.
+std::string role_name_key(std::string_view name);
+
+/// True when `name` names one of the predefined IAM roles (see role_name_key).
+bool is_predefined_role(std::string_view name);
+
+}  // namespace fastly_accounts::model

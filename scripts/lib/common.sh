@@ -1,0 +1,33 @@
+# Shared by scripts/*.sh: install missing Debian packages, configure and build.
+# Sourced, not executed.
+
+# Debian packages the build and the test suite need.
+FA_PACKAGES=(
+    cmake g++ make pkg-config
+    libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+    libcli11-dev doctest-dev libcpp-httplib-dev libssl-dev
+    python3 python3-jsonschema python3-yaml
+)
+
+fa_log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs the packages in "$@" that are not installed yet; a no-op (and quick) when none is missing.
+fa_install_missing() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    fa_log "installing missing Debian packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Configures and builds into $FA_BUILD_DIR (default build/) with any extra cmake arguments given.
+fa_build() {
+    FA_BUILD_DIR=${FA_BUILD_DIR:-build}
+    cmake -S . -B "$FA_BUILD_DIR" -DCMAKE_BUILD_TYPE="${FA_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+    cmake --build "$FA_BUILD_DIR" -j"$(nproc)"
+}

@@ -1,0 +1,69 @@
+#include <CLI/CLI.hpp>
+#include <fastly_accounts/cli/cli.hpp>
+#include <fastly_accounts/cli/commands.hpp>
+#include <fastly_accounts/cli/exit_codes.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <ostream>
+
+namespace fastly_accounts::cli {
+
+namespace {
+
+std::string with_newline(std::string text) {
+    if (!text.empty() && text.back() != '\n') {
+        text += '\n';
+    }
+    return text;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"fastly-accounts: manage a Fastly account's users, invitations, IAM roles, user groups and\n"
+                 "service groups as code. Desired state lives in YAML files; see README.md for the format.",
+                 "fastly-accounts"};
+    app.set_version_flag("--version", "fastly-accounts 0.1.0");
+    app.require_subcommand(1);
+    app.footer("Exit codes: 0 ok, 1 error, 2 changes/drift found, 3 apply partly failed,\n"
+               "            4 refused by a safety guard, 5 stopped by the API rate limit.");
+
+    ValidateOptions validate;
+    CLI::App& validate_command = add_validate_command(app, validate);
+
+    if (argc <= 1) {
+        err << with_newline(app.help());
+        return exit_error;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << with_newline(app.help());
+        return exit_ok;
+    } catch (const CLI::CallForAllHelp&) {
+        out << with_newline(app.help("", CLI::AppFormatMode::All));
+        return exit_ok;
+    } catch (const CLI::CallForVersion&) {
+        out << app.version() << "\n";
+        return exit_ok;
+    } catch (const CLI::ParseError& e) {
+        err << "fastly-accounts: " << e.what() << "\n"
+            << "Run 'fastly-accounts --help' for usage.\n";
+        return exit_error;
+    }
+
+    try {
+        if (validate_command.parsed()) {
+            return run_validate(validate, out, err);
+        }
+        err << "fastly-accounts: no command given; run 'fastly-accounts --help'\n";
+        return exit_error;
+    } catch (const util::Error& e) {
+        err << "fastly-accounts: " << e.what() << "\n";
+        return exit_error;
+    } catch (const std::exception& e) {
+        err << "fastly-accounts: internal error: " << e.what() << " (this is a bug; please report it)\n";
+        return exit_error;
+    }
+}
+
+}  // namespace fastly_accounts::cli

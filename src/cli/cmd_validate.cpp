@@ -1,0 +1,58 @@
+#include <CLI/CLI.hpp>
+#include <fastly_accounts/cli/commands.hpp>
+#include <fastly_accounts/cli/exit_codes.hpp>
+#include <fastly_accounts/config/loader.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace fastly_accounts::cli {
+
+namespace {
+
+std::string summarize(const model::AccountState& state) {
+    std::size_t memberships = 0;
+    for (const auto& group : state.user_groups) {
+        memberships += group.members ? group.members->size() : 0;
+    }
+    using util::plural;
+    return fmt::format("{}, {}, {}, {}, {} ({})", plural(state.users.size(), "user", "users"),
+                       plural(state.invitations.size(), "invitation", "invitations"),
+                       plural(state.roles.size(), "custom role", "custom roles"),
+                       plural(state.service_groups.size(), "service group", "service groups"),
+                       plural(state.user_groups.size(), "user group", "user groups"),
+                       plural(memberships, "membership", "memberships"));
+}
+
+}  // namespace
+
+CLI::App& add_validate_command(CLI::App& app, ValidateOptions& options) {
+    auto* command = app.add_subcommand(
+        "validate", "Check desired-state files offline: syntax, schema and cross-references. Needs no token.");
+    command->add_option("-f,--file", options.files,
+                        "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")
+        ->required()
+        ->type_name("PATH");
+    command->footer(
+        "Every problem is printed, one per line, as FILE:LINE:COLUMN: path.to.field: message.\n"
+        "Exit status: 0 when the files are valid, 1 otherwise.");
+    return *command;
+}
+
+int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+    try {
+        const model::AccountState state = config::load_desired_state(options.files);
+        out << "valid: " << summarize(state) << "\n";
+        return exit_ok;
+    } catch (const config::ConfigError& e) {
+        for (const auto& diagnostic : e.diagnostics().sorted()) {
+            err << config::format(diagnostic) << "\n";
+        }
+        err << fmt::format("validate: {} in {}\n",
+                           util::plural(e.diagnostics().size(), "problem", "problems"),
+                           util::plural(e.diagnostics().file_count(), "file", "files"));
+        return exit_error;
+    }
+}
+
+}  // namespace fastly_accounts::cli

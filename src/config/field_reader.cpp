@@ -1,0 +1,161 @@
+#include <algorithm>
+#include <fastly_accounts/config/field_reader.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
+#include <map>
+
+namespace fastly_accounts::config {
+
+std::string field_path(const std::string& parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+std::string item_path(const std::string& parent, std::size_t index) {
+    return fmt::format("{}[{}]", parent, index);
+}
+
+std::string position(const YamlNode& node) {
+    return fmt::format("line {}, column {}", node.line, node.column);
+}
+
+void FieldReader::error(const YamlNode& at, const std::string& path, const std::string& message) const {
+    m_diagnostics.add({m_file, at.line, at.column, path, message});
+}
+
+void FieldReader::type_error(const YamlNode& node, const std::string& path, std::string_view expected) const {
+    using Type = YamlNode::Type;
+    const bool scalar = node.type != Type::sequence && node.type != Type::mapping && node.type != Type::null;
+    std::string message = fmt::format("expected {}, got {}", expected, describe(node.type));
+    if (scalar) {
+        constexpr std::size_t shown = 60;
+        message += fmt::format(" '{}'", node.text.size() > shown ? node.text.substr(0, shown) + "..." : node.text);
+    }
+    if (scalar && expected == "a boolean") {
+        message += " (write true or false)";
+    } else if (scalar && node.type != Type::string && expected == "a string") {
+        message += "; put it in quotes to make it a string";
+    } else if (node.type == Type::string && expected == "a list") {
+        message += fmt::format("; write a list such as [{}]", node.text);
+    }
+    error(node, path, message);
+}
+
+bool FieldReader::for_each_field(
+    const YamlNode& node, const std::string& path, const std::vector<std::string>& known,
+    const std::function<void(const std::string&, const YamlNode&, const std::string&)>& visit,
+    std::string_view what) const {
+    if (node.type != YamlNode::Type::mapping) {
+        type_error(node, path, what);
+        return false;
+    }
+    std::map<std::string, const YamlNode*> seen;  // key -> its first appearance
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+        const YamlNode& key = m_document.node(node.children[i]);
+        const YamlNode& value = m_document.node(node.children[i + 1]);
+        if (key.type != YamlNode::Type::string) {
+            error(key, path, fmt::format("field names must be strings, got {} '{}'", describe(key.type), key.text));
+            continue;
+        }
+        const std::string child = field_path(path, key.text);
+        if (auto [it, inserted] = seen.emplace(key.text, &key); !inserted) {
+            error(key, child, fmt::format("duplicate field (first given at {})", position(*it->second)));
+            continue;
+        }
+        if (std::find(known.begin(), known.end(), key.text) == known.end()) {
+            std::string message = "unknown field";
+            if (key.text == "<<") {
+                message = "YAML merge keys (<<) are not supported; write the fields out";
+            } else if (auto hint = util::closest_match(key.text, known)) {
+                message += fmt::format("; did you mean '{}'?", *hint);
+            } else {
+                message += fmt::format("; expected one of {}", util::join(known, ", "));
+            }
+            error(key, child, message);
+            continue;
+        }
+        visit(key.text, value, child);
+    }
+    return true;
+}
+
+std::optional<std::string> FieldReader::string(const YamlNode& node, const std::string& path) const {
+    if (node.type != YamlNode::Type::string) {
+        type_error(node, path, "a string");
+        return std::nullopt;
+    }
+    return node.text;
+}
+
+std::optional<std::string> FieldReader::name(const YamlNode& node, const std::string& path) const {
+    auto value = string(node, path);
+    if (!value) {
+        return std::nullopt;
+    }
+    if (value->empty()) {
+        error(node, path, "must not be empty");
+        return std::nullopt;
+    }
+    if (value->front() == ' ' || value->back() == ' ') {
+        error(node, path, fmt::format("'{}' has leading or trailing spaces", *value));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<bool> FieldReader::boolean(const YamlNode& node, const std::string& path) const {
+    if (node.type != YamlNode::Type::boolean) {
+        type_error(node, path, "a boolean");
+        return std::nullopt;
+    }
+    return node.text[0] == 't' || node.text[0] == 'T';
+}
+
+std::optional<int> FieldReader::integer(const YamlNode& node, const std::string& path, int minimum) const {
+    if (node.type != YamlNode::Type::integer) {
+        type_error(node, path, "an integer");
+        return std::nullopt;
+    }
+    const auto parsed = parse_integer(node.text);
+    if (!parsed) {
+        error(node, path, fmt::format("{} is out of range", node.text));
+        return std::nullopt;
+    }
+    const long long value = *parsed;
+    if (value < minimum || value > 1'000'000'000) {
+        error(node, path, fmt::format("must be between {} and 1000000000, got {}", minimum, node.text));
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+std::optional<std::vector<std::string>> FieldReader::string_list(
+    const YamlNode& node, const std::string& path,
+    const std::function<std::optional<std::string>(const YamlNode&, const std::string&)>& item,
+    const std::function<std::string(const std::string&)>& dedupe_key) const {
+    if (node.type != YamlNode::Type::sequence) {
+        type_error(node, path, "a list");
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    std::map<std::string, const YamlNode*> seen;  // dedupe key -> first entry
+    for (std::size_t i = 0; i < node.children.size(); ++i) {
+        const YamlNode& child = m_document.node(node.children[i]);
+        const std::string child_path = item_path(path, i);
+        auto value = item(child, child_path);
+        if (!value) {
+            continue;
+        }
+        if (dedupe_key) {
+            auto [it, inserted] = seen.emplace(dedupe_key(*value), &child);
+            if (!inserted) {
+                error(child, child_path,
+                      fmt::format("'{}' is listed twice (first at {})", *value, position(*it->second)));
+                continue;
+            }
+        }
+        out.push_back(std::move(*value));
+    }
+    return out;
+}
+
+}  // namespace fastly_accounts::config

@@ -1,0 +1,479 @@
+#include <fastly_accounts/config/field_reader.hpp>
+#include <fastly_accounts/config/files.hpp>
+#include <fastly_accounts/config/loader.hpp>
+#include <fastly_accounts/config/validate.hpp>
+#include <fastly_accounts/config/yaml_tree.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
+#include <regex>
+
+namespace fastly_accounts::config {
+
+namespace {
+
+using model::Kind;
+
+// Field names of each object, in the order the SPEC lists them.
+const std::vector<std::string> top_fields = {"version", "customer_id", "policy",         "ignore",     "users",
+                                             "invitations", "roles",   "service_groups", "user_groups"};
+const std::vector<std::string> policy_fields = {"prune", "max_deletions", "protected", "min_superusers",
+                                                "missing_users"};
+const std::vector<std::string> user_fields = {"login", "name", "role", "roles", "limit_services", "locked",
+                                              "require_new_password"};
+const std::vector<std::string> invitation_fields = {"email", "role", "roles", "limit_services"};
+const std::vector<std::string> role_fields = {"name", "description", "permissions"};
+const std::vector<std::string> service_group_fields = {"name", "description", "services"};
+const std::vector<std::string> user_group_fields = {"name", "description", "roles", "service_groups", "members"};
+
+std::vector<std::string> kind_names() {
+    std::vector<std::string> names;
+    for (Kind kind : model::all_kinds) {
+        names.emplace_back(model::to_string(kind));
+    }
+    return names;
+}
+
+// Reads one file's top-level mapping into a LoadedFile; one instance per file.
+class FileLoader {
+public:
+    FileLoader(const YamlDocument& document, const std::string& file, Diagnostics& diagnostics, LoadedFile& out)
+        : m_reader(document, file, diagnostics), m_out(out) {}
+
+    void load(const YamlNode& root);
+
+private:
+    const YamlNode& node(std::size_t index) const { return m_reader.document().node(index); }
+
+    void remember(const std::string& path, const YamlNode& at) { m_out.positions[path] = {at.line, at.column}; }
+
+    model::SourceLocation where(const YamlNode& at) const { return {m_reader.file(), at.line, at.column}; }
+
+    // A login or email. A malformed address is reported but still returned, so that it keeps its place
+    // as a key and the references to it do not produce a second, misleading error.
+    std::optional<std::string> email(const YamlNode& value, const std::string& path) const {
+        auto text = m_reader.name(value, path);
+        if (text && !model::looks_like_email(*text)) {
+            m_reader.error(value, path, fmt::format("'{}' is not an email address", *text));
+        }
+        return text;
+    }
+
+    std::optional<std::string> strict_email(const YamlNode& value, const std::string& path) const {
+        auto text = m_reader.name(value, path);
+        if (text && !model::looks_like_email(*text)) {
+            m_reader.error(value, path, fmt::format("'{}' is not an email address", *text));
+            return std::nullopt;
+        }
+        return text;
+    }
+
+    std::optional<std::string> matching(const YamlNode& value, const std::string& path, const std::regex& pattern,
+                                        std::string_view what) const {
+        auto text = m_reader.name(value, path);
+        if (text && !std::regex_match(*text, pattern)) {
+            m_reader.error(value, path, fmt::format("'{}' is not {}", *text, what));
+            return std::nullopt;
+        }
+        return text;
+    }
+
+    std::optional<model::UserRole> user_role(const YamlNode& value, const std::string& path) const;
+
+    // A list naming other objects; each entry is recorded for the cross-file checks when `target` is set.
+    std::optional<std::vector<std::string>> references(
+        const YamlNode& value, const std::string& path,
+        std::optional<std::string> (FileLoader::*item)(const YamlNode&, const std::string&) const,
+        std::string (*key)(std::string_view), std::optional<RefersTo> target) {
+        return m_reader.string_list(
+            value, path,
+            [&](const YamlNode& entry, const std::string& entry_path) {
+                auto text = (this->*item)(entry, entry_path);
+                if (text && target) {
+                    m_out.references.push_back({*target, *text, entry_path, {entry.line, entry.column}});
+                }
+                return text;
+            },
+            [key](const std::string& text) { return key(text); });
+    }
+
+    std::optional<std::string> plain_name(const YamlNode& value, const std::string& path) const {
+        return m_reader.name(value, path);
+    }
+
+    // Calls `read(item, path)` for each entry of the top-level list `field`.
+    void for_each_item(const YamlNode& list, const std::string& field,
+                       const std::function<void(const YamlNode&, const std::string&)>& read) {
+        if (list.type != YamlNode::Type::sequence) {
+            m_reader.type_error(list, field, "a list");
+            return;
+        }
+        for (std::size_t i = 0; i < list.children.size(); ++i) {
+            read(node(list.children[i]), item_path(field, i));
+        }
+    }
+
+    // Reports a missing key field; returns whether `key` was found.
+    bool require(const YamlNode& item, const std::string& path, bool found, std::string_view field) const {
+        if (!found && item.type == YamlNode::Type::mapping) {
+            m_reader.error(item, path, fmt::format("missing required field '{}'", field));
+        }
+        return found;
+    }
+
+    void read_policy(const YamlNode& value, const std::string& path);
+    void read_ignore(const YamlNode& value, const std::string& path);
+    void read_user(const YamlNode& item, const std::string& path);
+    void read_invitation(const YamlNode& item, const std::string& path);
+    void read_role(const YamlNode& item, const std::string& path);
+    void read_service_group(const YamlNode& item, const std::string& path);
+    void read_user_group(const YamlNode& item, const std::string& path);
+
+    FieldReader m_reader;
+    LoadedFile& m_out;
+};
+
+std::string identity(std::string_view text) {
+    return std::string(text);
+}
+
+std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, const std::string& path) const {
+    auto text = m_reader.string(value, path);
+    if (!text) {
+        return std::nullopt;
+    }
+    if (auto role = model::parse_user_role(*text)) {
+        return role;
+    }
+    std::vector<std::string> names;
+    for (auto role : model::all_user_roles) {
+        names.emplace_back(model::to_string(role));
+    }
+    std::string message = fmt::format("unknown role '{}'", *text);
+    if (auto hint = util::closest_match(*text, names)) {
+        message += fmt::format("; did you mean '{}'?", *hint);
+    } else {
+        message += fmt::format("; expected one of {}", util::join(names, ", "));
+    }
+    m_reader.error(value, path, message);
+    return std::nullopt;
+}
+
+void FileLoader::load(const YamlNode& root) {
+    if (root.type != YamlNode::Type::mapping) {
+        m_reader.error(root, "",
+                       fmt::format("the top level must be a mapping (version: 1, users: [...], ...), got {}",
+                                   describe(root.type)));
+        return;
+    }
+    // The version decides how everything else is read, so check it before anything else.
+    std::optional<std::size_t> version_index;
+    for (std::size_t i = 0; i + 1 < root.children.size(); i += 2) {
+        const YamlNode& key = node(root.children[i]);
+        if (key.type == YamlNode::Type::string && key.text == "version") {
+            version_index = root.children[i + 1];
+            break;
+        }
+    }
+    if (!version_index) {
+        m_reader.error(root, "", "missing required field 'version'; add `version: 1` at the top");
+    } else {
+        const YamlNode& version = node(*version_index);
+        if (version.type == YamlNode::Type::string) {
+            m_reader.error(version, "version",
+                           fmt::format("expected the number {}, got a string '{}'; write `version: {}` without quotes",
+                                       format_version, version.text, format_version));
+        } else if (version.type != YamlNode::Type::integer || parse_integer(version.text) != format_version) {
+            m_reader.error(version, "version",
+                           fmt::format("unsupported format version {}; this fastly-accounts reads version {}",
+                                       version.text.empty() ? std::string(describe(version.type)) : version.text,
+                                       format_version));
+            return;
+        }
+    }
+    m_out.usable = true;
+
+    m_reader.for_each_field(root, "", top_fields, [&](const std::string& key, const YamlNode& value, const std::string& path) {
+        if (key == "customer_id") {
+            static const std::regex id_pattern("[0-9A-Za-z]{1,64}");
+            if (auto id = matching(value, path, id_pattern, "a Fastly customer ID (letters and digits)")) {
+                m_out.state.customer_id = *id;
+                m_out.customer_id_at = Position{value.line, value.column};
+            }
+        } else if (key == "policy") {
+            read_policy(value, path);
+        } else if (key == "ignore") {
+            read_ignore(value, path);
+        } else if (key == "users") {
+            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_user(item, p); });
+        } else if (key == "invitations") {
+            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_invitation(item, p); });
+        } else if (key == "roles") {
+            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_role(item, p); });
+        } else if (key == "service_groups") {
+            for_each_item(value, path,
+                          [&](const YamlNode& item, const std::string& p) { read_service_group(item, p); });
+        } else if (key == "user_groups") {
+            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_user_group(item, p); });
+        }
+    });
+}
+
+void FileLoader::read_policy(const YamlNode& value, const std::string& path) {
+    m_out.has_policy = true;
+    m_out.policy_at = Position{value.line, value.column};
+    model::Policy& policy = m_out.state.policy;
+    m_reader.for_each_field(value, path, policy_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "prune") {
+            if (v.type == YamlNode::Type::boolean) {
+                policy.prune.clear();
+                if (*m_reader.boolean(v, p)) {
+                    policy.prune.insert(model::all_kinds.begin(), model::all_kinds.end());
+                }
+                return;
+            }
+            if (v.type != YamlNode::Type::sequence) {
+                m_reader.type_error(v, p, "true, false or a list of kinds");
+                return;
+            }
+            const auto kinds = kind_names();
+            auto names = m_reader.string_list(
+                v, p,
+                [&](const YamlNode& entry, const std::string& entry_path) -> std::optional<std::string> {
+                    auto text = m_reader.string(entry, entry_path);
+                    if (text && !model::parse_kind(*text)) {
+                        std::string message = fmt::format("unknown kind '{}'", *text);
+                        if (auto hint = util::closest_match(*text, kinds)) {
+                            message += fmt::format("; did you mean '{}'?", *hint);
+                        } else {
+                            message += fmt::format("; expected one of {}", util::join(kinds, ", "));
+                        }
+                        m_reader.error(entry, entry_path, message);
+                        return std::nullopt;
+                    }
+                    return text;
+                },
+                identity);
+            for (const auto& name : names.value_or(std::vector<std::string>{})) {
+                policy.prune.insert(*model::parse_kind(name));
+            }
+        } else if (key == "max_deletions") {
+            policy.max_deletions = m_reader.integer(v, p, 0).value_or(policy.max_deletions);
+        } else if (key == "min_superusers") {
+            policy.min_superusers = m_reader.integer(v, p, 0).value_or(policy.min_superusers);
+        } else if (key == "missing_users") {
+            if (auto text = m_reader.string(v, p)) {
+                if (auto parsed = model::parse_missing_users(*text)) {
+                    policy.missing_users = *parsed;
+                } else {
+                    m_reader.error(v, p, fmt::format("unknown value '{}'; expected invite or create", *text));
+                }
+            }
+        } else if (key == "protected") {
+            if (auto logins = references(v, p, &FileLoader::strict_email, model::email_key, std::nullopt)) {
+                policy.protected_logins = std::move(*logins);
+            }
+        }
+    });
+}
+
+void FileLoader::read_ignore(const YamlNode& value, const std::string& path) {
+    m_out.has_ignore = true;
+    m_out.ignore_at = Position{value.line, value.column};
+    m_reader.for_each_field(value, path, kind_names(), [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        auto globs = m_reader.string_list(
+            v, p, [&](const YamlNode& e, const std::string& ep) { return m_reader.name(e, ep); }, identity);
+        if (globs) {
+            m_out.state.ignore.patterns[*model::parse_kind(key)] = std::move(*globs);
+        }
+    });
+}
+
+void FileLoader::read_user(const YamlNode& item, const std::string& path) {
+    model::User user;
+    user.where = where(item);
+    bool has_key = false;
+    bool key_given = false;
+    m_reader.for_each_field(item, path, user_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "login") {
+            key_given = true;
+            if (auto login = email(v, p)) {
+                user.login = *login;
+                has_key = true;
+                remember(p, v);
+            }
+        } else if (key == "name") {
+            user.name = m_reader.string(v, p);
+        } else if (key == "role") {
+            user.role = user_role(v, p);
+        } else if (key == "roles") {
+            user.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+        } else if (key == "limit_services") {
+            user.limit_services = m_reader.boolean(v, p);
+        } else if (key == "locked") {
+            user.locked = m_reader.boolean(v, p);
+        } else if (key == "require_new_password") {
+            user.require_new_password = m_reader.boolean(v, p);
+        }
+    }, "a mapping (one user, with at least a login)");
+    require(item, path, key_given, "login");
+    if (has_key) {
+        m_out.state.users.push_back(std::move(user));
+        m_out.object_paths[static_cast<std::size_t>(Kind::users)].push_back(path);
+    }
+}
+
+void FileLoader::read_invitation(const YamlNode& item, const std::string& path) {
+    model::Invitation invitation;
+    invitation.where = where(item);
+    bool has_key = false;
+    bool key_given = false;
+    m_reader.for_each_field(item, path, invitation_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "email") {
+            key_given = true;
+            if (auto email_value = email(v, p)) {
+                invitation.email = *email_value;
+                has_key = true;
+                remember(p, v);
+            }
+        } else if (key == "role") {
+            invitation.role = user_role(v, p);
+        } else if (key == "roles") {
+            invitation.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+        } else if (key == "limit_services") {
+            invitation.limit_services = m_reader.boolean(v, p);
+        }
+    }, "a mapping (one invitation, with at least an email)");
+    require(item, path, key_given, "email");
+    if (has_key) {
+        m_out.state.invitations.push_back(std::move(invitation));
+        m_out.object_paths[static_cast<std::size_t>(Kind::invitations)].push_back(path);
+    }
+}
+
+void FileLoader::read_role(const YamlNode& item, const std::string& path) {
+    static const std::regex permission_pattern(R"(\S+)");
+    model::Role role;
+    role.where = where(item);
+    bool has_key = false;
+    bool key_given = false;
+    m_reader.for_each_field(item, path, role_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "name") {
+            key_given = true;
+            if (auto name = m_reader.name(v, p)) {
+                role.name = *name;
+                has_key = true;
+                remember(p, v);
+            }
+        } else if (key == "description") {
+            role.description = m_reader.string(v, p);
+        } else if (key == "permissions") {
+            role.permissions = m_reader.string_list(
+                v, p,
+                [&](const YamlNode& e, const std::string& ep) {
+                    return matching(e, ep, permission_pattern, "a permission name (no spaces)");
+                },
+                identity);
+        }
+    }, "a mapping (one custom role, with at least a name)");
+    require(item, path, key_given, "name");
+    if (has_key) {
+        m_out.state.roles.push_back(std::move(role));
+        m_out.object_paths[static_cast<std::size_t>(Kind::roles)].push_back(path);
+    }
+}
+
+void FileLoader::read_service_group(const YamlNode& item, const std::string& path) {
+    static const std::regex service_pattern("[0-9A-Za-z]{1,64}");
+    model::ServiceGroup group;
+    group.where = where(item);
+    bool has_key = false;
+    bool key_given = false;
+    m_reader.for_each_field(item, path, service_group_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "name") {
+            key_given = true;
+            if (auto name = m_reader.name(v, p)) {
+                group.name = *name;
+                has_key = true;
+                remember(p, v);
+            }
+        } else if (key == "description") {
+            group.description = m_reader.string(v, p);
+        } else if (key == "services") {
+            group.services = m_reader.string_list(
+                v, p,
+                [&](const YamlNode& e, const std::string& ep) {
+                    return matching(e, ep, service_pattern, "a Fastly service ID (letters and digits)");
+                },
+                identity);
+        }
+    }, "a mapping (one service group, with at least a name)");
+    require(item, path, key_given, "name");
+    if (has_key) {
+        m_out.state.service_groups.push_back(std::move(group));
+        m_out.object_paths[static_cast<std::size_t>(Kind::service_groups)].push_back(path);
+    }
+}
+
+void FileLoader::read_user_group(const YamlNode& item, const std::string& path) {
+    model::UserGroup group;
+    group.where = where(item);
+    bool has_key = false;
+    bool key_given = false;
+    m_reader.for_each_field(item, path, user_group_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+        if (key == "name") {
+            key_given = true;
+            if (auto name = m_reader.name(v, p)) {
+                group.name = *name;
+                has_key = true;
+                remember(p, v);
+            }
+        } else if (key == "description") {
+            group.description = m_reader.string(v, p);
+        } else if (key == "roles") {
+            group.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+        } else if (key == "service_groups") {
+            group.service_groups = references(v, p, &FileLoader::plain_name, identity, RefersTo::service_group);
+        } else if (key == "members") {
+            group.members = references(v, p, &FileLoader::strict_email, model::email_key, RefersTo::person);
+        }
+    }, "a mapping (one user group, with at least a name)");
+    require(item, path, key_given, "name");
+    if (has_key) {
+        m_out.state.user_groups.push_back(std::move(group));
+        m_out.object_paths[static_cast<std::size_t>(Kind::user_groups)].push_back(path);
+    }
+}
+
+}  // namespace
+
+Position LoadedFile::position(const std::string& field) const {
+    auto it = positions.find(field);
+    return it == positions.end() ? Position{1, 1} : it->second;
+}
+
+LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics) {
+    diagnostics.note_file(source.path);
+    LoadedFile out;
+    out.path = source.path;
+    auto document = parse_yaml(source.text, source.path, diagnostics);
+    if (!document) {
+        return out;
+    }
+    FileLoader(*document, source.path, diagnostics, out).load(document->root());
+    return out;
+}
+
+model::AccountState load_desired_state(const std::vector<std::string>& paths) {
+    Diagnostics diagnostics;
+    std::vector<LoadedFile> files;
+    for (const auto& source : read_sources(paths, diagnostics)) {
+        files.push_back(load_file(source, diagnostics));
+    }
+    model::AccountState state = merge_files(files, diagnostics);
+    if (!diagnostics.empty()) {
+        throw ConfigError(std::move(diagnostics));
+    }
+    return state;
+}
+
+}  // namespace fastly_accounts::config
