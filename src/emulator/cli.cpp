@@ -1,0 +1,122 @@
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+#include "emulator.hpp"
+#include "persist.hpp"
+#include "server.hpp"
+#include "state_io.hpp"
+
+namespace fastly_emulator {
+
+namespace {
+
+struct CliOptions {
+    std::string host = "127.0.0.1";
+    int port = 0;
+    std::string seed;
+    std::string state;
+    std::string token = default_superuser_token;
+    long long rate_limit = 1000;
+    int latency_ms = 0;
+    int threads = 8;
+};
+
+nlohmann::json read_seed(const std::string& path) {
+    std::optional<std::string> text = read_file_if_exists(path);
+    if (!text) {
+        throw StateError("no such file");
+    }
+    try {
+        return nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::parse_error& error) {
+        throw StateError(std::string("not valid JSON: ") + error.what());
+    }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CliOptions options;
+    CLI::App app{
+        "fastly-emulator: a local emulator of the Fastly Account and IAM API.\n"
+        "Serves customers, users, invitations, IAM roles, permissions, service groups and user groups,\n"
+        "plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept).",
+        "fastly-emulator"};
+    app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
+    app.add_option("--port", options.port, "Port to listen on; 0 picks a free port")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--seed", options.seed, "Initial state, a JSON file in the seed format (src/emulator/README.md)");
+    app.add_option("--state", options.state,
+                   "Persist every committed change to this JSON file; an existing file is loaded on start");
+    app.add_option("--token", options.token, "API token of the account owner (a superuser)")->capture_default_str();
+    app.add_option("--rate-limit", options.rate_limit, "Write requests per user per hour")
+        ->capture_default_str()
+        ->check(CLI::Range(0LL, 1000000000LL));
+    app.add_option("--latency-ms", options.latency_ms, "Added latency of every API request, in milliseconds")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60000));
+    app.add_option("--threads", options.threads, "Worker threads serving requests")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error) == 0 ? 0 : 1;
+    }
+
+    // Block the stop signals before any thread starts, so only the waiting thread below receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    EmulatorOptions emulator_options;
+    emulator_options.superuser_token = options.token;
+    emulator_options.rate_limit = options.rate_limit;
+    emulator_options.latency_ms = options.latency_ms;
+    emulator_options.state_file = options.state;
+    Emulator emulator(emulator_options);
+    if (!options.seed.empty()) {
+        try {
+            emulator.load(read_seed(options.seed));
+        } catch (const std::exception& error) {
+            std::cerr << "fastly-emulator: seed file " << options.seed << ": " << error.what() << "\n";
+            return 1;
+        }
+    }
+    try {
+        emulator.open_state_file();
+    } catch (const std::exception& error) {
+        std::cerr << "fastly-emulator: state file " << options.state << ": " << error.what() << "\n";
+        return 1;
+    }
+
+    Server server(emulator, options.threads);
+    int port = 0;
+    try {
+        port = server.bind(options.host, options.port);
+    } catch (const std::exception& error) {
+        std::cerr << "fastly-emulator: " << error.what() << "\n";
+        return 1;
+    }
+    std::thread stopper([&] {
+        int received = 0;
+        sigwait(&signals, &received);
+        server.stop();
+    });
+    std::cout << "fastly-emulator listening on http://" << options.host << ":" << port << std::endl;
+    bool ok = server.listen();
+    // listen() also returns on its own failure; wake the signal thread so it can be joined.
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+    return ok ? 0 : 1;
+}
+
+}  // namespace fastly_emulator

@@ -1,0 +1,208 @@
+#include "emulator.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "api_error.hpp"
+#include "persist.hpp"
+#include "state_io.hpp"
+
+namespace fastly_emulator {
+
+using nlohmann::json;
+
+namespace {
+
+bool is_read(const std::string& method) { return method == "GET" || method == "HEAD"; }
+
+std::string to_string_ll(long long value) { return std::to_string(value); }
+
+}  // namespace
+
+void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
+                  const std::string& detail) {
+    if (family == Family::jsonapi) {
+        json error{{"title", msg}, {"status", std::to_string(status)}};
+        if (!detail.empty()) {
+            error["detail"] = detail;
+        }
+        response.set_json(status, {{"errors", json::array({error})}}, "application/vnd.api+json");
+        return;
+    }
+    json body{{"msg", msg}};
+    if (!detail.empty()) {
+        body["detail"] = detail;
+    }
+    response.set_json(status, body);
+}
+
+Emulator::Emulator(EmulatorOptions options) : m_options(std::move(options)), m_faults(m_options.latency_ms) {
+    load_default_state(m_store, m_options.superuser_token);
+    add_customer_user_routes(m_router);
+    add_invitation_routes(m_router);
+    add_role_routes(m_router);
+    add_group_routes(m_router);
+    add_misc_routes(m_router);
+}
+
+void Emulator::load(const json& doc) {
+    Store fresh;
+    {
+        std::lock_guard lock(m_mutex);
+        fresh.wall_clock = m_store.wall_clock;
+    }
+    load_state(fresh, doc, m_options.superuser_token);
+    std::lock_guard lock(m_mutex);
+    m_store = std::move(fresh);
+}
+
+void Emulator::open_state_file() {
+    if (m_options.state_file.empty()) {
+        return;
+    }
+    if (std::optional<std::string> text = read_file_if_exists(m_options.state_file)) {
+        json doc = json::parse(*text, nullptr, false);
+        if (doc.is_discarded()) {
+            throw StateError("not valid JSON");
+        }
+        load(doc);
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    persist_locked();
+}
+
+json Emulator::dump() {
+    std::lock_guard lock(m_mutex);
+    return dump_state(m_store);
+}
+
+void Emulator::persist_locked() {
+    if (!m_options.state_file.empty()) {
+        write_file_atomically(m_options.state_file, dump_state(m_store).dump());
+    }
+}
+
+void Emulator::count(const std::string& key) {
+    std::lock_guard lock(m_stats_mutex);
+    ++m_stats[key];
+}
+
+ApiResponse Emulator::handle(const ApiRequest& request) {
+    if (request.path.rfind("/_emulator/", 0) == 0 || request.path.rfind("/realms/", 0) == 0) {
+        return handle_control(request);
+    }
+    return handle_api(request);
+}
+
+void Emulator::apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,
+                                bool& allowed) {
+    allowed = true;
+    if (is_read(request.method)) {
+        return;
+    }
+    EpochSeconds now = m_store.now();
+    EpochSeconds window = now - ((now % 3600) + 3600) % 3600;
+    if (m_store.rate.window_start != window) {
+        m_store.rate.window_start = window;
+        m_store.rate.used.clear();
+    }
+    long long& used = m_store.rate.used[caller.id];
+    if (used >= m_options.rate_limit) {
+        allowed = false;
+    } else {
+        ++used;
+    }
+    EpochSeconds reset = window + 3600;
+    response.headers.emplace_back("Fastly-RateLimit-Remaining", to_string_ll(m_options.rate_limit - used));
+    response.headers.emplace_back("Fastly-RateLimit-Reset", to_string_ll(reset));
+    if (!allowed) {
+        response.headers.emplace_back("Retry-After", to_string_ll(std::max<EpochSeconds>(1, reset - now)));
+    }
+}
+
+void Emulator::run_route(const Route& route, Context& ctx) {
+    try {
+        route.handler(ctx);
+    } catch (const ApiError& error) {
+        ctx.committed = false;
+        render_error(ctx.response, route.family, error.status(), error.msg(), error.detail());
+    } catch (const json::exception& error) {
+        ctx.committed = false;
+        render_error(ctx.response, route.family, 400, "Bad request", error.what());
+    }
+}
+
+ApiResponse Emulator::handle_api(const ApiRequest& request) {
+    ApiResponse response;
+    std::vector<std::string> params;
+    bool path_known = false;
+    const Route* route = m_router.match(request.method, request.path, params, path_known);
+    count(request.method + " " + (route ? route->pattern : std::string("(unmatched)")));
+    Family family = route ? route->family : Family::classic;
+
+    FaultDecision fault = m_faults.draw();
+    if (fault.latency_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(fault.latency_ms));
+    }
+    switch (fault.before) {
+        case FaultDecision::Before::drop:
+            response.disposition = Disposition::drop;
+            return response;
+        case FaultDecision::Before::error_500:
+            render_error(response, family, 500, "Internal Server Error", "injected fault");
+            return response;
+        case FaultDecision::Before::error_503:
+            render_error(response, family, 503, "Service Unavailable", "injected fault");
+            return response;
+        case FaultDecision::Before::throttle: {
+            render_error(response, family, 429, "Too Many Requests", "injected throttle");
+            response.headers.emplace_back("Retry-After", "1");
+            std::lock_guard lock(m_mutex);
+            EpochSeconds now = m_store.now();
+            response.headers.emplace_back("Fastly-RateLimit-Remaining", "0");
+            response.headers.emplace_back("Fastly-RateLimit-Reset", to_string_ll(now - now % 3600 + 3600));
+            return response;
+        }
+        case FaultDecision::Before::none:
+            break;
+    }
+
+    std::lock_guard lock(m_mutex);
+    const User* caller = nullptr;
+    std::string token = request.header("fastly-key");
+    if (auto it = m_store.tokens.find(token); !token.empty() && it != m_store.tokens.end()) {
+        caller = m_store.users.find(it->second);
+    }
+    if (!caller || m_store.customer.deleted_at) {
+        render_error(response, family, 401, "Provided credentials are missing or invalid", "");
+        return response;
+    }
+    bool allowed = true;
+    apply_rate_limit(request, *caller, response, allowed);
+    if (!allowed) {
+        render_error(response, family, 429, "Too Many Requests",
+                     "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent");
+        return response;
+    }
+    if (!route) {
+        render_error(response, family, path_known ? 405 : 404, path_known ? "Method Not Allowed" : "Not found", "");
+        return response;
+    }
+    Context ctx{request, response, m_store, std::move(params), caller, false};
+    run_route(*route, ctx);
+    if (ctx.committed && response.status < 300) {
+        try {
+            persist_locked();
+        } catch (const std::exception& error) {
+            render_error(response, family, 500, "Internal Server Error", error.what());
+            return response;
+        }
+        if (fault.drop_after_commit) {
+            response.disposition = Disposition::drop_after_commit;
+        }
+    }
+    return response;
+}
+
+}  // namespace fastly_emulator

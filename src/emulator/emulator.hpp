@@ -1,0 +1,73 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api.hpp"
+#include "faults.hpp"
+#include "store.hpp"
+
+namespace fastly_emulator {
+
+/// How the emulator behaves; the command line fills it.
+struct EmulatorOptions {
+    std::string superuser_token = "emulator-superuser-token";
+    long long rate_limit = 1000;  ///< writes per user per hour
+    int latency_ms = 0;           ///< base latency of every API request
+    std::string state_file;       ///< when set, every committed change is written here before answering
+};
+
+/// The emulated Fastly API, independent of any HTTP library: `handle` takes a request and returns the
+/// answer. Thread-safe: one mutex serialises access to the store.
+class Emulator {
+public:
+    /// Starts from the default account (see README.md).
+    explicit Emulator(EmulatorOptions options);
+
+    /// Replaces the state by a seed/state document. Throws StateError; the old state is kept then.
+    void load(const nlohmann::json& doc);
+    /// Loads `state_file` when it exists (a restart continues), else keeps the current state and writes
+    /// it there. Throws StateError or std::runtime_error. No-op without a state file.
+    void open_state_file();
+    /// The whole state in the seed format.
+    nlohmann::json dump();
+
+    /// Answers one request: API routes (with auth, rate limit, faults, stats) and /_emulator/ control.
+    ApiResponse handle(const ApiRequest& request);
+
+    /// Runs `fn` with the store locked (tests use it to inspect or pin the clock).
+    template <class Fn>
+    auto with_store(Fn&& fn) {
+        std::lock_guard lock(m_mutex);
+        return fn(m_store);
+    }
+
+private:
+    ApiResponse handle_api(const ApiRequest& request);
+    ApiResponse handle_control(const ApiRequest& request);
+    void run_route(const Route& route, Context& ctx);
+    void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response, bool& allowed);
+    void persist_locked();
+    void count(const std::string& key);
+
+    EmulatorOptions m_options;
+    std::mutex m_mutex;  ///< guards m_store and the state file
+    Store m_store;
+    Router m_router;
+    Faults m_faults;
+    std::mutex m_stats_mutex;
+    std::map<std::string, long long> m_stats;
+};
+
+/// Renders `error` in the family's format: `{"msg","detail"}` or JSON:API `{"errors":[...]}`.
+void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
+                  const std::string& detail);
+
+/// Accepts a pending invitation: creates its user (login = email, role, roles, limit_services) and moves
+/// its user-group memberships to that user. Returns the new user's ID. Throws ApiError: 404 unknown,
+/// 400 expired, 409 when a user with that login exists.
+std::string accept_invitation(Store& store, const std::string& invitation_id, const std::string& name);
+
+}  // namespace fastly_emulator

@@ -1,0 +1,165 @@
+#include "render.hpp"
+
+namespace fastly_emulator {
+
+using nlohmann::json;
+
+namespace {
+
+json optional_bool(const std::optional<bool>& value) { return value ? json(*value) : json(nullptr); }
+
+json optional_time(const std::optional<EpochSeconds>& value) {
+    return value ? json(format_timestamp(*value)) : json(nullptr);
+}
+
+}  // namespace
+
+json render_customer(const Store& store) {
+    const Customer& customer = store.customer;
+    json out = customer.attributes;
+    out["id"] = customer.id;
+    out["name"] = customer.name;
+    out["owner_id"] = customer.owner_id;
+    out["created_at"] = format_timestamp(customer.created_at);
+    out["updated_at"] = format_timestamp(customer.updated_at);
+    out["deleted_at"] = optional_time(customer.deleted_at);
+    return out;
+}
+
+json render_user(const Store& store, const User& user) {
+    return {{"id", user.id},
+            {"login", user.login},
+            {"name", user.name},
+            {"customer_id", store.customer.id},
+            {"role", user.role},
+            {"roles", user.roles},
+            {"limit_services", user.limit_services},
+            {"locked", optional_bool(user.locked)},
+            {"require_new_password", optional_bool(user.require_new_password)},
+            {"two_factor_auth_enabled", optional_bool(user.two_factor_auth_enabled)},
+            {"two_factor_setup_required", false},
+            {"created_at", format_timestamp(user.created_at)},
+            {"updated_at", format_timestamp(user.updated_at)},
+            {"deleted_at", nullptr},
+            {"last_active_at", optional_time(user.last_active_at)}};
+}
+
+json render_role(const Role& role) {
+    return {{"id", role.id},
+            {"object", "role"},
+            {"name", role.name},
+            {"display_name", role.display_name},
+            {"description", role.description},
+            {"custom", role.custom},
+            {"permissions_count", role.permissions.size()},
+            {"created_at", format_timestamp(role.created_at)},
+            {"updated_at", format_timestamp(role.updated_at)}};
+}
+
+json render_role_v1(const Store& store, const Role& role, bool include_permissions) {
+    json out{{"id", role.id},
+             {"name", role.name},
+             {"display_name", role.display_name},
+             {"description", role.description}};
+    if (include_permissions) {
+        json names = json::array();
+        for (const std::string& id : role.permissions) {
+            if (const Permission* permission = store.permissions.find(id)) {
+                names.push_back(permission->name);
+            }
+        }
+        out["permissions"] = names;
+    }
+    return out;
+}
+
+json render_permission(const Permission& permission) {
+    return {{"id", permission.id},
+            {"object", "permission"},
+            {"name", permission.name},
+            {"description", permission.description},
+            {"resource_name", permission.resource_name},
+            {"resource_description", permission.resource_description},
+            {"scope", permission.scope}};
+}
+
+json render_service_group(const ServiceGroup& group) {
+    return {{"id", group.id},
+            {"object", "service_group"},
+            {"name", group.name},
+            {"description", group.description},
+            {"services_count", group.services.size()},
+            {"created_at", format_timestamp(group.created_at)},
+            {"updated_at", format_timestamp(group.updated_at)}};
+}
+
+json render_user_group(const UserGroup& group) {
+    size_t users = 0;
+    size_t invitations = 0;
+    for (const Member& member : group.members) {
+        (member.kind == MemberKind::user ? users : invitations) += 1;
+    }
+    return {{"id", group.id},
+            {"object", "user_group"},
+            {"name", group.name},
+            {"description", group.description},
+            {"users_count", users},
+            {"invitations_count", invitations},
+            {"roles_count", group.roles.size()},
+            {"service_groups_count", group.service_groups.size()},
+            {"created_at", format_timestamp(group.created_at)},
+            {"updated_at", format_timestamp(group.updated_at)}};
+}
+
+json render_member(const Store& store, const Member& member) {
+    if (member.kind == MemberKind::user) {
+        const User* user = store.users.find(member.id);
+        return {{"id", member.id},
+                {"object", "user"},
+                {"name", user ? json(user->name) : json(nullptr)},
+                {"login", user ? json(user->login) : json(nullptr)}};
+    }
+    const Invitation* invitation = store.invitations.find(member.id);
+    return {{"id", member.id},
+            {"object", "invitation"},
+            {"email", invitation ? json(invitation->email) : json(nullptr)}};
+}
+
+json render_service_item(const Service& service) {
+    return {{"id", service.id}, {"object", "service"}, {"name", service.name}};
+}
+
+json render_service_classic(const Store& store, const Service& service) {
+    return {{"id", service.id},
+            {"name", service.name},
+            {"customer_id", store.customer.id},
+            {"type", "vcl"},
+            {"comment", ""},
+            {"version", 1},
+            {"created_at", format_timestamp(service.created_at)},
+            {"updated_at", format_timestamp(service.updated_at)},
+            {"deleted_at", nullptr}};
+}
+
+json render_invitation(const Store& store, const Invitation& invitation) {
+    json grants = json::array();
+    for (const ServiceInvitation& grant : invitation.service_invitations) {
+        grants.push_back({{"id", grant.id}, {"type", "service_invitation"}});
+    }
+    return {{"id", invitation.id},
+            {"type", "invitation"},
+            {"attributes",
+             {{"email", invitation.email},
+              {"role", invitation.role},
+              {"roles", invitation.roles},
+              {"limit_services", invitation.limit_services},
+              {"status_code", store.invitation_status_code(invitation)},
+              {"created_at", format_timestamp(invitation.created_at)},
+              {"updated_at", format_timestamp(invitation.updated_at)},
+              {"deleted_at", nullptr}}},
+            {"relationships",
+             {{"customer", {{"data", {{"id", store.customer.id}, {"type", "customer"}}}}},
+              {"service_invitations", {{"data", grants}}}}}};
+}
+
+}  // namespace fastly_emulator

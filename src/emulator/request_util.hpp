@@ -1,0 +1,65 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api.hpp"
+
+namespace fastly_emulator {
+
+/// Decodes `%XX` escapes, and `+` as a space when `plus_is_space` (form bodies).
+std::string percent_decode(const std::string& text, bool plus_is_space);
+
+/// Fields of a classic endpoint's body: form-urlencoded or a JSON object. Keys `name[]` count as `name`;
+/// repeated keys accumulate; JSON arrays become several values.
+class InputFields {
+public:
+    /// Parses the request body. Throws 400 for a body that is neither.
+    static InputFields from_request(const ApiRequest& request);
+
+    /// True when the field was sent at all.
+    bool has(const std::string& key) const { return m_values.count(key) != 0; }
+    /// The last value sent for `key`, or nullopt.
+    std::optional<std::string> text(const std::string& key) const;
+    /// A boolean field: true/false/1/0. Throws 400 naming the field for anything else.
+    std::optional<bool> boolean(const std::string& key) const;
+    /// A list field: every value, comma-separated values split.
+    std::vector<std::string> list(const std::string& key) const;
+
+private:
+    std::map<std::string, std::vector<std::string>> m_values;
+};
+
+/// The body as a JSON object. Throws 400 when it is not one (an empty body is an empty object).
+nlohmann::json json_body(const ApiRequest& request);
+
+/// A page request of the IAM families: 1-based page and page size.
+struct PageRequest {
+    size_t offset = 0;
+    size_t size = 20;
+    bool cursor_style = false;  ///< the client sent `cursor`; answer with `next_cursor` too
+};
+
+/// Reads `page`/`per_page` (default 1 and 20) or `cursor`/`per_page`/`limit`. Throws 400 for bad values.
+PageRequest iam_page_request(const ApiRequest& request, size_t default_size = 20);
+
+/// Renders the item at an index; only the items of the requested page are rendered.
+using ItemRenderer = std::function<nlohmann::json(size_t index)>;
+
+/// `{"data":[...], "meta":{current_page, per_page, record_count, total_pages}}` for one page of `total`
+/// items (plus `next_cursor` when the client paginates by cursor).
+nlohmann::json iam_page(size_t total, const PageRequest& page, const ItemRenderer& render);
+
+/// The JSON:API list envelope `{data, links, meta}` for one page of `total` items of `path`
+/// (e.g. "/invitations"), read from `page[number]` and `page[size]`. Throws 400 for bad values.
+nlohmann::json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
+                            const ItemRenderer& render);
+
+/// Reads an ID list like `{"roles":[{"id":"..."}]}` (bare strings tolerated). Throws 400 when malformed.
+std::vector<std::string> id_list(const nlohmann::json& body, const std::string& key);
+
+}  // namespace fastly_emulator

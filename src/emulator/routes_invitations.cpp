@@ -1,0 +1,160 @@
+// Invitations: the JSON:API family (vnd.api+json bodies, page[number]/page[size], errors lists).
+#include "api.hpp"
+#include "api_error.hpp"
+#include "render.hpp"
+#include "request_util.hpp"
+#include "state_io.hpp"
+
+namespace fastly_emulator {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* jsonapi_type = "application/vnd.api+json";
+
+const json& object_at(const json& parent, const char* key, const std::string& path) {
+    static const json empty = json::object();
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) {
+        return empty;
+    }
+    if (!it->is_object()) {
+        throw bad_request(path + " must be an object");
+    }
+    return *it;
+}
+
+std::vector<ServiceInvitation> read_service_invitations(Store& store, const json& relationships) {
+    std::vector<ServiceInvitation> grants;
+    const json& rel = object_at(relationships, "service_invitations", "data.relationships.service_invitations");
+    auto data = rel.find("data");
+    if (data == rel.end() || data->is_null()) {
+        return grants;
+    }
+    if (!data->is_array()) {
+        throw bad_request("data.relationships.service_invitations.data must be a list");
+    }
+    for (const json& item : *data) {
+        if (!item.is_object()) {
+            throw bad_request("service_invitations entries must be objects");
+        }
+        std::string permission = "full";
+        const json& attributes = object_at(item, "attributes", "service_invitation.attributes");
+        if (attributes.contains("permission") && attributes["permission"].is_string()) {
+            permission = attributes["permission"].get<std::string>();
+        }
+        if (permission != "full" && permission != "read_only" && permission != "purge_select" &&
+            permission != "purge_all") {
+            throw bad_request("Permission '" + permission +
+                              "' is not one of full, read_only, purge_select, purge_all");
+        }
+        const json& service_rel = object_at(object_at(item, "relationships", "service_invitation.relationships"),
+                                            "service", "service_invitation.relationships.service");
+        const json& service_data = object_at(service_rel, "data", "service.data");
+        std::string service_id = service_data.value("id", "");
+        if (!store.services.find(service_id)) {
+            throw not_found("Couldn't find Service '" + service_id + "'");
+        }
+        grants.push_back({store.new_id(), service_id, permission});
+    }
+    return grants;
+}
+
+void authorise_invitation(const Context& ctx, const Invitation& invitation) {
+    if (ctx.caller_is_superuser()) {
+        return;
+    }
+    if (ctx.caller->role == "engineer" && !ctx.caller->limit_services) {
+        if (invitation.role != "user" && invitation.role != "engineer") {
+            throw forbidden("an engineer may only invite the user and engineer roles");
+        }
+        if (!invitation.roles.empty() || !invitation.service_invitations.empty() || invitation.limit_services) {
+            throw forbidden("an engineer may invite users but not set their permissions");
+        }
+        return;
+    }
+    throw forbidden("only a superuser or an engineer may invite users");
+}
+
+void create_invitation(Context& ctx) {
+    json body = json_body(ctx.request);
+    const json& data = object_at(body, "data", "data");
+    if (data.empty()) {
+        throw bad_request("data is required");
+    }
+    std::string type = data.value("type", "invitation");
+    if (type != "invitation") {
+        throw bad_request("data.type must be \"invitation\"");
+    }
+    const json& attributes = object_at(data, "attributes", "data.attributes");
+    const json& relationships = object_at(data, "relationships", "data.relationships");
+    Invitation invitation;
+    invitation.email = attributes.value("email", "");
+    if (invitation.email.empty()) {
+        throw bad_request("Email can't be blank");
+    }
+    if (!looks_like_email(invitation.email)) {
+        throw bad_request("Email '" + invitation.email + "' is not a valid email address");
+    }
+    invitation.role = attributes.contains("role") && attributes["role"].is_string()
+                          ? attributes["role"].get<std::string>()
+                          : "user";
+    if (!is_legacy_role(invitation.role)) {
+        throw bad_request("Role '" + invitation.role +
+                          "' is not one of user, billing, engineer, superuser, tls_viewer, tls_admin");
+    }
+    if (attributes.contains("roles") && !attributes["roles"].is_null()) {
+        for (const std::string& id : id_list(attributes, "roles")) {
+            if (!ctx.store.roles.find(id)) {
+                throw bad_request("Role '" + id + "' is not a role ID of this customer");
+            }
+            invitation.roles.push_back(id);
+        }
+    }
+    if (attributes.contains("limit_services") && attributes["limit_services"].is_boolean()) {
+        invitation.limit_services = attributes["limit_services"].get<bool>();
+    }
+    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"), "data",
+                                     "data.relationships.customer.data");
+    if (customer.contains("id") && customer["id"] != ctx.store.customer.id) {
+        throw not_found("Couldn't find Customer '" + customer["id"].dump() + "'");
+    }
+    invitation.service_invitations = read_service_invitations(ctx.store, relationships);
+    authorise_invitation(ctx, invitation);
+    if (ctx.store.user_by_login(invitation.email)) {
+        throw duplicate("'" + invitation.email + "' is already a user of this customer");
+    }
+    if (ctx.store.active_invitation_by_email(invitation.email)) {
+        throw duplicate("'" + invitation.email + "' already has a pending invitation");
+    }
+    invitation.id = ctx.store.new_id();
+    invitation.created_at = invitation.updated_at = ctx.store.now();
+    const Invitation& stored = ctx.store.invitations.insert(std::move(invitation));
+    ctx.committed = true;
+    ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored)}}, jsonapi_type);
+}
+
+}  // namespace
+
+void add_invitation_routes(Router& router) {
+    router.add("GET", "/invitations", Family::jsonapi, [](Context& ctx) {
+        const auto& rows = ctx.store.invitations.rows();
+        json page = jsonapi_page(rows.size(), ctx.request, "/invitations",
+                                 [&](size_t i) { return render_invitation(ctx.store, rows[i]); });
+        ctx.response.set_json(200, page, jsonapi_type);
+    });
+    router.add("POST", "/invitations", Family::jsonapi, create_invitation);
+    router.add("DELETE", "/invitations/{invitation_id}", Family::jsonapi, [](Context& ctx) {
+        const std::string& id = ctx.params[0];
+        if (!ctx.store.invitations.find(id)) {
+            throw not_found("Couldn't find Invitation '" + id + "'");
+        }
+        ctx.require_superuser("delete invitations");
+        ctx.store.delete_invitation(id);
+        ctx.committed = true;
+        ctx.response.status = 204;
+    });
+}
+
+}  // namespace fastly_emulator

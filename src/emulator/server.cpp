@@ -1,0 +1,138 @@
+#include "server.hpp"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <stdexcept>
+#include <sys/socket.h>
+
+#include "util.hpp"
+
+namespace fastly_emulator {
+
+namespace {
+
+int port_of(const sockaddr_storage& address) {
+    if (address.ss_family == AF_INET) {
+        return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+    }
+    if (address.ss_family == AF_INET6) {
+        return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+    }
+    return -1;
+}
+
+// httplib 0.11 gives handlers no access to their socket, so the connection to drop is found by its
+// local and remote ports among this process's descriptors. Only fault injection pays this cost.
+void drop_connection(const httplib::Request& request) {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir) {
+        return;
+    }
+    while (dirent* entry = ::readdir(dir)) {
+        char* end = nullptr;
+        long fd = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0') {
+            continue;
+        }
+        sockaddr_storage local{};
+        sockaddr_storage remote{};
+        socklen_t local_len = sizeof local;
+        socklen_t remote_len = sizeof remote;
+        int sock = static_cast<int>(fd);
+        if (::getsockname(sock, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+            ::getpeername(sock, reinterpret_cast<sockaddr*>(&remote), &remote_len) != 0) {
+            continue;
+        }
+        if (port_of(local) == request.local_port && port_of(remote) == request.remote_port) {
+            // A zero linger turns the close into a reset: the client sees a transport error, no answer.
+            linger option{1, 0};
+            ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &option, sizeof option);
+            ::shutdown(sock, SHUT_RDWR);
+            break;
+        }
+    }
+    ::closedir(dir);
+}
+
+ApiRequest to_api_request(const httplib::Request& request) {
+    ApiRequest out;
+    out.method = request.method;
+    out.path = request.path;
+    for (const auto& [key, value] : request.params) {
+        out.query.emplace(key, value);
+    }
+    for (const auto& [key, value] : request.headers) {
+        out.headers[to_lower(key)] = value;
+    }
+    out.body = request.body;
+    return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Emulator& emulator;
+    httplib::Server http;
+
+    explicit Impl(Emulator& e) : emulator(e) {}
+
+    void serve(const httplib::Request& request, httplib::Response& response) {
+        ApiResponse answer = emulator.handle(to_api_request(request));
+        if (answer.disposition != Disposition::respond) {
+            drop_connection(request);
+            response.status = 500;
+            return;
+        }
+        response.status = answer.status;
+        for (const auto& [key, value] : answer.headers) {
+            response.set_header(key.c_str(), value);
+        }
+        if (answer.status != 204) {
+            response.set_content(answer.body, answer.content_type.c_str());
+        }
+    }
+};
+
+Server::Server(Emulator& emulator, int threads) : m_impl(std::make_unique<Impl>(emulator)) {
+    size_t pool = static_cast<size_t>(threads < 1 ? 1 : threads);
+    m_impl->http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+    auto handler = [impl = m_impl.get()](const httplib::Request& request, httplib::Response& response) {
+        impl->serve(request, response);
+    };
+    m_impl->http.Get(".*", handler);
+    m_impl->http.Post(".*", handler);
+    m_impl->http.Put(".*", handler);
+    m_impl->http.Patch(".*", handler);
+    m_impl->http.Delete(".*", handler);
+    m_impl->http.Options(".*", handler);
+}
+
+Server::~Server() { stop(); }
+
+int Server::bind(const std::string& host, int port) {
+    int bound = -1;
+    if (port == 0) {
+        bound = m_impl->http.bind_to_any_port(host);
+    } else if (m_impl->http.bind_to_port(host, port)) {
+        bound = port;
+    }
+    if (bound <= 0) {
+        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
+                                 " (address in use or not available)");
+    }
+    return bound;
+}
+
+bool Server::listen() { return m_impl->http.listen_after_bind(); }
+
+bool Server::is_running() const { return m_impl->http.is_running(); }
+
+void Server::stop() {
+    if (m_impl && m_impl->http.is_running()) {
+        m_impl->http.stop();
+    }
+}
+
+}  // namespace fastly_emulator

@@ -1,0 +1,223 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "util.hpp"
+
+namespace fastly_emulator {
+
+/// The account that owns everything. Fields the emulator does not interpret live in `attributes`.
+struct Customer {
+    std::string id;
+    std::string name;
+    std::string owner_id;
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+    std::optional<EpochSeconds> deleted_at;
+    nlohmann::json attributes = nlohmann::json::object();
+};
+
+struct User {
+    std::string id;
+    std::string login;
+    std::string name;
+    std::string role = "user";
+    std::vector<std::string> roles;  ///< IAM role IDs
+    bool limit_services = false;
+    std::optional<bool> locked;
+    std::optional<bool> require_new_password;
+    std::optional<bool> two_factor_auth_enabled;
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+    std::optional<EpochSeconds> last_active_at;
+};
+
+struct Permission {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::string resource_name;
+    std::string resource_description;
+    std::string scope;  ///< "service" or "account"
+};
+
+struct Role {
+    std::string id;
+    std::string name;
+    std::string display_name;
+    std::string description;
+    bool custom = true;
+    std::vector<std::string> permissions;  ///< permission IDs
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+struct Service {
+    std::string id;
+    std::string name;
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+struct ServiceGroup {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::vector<std::string> services;  ///< service IDs
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+enum class MemberKind { user, invitation };
+
+struct Member {
+    MemberKind kind = MemberKind::user;
+    std::string id;
+    bool operator==(const Member&) const = default;
+};
+
+struct UserGroup {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::vector<Member> members;
+    std::vector<std::string> roles;           ///< role IDs
+    std::vector<std::string> service_groups;  ///< service group IDs
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+struct ServiceInvitation {
+    std::string id;
+    std::string service_id;
+    std::string permission = "full";
+};
+
+struct Invitation {
+    std::string id;
+    std::string email;
+    std::string role = "user";
+    std::vector<std::string> roles;  ///< role IDs
+    bool limit_services = false;
+    std::vector<ServiceInvitation> service_invitations;
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+/// Rows in insertion order with an index by `id`. Pointers returned by `find` stay valid only until the
+/// next insert or erase on the same table.
+template <class T>
+class Table {
+public:
+    /// The row with this ID, or nullptr.
+    T* find(const std::string& id) {
+        auto it = m_index.find(id);
+        return it == m_index.end() ? nullptr : &m_rows[it->second];
+    }
+    const T* find(const std::string& id) const {
+        auto it = m_index.find(id);
+        return it == m_index.end() ? nullptr : &m_rows[it->second];
+    }
+    /// Appends `row`; the caller guarantees its ID is new. Returns the stored row.
+    T& insert(T row) {
+        m_index[row.id] = m_rows.size();
+        m_rows.push_back(std::move(row));
+        return m_rows.back();
+    }
+    /// Removes the row with this ID; false when there was none.
+    bool erase(const std::string& id) {
+        auto it = m_index.find(id);
+        if (it == m_index.end()) {
+            return false;
+        }
+        m_rows.erase(m_rows.begin() + static_cast<std::ptrdiff_t>(it->second));
+        m_index.clear();
+        for (size_t i = 0; i < m_rows.size(); ++i) {
+            m_index[m_rows[i].id] = i;
+        }
+        return true;
+    }
+    std::vector<T>& rows() { return m_rows; }
+    const std::vector<T>& rows() const { return m_rows; }
+    size_t size() const { return m_rows.size(); }
+    void clear() {
+        m_rows.clear();
+        m_index.clear();
+    }
+
+private:
+    std::vector<T> m_rows;
+    std::unordered_map<std::string, size_t> m_index;
+};
+
+/// Write counts of the current rate-limit window.
+struct RateCounters {
+    EpochSeconds window_start = 0;                ///< top of the hour the counts belong to
+    std::map<std::string, long long> used;        ///< user ID -> writes in this window
+};
+
+/// How long an invitation stays active.
+inline constexpr EpochSeconds invitation_lifetime_seconds = 7 * 24 * 3600;
+
+/// The whole account. Not thread-safe: the server serialises access with one mutex.
+class Store {
+public:
+    Store();
+
+    Customer customer;
+    Table<User> users;
+    Table<Permission> permissions;
+    Table<Role> roles;
+    Table<Service> services;
+    Table<ServiceGroup> service_groups;
+    Table<UserGroup> user_groups;
+    Table<Invitation> invitations;
+    std::map<std::string, std::string> tokens;  ///< token -> user ID
+    RateCounters rate;
+    EpochSeconds clock_offset = 0;  ///< added to the wall clock; moved by /_emulator/clock
+
+    /// Source of wall-clock time; tests replace it to pin time.
+    std::function<EpochSeconds()> wall_clock = system_now;
+
+    /// The emulator's clock: wall clock plus `clock_offset`.
+    EpochSeconds now() const { return wall_clock() + clock_offset; }
+    /// A fresh 22-character ID, unique in this store.
+    std::string new_id();
+
+    /// Adds a user and indexes its login. The login must be new (case-insensitively).
+    User& add_user(User user);
+    /// The user with this login (case-insensitive), or nullptr.
+    User* user_by_login(std::string_view login);
+    /// The role with this ID, else the role with this name, else nullptr.
+    Role* role_by_ref(const std::string& ref);
+    /// The permission with this ID, else with this name, else nullptr.
+    Permission* permission_by_ref(const std::string& ref);
+    ServiceGroup* service_group_by_name(const std::string& name);
+    UserGroup* user_group_by_name(const std::string& name);
+    /// The invitation for this email (case-insensitive) that is still active, or nullptr.
+    Invitation* active_invitation_by_email(std::string_view email);
+    /// 1 while the invitation is younger than seven days on the emulator clock, else 0.
+    int invitation_status_code(const Invitation& invitation) const;
+
+    /// Deletes and removes every reference: tokens, group memberships, rate counters.
+    void delete_user(const std::string& id);
+    void delete_invitation(const std::string& id);
+    void delete_role(const std::string& id);
+    void delete_service_group(const std::string& id);
+    void delete_user_group(const std::string& id);
+
+    /// Replaces the whole state (used by PUT /_emulator/state); keeps `wall_clock`.
+    void reset();
+
+private:
+    IdGenerator m_ids;
+    std::unordered_map<std::string, std::string> m_login_index;  ///< lower-cased login -> user ID
+};
+
+}  // namespace fastly_emulator
