@@ -98,6 +98,11 @@ struct Server::Impl {
 Server::Server(Emulator& emulator, int threads) : m_impl(std::make_unique<Impl>(emulator)) {
     size_t pool = static_cast<size_t>(threads < 1 ? 1 : threads);
     m_impl->http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+    // httplib's default also sets SO_REUSEPORT, which would let a second emulator share a busy port.
+    m_impl->http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     auto handler = [impl = m_impl.get()](const httplib::Request& request, httplib::Response& response) {
         impl->serve(request, response);
     };

@@ -1,0 +1,162 @@
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "emulator.hpp"
+#include "server.hpp"
+#include "state_io.hpp"
+
+using namespace fastly_emulator;
+using nlohmann::json;
+
+namespace {
+
+/// An emulator served on 127.0.0.1 on a free port, listening in a background thread.
+class LiveServer {
+public:
+    explicit LiveServer(EmulatorOptions options = {}) : emulator(std::move(options)), server(emulator, 4) {
+        port = server.bind("127.0.0.1", 0);
+        thread = std::thread([this] { server.listen(); });
+        for (int i = 0; i < 500 && !server.is_running(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        REQUIRE(server.is_running());
+    }
+    ~LiveServer() {
+        server.stop();
+        thread.join();
+    }
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port);
+        c.set_default_headers({{"Fastly-Key", default_superuser_token}});
+        c.set_read_timeout(5, 0);
+        return c;
+    }
+
+    Emulator emulator;
+    Server server;
+    int port = 0;
+    std::thread thread;
+};
+
+std::string temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "emulator-test-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    return pattern;
+}
+
+}  // namespace
+
+TEST_CASE("over HTTP: auth, form bodies, percent-encoded logins and DELETE with a JSON body") {
+    LiveServer live;
+    httplib::Client c = live.client();
+    auto me = c.Get("/current_user");
+    REQUIRE(me);
+    CHECK(me->status == 200);
+    CHECK(me->get_header_value("Content-Type") == "application/json");
+    std::string owner = json::parse(me->body)["id"];
+
+    httplib::Client anonymous("127.0.0.1", live.port);
+    auto denied = anonymous.Get("/current_user");
+    REQUIRE(denied);
+    CHECK(denied->status == 401);
+
+    auto created = c.Post("/user", "login=dev%2Bone%40example.com&name=Dev", "application/x-www-form-urlencoded");
+    REQUIRE(created);
+    CHECK(created->status == 200);
+    CHECK(created->get_header_value("Fastly-RateLimit-Remaining") == "999");
+    auto reset = c.Post("/user/dev%2Bone%40example.com/password/request_reset");
+    REQUIRE(reset);
+    CHECK(reset->status == 200);
+
+    auto group = c.Post("/user-groups", R"({"name":"SRE"})", "application/json");
+    REQUIRE(group);
+    CHECK(group->status == 201);
+    std::string gid = json::parse(group->body)["id"];
+    json members{{"members", {{{"id", owner}, {"object", "user"}}}}};
+    auto added = c.Post(("/user-groups/" + gid + "/members").c_str(), members.dump(), "application/json");
+    REQUIRE(added);
+    CHECK(added->status == 201);
+    auto removed = c.Delete(("/user-groups/" + gid + "/members").c_str(), members.dump(), "application/json");
+    REQUIRE(removed);
+    CHECK(removed->status == 204);
+    CHECK(removed->body.empty());
+    auto listed = c.Get(("/user-groups/" + gid + "/members").c_str());
+    REQUIRE(listed);
+    CHECK(json::parse(listed->body)["data"].empty());
+
+    auto invitations = c.Get("/invitations?page%5Bnumber%5D=1&page%5Bsize%5D=5");
+    REQUIRE(invitations);
+    CHECK(invitations->get_header_value("Content-Type") == "application/vnd.api+json");
+    CHECK(json::parse(invitations->body)["meta"]["per_page"] == 5);
+    auto openid = anonymous.Get("/realms/fastly/.well-known/openid-configuration");
+    REQUIRE(openid);
+    CHECK(openid->status == 200);
+    CHECK(json::parse(openid->body)["issuer"] == "http://127.0.0.1:" + std::to_string(live.port) + "/realms/fastly");
+}
+
+TEST_CASE("over HTTP: a dropped connection is a transport error; after-commit drops keep the change") {
+    LiveServer live;
+    httplib::Client c = live.client();
+    auto configured = c.Put("/_emulator/faults", R"({"reset_rate": 1})", "application/json");
+    REQUIRE(configured);
+    CHECK(configured->status == 200);
+    auto dropped = c.Post("/user-groups", R"({"name":"lost"})", "application/json");
+    CHECK_FALSE(dropped);
+
+    httplib::Client control("127.0.0.1", live.port);
+    REQUIRE(control.Put("/_emulator/faults", R"({"reset_rate": 0, "reset_after_commit_rate": 1})", "application/json"));
+    auto after_commit = c.Post("/user-groups", R"({"name":"kept"})", "application/json");
+    CHECK_FALSE(after_commit);
+    REQUIRE(control.Put("/_emulator/faults", R"({"reset_after_commit_rate": 0})", "application/json"));
+    auto listed = c.Get("/user-groups");
+    REQUIRE(listed);
+    json data = json::parse(listed->body)["data"];
+    REQUIRE(data.size() == 1);
+    CHECK(data[0]["name"] == "kept");
+}
+
+TEST_CASE("binding a port that is in use fails with a clear error") {
+    LiveServer live;
+    Emulator other({});
+    Server second(other, 1);
+    CHECK_THROWS_WITH(second.bind("127.0.0.1", live.port),
+                      ("cannot listen on 127.0.0.1:" + std::to_string(live.port) +
+                       " (address in use or not available)")
+                          .c_str());
+}
+
+TEST_CASE("--state: committed changes are on disk before the answer, and a restart continues") {
+    std::string dir = temp_dir();
+    EmulatorOptions options;
+    options.state_file = dir + "/state.json";
+    std::string group_id;
+    {
+        Emulator first(options);
+        first.open_state_file();
+        CHECK(std::filesystem::exists(options.state_file));
+        ApiRequest request;
+        request.method = "POST";
+        request.path = "/user-groups";
+        request.headers["fastly-key"] = default_superuser_token;
+        request.headers["content-type"] = "application/json";
+        request.body = R"({"name":"durable"})";
+        ApiResponse response = first.handle(request);
+        REQUIRE(response.status == 201);
+        group_id = json::parse(response.body)["id"];
+        std::ifstream in(options.state_file);
+        json on_disk = json::parse(in);
+        CHECK(on_disk["user_groups"][0]["id"] == group_id);
+    }
+    Emulator second(options);
+    second.open_state_file();
+    json state = second.dump();
+    REQUIRE(state["user_groups"].size() == 1);
+    CHECK(state["user_groups"][0]["id"] == group_id);
+    std::filesystem::remove_all(dir);
+}
