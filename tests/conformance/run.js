@@ -1,0 +1,262 @@
+'use strict';
+// Conformance of fastly-emulator with Fastly's official clients, which this project did not write:
+// the Fastly CLI (@fastly/cli-linux-x64) and the fastly npm JavaScript client.
+// Usage: node run.js PATH/TO/fastly-emulator
+const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const TOKEN = 'emulator-superuser-token';
+const SKIP = 77; // ctest SKIP_RETURN_CODE: the clients are not installed
+
+// setup.sh installs into this folder or into another one named by CONFORMANCE_NODE_MODULES' parent.
+function findModules() {
+  const candidates = [process.env.CONFORMANCE_NODE_MODULES, path.join(__dirname, 'node_modules')];
+  return candidates.find((dir) => dir && fs.existsSync(path.join(dir, 'fastly', 'package.json')) &&
+    fs.existsSync(path.join(dir, '@fastly', 'cli-linux-x64', 'fastly')));
+}
+const MODULES = findModules();
+const CLI = MODULES ? path.join(MODULES, '@fastly', 'cli-linux-x64', 'fastly') : null;
+
+function startEmulator(binary) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(binary, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => reject(new Error('the emulator did not start within 10 s')), 10000);
+    proc.on('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
+    readline.createInterface({ input: proc.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      const match = /^fastly-emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      if (!match) {
+        reject(new Error(`unexpected start-up line: ${line}`));
+        return;
+      }
+      resolve({ proc, base: match[1] });
+    });
+  });
+}
+
+// ---- the Fastly CLI --------------------------------------------------------------------------------
+
+function cliRunner(base) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fastly-cli-home-'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    FASTLY_API_ENDPOINT: base,
+    FASTLY_ACCOUNT_ENDPOINT: base,
+    FASTLY_API_TOKEN: TOKEN,
+  };
+  return (...args) => execFileSync(CLI, args, { env, encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function cliConformance(base, request) {
+  const fastly = cliRunner(base);
+  const me = JSON.parse(fastly('user', 'describe', '--current', '--json'));
+  assert.equal(me.Login, 'owner@example.com');
+  assert.equal(me.Role, 'superuser');
+  const customerId = me.CustomerID;
+
+  let users = JSON.parse(fastly('user', 'list', '--customer-id', customerId, '--json'));
+  assert.deepEqual(users.map((u) => u.Login), ['owner@example.com']);
+
+  const created = fastly('user', 'create', '--login', 'cli-user@example.com', '--name', 'CLI User', '--role', 'engineer');
+  assert.match(created, /Created user 'CLI User' \(role: engineer\)/);
+  users = JSON.parse(fastly('user', 'list', '--customer-id', customerId, '--json'));
+  const cliUser = users.find((u) => u.Login === 'cli-user@example.com');
+  assert.ok(cliUser, 'the created user is listed');
+  assert.equal(cliUser.Role, 'engineer');
+  assert.equal(cliUser.Locked, null);
+
+  fastly('user', 'update', '--id', cliUser.UserID, '--name', 'Renamed', '--role', 'user');
+  const described = JSON.parse(fastly('user', 'describe', '--id', cliUser.UserID, '--json'));
+  assert.equal(described.Name, 'Renamed');
+  assert.equal(described.Role, 'user');
+  fastly('user', 'update', '--id', cliUser.UserID, '--login', 'cli-user@example.com', '--password-reset');
+  const afterReset = await request('GET', `/user/${cliUser.UserID}`);
+  assert.equal(afterReset.require_new_password, true);
+
+  fastly('user', 'delete', '--id', cliUser.UserID);
+  users = JSON.parse(fastly('user', 'list', '--customer-id', customerId, '--json'));
+  assert.equal(users.find((u) => u.Login === 'cli-user@example.com'), undefined);
+
+  assert.throws(() => fastly('user', 'describe', '--id', 'nonexistent000000000000', '--json'),
+    (error) => /404|not found/i.test(String(error.stderr) + String(error.stdout)));
+  assert.match(fastly('whoami'), /owner@example\.com/);
+}
+
+// ---- the fastly npm client -------------------------------------------------------------------------
+
+function jsClient(base) {
+  const Fastly = require(path.join(MODULES, 'fastly'));
+  const client = Fastly.ApiClient.instance;
+  client.authenticate(TOKEN);
+  // Every operation hard-codes https://api.fastly.com (API notes, section 12); a superagent plugin
+  // rewrites the URL after it is built.
+  client.plugins = [(req) => { req.url = req.url.replace('https://api.fastly.com', base); }];
+  return Fastly;
+}
+
+async function expectStatus(promise, status) {
+  await assert.rejects(promise, (error) => {
+    assert.equal(error.status, status, `expected HTTP ${status}, got ${error.status}: ${error.message}`);
+    return true;
+  });
+}
+
+async function jsConformance(base) {
+  const Fastly = jsClient(base);
+  const userGroups = new Fastly.IamUserGroupsApi();
+  const serviceGroups = new Fastly.IamServiceGroupsApi();
+  const invitations = new Fastly.InvitationsApi();
+  const roles = new Fastly.IamRolesApi();
+  const permissions = new Fastly.IamPermissionsApi();
+  const userApi = new Fastly.UserApi();
+  const customerApi = new Fastly.CustomerApi();
+
+  const me = await userApi.getCurrentUser();
+  assert.equal(me.login, 'owner@example.com');
+  const customer = await customerApi.getLoggedInCustomer();
+  assert.equal(customer.owner_id, me.id);
+
+  // Permissions and roles.
+  const catalogue = await permissions.listPermissions();
+  const purgeAll = catalogue.data.find((p) => p.name === 'purge_all');
+  assert.ok(purgeAll, 'purge_all is in the catalogue');
+  const rolePage = await roles.listRoles({ per_page: 4, page: 1 });
+  assert.equal(rolePage.data.length, 4);
+  assert.equal(rolePage.meta.total_pages, 2);
+  const engineer = [...rolePage.data, ...(await roles.listRoles({ per_page: 4, page: 2 })).data]
+    .find((r) => r.name === 'engineer');
+  assert.ok(engineer, 'the predefined engineer role is listed');
+  const custom = await roles.createARole({ request_body: { name: 'Purge Operator', description: 'Purges' } });
+  assert.equal(custom.custom, true);
+  await roles.addRolePermissions({ role_id: custom.id, request_body: { permissions: [{ id: purgeAll.id }] } });
+  assert.equal((await roles.listRolePermissions({ role_id: custom.id })).data[0].name, 'purge_all');
+  await expectStatus(roles.createARole({ request_body: { name: 'Purge Operator' } }), 409);
+
+  // Service groups and their services.
+  const services = await new Fastly.ServiceApi().listServices();
+  assert.ok(services.length >= 2, 'GET /service lists services');
+  const prod = await serviceGroups.createAServiceGroup({ request_body: { name: 'Prod Services' } });
+  assert.equal(prod.name, 'Prod Services');
+  await serviceGroups.addServiceGroupServices({
+    service_group_id: prod.id, request_body: { services: [{ id: services[0].id }, { id: services[1].id }] } });
+  let groupServices = await serviceGroups.listServiceGroupServices({ service_group_id: prod.id, per_page: 20, page: 1 });
+  assert.equal(groupServices.data.length, 2);
+  await serviceGroups.removeServiceGroupServices({
+    service_group_id: prod.id, request_body: { services: [{ id: services[0].id }] } });
+  groupServices = await serviceGroups.listServiceGroupServices({ service_group_id: prod.id });
+  assert.deepEqual(groupServices.data.map((s) => s.id), [services[1].id]);
+  const patched = await serviceGroups.updateAServiceGroup({
+    service_group_id: prod.id, request_body: { name: 'Prod Services', description: 'Production' } });
+  assert.equal(patched.description, 'Production');
+  await expectStatus(serviceGroups.createAServiceGroup({ request_body: { name: 'Prod Services' } }), 409);
+
+  // Invitations (JSON:API).
+  // The client's InvitationResponse model keeps only timestamps in `attributes` (API notes, section 4),
+  // so the raw body is checked as well.
+  const created = await invitations.createInvitationWithHttpInfo({ invitation: {
+    data: { type: 'invitation', attributes: { email: 'thelma@example.com', role: 'engineer', limit_services: false },
+      relationships: { customer: { data: { id: customer.id, type: 'customer' } } } } } });
+  assert.equal(created.response.status, 200);
+  assert.equal(created.response.body.data.attributes.email, 'thelma@example.com');
+  assert.equal(created.response.body.data.attributes.status_code, 1);
+  const invitation = created.data;
+  assert.equal(invitation.data.type, 'invitation');
+  for (let i = 0; i < 4; i++) {
+    await invitations.createInvitation({ invitation: {
+      data: { type: 'invitation', attributes: { email: `bulk${i}@example.com` } } } });
+  }
+  const invitePage = await invitations.listInvitations({ page_number: 2, page_size: 2 });
+  assert.equal(invitePage.data.length, 2);
+  assert.equal(invitePage.meta.record_count, 5);
+  assert.equal(invitePage.meta.total_pages, 3);
+  assert.match(invitePage.links.next, /page%5Bnumber%5D=3/);
+  await expectStatus(invitations.createInvitation({ invitation: {
+    data: { type: 'invitation', attributes: { email: 'thelma@example.com' } } } }), 409);
+
+  // User groups with members (a user and an invitation), roles and service groups.
+  const sre = await userGroups.createAUserGroup({ request_body: { name: 'SRE', description: 'Site reliability' } });
+  assert.equal(sre.users_count, 0);
+  await userGroups.addUserGroupMembers({ user_group_id: sre.id, request_body: {
+    members: [{ id: me.id, object: 'user' }, { id: invitation.data.id, object: 'invitation' }] } });
+  await userGroups.addUserGroupRoles({ user_group_id: sre.id, request_body: { roles: [{ id: engineer.id }, { id: custom.id }] } });
+  await userGroups.addUserGroupServiceGroups({ user_group_id: sre.id, request_body: { service_groups: [{ id: prod.id }] } });
+  const fetched = await userGroups.getAUserGroup({ user_group_id: sre.id });
+  assert.equal(fetched.users_count, 1);
+  assert.equal(fetched.invitations_count, 1);
+  assert.equal(fetched.roles_count, 2);
+  const members = await userGroups.listUserGroupMembers({ user_group_id: sre.id, per_page: 1, page: 2 });
+  assert.equal(members.data.length, 1);
+  assert.equal(members.data[0].object, 'invitation');
+  assert.equal(members.meta.record_count, 2);
+  assert.equal((await userGroups.listUserGroupServiceGroups({ user_group_id: sre.id })).data[0].id, prod.id);
+  await userGroups.removeUserGroupMembers({ user_group_id: sre.id, request_body: { members: [{ id: me.id, object: 'user' }] } });
+  await userGroups.removeUserGroupRoles({ user_group_id: sre.id, request_body: { roles: [{ id: custom.id }] } });
+  const listedRoles = await userGroups.listUserGroupRoles({ user_group_id: sre.id });
+  assert.deepEqual(listedRoles.data.map((r) => r.id), [engineer.id]);
+  const renamed = await userGroups.updateAUserGroup({ user_group_id: sre.id, request_body: { name: 'SRE Team' } });
+  assert.equal(renamed.name, 'SRE Team');
+  for (let i = 0; i < 21; i++) {
+    await userGroups.createAUserGroup({ request_body: { name: `team-${i}` } });
+  }
+  const firstPage = await userGroups.listUserGroups({ per_page: 20, page: 1 });
+  assert.equal(firstPage.data.length, 20);
+  assert.equal(firstPage.meta.total_pages, 2);
+  assert.equal((await userGroups.listUserGroups({ per_page: 20, page: 2 })).data.length, 2);
+
+  // Deletes and the errors after them.
+  await invitations.deleteInvitation({ invitation_id: invitation.data.id });
+  assert.equal((await userGroups.getAUserGroup({ user_group_id: sre.id })).invitations_count, 0);
+  await userGroups.deleteAUserGroup({ user_group_id: sre.id });
+  await expectStatus(userGroups.getAUserGroup({ user_group_id: sre.id }), 404);
+  await serviceGroups.deleteAServiceGroup({ service_group_id: prod.id });
+  await expectStatus(serviceGroups.getAServiceGroup({ service_group_id: prod.id }), 404);
+  await roles.deleteARole({ role_id: custom.id });
+  await expectStatus(invitations.deleteInvitation({ invitation_id: invitation.data.id }), 404);
+  assert.ok(clientRateLimitSeen(Fastly), 'the client recorded Fastly-RateLimit-Remaining');
+
+  clientUnauthenticated(Fastly);
+  await expectStatus(userApi.getCurrentUser(), 401);
+}
+
+function clientRateLimitSeen(Fastly) {
+  const remaining = Number(Fastly.ApiClient.instance.rateLimitRemaining);
+  return Number.isFinite(remaining) && remaining < 1000;
+}
+
+function clientUnauthenticated(Fastly) {
+  Fastly.ApiClient.instance.authenticate('not-a-valid-token');
+}
+
+async function main() {
+  const binary = process.argv[2];
+  assert.ok(binary, 'usage: node run.js PATH/TO/fastly-emulator');
+  if (!MODULES) {
+    console.log('skipped - the Fastly clients are not installed; run tests/conformance/setup.sh [DIR]');
+    process.exit(SKIP);
+  }
+  const { proc, base } = await startEmulator(binary);
+  const request = async (method, urlPath) => {
+    const response = await fetch(base + urlPath, { method, headers: { 'Fastly-Key': TOKEN } });
+    return response.json();
+  };
+  try {
+    await cliConformance(base, request);
+    console.log('ok - Fastly CLI: user describe/list/create/update/delete, password reset, whoami');
+    await jsConformance(base);
+    console.log('ok - fastly npm client: roles, permissions, service groups, invitations, user groups, errors');
+  } finally {
+    proc.removeAllListeners('exit');
+    proc.kill('SIGTERM');
+  }
+}
+
+main().catch((error) => {
+  console.error('not ok -', error && error.stack ? error.stack : error);
+  process.exit(1);
+});
