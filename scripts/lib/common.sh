@@ -6,7 +6,7 @@ FA_PACKAGES=(
     cmake g++ make pkg-config
     libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
     libcli11-dev doctest-dev libcpp-httplib-dev libssl-dev
-    python3 python3-jsonschema python3-yaml
+    python3 python3-jsonschema python3-yaml openssl
 )
 
 fa_log() { printf '==> %s\n' "$*" >&2; }
@@ -25,9 +25,15 @@ fa_install_missing() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# Configures and builds into $FA_BUILD_DIR (default build/) with any extra cmake arguments given.
+# Configures (with any cmake arguments in the FA_CMAKE_ARGS array) and builds the targets named in "$@"
+# (all targets when none is named) into $FA_BUILD_DIR, default build/.
 fa_build() {
     FA_BUILD_DIR=${FA_BUILD_DIR:-build}
-    cmake -S . -B "$FA_BUILD_DIR" -DCMAKE_BUILD_TYPE="${FA_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-    cmake --build "$FA_BUILD_DIR" -j"$(nproc)"
+    cmake -S . -B "$FA_BUILD_DIR" -DCMAKE_BUILD_TYPE="${FA_BUILD_TYPE:-RelWithDebInfo}" ${FA_CMAKE_ARGS[@]+"${FA_CMAKE_ARGS[@]}"} >/dev/null
+    local targets=()
+    local target
+    for target in "$@"; do
+        targets+=(--target "$target")
+    done
+    cmake --build "$FA_BUILD_DIR" -j"$(nproc)" ${targets[@]+"${targets[@]}"}
 }

@@ -2,6 +2,7 @@
 #include <fastly_accounts/cli/cli.hpp>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
+#include <fastly_accounts/cli/session.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <ostream>
 
@@ -27,8 +28,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     app.footer("Exit codes: 0 ok, 1 error, 2 changes/drift found, 3 apply partly failed,\n"
                "            4 refused by a safety guard, 5 stopped by the API rate limit.");
 
+    GlobalOptions global;
+    add_global_options(app, global);
     ValidateOptions validate;
     CLI::App& validate_command = add_validate_command(app, validate);
+    ExportOptions export_options;
+    CLI::App& export_command = add_export_command(app, export_options);
 
     if (argc <= 1) {
         err << with_newline(app.help());
@@ -52,8 +57,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
 
     try {
+        configure_logging(global);
         if (validate_command.parsed()) {
             return run_validate(validate, out, err);
+        }
+        if (export_command.parsed()) {
+            return run_export(global, export_options, out, err);
         }
         err << "fastly-accounts: no command given; run 'fastly-accounts --help'\n";
         return exit_error;

@@ -227,6 +227,11 @@ bool check_tabs(std::string_view text, const std::string& file, Diagnostics& dia
 
 }  // namespace
 
+bool reads_as_string(const std::string& text) {
+    const bool null_word = text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+    return !null_word && resolve_plain(text) == Type::string;
+}
+
 std::optional<long long> parse_integer(const std::string& text) {
     int base = 10;
     std::size_t skip = 0;

@@ -27,6 +27,10 @@ struct YamlNode {
 /// not one or does not fit in a long long.
 std::optional<long long> parse_integer(const std::string& text);
 
+/// True when `text`, written as a plain (unquoted) scalar, would be read back as a string, not as a
+/// null, boolean or number. Writers quote the strings for which this is false.
+bool reads_as_string(const std::string& text);
+
 /// "a string", "a list", ...: how messages name a node type.
 std::string_view describe(YamlNode::Type type);
 

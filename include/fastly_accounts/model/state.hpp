@@ -71,6 +71,8 @@ struct Invitation {
     std::optional<std::vector<std::string>> roles;
     std::optional<bool> limit_services;
     std::string id;
+    std::string created_at;  ///< live only: ISO 8601 UTC
+    bool active = true;      ///< live only: false once expired or used (the API's status_code 0)
     SourceLocation where;
 };
 

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstddef>
+#include <fastly_accounts/http/client.hpp>
+#include <fastly_accounts/live/curl_api_client.hpp>
+#include <memory>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace fastly_accounts::cli {
+
+/// The options every command that talks to the API shares (SPEC.md "Global options").
+struct GlobalOptions {
+    std::string endpoint;    ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
+    std::string token_file;  ///< --token-file; else env FASTLY_API_TOKEN
+    int concurrency = 8;
+    double timeout_seconds = 30;
+    std::string log_level = "warn";
+    bool no_color = false;
+};
+
+/// Adds the global options to `app`, writing into `options`.
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+/// Sets up logging to stderr at `options.log_level`.
+void configure_logging(const GlobalOptions& options);
+
+/// True when output to stdout may use colour: a terminal, no --no-color, no NO_COLOR in the environment.
+bool use_color(const GlobalOptions& options);
+
+/// A connection to the API for one command: the endpoint checked, the token read, the client ready.
+class Session {
+public:
+    /// Reads the token (from --token-file, else FASTLY_API_TOKEN) and checks the endpoint. Throws
+    /// util::UsageError when there is no token, the token file is unreadable or empty, or the endpoint
+    /// is refused (plain http:// to a host that is not loopback).
+    explicit Session(const GlobalOptions& options);
+    ~Session();
+
+    live::ApiClient& api() { return *m_api; }
+    std::size_t concurrency() const { return m_concurrency; }
+    const std::string& endpoint() const { return m_endpoint; }
+
+    /// Logs, at debug level, the requests sent by method, the retries and the last rate-limit figures.
+    void log_summary() const;
+
+private:
+    std::string m_endpoint;
+    std::size_t m_concurrency;
+    std::unique_ptr<http::Client> m_http;
+    std::unique_ptr<live::CurlApiClient> m_api;
+};
+
+}  // namespace fastly_accounts::cli

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <fastly_accounts/model/live.hpp>
+#include <fastly_accounts/model/state.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fastly_accounts::live {
+
+/// A request the API answered with an error, or that got no answer. The message names the request and
+/// what the API said: "GET /user-groups?page=2 -> 503 Service Unavailable (after 4 attempts)".
+class ApiError : public util::Error {
+public:
+    ApiError(std::string message, long status, std::string method, std::string target)
+        : util::Error(std::move(message)), m_status(status), m_method(std::move(method)), m_target(std::move(target)) {}
+
+    long status() const { return m_status; }  ///< 0 when no answer arrived
+    const std::string& method() const { return m_method; }
+    const std::string& target() const { return m_target; }
+
+private:
+    long m_status;
+    std::string m_method;
+    std::string m_target;
+};
+
+/// The token was refused (401): nothing else will work, so this stops the run with a clear remedy.
+class AuthError : public ApiError {
+public:
+    using ApiError::ApiError;
+};
+
+/// The three IAM collections that are named sets with a description.
+enum class Collection { user_groups, service_groups, roles };
+
+/// "user group", "service group", "role".
+std::string_view noun(Collection collection);
+
+/// The membership-like sub-resources, all added to and removed from incrementally.
+enum class Relation {
+    user_group_members,         ///< users and invitations in a user group
+    user_group_roles,           ///< roles granted by a user group
+    user_group_service_groups,  ///< service groups a user group covers
+    service_group_services,     ///< services in a service group
+    role_permissions            ///< permissions of a custom role
+};
+
+/// One entry of a collection.
+struct NamedObject {
+    std::string id;
+    std::string name;
+    std::string description;
+};
+
+/// One entry of a relation. Only `id` is needed to add or remove; `type` is "user" or "invitation" for
+/// members (required to add them) and empty otherwise; `name` is what the API gave to read it by
+/// (a login, an email, a permission name) and may be empty.
+struct Link {
+    std::string id;
+    std::string type;
+    std::string name;
+};
+
+/// The Fastly Account and IAM API, as the reconciler uses it. Reads return every page; methods throw
+/// ApiError (AuthError for a refused token) when the API answers with an error or not at all.
+/// Implementations must allow concurrent calls from several threads.
+class ApiClient {
+public:
+    virtual ~ApiClient() = default;
+
+    virtual model::Customer current_customer() = 0;
+    virtual model::TokenUser current_user() = 0;
+
+    /// Users of the customer. In the returned users, `roles` holds IAM role ids, as the API gives them.
+    virtual std::vector<model::User> list_users(const std::string& customer_id) = 0;
+    /// Creates a user from the set fields of `user` (`roles` as role ids); returns the new id.
+    virtual std::string create_user(const model::User& user) = 0;
+    /// Sets the set fields of `user` (`roles` as role ids) on the user `id`.
+    virtual void update_user(const std::string& id, const model::User& user) = 0;
+    virtual void delete_user(const std::string& id) = 0;
+
+    /// Invitations of the customer, pending or not. `roles` holds role ids.
+    virtual std::vector<model::Invitation> list_invitations() = 0;
+    /// Invites `invitation.email` (`roles` as role ids); returns the invitation id.
+    virtual std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) = 0;
+    virtual void delete_invitation(const std::string& id) = 0;
+
+    /// Every IAM role, predefined and custom.
+    virtual std::vector<model::CatalogRole> list_role_catalog() = 0;
+    virtual std::vector<model::Permission> list_permissions() = 0;
+    virtual std::vector<model::Service> list_services() = 0;
+
+    virtual std::vector<NamedObject> list(Collection collection) = 0;
+    /// Creates an entry; returns its id. `description` is sent only when set.
+    virtual std::string create(Collection collection, const std::string& name,
+                               const std::optional<std::string>& description) = 0;
+    /// Changes the set fields of the entry `id`.
+    virtual void update(Collection collection, const std::string& id, const std::optional<std::string>& name,
+                        const std::optional<std::string>& description) = 0;
+    virtual void remove(Collection collection, const std::string& id) = 0;
+
+    virtual std::vector<Link> list_links(Relation relation, const std::string& owner_id) = 0;
+    virtual void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) = 0;
+    virtual void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) = 0;
+};
+
+}  // namespace fastly_accounts::live

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <fastly_accounts/http/client.hpp>
+#include <fastly_accounts/live/api_client.hpp>
+#include <nlohmann/json.hpp>
+
+namespace fastly_accounts::live {
+
+/// ApiClient over HTTP: the real Fastly API, or fastly-emulator. Lists are read with the page size
+/// below, following every page whatever the pagination style of the endpoint.
+class CurlApiClient : public ApiClient {
+public:
+    /// Page size asked of paginated lists.
+    static constexpr int page_size = 100;
+
+    explicit CurlApiClient(http::Client& client) : m_client(client) {}
+
+    model::Customer current_customer() override;
+    model::TokenUser current_user() override;
+    std::vector<model::User> list_users(const std::string& customer_id) override;
+    std::string create_user(const model::User& user) override;
+    void update_user(const std::string& id, const model::User& user) override;
+    void delete_user(const std::string& id) override;
+    std::vector<model::Invitation> list_invitations() override;
+    std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) override;
+    void delete_invitation(const std::string& id) override;
+    std::vector<model::CatalogRole> list_role_catalog() override;
+    std::vector<model::Permission> list_permissions() override;
+    std::vector<model::Service> list_services() override;
+    std::vector<NamedObject> list(Collection collection) override;
+    std::string create(Collection collection, const std::string& name,
+                       const std::optional<std::string>& description) override;
+    void update(Collection collection, const std::string& id, const std::optional<std::string>& name,
+                const std::optional<std::string>& description) override;
+    void remove(Collection collection, const std::string& id) override;
+    std::vector<Link> list_links(Relation relation, const std::string& owner_id) override;
+    void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
+    void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
+
+    /// How an endpoint splits a list into pages.
+    enum class Paging { none, iam, jsonapi, cursor };
+
+private:
+    /// Sends `request`; returns the body of a 2xx answer, throws ApiError/AuthError otherwise.
+    std::string call(const http::Request& request);
+
+    /// Every item of the list at `path`, following its pages.
+    std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);
+
+    /// Parses a 2xx body with `read`, turning a malformed body into an ApiError naming `request`.
+    template <typename Read>
+    auto read_body(const http::Request& request, const std::string& body, Read read) -> decltype(read(body));
+
+    http::Client& m_client;
+};
+
+/// The ApiError (an AuthError for 401) describing a failed `response` to `request`.
+ApiError make_api_error(const http::Request& request, const http::Response& response);
+
+}  // namespace fastly_accounts::live

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <fastly_accounts/live/api_client.hpp>
+#include <fastly_accounts/model/live.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// Reading API response bodies into the model. Tolerant as the real API requires: unknown fields are
+/// ignored, `null` stands for "not set" wherever a string or boolean is expected. Malformed bodies
+/// throw util::Error saying what was expected.
+namespace fastly_accounts::live::json {
+
+using nlohmann::json;
+
+/// One page of a list, whatever the pagination style, and whether another page follows.
+struct Page {
+    std::vector<json> items;
+    bool more = false;
+    std::string next_cursor;  ///< cursor style only
+};
+
+/// Parses `body` as JSON; throws util::Error("the response is not JSON: ...") otherwise.
+json parse(std::string_view body);
+
+/// A bare JSON array (classic endpoints); never has more pages.
+Page bare_array_page(std::string_view body);
+/// `{data, meta{current_page, total_pages}}` (IAM lists); a bare array is accepted as a single page.
+/// Another page follows when current_page < total_pages, or, without meta, when the page was full.
+Page iam_page(std::string_view body, int per_page);
+/// JSON:API `{data, links, meta}`: another page follows when links.next is present or meta says so.
+Page jsonapi_page(std::string_view body);
+/// `{data, next_cursor}` (/iam/v1/roles): another page follows when next_cursor is non-empty.
+Page cursor_page(std::string_view body);
+
+/// The human-readable message of an error body: classic `{"msg","detail"}`, JSON:API `{"errors":[...]}`
+/// or problem+json `{"title","detail"}`. Empty when the body holds none of these.
+std::string error_message(std::string_view body);
+
+model::Customer customer(const json& object);
+model::TokenUser token_user(const json& object);
+/// A user; `roles` holds role ids. `locked`, `limit_services`, `require_new_password` given as null are false.
+model::User user(const json& object);
+/// A JSON:API invitation resource (`{id, type, attributes}`); `roles` holds role ids.
+model::Invitation invitation(const json& resource);
+model::CatalogRole catalog_role(const json& object);
+model::Permission permission(const json& object);
+model::Service service(const json& object);
+NamedObject named_object(const json& object);
+/// An entry of `relation`'s list (a member, a role, a service group, a service or a permission).
+Link link(Relation relation, const json& object);
+
+}  // namespace fastly_accounts::live::json

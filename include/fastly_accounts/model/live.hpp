@@ -1,0 +1,69 @@
+#pragma once
+
+#include <fastly_accounts/model/state.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fastly_accounts::model {
+
+/// An IAM role as the API lists it: predefined (custom == false) or custom.
+struct CatalogRole {
+    std::string id;
+    std::string name;
+    std::string display_name;  ///< empty when the API gives none
+    std::string description;
+    bool custom = false;
+};
+
+/// An IAM permission from GET /permissions.
+struct Permission {
+    std::string id;
+    std::string name;
+    std::string scope;  ///< "service" or "account"
+};
+
+/// A service of the customer, from GET /service.
+struct Service {
+    std::string id;
+    std::string name;
+};
+
+/// The customer the token belongs to.
+struct Customer {
+    std::string id;
+    std::string name;
+    std::string owner_id;  ///< the owner's user id; the owner is always protected
+};
+
+/// The user the token belongs to; always protected.
+struct TokenUser {
+    std::string id;
+    std::string login;
+    UserRole role = UserRole::user;
+};
+
+/// Everything read from the API for one plan: the account's access state in the same model the files
+/// use (ids filled in, references as names), plus the catalogs that turn names into ids.
+struct LiveAccount {
+    Customer customer;
+    TokenUser token_user;
+    AccountState state;
+    std::vector<CatalogRole> role_catalog;  ///< every role, predefined and custom
+    std::vector<Permission> permissions;
+    std::vector<Service> services;
+
+    /// The role that `name` refers to, as desired-state files name roles: a custom role by its exact
+    /// name; a predefined role by its name or display name compared with role_name_key. Null when none.
+    const CatalogRole* find_role(std::string_view name) const;
+
+    /// The name desired-state files use for the role with `id`: a custom role's name; a predefined role's
+    /// display name when it has one, else its name. Empty when the id is unknown.
+    std::string role_name(std::string_view id) const;
+
+    /// The permission called `name`, or null.
+    const Permission* find_permission(std::string_view name) const;
+};
+
+}  // namespace fastly_accounts::model

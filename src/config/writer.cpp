@@ -1,0 +1,115 @@
+#include <fastly_accounts/config/writer.hpp>
+#include <fastly_accounts/config/yaml_tree.hpp>
+#include <yaml-cpp/emitter.h>
+#include <yaml-cpp/emittermanip.h>
+
+namespace fastly_accounts::config {
+
+namespace {
+
+// A string scalar, quoted whenever it would otherwise read back as something else ("true", "123").
+void scalar(YAML::Emitter& out, const std::string& text) {
+    if (!reads_as_string(text)) {
+        out << YAML::DoubleQuoted;
+    }
+    out << text;
+}
+
+void field(YAML::Emitter& out, const char* key, const std::optional<std::string>& value) {
+    if (value) {
+        out << YAML::Key << key << YAML::Value;
+        scalar(out, *value);
+    }
+}
+
+void field(YAML::Emitter& out, const char* key, const std::optional<bool>& value) {
+    if (value) {
+        out << YAML::Key << key << YAML::Value << (*value ? "true" : "false");
+    }
+}
+
+void field(YAML::Emitter& out, const char* key, const std::optional<model::UserRole>& value) {
+    if (value) {
+        out << YAML::Key << key << YAML::Value << std::string(model::to_string(*value));
+    }
+}
+
+// Short lists read best on one line; long ones (members, services) one entry per line.
+void field(YAML::Emitter& out, const char* key, const std::optional<std::vector<std::string>>& values) {
+    if (!values) {
+        return;
+    }
+    out << YAML::Key << key << YAML::Value;
+    std::size_t length = 0;
+    for (const auto& value : *values) {
+        length += value.size() + 2;
+    }
+    out << (values->empty() || (values->size() <= 4 && length <= 60) ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
+    for (const auto& value : *values) {
+        scalar(out, value);
+    }
+    out << YAML::EndSeq;
+}
+
+template <typename Object, typename WriteFields>
+void section(YAML::Emitter& out, const char* key, const std::vector<Object>& objects, WriteFields write_fields) {
+    if (objects.empty()) {
+        return;
+    }
+    out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+    for (const auto& object : objects) {
+        out << YAML::BeginMap;
+        write_fields(object);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
+}  // namespace
+
+void write_desired_state(const model::AccountState& state, const std::string& schema_path, std::ostream& stream) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out << YAML::BeginMap;
+    out << YAML::Key << "version" << YAML::Value << 1;
+    field(out, "customer_id", state.customer_id);
+    section(out, "users", state.users, [&](const model::User& u) {
+        field(out, "login", std::optional(u.login));
+        field(out, "name", u.name);
+        field(out, "role", u.role);
+        field(out, "roles", u.roles);
+        field(out, "limit_services", u.limit_services);
+        field(out, "locked", u.locked);
+        field(out, "require_new_password", u.require_new_password);
+    });
+    section(out, "invitations", state.invitations, [&](const model::Invitation& i) {
+        field(out, "email", std::optional(i.email));
+        field(out, "role", i.role);
+        field(out, "roles", i.roles);
+        field(out, "limit_services", i.limit_services);
+    });
+    section(out, "roles", state.roles, [&](const model::Role& r) {
+        field(out, "name", std::optional(r.name));
+        field(out, "description", r.description);
+        field(out, "permissions", r.permissions);
+    });
+    section(out, "service_groups", state.service_groups, [&](const model::ServiceGroup& g) {
+        field(out, "name", std::optional(g.name));
+        field(out, "description", g.description);
+        field(out, "services", g.services);
+    });
+    section(out, "user_groups", state.user_groups, [&](const model::UserGroup& g) {
+        field(out, "name", std::optional(g.name));
+        field(out, "description", g.description);
+        field(out, "roles", g.roles);
+        field(out, "service_groups", g.service_groups);
+        field(out, "members", g.members);
+    });
+    out << YAML::EndMap;
+    if (!schema_path.empty()) {
+        stream << "# yaml-language-server: $schema=" << schema_path << "\n";
+    }
+    stream << out.c_str() << "\n";
+}
+
+}  // namespace fastly_accounts::config

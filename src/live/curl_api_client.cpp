@@ -1,0 +1,366 @@
+#include <fastly_accounts/live/curl_api_client.hpp>
+#include <fastly_accounts/live/json_parse.hpp>
+#include <algorithm>
+#include <fmt/format.h>
+#include <iterator>
+
+namespace fastly_accounts::live {
+
+namespace {
+
+using http::percent_encode;
+using http::Request;
+
+constexpr const char* form_type = "application/x-www-form-urlencoded";
+constexpr const char* json_type = "application/json";
+constexpr const char* jsonapi_type = "application/vnd.api+json";
+
+Request get(std::string target, const char* accept = json_type) {
+    return Request{"GET", std::move(target), {{"Accept", accept}}, ""};
+}
+
+Request with_body(std::string method, std::string target, const char* type, std::string body) {
+    return Request{std::move(method), std::move(target), {{"Content-Type", type}, {"Accept", json_type}}, std::move(body)};
+}
+
+std::string collection_path(Collection collection) {
+    switch (collection) {
+        case Collection::user_groups: return "/user-groups";
+        case Collection::service_groups: return "/service-groups";
+        case Collection::roles: return "/roles";
+    }
+    return "";
+}
+
+// The sub-resource path and the body key under which its entries are sent.
+std::pair<std::string, std::string> relation_path(Relation relation, const std::string& owner) {
+    const std::string id = percent_encode(owner);
+    switch (relation) {
+        case Relation::user_group_members: return {"/user-groups/" + id + "/members", "members"};
+        case Relation::user_group_roles: return {"/user-groups/" + id + "/roles", "roles"};
+        case Relation::user_group_service_groups: return {"/user-groups/" + id + "/service-groups", "service_groups"};
+        case Relation::service_group_services: return {"/service-groups/" + id + "/services", "services"};
+        case Relation::role_permissions: return {"/roles/" + id + "/permissions", "permissions"};
+    }
+    return {"", ""};
+}
+
+// Form fields for POST /user and PUT /user/{id}: only the fields that are set.
+std::string user_form(const model::User& user, bool with_login) {
+    std::vector<std::string> fields;
+    auto add = [&](std::string_view key, std::string_view value) {
+        fields.push_back(fmt::format("{}={}", key, percent_encode(value)));
+    };
+    auto add_flag = [&](std::string_view key, const std::optional<bool>& value) {
+        if (value) {
+            add(key, *value ? "true" : "false");
+        }
+    };
+    if (with_login) {
+        add("login", user.login);
+    }
+    if (user.name) {
+        add("name", *user.name);
+    }
+    if (user.role) {
+        add("role", model::to_string(*user.role));
+    }
+    if (user.roles) {
+        std::string csv;
+        for (const auto& id : *user.roles) {
+            csv += (csv.empty() ? "" : ",") + id;
+        }
+        add("roles", csv);
+    }
+    add_flag("limit_services", user.limit_services);
+    add_flag("locked", user.locked);
+    add_flag("require_new_password", user.require_new_password);
+    std::string body;
+    for (const auto& field : fields) {
+        body += (body.empty() ? "" : "&") + field;
+    }
+    return body;
+}
+
+}  // namespace
+
+std::string_view noun(Collection collection) {
+    switch (collection) {
+        case Collection::user_groups: return "user group";
+        case Collection::service_groups: return "service group";
+        case Collection::roles: return "role";
+    }
+    return "";
+}
+
+ApiError make_api_error(const http::Request& request, const http::Response& response) {
+    const std::string attempts = response.attempts > 1 ? fmt::format(" (after {} attempts)", response.attempts) : "";
+    if (response.error != http::TransportError::none) {
+        return ApiError(fmt::format("{} -> {}: {}{}", request.describe(), http::to_string(response.error),
+                                    response.error_message, attempts),
+                        0, request.method, request.target);
+    }
+    std::string said = json::error_message(response.body);
+    std::string message = fmt::format("{} -> {} {}", request.describe(), response.status,
+                                      http::reason_phrase(response.status));
+    if (!said.empty()) {
+        message += ": " + said;
+    }
+    message += attempts;
+    if (response.status == 401) {
+        return AuthError(fmt::format("the API token was refused ({}); check FASTLY_API_TOKEN or the file given to "
+                                     "--token-file",
+                                     message),
+                         401, request.method, request.target);
+    }
+    if (response.status == 403) {
+        message += "; the token's user is not allowed to do this (changing other users, groups, roles and "
+                   "invitations needs a superuser)";
+    }
+    return ApiError(message, response.status, request.method, request.target);
+}
+
+std::string CurlApiClient::call(const http::Request& request) {
+    http::Response response = m_client.send(request);
+    if (!response.ok()) {
+        throw make_api_error(request, response);
+    }
+    return std::move(response.body);
+}
+
+template <typename Read>
+auto CurlApiClient::read_body(const http::Request& request, const std::string& body, Read read)
+    -> decltype(read(body)) {
+    try {
+        return read(body);
+    } catch (const ApiError&) {
+        throw;
+    } catch (const util::Error& e) {
+        throw ApiError(fmt::format("{} -> the answer could not be read: {}", request.describe(), e.what()), 0,
+                       request.method, request.target);
+    } catch (const nlohmann::json::exception& e) {
+        throw ApiError(fmt::format("{} -> the answer could not be read: {}", request.describe(), e.what()), 0,
+                       request.method, request.target);
+    }
+}
+
+std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {
+    // A bound on pages, so that a server that always says "more" cannot keep the tool looping.
+    constexpr int max_pages = 100'000;
+    const char* accept = paging == Paging::jsonapi ? jsonapi_type : json_type;
+    const char separator = path.find('?') == std::string::npos ? '?' : '&';
+    std::vector<json::json> items;
+    std::string cursor;
+    for (int number = 1; number <= max_pages; ++number) {
+        std::string target = path;
+        switch (paging) {
+            case Paging::none: break;
+            case Paging::iam: target += fmt::format("{}page={}&per_page={}", separator, number, page_size); break;
+            case Paging::jsonapi:
+                target += fmt::format("{}page%5Bnumber%5D={}&page%5Bsize%5D={}", separator, number, page_size);
+                break;
+            case Paging::cursor:
+                target += fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
+                break;
+        }
+        const Request request = get(target, accept);
+        const std::string body = call(request);
+        json::Page page = read_body(request, body, [&](const std::string& b) {
+            switch (paging) {
+                case Paging::none: return json::bare_array_page(b);
+                case Paging::iam: return json::iam_page(b, page_size);
+                case Paging::jsonapi: return json::jsonapi_page(b);
+                case Paging::cursor: return json::cursor_page(b);
+            }
+            return json::Page{};
+        });
+        std::move(page.items.begin(), page.items.end(), std::back_inserter(items));
+        if (!page.more) {
+            return items;
+        }
+        cursor = page.next_cursor;
+    }
+    throw ApiError(fmt::format("GET {} -> more than {} pages; stopping", path, max_pages), 0, "GET", path);
+}
+
+namespace {
+
+// Converts each item of a list with `convert`, naming the request when an item is malformed.
+template <typename T, typename Convert>
+std::vector<T> convert_all(const std::vector<json::json>& items, const std::string& path, Convert convert) {
+    std::vector<T> out;
+    out.reserve(items.size());
+    for (const auto& item : items) {
+        try {
+            out.push_back(convert(item));
+        } catch (const util::Error& e) {
+            throw ApiError(fmt::format("GET {} -> an entry could not be read: {}", path, e.what()), 0, "GET", path);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+model::Customer CurlApiClient::current_customer() {
+    const Request request = get("/current_customer");
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) { return json::customer(json::parse(b)); });
+}
+
+model::TokenUser CurlApiClient::current_user() {
+    const Request request = get("/current_user");
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) { return json::token_user(json::parse(b)); });
+}
+
+std::vector<model::User> CurlApiClient::list_users(const std::string& customer_id) {
+    const std::string path = "/customer/" + percent_encode(customer_id) + "/users";
+    return convert_all<model::User>(list_all(path, Paging::none), path, json::user);
+}
+
+std::string CurlApiClient::create_user(const model::User& user) {
+    const Request request = with_body("POST", "/user", form_type, user_form(user, true));
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) { return json::user(json::parse(b)).id; });
+}
+
+void CurlApiClient::update_user(const std::string& id, const model::User& user) {
+    call(with_body("PUT", "/user/" + percent_encode(id), form_type, user_form(user, false)));
+}
+
+void CurlApiClient::delete_user(const std::string& id) {
+    call(Request{"DELETE", "/user/" + percent_encode(id), {}, ""});
+}
+
+std::vector<model::Invitation> CurlApiClient::list_invitations() {
+    return convert_all<model::Invitation>(list_all("/invitations", Paging::jsonapi), "/invitations",
+                                          json::invitation);
+}
+
+std::string CurlApiClient::create_invitation(const std::string& customer_id, const model::Invitation& invitation) {
+    json::json attributes = {{"email", invitation.email}};
+    if (invitation.role) {
+        attributes["role"] = model::to_string(*invitation.role);
+    }
+    if (invitation.roles) {
+        attributes["roles"] = *invitation.roles;
+    }
+    if (invitation.limit_services) {
+        attributes["limit_services"] = *invitation.limit_services;
+    }
+    const json::json document = {
+        {"data",
+         {{"type", "invitation"},
+          {"attributes", attributes},
+          {"relationships", {{"customer", {{"data", {{"id", customer_id}, {"type", "customer"}}}}}}}}}};
+    Request request = with_body("POST", "/invitations", jsonapi_type, document.dump());
+    request.headers[1].second = jsonapi_type;  // Accept
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) {
+        const json::json parsed = json::parse(b);
+        return json::invitation(parsed.is_object() && parsed.contains("data") ? parsed["data"] : parsed).id;
+    });
+}
+
+void CurlApiClient::delete_invitation(const std::string& id) {
+    call(Request{"DELETE", "/invitations/" + percent_encode(id), {{"Accept", jsonapi_type}}, ""});
+}
+
+std::vector<model::CatalogRole> CurlApiClient::list_role_catalog() {
+    // /iam/v1/roles names every role and gives display names; the older /roles tells which are custom.
+    // Both are read and joined by id.
+    auto roles = convert_all<model::CatalogRole>(list_all("/iam/v1/roles", Paging::cursor), "/iam/v1/roles",
+                                                 json::catalog_role);
+    const auto legacy =
+        convert_all<model::CatalogRole>(list_all("/roles", Paging::iam), "/roles", json::catalog_role);
+    for (const auto& old : legacy) {
+        auto it = std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.id == old.id; });
+        if (it == roles.end()) {
+            roles.push_back(old);
+        } else {
+            it->custom = old.custom;
+            if (it->description.empty()) {
+                it->description = old.description;
+            }
+        }
+    }
+    return roles;
+}
+
+std::vector<model::Permission> CurlApiClient::list_permissions() {
+    return convert_all<model::Permission>(list_all("/permissions", Paging::iam), "/permissions", json::permission);
+}
+
+std::vector<model::Service> CurlApiClient::list_services() {
+    return convert_all<model::Service>(list_all("/service", Paging::none), "/service", json::service);
+}
+
+std::vector<NamedObject> CurlApiClient::list(Collection collection) {
+    const std::string path = collection_path(collection);
+    return convert_all<NamedObject>(list_all(path, Paging::iam), path, json::named_object);
+}
+
+std::string CurlApiClient::create(Collection collection, const std::string& name,
+                                  const std::optional<std::string>& description) {
+    json::json document = {{"name", name}};
+    if (description) {
+        document["description"] = *description;
+    }
+    const Request request = with_body("POST", collection_path(collection), json_type, document.dump());
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) {
+        const json::json parsed = json::parse(b);
+        return json::named_object(parsed.is_object() && parsed.contains("data") ? parsed["data"] : parsed).id;
+    });
+}
+
+void CurlApiClient::update(Collection collection, const std::string& id, const std::optional<std::string>& name,
+                           const std::optional<std::string>& description) {
+    json::json document = json::json::object();
+    if (name) {
+        document["name"] = *name;
+    }
+    if (description) {
+        document["description"] = *description;
+    }
+    call(with_body("PATCH", collection_path(collection) + "/" + percent_encode(id), json_type, document.dump()));
+}
+
+void CurlApiClient::remove(Collection collection, const std::string& id) {
+    call(Request{"DELETE", collection_path(collection) + "/" + percent_encode(id), {}, ""});
+}
+
+std::vector<Link> CurlApiClient::list_links(Relation relation, const std::string& owner_id) {
+    const auto [path, key] = relation_path(relation, owner_id);
+    return convert_all<Link>(list_all(path, Paging::iam), path,
+                             [relation](const json::json& item) { return json::link(relation, item); });
+}
+
+namespace {
+
+std::string links_body(Relation relation, const std::string& key, const std::vector<Link>& links) {
+    json::json entries = json::json::array();
+    for (const auto& link : links) {
+        json::json entry = {{"id", link.id}};
+        if (relation == Relation::user_group_members) {
+            entry["object"] = link.type.empty() ? "user" : link.type;
+        }
+        entries.push_back(entry);
+    }
+    return json::json{{key, entries}}.dump();
+}
+
+}  // namespace
+
+void CurlApiClient::add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) {
+    const auto [path, key] = relation_path(relation, owner_id);
+    call(with_body("POST", path, json_type, links_body(relation, key, links)));
+}
+
+void CurlApiClient::remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) {
+    const auto [path, key] = relation_path(relation, owner_id);
+    call(with_body("DELETE", path, json_type, links_body(relation, key, links)));
+}
+
+}  // namespace fastly_accounts::live

@@ -1,0 +1,259 @@
+#include <fastly_accounts/live/json_parse.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <fmt/format.h>
+
+namespace fastly_accounts::live::json {
+
+namespace {
+
+// A string field, "" when missing or null; numbers are accepted as their text (ids seen as numbers).
+std::string text(const json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return "";
+    }
+    if (it->is_string()) {
+        return it->get<std::string>();
+    }
+    if (it->is_number()) {
+        return it->dump();
+    }
+    throw util::Error(fmt::format("field '{}' is {}, expected a string", key, it->type_name()));
+}
+
+// A boolean field, false when missing or null (the API writes "locked": null for "never locked").
+bool flag(const json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return false;
+    }
+    if (it->is_boolean()) {
+        return it->get<bool>();
+    }
+    if (it->is_number_integer()) {
+        return it->get<long long>() != 0;
+    }
+    throw util::Error(fmt::format("field '{}' is {}, expected a boolean", key, it->type_name()));
+}
+
+const json& require_object(const json& value, std::string_view what) {
+    if (!value.is_object()) {
+        throw util::Error(fmt::format("expected {} as a JSON object, got {}", what, value.type_name()));
+    }
+    return value;
+}
+
+std::vector<std::string> id_list(const json& object, const char* key) {
+    std::vector<std::string> out;
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return out;
+    }
+    if (!it->is_array()) {
+        throw util::Error(fmt::format("field '{}' is {}, expected a list", key, it->type_name()));
+    }
+    for (const auto& entry : *it) {
+        if (entry.is_string()) {
+            out.push_back(entry.get<std::string>());
+        } else if (entry.is_object()) {
+            out.push_back(text(entry, "id"));
+        }
+    }
+    return out;
+}
+
+std::optional<model::UserRole> role_of(const json& object) {
+    const std::string name = text(object, "role");
+    return name.empty() ? std::nullopt : model::parse_user_role(name);
+}
+
+std::vector<json> array_items(const json& value, std::string_view where) {
+    if (!value.is_array()) {
+        throw util::Error(fmt::format("expected {} to be a list, got {}", where, value.type_name()));
+    }
+    return std::vector<json>(value.begin(), value.end());
+}
+
+long long integer(const json& object, const char* key, long long fallback) {
+    auto it = object.find(key);
+    return (it != object.end() && it->is_number_integer()) ? it->get<long long>() : fallback;
+}
+
+}  // namespace
+
+json parse(std::string_view body) {
+    try {
+        return json::parse(body.begin(), body.end());
+    } catch (const json::parse_error& e) {
+        throw util::Error(fmt::format("the response is not JSON ({})", e.what()));
+    }
+}
+
+Page bare_array_page(std::string_view body) {
+    return Page{array_items(parse(body), "the response"), false, ""};
+}
+
+Page iam_page(std::string_view body, int per_page) {
+    const json document = parse(body);
+    if (document.is_array()) {
+        return Page{array_items(document, "the response"), false, ""};
+    }
+    require_object(document, "a page");
+    Page page;
+    page.items = array_items(document.value("data", json::array()), "data");
+    auto meta = document.find("meta");
+    if (meta != document.end() && meta->is_object() && meta->contains("total_pages")) {
+        page.more = integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
+    } else {
+        page.more = static_cast<int>(page.items.size()) >= per_page && !page.items.empty();
+    }
+    return page;
+}
+
+Page jsonapi_page(std::string_view body) {
+    const json document = parse(body);
+    require_object(document, "a page");
+    Page page;
+    page.items = array_items(document.value("data", json::array()), "data");
+    auto links = document.find("links");
+    const bool has_next = links != document.end() && links->is_object() && links->contains("next") &&
+                          !(*links)["next"].is_null();
+    auto meta = document.find("meta");
+    const bool meta_more = meta != document.end() && meta->is_object() &&
+                           integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
+    page.more = (has_next || meta_more) && !page.items.empty();
+    return page;
+}
+
+Page cursor_page(std::string_view body) {
+    const json document = parse(body);
+    require_object(document, "a page");
+    Page page;
+    page.items = array_items(document.value("data", json::array()), "data");
+    page.next_cursor = text(document, "next_cursor");
+    page.more = !page.next_cursor.empty() && !page.items.empty();
+    return page;
+}
+
+std::string error_message(std::string_view body) {
+    json document;
+    try {
+        document = json::parse(body.begin(), body.end());
+    } catch (const json::parse_error&) {
+        return "";
+    }
+    if (!document.is_object()) {
+        return "";
+    }
+    auto join = [](const std::string& first, const std::string& second) {
+        return second.empty() ? first : (first.empty() ? second : first + " (" + second + ")");
+    };
+    try {
+        if (document.contains("msg")) {
+            return join(text(document, "msg"), text(document, "detail"));
+        }
+        if (auto errors = document.find("errors"); errors != document.end() && errors->is_array() && !errors->empty()) {
+            std::string out;
+            for (const auto& error : *errors) {
+                if (error.is_object()) {
+                    out += (out.empty() ? "" : "; ") + join(text(error, "title"), text(error, "detail"));
+                }
+            }
+            return out;
+        }
+        if (document.contains("title")) {
+            return join(text(document, "title"), text(document, "detail"));
+        }
+    } catch (const util::Error&) {
+        return "";
+    }
+    return "";
+}
+
+model::Customer customer(const json& object) {
+    require_object(object, "a customer");
+    return {text(object, "id"), text(object, "name"), text(object, "owner_id")};
+}
+
+model::TokenUser token_user(const json& object) {
+    require_object(object, "a user");
+    return {text(object, "id"), text(object, "login"), role_of(object).value_or(model::UserRole::user)};
+}
+
+model::User user(const json& object) {
+    require_object(object, "a user");
+    model::User out;
+    out.id = text(object, "id");
+    out.login = text(object, "login");
+    out.name = text(object, "name");
+    out.role = role_of(object);
+    out.roles = id_list(object, "roles");
+    out.limit_services = flag(object, "limit_services");
+    out.locked = flag(object, "locked");
+    out.require_new_password = flag(object, "require_new_password");
+    return out;
+}
+
+model::Invitation invitation(const json& resource) {
+    require_object(resource, "an invitation");
+    const json attributes = resource.value("attributes", json::object());
+    require_object(attributes, "the invitation's attributes");
+    model::Invitation out;
+    out.id = text(resource, "id");
+    out.email = text(attributes, "email");
+    out.role = role_of(attributes);
+    out.roles = id_list(attributes, "roles");
+    out.limit_services = flag(attributes, "limit_services");
+    out.created_at = text(attributes, "created_at");
+    out.active = integer(attributes, "status_code", 1) != 0 && text(attributes, "deleted_at").empty();
+    return out;
+}
+
+model::CatalogRole catalog_role(const json& object) {
+    require_object(object, "a role");
+    model::CatalogRole out;
+    out.id = text(object, "id");
+    out.name = text(object, "name");
+    out.display_name = text(object, "display_name");
+    out.description = text(object, "description");
+    out.custom = flag(object, "custom");
+    return out;
+}
+
+model::Permission permission(const json& object) {
+    require_object(object, "a permission");
+    return {text(object, "id"), text(object, "name"), text(object, "scope")};
+}
+
+model::Service service(const json& object) {
+    require_object(object, "a service");
+    return {text(object, "id"), text(object, "name")};
+}
+
+NamedObject named_object(const json& object) {
+    require_object(object, "a group or role");
+    return {text(object, "id"), text(object, "name"), text(object, "description")};
+}
+
+Link link(Relation relation, const json& object) {
+    require_object(object, "a list entry");
+    Link out;
+    out.id = text(object, "id");
+    switch (relation) {
+        case Relation::user_group_members: {
+            out.type = text(object, "object");
+            if (out.type.empty()) {
+                out.type = "user";
+            }
+            out.name = text(object, out.type == "invitation" ? "email" : "login");
+            break;
+        }
+        case Relation::role_permissions:
+        case Relation::user_group_roles:
+        case Relation::user_group_service_groups:
+        case Relation::service_group_services: out.name = text(object, "name"); break;
+    }
+    return out;
+}
+
+}  // namespace fastly_accounts::live::json
