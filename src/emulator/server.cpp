@@ -98,6 +98,10 @@ struct Server::Impl {
 Server::Server(Emulator& emulator, int threads) : m_impl(std::make_unique<Impl>(emulator)) {
     size_t pool = static_cast<size_t>(threads < 1 ? 1 : threads);
     m_impl->http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+    // Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs stall
+    // every keep-alive request by tens of milliseconds.
+    m_impl->http.set_tcp_nodelay(true);
+    m_impl->http.set_keep_alive_max_count(10000);
     // httplib's default also sets SO_REUSEPORT, which would let a second emulator share a busy port.
     m_impl->http.set_socket_options([](socket_t sock) {
         int yes = 1;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include "harness.hpp"
 
 using namespace fastly_emulator;
@@ -149,4 +151,21 @@ TEST_CASE("timestamps format and parse as YYYY-MM-DDTHH:MM:SSZ") {
     CHECK(parse_timestamp("2022-11-04T19:00:00Z") == std::optional<EpochSeconds>(1667588400));
     CHECK(parse_timestamp("2022-11-04T19:00:00.123Z") == std::optional<EpochSeconds>(1667588400));
     CHECK(parse_timestamp("2022-11-04 19:00") == std::nullopt);
+}
+
+TEST_CASE("the example seed in src/emulator/README.md loads") {
+    std::ifstream in(EMULATOR_README);
+    REQUIRE(in);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t start = text.find("```json\n");
+    REQUIRE(start != std::string::npos);
+    start += 8;
+    size_t end = text.find("```", start);
+    Store store;
+    load_state(store, json::parse(text.substr(start, end - start)), default_superuser_token);
+    CHECK(store.customer.id == "51MumwLiSJyFTWhtbByYgR");
+    CHECK(store.users.size() == 2);
+    CHECK(store.user_groups.rows()[0].members.size() == 2);
+    CHECK(store.invitations.rows()[0].service_invitations[0].permission == "purge_all");
+    CHECK(store.rate.used.size() == 1);
 }
