@@ -26,12 +26,20 @@ private:
 };
 
 /// 400 `{"msg":"Bad request","detail":detail}`.
-inline ApiError bad_request(std::string detail) { return {400, "Bad request", std::move(detail)}; }
+inline ApiError bad_request(std::string detail) {
+    return {400, "Bad request", std::move(detail)};
+}
 /// 404 `{"msg":"Record not found","detail":detail}`.
-inline ApiError not_found(std::string detail) { return {404, "Record not found", std::move(detail)}; }
+inline ApiError not_found(std::string detail) {
+    return {404, "Record not found", std::move(detail)};
+}
 /// 409 `{"msg":"Duplicate record","detail":detail}`.
-inline ApiError duplicate(std::string detail) { return {409, "Duplicate record", std::move(detail)}; }
+inline ApiError duplicate(std::string detail) {
+    return {409, "Duplicate record", std::move(detail)};
+}
 /// 403 `{"msg":"Forbidden","detail":detail}`.
-inline ApiError forbidden(std::string detail) { return {403, "Forbidden", std::move(detail)}; }
+inline ApiError forbidden(std::string detail) {
+    return {403, "Forbidden", std::move(detail)};
+}
 
 }  // namespace fastly_emulator

@@ -33,7 +33,9 @@ json openid_configuration(const ApiRequest& request) {
             {"scopes_supported", {"openid", "email", "profile"}}};
 }
 
-json body_or_empty(const ApiRequest& request) { return json_body(request); }
+json body_or_empty(const ApiRequest& request) {
+    return json_body(request);
+}
 
 }  // namespace
 
@@ -98,8 +100,8 @@ ApiResponse Emulator::handle_control(const ApiRequest& request) {
             std::lock_guard lock(m_mutex);
             persist_locked();
             response.set_json(200, dump_state(m_store));
-        } else if (path.rfind("/_emulator/invitations/", 0) == 0 && method == "POST" &&
-                   path.size() > 30 && path.compare(path.size() - 7, 7, "/accept") == 0) {
+        } else if (path.rfind("/_emulator/invitations/", 0) == 0 && method == "POST" && path.size() > 30 &&
+                   path.compare(path.size() - 7, 7, "/accept") == 0) {
             std::string id = path.substr(23, path.size() - 23 - 7);
             json body = body_or_empty(request);
             std::lock_guard lock(m_mutex);

@@ -13,9 +13,13 @@ using nlohmann::json;
 
 namespace {
 
-bool is_read(const std::string& method) { return method == "GET" || method == "HEAD"; }
+bool is_read(const std::string& method) {
+    return method == "GET" || method == "HEAD";
+}
 
-std::string to_string_ll(long long value) { return std::to_string(value); }
+std::string to_string_ll(long long value) {
+    return std::to_string(value);
+}
 
 }  // namespace
 
@@ -181,12 +185,14 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     bool allowed = true;
     apply_rate_limit(request, *caller, response, allowed);
     if (!allowed) {
-        render_error(response, family, 429, "Too Many Requests",
-                     "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent");
+        render_error(
+            response, family, 429, "Too Many Requests",
+            "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent");
         return response;
     }
     if (!route) {
-        render_error(response, family, path_known ? 405 : 404, path_known ? "Method Not Allowed" : "Not found", "");
+        render_error(response, family, path_known ? 405 : 404,
+                     path_known ? "Method Not Allowed" : "Not found", "");
         return response;
     }
     Context ctx{request, response, m_store, std::move(params), caller, false};

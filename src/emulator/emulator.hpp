@@ -48,7 +48,8 @@ private:
     ApiResponse handle_api(const ApiRequest& request);
     ApiResponse handle_control(const ApiRequest& request);
     void run_route(const Route& route, Context& ctx);
-    void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response, bool& allowed);
+    void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,
+                          bool& allowed);
     void persist_locked();
     void count(const std::string& key);
 

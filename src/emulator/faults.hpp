@@ -9,12 +9,12 @@ namespace fastly_emulator {
 
 /// Injected faults, set by PUT /_emulator/faults. Rates are probabilities in [0, 1].
 struct FaultSettings {
-    int latency_ms = 0;                    ///< added to every API request
-    double error_rate = 0;                 ///< 500 or 503 instead of an answer, nothing committed
-    double throttle_rate = 0;              ///< 429 with Retry-After, nothing committed
-    double reset_rate = 0;                 ///< connection dropped before the request runs
-    double reset_after_commit_rate = 0;    ///< a successful write is committed, then the connection drops
-    std::uint64_t seed = 0;                ///< seeds the random sequence; equal seeds give equal faults
+    int latency_ms = 0;                  ///< added to every API request
+    double error_rate = 0;               ///< 500 or 503 instead of an answer, nothing committed
+    double throttle_rate = 0;            ///< 429 with Retry-After, nothing committed
+    double reset_rate = 0;               ///< connection dropped before the request runs
+    double reset_after_commit_rate = 0;  ///< a successful write is committed, then the connection drops
+    std::uint64_t seed = 0;              ///< seeds the random sequence; equal seeds give equal faults
 };
 
 /// What to do to one request.

@@ -6,7 +6,9 @@ using nlohmann::json;
 
 namespace {
 
-json optional_bool(const std::optional<bool>& value) { return value ? json(*value) : json(nullptr); }
+json optional_bool(const std::optional<bool>& value) {
+    return value ? json(*value) : json(nullptr);
+}
 
 json optional_time(const std::optional<EpochSeconds>& value) {
     return value ? json(format_timestamp(*value)) : json(nullptr);

@@ -205,7 +205,8 @@ json iam_page(size_t total, const PageRequest& page, const ItemRenderer& render)
     return out;
 }
 
-json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path, const ItemRenderer& render) {
+json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
+                  const ItemRenderer& render) {
     size_t number = positive_param(request, "page[number]", 1, 1000000);
     size_t size = positive_param(request, "page[size]", 20, 1000);
     size_t pages = (total + size - 1) / size;
@@ -224,9 +225,11 @@ json jsonapi_page(size_t total, const ApiRequest& request, const std::string& pa
         links["next"] = jsonapi_link(base, number + 1, size);
     }
     links["last"] = jsonapi_link(base, pages == 0 ? 1 : pages, size);
-    return {{"data", data},
-            {"links", links},
-            {"meta", {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
+    return {
+        {"data", data},
+        {"links", links},
+        {"meta",
+         {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
 }
 
 std::vector<std::string> id_list(const json& body, const std::string& key) {

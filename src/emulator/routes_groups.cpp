@@ -292,7 +292,8 @@ void add_group_routes(Router& router) {
     });
     router.add("GET", "/service-groups/{service_group_id}/services", Family::iam, [](Context& ctx) {
         const ServiceGroup& group = find_service_group(ctx, ctx.params[0]);
-        ctx.response.set_json(200, iam_page(group.services.size(), iam_page_request(ctx.request), [&](size_t i) {
+        ctx.response.set_json(200,
+                              iam_page(group.services.size(), iam_page_request(ctx.request), [&](size_t i) {
                                   const Service* service = ctx.store.services.find(group.services[i]);
                                   return service ? render_service_item(*service)
                                                  : json{{"id", group.services[i]}, {"object", "service"}};
@@ -322,9 +323,9 @@ void add_group_routes(Router& router) {
     });
     router.add("GET", "/user-groups/{user_group_id}/members", Family::iam, [](Context& ctx) {
         const UserGroup& group = find_user_group(ctx, ctx.params[0]);
-        ctx.response.set_json(200, iam_page(group.members.size(), iam_page_request(ctx.request), [&](size_t i) {
-                                  return render_member(ctx.store, group.members[i]);
-                              }));
+        ctx.response.set_json(200,
+                              iam_page(group.members.size(), iam_page_request(ctx.request),
+                                       [&](size_t i) { return render_member(ctx.store, group.members[i]); }));
     });
     router.add("POST", "/user-groups/{user_group_id}/members", Family::iam,
                [](Context& ctx) { change_members(ctx, true); });

@@ -27,7 +27,8 @@ const json& object_at(const json& parent, const char* key, const std::string& pa
 
 std::vector<ServiceInvitation> read_service_invitations(Store& store, const json& relationships) {
     std::vector<ServiceInvitation> grants;
-    const json& rel = object_at(relationships, "service_invitations", "data.relationships.service_invitations");
+    const json& rel =
+        object_at(relationships, "service_invitations", "data.relationships.service_invitations");
     auto data = rel.find("data");
     if (data == rel.end() || data->is_null()) {
         return grants;
@@ -49,8 +50,9 @@ std::vector<ServiceInvitation> read_service_invitations(Store& store, const json
             throw bad_request("Permission '" + permission +
                               "' is not one of full, read_only, purge_select, purge_all");
         }
-        const json& service_rel = object_at(object_at(item, "relationships", "service_invitation.relationships"),
-                                            "service", "service_invitation.relationships.service");
+        const json& service_rel =
+            object_at(object_at(item, "relationships", "service_invitation.relationships"), "service",
+                      "service_invitation.relationships.service");
         const json& service_data = object_at(service_rel, "data", "service.data");
         std::string service_id = service_data.value("id", "");
         if (!store.services.find(service_id)) {
@@ -69,7 +71,8 @@ void authorise_invitation(const Context& ctx, const Invitation& invitation) {
         if (invitation.role != "user" && invitation.role != "engineer") {
             throw forbidden("an engineer may only invite the user and engineer roles");
         }
-        if (!invitation.roles.empty() || !invitation.service_invitations.empty() || invitation.limit_services) {
+        if (!invitation.roles.empty() || !invitation.service_invitations.empty() ||
+            invitation.limit_services) {
             throw forbidden("an engineer may invite users but not set their permissions");
         }
         return;
@@ -115,8 +118,8 @@ void create_invitation(Context& ctx) {
     if (attributes.contains("limit_services") && attributes["limit_services"].is_boolean()) {
         invitation.limit_services = attributes["limit_services"].get<bool>();
     }
-    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"), "data",
-                                     "data.relationships.customer.data");
+    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"),
+                                     "data", "data.relationships.customer.data");
     if (customer.contains("id") && customer["id"] != ctx.store.customer.id) {
         throw not_found("Couldn't find Customer '" + customer["id"].dump() + "'");
     }

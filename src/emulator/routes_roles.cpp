@@ -168,7 +168,8 @@ void add_role_routes(Router& router) {
     });
     router.add("GET", "/roles/{role_id}/permissions", Family::iam, [](Context& ctx) {
         const Role& role = find_role(ctx, ctx.params[0]);
-        ctx.response.set_json(200, iam_page(role.permissions.size(), iam_page_request(ctx.request), [&](size_t i) {
+        ctx.response.set_json(200,
+                              iam_page(role.permissions.size(), iam_page_request(ctx.request), [&](size_t i) {
                                   return render_permission(*ctx.store.permissions.find(role.permissions[i]));
                               }));
     });
@@ -185,7 +186,8 @@ void add_role_routes(Router& router) {
         const auto& rows = ctx.store.permissions.rows();
         PageRequest page;
         page.size = std::max<size_t>(rows.size(), 1);
-        ctx.response.set_json(200, iam_page(rows.size(), page, [&](size_t i) { return render_permission(rows[i]); }));
+        ctx.response.set_json(
+            200, iam_page(rows.size(), page, [&](size_t i) { return render_permission(rows[i]); }));
     });
 }
 

@@ -14,17 +14,24 @@ using nlohmann::json;
 namespace {
 
 const std::set<std::string>& customer_bool_fields() {
-    static const std::set<std::string> fields{
-        "force_2fa",       "force_sso",      "has_account_panel",       "has_improved_events",
-        "has_openstack_logging", "has_pci",  "can_configure_wordpress", "can_reset_passwords",
-        "can_upload_vcl",  "has_improved_ssl_config", "has_pci_passwords"};
+    static const std::set<std::string> fields{"force_2fa",
+                                              "force_sso",
+                                              "has_account_panel",
+                                              "has_improved_events",
+                                              "has_openstack_logging",
+                                              "has_pci",
+                                              "can_configure_wordpress",
+                                              "can_reset_passwords",
+                                              "can_upload_vcl",
+                                              "has_improved_ssl_config",
+                                              "has_pci_passwords"};
     return fields;
 }
 
 const std::set<std::string>& customer_text_fields() {
     static const std::set<std::string> fields{
-        "billing_contact_id", "billing_network_type", "billing_ref",      "ip_whitelist",
-        "legal_contact_id",   "phone_number",         "postal_address",   "pricing_plan",
+        "billing_contact_id", "billing_network_type", "billing_ref",         "ip_whitelist",
+        "legal_contact_id",   "phone_number",         "postal_address",      "pricing_plan",
         "pricing_plan_id",    "security_contact_id",  "technical_contact_id"};
     return fields;
 }
@@ -224,8 +231,9 @@ void add_customer_user_routes(Router& router) {
     });
     router.add("GET", "/current_user", Family::classic,
                [](Context& ctx) { ctx.response.set_json(200, render_user(ctx.store, *ctx.caller)); });
-    router.add("GET", "/user/{user_id}", Family::classic,
-               [](Context& ctx) { ctx.response.set_json(200, render_user(ctx.store, find_user(ctx, ctx.params[0]))); });
+    router.add("GET", "/user/{user_id}", Family::classic, [](Context& ctx) {
+        ctx.response.set_json(200, render_user(ctx.store, find_user(ctx, ctx.params[0])));
+    });
     router.add("POST", "/user", Family::classic, create_user);
     router.add("PUT", "/user/{user_id}", Family::classic, update_user);
     router.add("DELETE", "/user/{user_id}", Family::classic, delete_user);

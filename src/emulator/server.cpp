@@ -4,8 +4,9 @@
 #include <dirent.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <stdexcept>
 #include <sys/socket.h>
+
+#include <stdexcept>
 
 #include "util.hpp"
 
@@ -118,7 +119,9 @@ Server::Server(Emulator& emulator, int threads) : m_impl(std::make_unique<Impl>(
     m_impl->http.Options(".*", handler);
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 int Server::bind(const std::string& host, int port) {
     int bound = -1;
@@ -134,9 +137,13 @@ int Server::bind(const std::string& host, int port) {
     return bound;
 }
 
-bool Server::listen() { return m_impl->http.listen_after_bind(); }
+bool Server::listen() {
+    return m_impl->http.listen_after_bind();
+}
 
-bool Server::is_running() const { return m_impl->http.is_running(); }
+bool Server::is_running() const {
+    return m_impl->http.is_running();
+}
 
 void Server::stop() {
     if (m_impl && m_impl->http.is_running()) {

@@ -8,7 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-json optional_bool(const std::optional<bool>& value) { return value ? json(*value) : json(nullptr); }
+json optional_bool(const std::optional<bool>& value) {
+    return value ? json(*value) : json(nullptr);
+}
 
 json dump_customer(const Store& store) {
     json out = store.customer.attributes;

@@ -12,7 +12,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string quote_text(const std::string& s) { return "\"" + s + "\""; }
+std::string quote_text(const std::string& s) {
+    return "\"" + s + "\"";
+}
 
 // Strict keys catch typos in hand-written seeds, which would otherwise silently load as defaults.
 void check_keys(const json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
@@ -20,8 +22,8 @@ void check_keys(const json& obj, const std::string& path, std::initializer_list<
         throw StateError(path + ": expected an object");
     }
     for (const auto& item : obj.items()) {
-        bool known = std::any_of(allowed.begin(), allowed.end(),
-                                 [&](const char* key) { return item.key() == key; });
+        bool known =
+            std::any_of(allowed.begin(), allowed.end(), [&](const char* key) { return item.key() == key; });
         if (!known) {
             throw StateError(path + "." + item.key() + ": unknown field");
         }
@@ -109,7 +111,9 @@ const json& get_list(const json& doc, const char* key) {
     return *value;
 }
 
-std::string item_path(const char* section, size_t i) { return std::string(section) + "[" + std::to_string(i) + "]"; }
+std::string item_path(const char* section, size_t i) {
+    return std::string(section) + "[" + std::to_string(i) + "]";
+}
 
 std::string take_id(Store& store, const json& obj, const std::string& path, std::set<std::string>& seen) {
     std::string id = get_string(obj, path, "id");
@@ -130,7 +134,8 @@ std::string check_role_enum(const std::string& role, const std::string& path) {
     return role;
 }
 
-std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs, const std::string& path) {
+std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs,
+                                       const std::string& path) {
     std::vector<std::string> ids;
     for (const std::string& ref : refs) {
         Role* role = store.role_by_ref(ref);
@@ -147,8 +152,8 @@ std::vector<std::string> resolve_roles(Store& store, const std::vector<std::stri
 void load_permissions(Store& store, const json& doc, std::set<std::string>& seen) {
     if (!field(doc, "permissions")) {
         for (const PredefinedPermission& p : predefined_permissions()) {
-            store.permissions.insert({store.new_id(), p.name, p.description, p.resource_name,
-                                      p.resource_description, p.scope});
+            store.permissions.insert(
+                {store.new_id(), p.name, p.description, p.resource_name, p.resource_description, p.scope});
         }
         return;
     }
@@ -157,8 +162,10 @@ void load_permissions(Store& store, const json& doc, std::set<std::string>& seen
         std::string path = item_path("permissions", i);
         const json& p = list[i];
         check_keys(p, path, {"id", "name", "description", "resource_name", "resource_description", "scope"});
-        Permission permission{take_id(store, p, path, seen), require_string(p, path, "name"),
-                              get_string(p, path, "description"), get_string(p, path, "resource_name"),
+        Permission permission{take_id(store, p, path, seen),
+                              require_string(p, path, "name"),
+                              get_string(p, path, "description"),
+                              get_string(p, path, "resource_name"),
                               get_string(p, path, "resource_description"),
                               get_string(p, path, "scope", "account")};
         if (permission.scope != "service" && permission.scope != "account") {
@@ -176,8 +183,9 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("roles", i);
         const json& r = list[i];
-        check_keys(r, path, {"id", "name", "display_name", "description", "custom", "permissions", "created_at",
-                             "updated_at"});
+        check_keys(r, path,
+                   {"id", "name", "display_name", "description", "custom", "permissions", "created_at",
+                    "updated_at"});
         Role role;
         role.id = take_id(store, r, path, seen);
         role.name = require_string(r, path, "name");
@@ -203,8 +211,14 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         if (store.role_by_ref(predefined.name)) {
             continue;
         }
-        Role role{store.new_id(), predefined.name, predefined.display_name, predefined.description, false, {},
-                  now, now};
+        Role role{store.new_id(),
+                  predefined.name,
+                  predefined.display_name,
+                  predefined.description,
+                  false,
+                  {},
+                  now,
+                  now};
         for (const std::string& name : predefined.permissions) {
             if (Permission* permission = store.permission_by_ref(name)) {
                 role.permissions.push_back(permission->id);
@@ -250,9 +264,10 @@ void load_users(Store& store, const json& doc, std::set<std::string>& seen, Epoc
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("users", i);
         const json& u = list[i];
-        check_keys(u, path, {"id", "login", "name", "role", "roles", "limit_services", "locked",
-                             "require_new_password", "two_factor_auth_enabled", "created_at", "updated_at",
-                             "last_active_at"});
+        check_keys(
+            u, path,
+            {"id", "login", "name", "role", "roles", "limit_services", "locked", "require_new_password",
+             "two_factor_auth_enabled", "created_at", "updated_at", "last_active_at"});
         User user;
         user.id = take_id(store, u, path, seen);
         user.login = require_string(u, path, "login");
@@ -285,12 +300,13 @@ void load_customer(Store& store, const json& doc, std::set<std::string>& seen, E
     store.customer.id = take_id(store, customer, "customer", seen);
     store.customer.name = get_string(customer, "customer", "name", "Example Customer");
     store.customer.created_at = get_time(customer, "customer", "created_at").value_or(now);
-    store.customer.updated_at = get_time(customer, "customer", "updated_at").value_or(store.customer.created_at);
+    store.customer.updated_at =
+        get_time(customer, "customer", "updated_at").value_or(store.customer.created_at);
     store.customer.deleted_at = get_time(customer, "customer", "deleted_at");
     store.customer.attributes = default_customer_attributes();
     for (const auto& item : customer.items()) {
-        static const std::set<std::string> handled{"id", "name", "owner", "owner_id", "created_at",
-                                                   "updated_at", "deleted_at"};
+        static const std::set<std::string> handled{"id",         "name",       "owner",     "owner_id",
+                                                   "created_at", "updated_at", "deleted_at"};
         if (!handled.count(item.key())) {
             store.customer.attributes[item.key()] = item.value();
         }
@@ -340,8 +356,9 @@ void load_invitations(Store& store, const json& doc, std::set<std::string>& seen
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("invitations", i);
         const json& v = list[i];
-        check_keys(v, path, {"id", "email", "role", "roles", "limit_services", "created_at", "updated_at",
-                             "service_invitations"});
+        check_keys(v, path,
+                   {"id", "email", "role", "roles", "limit_services", "created_at", "updated_at",
+                    "service_invitations"});
         Invitation invitation;
         invitation.id = take_id(store, v, path, seen);
         invitation.email = require_string(v, path, "email");
@@ -388,7 +405,8 @@ void load_service_groups(Store& store, const json& doc, std::set<std::string>& s
             if (!service) {
                 throw StateError(path + ".services: unknown service " + quote_text(ref));
             }
-            if (std::find(group.services.begin(), group.services.end(), service->id) == group.services.end()) {
+            if (std::find(group.services.begin(), group.services.end(), service->id) ==
+                group.services.end()) {
                 group.services.push_back(service->id);
             }
         }
@@ -449,8 +467,9 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("user_groups", i);
         const json& g = list[i];
-        check_keys(g, path, {"id", "name", "description", "members", "roles", "service_groups", "created_at",
-                             "updated_at"});
+        check_keys(
+            g, path,
+            {"id", "name", "description", "members", "roles", "service_groups", "created_at", "updated_at"});
         UserGroup group;
         group.id = take_id(store, g, path, seen);
         group.name = require_string(g, path, "name");
@@ -540,7 +559,7 @@ void load_clock_and_rate(Store& store, const json& doc) {
 }  // namespace
 
 const std::vector<std::string>& legacy_role_names() {
-    static const std::vector<std::string> names{"user",     "billing",   "engineer",
+    static const std::vector<std::string> names{"user",      "billing",    "engineer",
                                                 "superuser", "tls_viewer", "tls_admin"};
     return names;
 }
@@ -554,8 +573,9 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     if (!doc.is_object()) {
         throw StateError("expected a JSON object at the top level");
     }
-    check_keys(doc, "(top level)", {"customer", "users", "tokens", "permissions", "roles", "services",
-                                    "service_groups", "user_groups", "invitations", "clock", "rate_limit"});
+    check_keys(doc, "(top level)",
+               {"customer", "users", "tokens", "permissions", "roles", "services", "service_groups",
+                "user_groups", "invitations", "clock", "rate_limit"});
     auto wall_clock = store.wall_clock;
     store.reset();
     store.wall_clock = wall_clock;

@@ -137,7 +137,9 @@ void Store::delete_service_group(const std::string& id) {
     service_groups.erase(id);
 }
 
-void Store::delete_user_group(const std::string& id) { user_groups.erase(id); }
+void Store::delete_user_group(const std::string& id) {
+    user_groups.erase(id);
+}
 
 void Store::reset() {
     customer = Customer{};

@@ -158,8 +158,8 @@ private:
 
 /// Write counts of the current rate-limit window.
 struct RateCounters {
-    EpochSeconds window_start = 0;                ///< top of the hour the counts belong to
-    std::map<std::string, long long> used;        ///< user ID -> writes in this window
+    EpochSeconds window_start = 0;          ///< top of the hour the counts belong to
+    std::map<std::string, long long> used;  ///< user ID -> writes in this window
 };
 
 /// How long an invitation stays active.

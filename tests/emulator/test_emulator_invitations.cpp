@@ -32,8 +32,9 @@ json engineer_seed() {
 
 TEST_CASE("POST /invitations answers 200 with a JSON:API resource; errors use the JSON:API format") {
     Harness h;
-    ApiResponse created = h.call("POST", "/invitations", invitation_body("thelma@example.com", "engineer").dump(),
-                                 default_superuser_token, "application/vnd.api+json");
+    ApiResponse created =
+        h.call("POST", "/invitations", invitation_body("thelma@example.com", "engineer").dump(),
+               default_superuser_token, "application/vnd.api+json");
     REQUIRE(created.status == 200);
     CHECK(created.content_type == "application/vnd.api+json");
     json data = Harness::body(created)["data"];
@@ -48,15 +49,15 @@ TEST_CASE("POST /invitations answers 200 with a JSON:API resource; errors use th
 
     ApiResponse again = h.call("POST", "/invitations", invitation_body("Thelma@example.com").dump());
     CHECK(again.status == 409);
-    CHECK(Harness::body(again) ==
-          json{{"errors",
-                {{{"title", "Duplicate record"},
-                  {"detail", "'Thelma@example.com' already has a pending invitation"},
-                  {"status", "409"}}}}});
+    CHECK(Harness::body(again) == json{{"errors",
+                                        {{{"title", "Duplicate record"},
+                                          {"detail", "'Thelma@example.com' already has a pending invitation"},
+                                          {"status", "409"}}}}});
     CHECK(h.call("POST", "/invitations", invitation_body("owner@example.com").dump()).status == 409);
     CHECK(h.call("POST", "/invitations", invitation_body("bad-email").dump()).status == 400);
     CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "root").dump()).status == 400);
-    CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "", json::array({"bad"})).dump()).status == 400);
+    CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "", json::array({"bad"})).dump())
+              .status == 400);
 
     std::string id = data["id"];
     ApiResponse deleted = h.call("DELETE", "/invitations/" + id);
@@ -76,7 +77,8 @@ TEST_CASE("GET /invitations pages with page[number]/page[size] and absolute link
     CHECK(single["data"].size() == 5);
     CHECK(single["links"] ==
           json{{"last", "http://emulator.test/invitations?page%5Bnumber%5D=1&page%5Bsize%5D=20"}});
-    CHECK(single["meta"] == json{{"current_page", 1}, {"per_page", 20}, {"record_count", 5}, {"total_pages", 1}});
+    CHECK(single["meta"] ==
+          json{{"current_page", 1}, {"per_page", 20}, {"record_count", 5}, {"total_pages", 1}});
 
     json middle = h.get("/invitations?page%5Bnumber%5D=2&page%5Bsize%5D=2");
     CHECK(middle["data"].size() == 2);
@@ -93,13 +95,17 @@ TEST_CASE("GET /invitations pages with page[number]/page[size] and absolute link
 
 TEST_CASE("engineers may invite user and engineer roles only; other roles may not invite") {
     Harness h({}, engineer_seed());
-    CHECK(h.call("POST", "/invitations", invitation_body("a@example.com", "engineer").dump(), "eng-token").status == 200);
+    CHECK(h.call("POST", "/invitations", invitation_body("a@example.com", "engineer").dump(), "eng-token")
+              .status == 200);
     CHECK(h.call("POST", "/invitations", invitation_body("b@example.com").dump(), "eng-token").status == 200);
-    CHECK(h.call("POST", "/invitations", invitation_body("c@example.com", "superuser").dump(), "eng-token").status == 403);
-    CHECK(h.call("POST", "/invitations",
-                 invitation_body("d@example.com", "user", json::array({h.role_id("user")})).dump(), "eng-token")
+    CHECK(h.call("POST", "/invitations", invitation_body("c@example.com", "superuser").dump(), "eng-token")
               .status == 403);
-    CHECK(h.call("POST", "/invitations", invitation_body("e@example.com").dump(), "bill-token").status == 403);
+    CHECK(h.call("POST", "/invitations",
+                 invitation_body("d@example.com", "user", json::array({h.role_id("user")})).dump(),
+                 "eng-token")
+              .status == 403);
+    CHECK(h.call("POST", "/invitations", invitation_body("e@example.com").dump(), "bill-token").status ==
+          403);
     std::string id = h.get("/invitations")["data"][0]["id"];
     CHECK(h.call("DELETE", "/invitations/" + id, "", "eng-token").status == 403);
 }
@@ -107,10 +113,12 @@ TEST_CASE("engineers may invite user and engineer roles only; other roles may no
 TEST_CASE("accepting an invitation creates the user and moves its group memberships") {
     Harness h;
     std::string role = h.role_id("engineer");
-    json inv = h.send_json("POST", "/invitations", invitation_body("carol@example.com", "engineer", json::array({role})), 200);
+    json inv = h.send_json("POST", "/invitations",
+                           invitation_body("carol@example.com", "engineer", json::array({role})), 200);
     std::string inv_id = inv["data"]["id"];
     std::string group = h.send_json("POST", "/user-groups", {{"name", "SRE"}}, 201)["id"];
-    h.send_json("POST", "/user-groups/" + group + "/members", {{"members", {{{"id", inv_id}, {"object", "invitation"}}}}}, 201);
+    h.send_json("POST", "/user-groups/" + group + "/members",
+                {{"members", {{{"id", inv_id}, {"object", "invitation"}}}}}, 201);
 
     ApiResponse accepted = h.call("POST", "/_emulator/invitations/" + inv_id + "/accept", "", "");
     REQUIRE(accepted.status == 200);
@@ -128,7 +136,8 @@ TEST_CASE("accepting an invitation creates the user and moves its group membersh
 
 TEST_CASE("invitations expire after seven days on the emulator clock") {
     Harness h;
-    std::string id = h.send_json("POST", "/invitations", invitation_body("late@example.com"), 200)["data"]["id"];
+    std::string id =
+        h.send_json("POST", "/invitations", invitation_body("late@example.com"), 200)["data"]["id"];
     ApiResponse clock = h.call("POST", "/_emulator/clock", R"({"advance_seconds": 604799})", "");
     CHECK(clock.status == 200);
     CHECK(Harness::body(clock)["offset_seconds"] == 604799);

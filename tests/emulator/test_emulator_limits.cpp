@@ -31,7 +31,8 @@ TEST_CASE("the hourly write limit counts non-GET requests per user and answers 4
     Harness h(with_limit(3), seed);
     const std::string reset = "1705316400";  // 11:00:00Z, the top of the hour after the pinned 10:20
     for (int remaining = 2; remaining >= 0; --remaining) {
-        ApiResponse response = h.call("POST", "/user-groups", json{{"name", "g" + std::to_string(remaining)}}.dump());
+        ApiResponse response =
+            h.call("POST", "/user-groups", json{{"name", "g" + std::to_string(remaining)}}.dump());
         CHECK(response.status == 201);
         CHECK(response.header("Fastly-RateLimit-Remaining") == std::to_string(remaining));
         CHECK(response.header("Fastly-RateLimit-Reset") == reset);
@@ -63,7 +64,8 @@ TEST_CASE("failed writes also carry the rate-limit headers") {
 
 TEST_CASE("injected errors and throttles are reproducible with the seed") {
     Harness h;
-    CHECK(h.call("PUT", "/_emulator/faults", R"({"error_rate": 0.4, "throttle_rate": 0.3, "seed": 7})", "").status == 200);
+    CHECK(h.call("PUT", "/_emulator/faults", R"({"error_rate": 0.4, "throttle_rate": 0.3, "seed": 7})", "")
+              .status == 200);
     std::vector<int> first = statuses(h, 40);
     h.call("PUT", "/_emulator/faults", R"({"seed": 7})", "");
     std::vector<int> second = statuses(h, 40);

@@ -46,9 +46,13 @@ TEST_CASE("the default state has a customer, its superuser owner, predefined rol
     CHECK(is_base62_id(owner.id));
 
     REQUIRE(store.roles.size() == 6);
-    for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>{
-             {"user", "User"}, {"billing", "Billing"}, {"engineer", "Engineer"}, {"superuser", "Superuser"},
-             {"tls_viewer", "TLS Viewer"}, {"tls_admin", "TLS Admin"}}) {
+    for (const auto& [name, display] :
+         std::vector<std::pair<std::string, std::string>>{{"user", "User"},
+                                                          {"billing", "Billing"},
+                                                          {"engineer", "Engineer"},
+                                                          {"superuser", "Superuser"},
+                                                          {"tls_viewer", "TLS Viewer"},
+                                                          {"tls_admin", "TLS Admin"}}) {
         const Role* role = store.role_by_ref(name);
         REQUIRE(role != nullptr);
         CHECK(role->display_name == display);
@@ -138,7 +142,8 @@ TEST_CASE("invalid seeds are refused with the JSON path and the problem") {
         {R"({"invitations": [{"email": "x@y.co", "created_at": "yesterday"}]})",
          "invitations[0].created_at: expected a timestamp like 2024-01-31T12:00:00Z"},
         {R"({"tokens": {"t": "ghost@b.co"}})", R"(tokens.t: unknown user "ghost@b.co")"},
-        {R"({"service_groups": [{"name": "a"}, {"name": "a"}]})", R"(service_groups[1].name: duplicate service group "a")"},
+        {R"({"service_groups": [{"name": "a"}, {"name": "a"}]})",
+         R"(service_groups[1].name: duplicate service group "a")"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.seed);

@@ -61,9 +61,10 @@ TEST_CASE("customer endpoints: current customer, users as a bare array, update a
 TEST_CASE("POST /user creates with 200 and the recorded user shape; validation errors match the API") {
     Harness h;
     std::string engineer_role = h.role_id("engineer");
-    ApiResponse created = h.call("POST", "/user",
-                                 "login=go-fastly-test%2Buser%40example.com&name=test+user&role=engineer&roles%5B%5D=" +
-                                     engineer_role);
+    ApiResponse created =
+        h.call("POST", "/user",
+               "login=go-fastly-test%2Buser%40example.com&name=test+user&role=engineer&roles%5B%5D=" +
+                   engineer_role);
     REQUIRE(created.status == 200);
     json user = Harness::body(created);
     CHECK(user["login"] == "go-fastly-test+user@example.com");
@@ -82,17 +83,23 @@ TEST_CASE("POST /user creates with 200 and the recorded user shape; validation e
         json expected;
     };
     const Case cases[] = {
-        {"login=GO-FASTLY-TEST%2Buser%40example.com&name=x", 409,
+        {"login=GO-FASTLY-TEST%2Buser%40example.com&name=x",
+         409,
          {{"msg", "Duplicate record"}, {"detail", "Duplicate user: 'GO-FASTLY-TEST+user@example.com'"}}},
-        {"login=not-an-email&name=x", 400,
+        {"login=not-an-email&name=x",
+         400,
          {{"msg", "Bad request"}, {"detail", "Login 'not-an-email' is not a valid email address"}}},
-        {"login=b%40example.com&name=x&role=admin", 400,
+        {"login=b%40example.com&name=x&role=admin",
+         400,
          {{"msg", "Bad request"},
-          {"detail", "Role 'admin' is not valid; valid roles are user, billing, engineer, superuser, tls_viewer, "
-                     "tls_admin"}}},
-        {"login=b%40example.com&name=x&roles=Engineer", 400,
+          {"detail",
+           "Role 'admin' is not valid; valid roles are user, billing, engineer, superuser, tls_viewer, "
+           "tls_admin"}}},
+        {"login=b%40example.com&name=x&roles=Engineer",
+         400,
          {{"msg", "Bad request"}, {"detail", "Role 'Engineer' is not a role ID of this customer"}}},
-        {"login=b%40example.com&name=x&limit_services=maybe", 400,
+        {"login=b%40example.com&name=x&limit_services=maybe",
+         400,
          {{"msg", "Bad request"}, {"detail", "limit_services must be true or false, not 'maybe'"}}},
     };
     for (const Case& c : cases) {
@@ -152,7 +159,8 @@ TEST_CASE("DELETE /user answers {status: ok}, removes memberships and tokens; th
     std::string eng = user_id(h, "eng@example.com");
     json group = h.send_json("POST", "/user-groups", {{"name", "G"}}, 201);
     std::string gid = group["id"];
-    h.send_json("POST", "/user-groups/" + gid + "/members", {{"members", {{{"id", eng}, {"object", "user"}}}}}, 201);
+    h.send_json("POST", "/user-groups/" + gid + "/members",
+                {{"members", {{{"id", eng}, {"object", "user"}}}}}, 201);
 
     ApiResponse deleted = h.call("DELETE", "/user/" + eng);
     CHECK(deleted.status == 200);
