@@ -49,6 +49,10 @@ function cliRunner(base) {
     FASTLY_API_ENDPOINT: base,
     FASTLY_ACCOUNT_ENDPOINT: base,
     FASTLY_API_TOKEN: TOKEN,
+    // The CLI checks developer.fastly.com for a newer release; a dead proxy makes that fail at once
+    // instead of waiting on the network. Loopback requests (the emulator) never use a proxy.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost',
   };
   return (...args) => execFileSync(CLI, args, { env, encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
