@@ -1,0 +1,183 @@
+#pragma once
+
+// Private to the text and Markdown renderers: the words both use for kinds, actions and the summary,
+// the order of changes when grouped by kind, and the cleaning of strings that come from the files or
+// the API. Header-only, so the core library's source list does not change.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <fastly_accounts/plan/plan.hpp>
+#include <fastly_accounts/render/render.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace fastly_accounts::render::detail {
+
+/// "user", "invitation", "role", "service group", "user group".
+inline std::string_view singular(model::Kind kind) {
+    switch (kind) {
+        case model::Kind::users:
+            return "user";
+        case model::Kind::invitations:
+            return "invitation";
+        case model::Kind::roles:
+            return "role";
+        case model::Kind::service_groups:
+            return "service group";
+        case model::Kind::user_groups:
+            return "user group";
+    }
+    return "object";
+}
+
+/// "Users", "Invitations", "Roles", "Service groups", "User groups": a heading for one kind.
+inline std::string_view title(model::Kind kind) {
+    switch (kind) {
+        case model::Kind::users:
+            return "Users";
+        case model::Kind::invitations:
+            return "Invitations";
+        case model::Kind::roles:
+            return "Roles";
+        case model::Kind::service_groups:
+            return "Service groups";
+        case model::Kind::user_groups:
+            return "User groups";
+    }
+    return "Objects";
+}
+
+/// `text` with every control character shown as an escape (`\n`, `\t`, `\x1b`, `\u009b`), the rest
+/// unchanged. Names come from files and from the API: this keeps them from moving a terminal's cursor,
+/// faking colours, or breaking a line of the rendering into a new item. Empty in, empty out.
+inline std::string visible(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte == '\n') {
+            out += "\\n";
+        } else if (byte == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else if (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            // C1 controls (U+0080..U+009F): U+009B is a one-character CSI on some terminals.
+            out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
+            ++i;
+        } else {
+            out += static_cast<char>(byte);
+        }
+    }
+    return out;
+}
+
+/// The width of `text` in a terminal, counting each UTF-8 sequence as one column (close enough for
+/// deciding where to unfold a line; wide CJK characters count one).
+inline std::size_t columns(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+/// What one action means in `mode`: "create" in a plan, "missing from the account" in a drift report.
+inline std::string_view action_word(plan::Action action, Mode mode) {
+    const bool drift = mode == Mode::drift;
+    switch (action) {
+        case plan::Action::create:
+            return drift ? "missing from the account" : "create";
+        case plan::Action::update:
+            return drift ? "changed" : "update";
+        case plan::Action::remove:
+            return drift ? "not in the files" : "delete";
+        case plan::Action::replace:
+            return drift ? "to re-create" : "replace";
+    }
+    return "";
+}
+
+/// "2 to create, 3 to update, 1 to delete, 1 to replace" (plan) or "2 missing from the account,
+/// 3 changed, 1 not in the files, 1 to re-create" (drift). Every action is named, also at zero, so
+/// the line reads the same way every time.
+inline std::string counts(const plan::Summary& summary, Mode mode) {
+    const std::tuple<std::size_t, plan::Action> parts[] = {{summary.create, plan::Action::create},
+                                                           {summary.update, plan::Action::update},
+                                                           {summary.remove, plan::Action::remove},
+                                                           {summary.replace, plan::Action::replace}};
+    std::string out;
+    for (const auto& [count, action] : parts) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        const std::string_view word = action_word(action, mode);
+        out += mode == Mode::plan ? fmt::format("{} to {}", count, word) : fmt::format("{} {}", count, word);
+    }
+    return out;
+}
+
+/// "14 write requests (of 1000 per hour)", with "; 950 left in the current hour" inside the
+/// parentheses when the API told us.
+inline std::string write_cost(const plan::Summary& summary) {
+    std::string out = fmt::format("{} (of {} per hour",
+                                  util::plural(summary.write_requests, "write request", "write requests"),
+                                  summary.hourly_write_limit);
+    if (summary.writes_remaining) {
+        out += fmt::format("; {} left in the current hour", *summary.writes_remaining);
+    }
+    return out + ")";
+}
+
+/// A warning when the plan needs more writes than the hour allows, or than are left in it; empty when
+/// it fits. Apply still runs such a plan, but it will meet the rate limit on the way.
+inline std::string rate_warning(const plan::Summary& summary) {
+    const auto needed = static_cast<long long>(summary.write_requests);
+    if (summary.writes_remaining && needed > *summary.writes_remaining) {
+        return fmt::format(
+            "{} write requests are more than the {} left in the current hour; apply will meet the "
+            "rate limit before it finishes.",
+            needed, *summary.writes_remaining);
+    }
+    if (summary.write_requests > summary.hourly_write_limit) {
+        return fmt::format(
+            "{} write requests are more than the {} per hour the API allows; apply will meet the "
+            "rate limit before it finishes.",
+            needed, summary.hourly_write_limit);
+    }
+    return "";
+}
+
+/// The changes ordered by kind (in model::all_kinds order), then by key ignoring case, then by stage,
+/// so the two halves of one user group's change (additions in stage 3, removals in stage 4) sit
+/// together. Pointers into `plan.changes`.
+inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
+    std::vector<const plan::Change*> out;
+    out.reserve(plan.changes.size());
+    for (const auto& change : plan.changes) {
+        out.push_back(&change);
+    }
+    auto order = [](const plan::Change* c) {
+        return std::tuple(static_cast<int>(c->kind), util::to_lower(c->key), c->key,
+                          static_cast<int>(c->stage));
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const plan::Change* a, const plan::Change* b) { return order(a) < order(b); });
+    return out;
+}
+
+/// The names of the guards that tripped, in the plan's order.
+inline std::vector<std::string> tripped_names(const plan::Plan& plan) {
+    std::vector<std::string> out;
+    for (const auto& guard : plan.guards) {
+        if (guard.tripped) {
+            out.push_back(guard.name);
+        }
+    }
+    return out;
+}
+
+}  // namespace fastly_accounts::render::detail

@@ -1,0 +1,267 @@
+#include <fmt/format.h>
+
+#include <fastly_accounts/render/render.hpp>
+#include <string>
+#include <string_view>
+
+#include "common.hpp"
+
+namespace fastly_accounts::render {
+
+namespace {
+
+using plan::Action;
+using plan::Change;
+
+// Characters that mean something to GitHub Flavored Markdown wherever they stand in a line: emphasis,
+// code, links and images, raw HTML, table cells, strikethrough, entities, math. A name from the files
+// is shown as written, never as markup. (Line-start markers such as `#` or `-` cannot occur: user text
+// never starts a line here.)
+constexpr std::string_view significant = "\\`*_[]<>|~&$";
+
+/// `text` as literal Markdown text: control characters made visible, significant characters escaped.
+std::string escaped(std::string_view text) {
+    std::string out;
+    for (char c : detail::visible(text)) {
+        if (significant.find(c) != std::string_view::npos) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+/// `text` as an inline code span. Inside one nothing is markup and GitHub makes no links or
+/// @-mentions, which suits logins, emails, names and IDs. The fence is one backtick longer than any
+/// run of backticks inside; a space pads content that starts or ends with a backtick or space,
+/// since the parser strips exactly one from each side. Not for table cells (`|` would end the cell).
+std::string code(std::string_view text) {
+    const std::string content = detail::visible(text);
+    if (content.empty()) {
+        return "*empty*";
+    }
+    std::size_t longest = 0;
+    std::size_t run = 0;
+    for (char c : content) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    const std::string fence(longest + 1, '`');
+    const bool all_spaces = content.find_first_not_of(' ') == std::string::npos;
+    const bool pad = !all_spaces && (content.front() == '`' || content.back() == '`' ||
+                                     content.front() == ' ' || content.back() == ' ');
+    const std::string_view space = pad ? " " : "";
+    return fmt::format("{}{}{}{}{}", fence, space, content, space, fence);
+}
+
+std::string codes(const std::vector<std::string>& entries) {
+    std::string out;
+    for (const auto& entry : entries) {
+        out += (out.empty() ? "" : ", ") + code(entry);
+    }
+    return out;
+}
+
+std::string value(const plan::Value& v) {
+    struct Visitor {
+        std::string operator()(std::monostate) const { return "*not set*"; }
+        std::string operator()(bool b) const { return b ? "`true`" : "`false`"; }
+        std::string operator()(const std::string& s) const { return code(s); }
+        std::string operator()(const std::vector<std::string>& list) const {
+            return list.empty() ? "*none*" : "\\[" + codes(list) + "\\]";
+        }
+    };
+    return std::visit(Visitor{}, v);
+}
+
+class MarkdownWriter {
+public:
+    MarkdownWriter(const plan::Plan& plan, std::ostream& out, const Options& options)
+        : m_plan(plan), m_out(out), m_mode(options.mode) {}
+
+    void write() {
+        const std::string_view what = m_mode == Mode::plan ? "plan" : "drift";
+        // The hidden marker lets a CI job find its earlier comment and edit it instead of adding one.
+        block(fmt::format("<!-- fastly-accounts {} -->\n### fastly-accounts {}\n", what, what));
+        refusals();
+        if (m_plan.has_changes()) {
+            guards();
+            summary_table();
+            changes();
+        } else {
+            block(m_mode == Mode::plan ? "No changes. The account matches the files.\n"
+                                       : "No drift: the account matches the files.\n");
+        }
+        unmanaged();
+        notes();
+        m_out << m_doc;
+    }
+
+private:
+    // Appends one block of Markdown (ending in a newline), with a blank line before it.
+    void block(const std::string& text) {
+        if (!m_doc.empty()) {
+            m_doc += "\n";
+        }
+        m_doc += text;
+    }
+
+    void refusals() {
+        if (!m_plan.refused()) {
+            return;
+        }
+        std::string text = "> [!CAUTION]\n";
+        text += m_mode == Mode::plan ? "> **Refused: this plan will not be applied.**\n"
+                                     : "> **Refused: apply would refuse the files as they stand.**\n";
+        text += ">\n";
+        for (const auto& guard : m_plan.guards) {
+            if (guard.tripped) {
+                text += "> - " + code(guard.name) + ": " + escaped(guard.message) + "\n";
+            }
+        }
+        block(text);
+    }
+
+    // The guards that passed, one short line each; the tripped ones are in the warning above.
+    void guards() {
+        std::string lines;
+        for (const auto& guard : m_plan.guards) {
+            if (!guard.tripped) {
+                lines += fmt::format("- ✅ {}: {}\n", code(guard.name), escaped(guard.message));
+            }
+        }
+        if (!lines.empty()) {
+            block("**Safety guards**\n\n" + lines);
+        }
+    }
+
+    void summary_table() {
+        const plan::Summary& s = m_plan.summary;
+        std::string text = m_mode == Mode::plan
+                               ? "| Create | Update | Delete | Replace | Write requests |\n"
+                               : "| Missing from the account | Changed | Not in the files | To re-create | "
+                                 "Write requests to fix |\n";
+        text += "| ---: | ---: | ---: | ---: | :--- |\n";
+        std::string cost = fmt::format("{} of {} per hour", s.write_requests, s.hourly_write_limit);
+        if (s.writes_remaining) {
+            cost += fmt::format("; {} left in the current hour", *s.writes_remaining);
+        }
+        text += fmt::format("| {} | {} | {} | {} | {} |\n", s.create, s.update, s.remove, s.replace, cost);
+        block(text);
+        if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
+            block("> [!WARNING]\n> " + warning + "\n");
+        }
+    }
+
+    void changes() {
+        const auto ordered = detail::by_kind(m_plan);
+        std::size_t begin = 0;
+        while (begin < ordered.size()) {
+            std::size_t end = begin;
+            while (end < ordered.size() && ordered[end]->kind == ordered[begin]->kind) {
+                ++end;
+            }
+            section(std::vector<const Change*>(ordered.begin() + static_cast<std::ptrdiff_t>(begin),
+                                               ordered.begin() + static_cast<std::ptrdiff_t>(end)));
+            begin = end;
+        }
+    }
+
+    // One kind's changes, collapsed; open when it deletes something, so no deletion is folded away.
+    void section(const std::vector<const Change*>& changes) {
+        std::size_t per_action[4] = {0, 0, 0, 0};
+        for (const Change* change : changes) {
+            ++per_action[static_cast<int>(change->action)];
+        }
+        std::string breakdown;
+        for (Action action : {Action::create, Action::update, Action::remove, Action::replace}) {
+            if (const std::size_t n = per_action[static_cast<int>(action)]; n > 0) {
+                breakdown += fmt::format("{}{} {}", breakdown.empty() ? "" : ", ", n,
+                                         detail::action_word(action, m_mode));
+            }
+        }
+        const bool open = per_action[static_cast<int>(Action::remove)] > 0;
+        std::string text =
+            fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
+                        detail::title(changes.front()->kind),
+                        m_mode == Mode::plan ? util::plural(changes.size(), "change", "changes")
+                                             : util::plural(changes.size(), "difference", "differences"),
+                        breakdown);
+        for (const Change* change : changes) {
+            text += item(*change);
+        }
+        block(text + "\n</details>\n");
+    }
+
+    std::string item(const Change& change) const {
+        std::string text =
+            fmt::format("- **{}** {}\n", detail::action_word(change.action, m_mode), code(change.key));
+        const bool fresh = change.action == Action::create || change.action == Action::replace;
+        for (const auto& field : change.fields) {
+            if (fresh && std::holds_alternative<std::monostate>(field.from)) {
+                text += fmt::format("  - {}: {}\n", code(field.field), value(field.to));
+            } else {
+                text +=
+                    fmt::format("  - {}: {} → {}\n", code(field.field), value(field.from), value(field.to));
+            }
+        }
+        const bool drift = m_mode == Mode::drift;
+        for (const auto& list : change.lists) {
+            if (!list.add.empty()) {
+                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "missing" : "add",
+                                    codes(list.add));
+            }
+            if (!list.remove.empty()) {
+                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "extra" : "remove",
+                                    codes(list.remove));
+            }
+        }
+        if (!change.note.empty()) {
+            text += "  - note: " + escaped(change.note) + "\n";
+        }
+        return text;
+    }
+
+    void unmanaged() {
+        if (m_plan.unmanaged.empty()) {
+            return;
+        }
+        std::string text =
+            fmt::format("<details><summary><b>Unmanaged</b>: {}</summary>\n\n",
+                        util::plural(m_plan.unmanaged.size(), "object left alone", "objects left alone"));
+        text += fmt::format(
+            "Not in the files, and `policy.prune` is off for their kind, so they are {}. Set it to delete "
+            "them, "
+            "or list them under `ignore:` to stop reporting them.\n\n",
+            m_mode == Mode::plan ? "left alone" : "not drift");
+        for (const auto& object : m_plan.unmanaged) {
+            text += fmt::format("- {} {}\n", detail::singular(object.kind), code(object.key));
+        }
+        block(text + "\n</details>\n");
+    }
+
+    void notes() {
+        if (m_plan.notes.empty()) {
+            return;
+        }
+        std::string text = fmt::format("<details><summary><b>Notes</b>: {}</summary>\n\n",
+                                       util::plural(m_plan.notes.size(), "note", "notes"));
+        for (const auto& note : m_plan.notes) {
+            text += "- " + escaped(note) + "\n";
+        }
+        block(text + "\n</details>\n");
+    }
+
+    const plan::Plan& m_plan;
+    std::ostream& m_out;
+    Mode m_mode;
+    std::string m_doc;  ///< built whole, so blocks are separated by exactly one blank line
+};
+
+}  // namespace
+
+void markdown(const plan::Plan& plan, std::ostream& out, const Options& options) {
+    MarkdownWriter(plan, out, options).write();
+}
+
+}  // namespace fastly_accounts::render

@@ -1,0 +1,297 @@
+#pragma once
+
+// The hand-built plans whose renderings are kept in this directory, and the comparison with those
+// files. Shared by tests/unit/test_render_text.cpp and test_render_markdown.cpp.
+//
+// To regenerate the golden files after an intended change of a rendering, run
+//     FA_UPDATE_GOLDEN=1 ./build/tests/unit_tests -tc='*render*'
+// then read `git diff tests/golden` as a reviewer would before committing it.
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fastly_accounts/plan/plan.hpp>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+namespace fastly_accounts::testing {
+
+/// Compares `actual` byte for byte with tests/golden/`name`, or writes it there when the environment
+/// has FA_UPDATE_GOLDEN=1.
+inline void check_golden(const std::string& name, const std::string& actual) {
+    const std::string path = std::string(FA_TEST_DATA_DIR) + "/golden/" + name;
+    const char* update = std::getenv("FA_UPDATE_GOLDEN");
+    if (update != nullptr && std::string(update) == "1") {
+        std::ofstream(path, std::ios::binary) << actual;
+        MESSAGE("wrote " << path);
+        return;
+    }
+    std::ifstream file(path, std::ios::binary);
+    INFO("golden file " << path << " (FA_UPDATE_GOLDEN=1 regenerates it)");
+    REQUIRE(file.good());
+    const std::string expected((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    CHECK(actual == expected);
+}
+
+inline const std::vector<plan::Guard>& passing_guards() {
+    static const std::vector<plan::Guard> guards = {
+        {"customer_id", false, "the token belongs to customer 51MumwLiSJyFTWhtbByYgR, as the files say"},
+        {"protected", false, "no protected user is deleted, demoted, locked or changed"},
+        {"max_deletions", false, "5 deletions planned; policy.max_deletions allows 10"},
+        {"min_superusers", false, "2 superusers after the plan; policy.min_superusers is 1"},
+    };
+    return guards;
+}
+
+/// No changes, nothing unmanaged, no notes; every guard passed.
+inline plan::Plan empty_plan() {
+    plan::Plan p;
+    p.guards = passing_guards();
+    p.guards[2].message = "0 deletions planned; policy.max_deletions allows 10";
+    p.customer_id = "51MumwLiSJyFTWhtbByYgR";
+    plan::summarize(p);
+    return p;
+}
+
+/// Every kind created, updated and deleted, an invitation replaced, fields and list changes, a list
+/// long enough to unfold, an unmanaged object of two kinds and two notes. Ordered as diff orders.
+inline plan::Plan full_plan() {
+    using plan::Action;
+    using plan::Stage;
+    using K = model::Kind;
+    using List = std::vector<std::string>;
+    plan::Plan p;
+    p.changes = {
+        {Stage::create_roles_and_service_groups,
+         Action::create,
+         K::roles,
+         "Purge Operator",
+         "",
+         {{"description", {}, std::string("Purges caches")},
+          {"permissions", {}, List{"purge_all", "purge_select"}}},
+         {},
+         {{"POST", "/roles"}},
+         ""},
+        {Stage::create_roles_and_service_groups,
+         Action::update,
+         K::roles,
+         "Read Only",
+         "r0L3x",
+         {{"description", std::string("Reads"), std::string("Reads everything")}},
+         {{"permissions", {"read_stats"}, {"purge_all"}}},
+         {{"PATCH", "/roles/r0L3x"},
+          {"POST", "/roles/r0L3x/permissions"},
+          {"DELETE", "/roles/r0L3x/permissions"}},
+         ""},
+        {Stage::create_roles_and_service_groups,
+         Action::create,
+         K::service_groups,
+         "production",
+         "",
+         {{"description", {}, std::string("Production services")}},
+         {{"services", {"SU1Z0isxPaozGVKXdv0eY", "7i6HN3TK9wS159v2gPAZ8A"}, {}}},
+         {{"POST", "/service-groups"},
+          {"POST", "/service-groups/{id of service group 'production'}/services"}},
+         ""},
+        {Stage::create_roles_and_service_groups,
+         Action::update,
+         K::service_groups,
+         "staging",
+         "sG9stg",
+         {{"description", std::string(""), std::string("Staging services")}},
+         {{"services", {}, {"4fXkmfS1nRhxUf8mVRiA5C"}}},
+         {{"PATCH", "/service-groups/sG9stg"}, {"DELETE", "/service-groups/sG9stg/services"}},
+         ""},
+        {Stage::create_people,
+         Action::update,
+         K::users,
+         "alice@example.com",
+         "uAl1ce",
+         {{"name", std::string("Alice"), std::string("Alice Example")},
+          {"role", std::string("engineer"), std::string("superuser")},
+          {"roles", List{"Engineer"}, List{"Engineer", "Purge Operator"}},
+          {"locked", true, false}},
+         {},
+         {{"PUT", "/user/uAl1ce"}},
+         ""},
+        {Stage::create_people,
+         Action::create,
+         K::users,
+         "erin@example.com",
+         "",
+         {{"name", {}, std::string("Erin Example")}, {"role", {}, std::string("user")}},
+         {},
+         {{"POST", "/user"}},
+         "policy.missing_users: create"},
+        {Stage::create_people,
+         Action::replace,
+         K::invitations,
+         "carol@example.com",
+         "inV1t3",
+         {{"role", {}, std::string("user")}, {"roles", {}, List{"Engineer"}}, {"limit_services", {}, false}},
+         {},
+         {{"DELETE", "/invitations/inV1t3"}, {"POST", "/invitations"}},
+         "the invitation expired; it is sent again"},
+        {Stage::create_people,
+         Action::create,
+         K::invitations,
+         "dave@example.com",
+         "",
+         {{"role", {}, std::string("engineer")}},
+         {},
+         {{"POST", "/invitations"}},
+         "listed under users, has no account yet (policy.missing_users: invite)"},
+        {Stage::create_user_groups,
+         Action::create,
+         K::user_groups,
+         "all-engineers",
+         "",
+         {{"description", {}, std::string("Everyone who builds things")}},
+         {{"members",
+           {"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
+            "erin@example.com", "frank@example.com", "grace@example.com", "heidi@example.com"},
+           {}}},
+         {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'all-engineers'}/members"}},
+         ""},
+        {Stage::create_user_groups,
+         Action::update,
+         K::user_groups,
+         "SRE",
+         "gSr3",
+         {{"description", std::string("SRE"), std::string("Site reliability")}},
+         {{"roles", {"Purge Operator"}, {}},
+          {"service_groups", {"production"}, {}},
+          {"members", {"carol@example.com", "dave@example.com"}, {}}},
+         {{"PATCH", "/user-groups/gSr3"},
+          {"POST", "/user-groups/gSr3/roles"},
+          {"POST", "/user-groups/gSr3/service-groups"},
+          {"POST", "/user-groups/gSr3/members"}},
+         ""},
+        {Stage::remove_from_groups,
+         Action::update,
+         K::user_groups,
+         "SRE",
+         "gSr3",
+         {},
+         {{"members", {}, {"mallory@example.com"}}},
+         {{"DELETE", "/user-groups/gSr3/members"}},
+         ""},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::users,
+         "mallory@example.com",
+         "uMa11",
+         {},
+         {},
+         {{"DELETE", "/user/uMa11"}},
+         ""},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::invitations,
+         "old@example.com",
+         "inV0ld",
+         {},
+         {},
+         {{"DELETE", "/invitations/inV0ld"}},
+         "expired"},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::user_groups,
+         "legacy-admins",
+         "gL3g",
+         {},
+         {},
+         {{"DELETE", "/user-groups/gL3g"}},
+         ""},
+        {Stage::delete_roles_and_service_groups,
+         Action::remove,
+         K::roles,
+         "Old Role",
+         "r0ld",
+         {},
+         {},
+         {{"DELETE", "/roles/r0ld"}},
+         ""},
+        {Stage::delete_roles_and_service_groups,
+         Action::remove,
+         K::service_groups,
+         "sandbox",
+         "sGsbx",
+         {},
+         {},
+         {{"DELETE", "/service-groups/sGsbx"}},
+         ""},
+    };
+    p.unmanaged = {{K::users, "contractor@partner.example"}, {K::user_groups, "okta-admins"}};
+    p.notes = {
+        "ivan@example.com: invited, awaiting acceptance",
+        "judy@example.com: accepted the invitation and is now a user; move the entry from invitations: to "
+        "users:"};
+    p.guards = passing_guards();
+    p.customer_id = "51MumwLiSJyFTWhtbByYgR";
+    plan::summarize(p);
+    return p;
+}
+
+/// Deletes the owner and locks a protected user: two guards trip, two pass.
+inline plan::Plan refused_plan() {
+    using plan::Action;
+    using plan::Stage;
+    using K = model::Kind;
+    plan::Plan p;
+    p.changes = {
+        {Stage::create_people,
+         Action::update,
+         K::users,
+         "bob@example.com",
+         "uB0b",
+         {{"locked", false, true}},
+         {},
+         {{"PUT", "/user/uB0b"}},
+         ""},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::users,
+         "owner@example.com",
+         "uOwn",
+         {},
+         {},
+         {{"DELETE", "/user/uOwn"}},
+         ""},
+    };
+    p.guards = {
+        {"customer_id", false, "the files name no customer_id"},
+        {"protected", true,
+         "the plan updates bob@example.com (listed in policy.protected); deletes owner@example.com (the "
+         "account "
+         "owner)"},
+        {"max_deletions", false, "1 deletions planned; policy.max_deletions allows 10"},
+        {"min_superusers", true, "0 superusers after the plan; policy.min_superusers is 1"},
+    };
+    plan::summarize(p);
+    return p;
+}
+
+/// Nothing to change, but objects the files do not list and notes worth reading.
+inline plan::Plan unmanaged_plan() {
+    plan::Plan p = empty_plan();
+    p.unmanaged = {{model::Kind::users, "contractor@partner.example"},
+                   {model::Kind::invitations, "guest@example.com"},
+                   {model::Kind::roles, "Legacy Purger"},
+                   {model::Kind::service_groups, "experiments"},
+                   {model::Kind::user_groups, "okta-admins"}};
+    p.notes = {"ivan@example.com: invited, awaiting acceptance"};
+    return p;
+}
+
+/// The text of one rendering of `plan`.
+template <typename Render, typename Options>
+std::string rendered(Render render, const plan::Plan& plan, const Options& options) {
+    std::ostringstream out;
+    render(plan, out, options);
+    return out.str();
+}
+
+}  // namespace fastly_accounts::testing
