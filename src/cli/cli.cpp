@@ -3,7 +3,11 @@
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
 #include <fastly_accounts/cli/session.hpp>
+#include <fastly_accounts/config/diagnostics.hpp>
+#include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
 #include <ostream>
 
 namespace fastly_accounts::cli {
@@ -32,6 +36,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_global_options(app, global);
     ValidateOptions validate;
     CLI::App& validate_command = add_validate_command(app, validate);
+    PlanOptions plan_options;
+    CLI::App& plan_command = add_plan_command(app, plan_options);
+    DriftOptions drift_options;
+    CLI::App& drift_command = add_drift_command(app, drift_options);
     ExportOptions export_options;
     CLI::App& export_command = add_export_command(app, export_options);
 
@@ -61,10 +69,30 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         if (validate_command.parsed()) {
             return run_validate(validate, out, err);
         }
+        if (plan_command.parsed()) {
+            return run_plan(global, plan_options, out, err);
+        }
+        if (drift_command.parsed()) {
+            return run_drift(global, drift_options, out, err);
+        }
         if (export_command.parsed()) {
             return run_export(global, export_options, out, err);
         }
         err << "fastly-accounts: no command given; run 'fastly-accounts --help'\n";
+        return exit_error;
+    } catch (const config::ConfigError& e) {
+        const std::string command = app.get_subcommands().empty() ? "fastly-accounts" : app.get_subcommands().front()->get_name();
+        for (const auto& diagnostic : e.diagnostics().sorted()) {
+            err << config::format(diagnostic) << "\n";
+        }
+        err << fmt::format("{}: {} in {}\n", command, util::plural(e.diagnostics().size(), "problem", "problems"),
+                           util::plural(e.diagnostics().file_count(), "file", "files"));
+        return exit_error;
+    } catch (const plan::PlanError& e) {
+        err << "fastly-accounts: " << e.what() << ":\n";
+        for (const auto& problem : e.problems()) {
+            err << "  - " << problem << "\n";
+        }
         return exit_error;
     } catch (const util::Error& e) {
         err << "fastly-accounts: " << e.what() << "\n";

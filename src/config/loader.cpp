@@ -3,6 +3,7 @@
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/config/validate.hpp>
 #include <fastly_accounts/config/yaml_tree.hpp>
+#include <fastly_accounts/util/sha256.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <regex>
@@ -463,17 +464,28 @@ LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics) {
     return out;
 }
 
-model::AccountState load_desired_state(const std::vector<std::string>& paths) {
+DesiredState load_desired(const std::vector<std::string>& paths) {
     Diagnostics diagnostics;
     std::vector<LoadedFile> files;
+    DesiredState out;
+    util::Sha256 digest;
     for (const auto& source : read_sources(paths, diagnostics)) {
         files.push_back(load_file(source, diagnostics));
+        out.files.push_back(source.path);
+        // Length-prefixed, so that moving text from the end of one file to the start of the next changes it.
+        digest.update(std::to_string(source.text.size()) + ":");
+        digest.update(source.text);
     }
-    model::AccountState state = merge_files(files, diagnostics);
+    out.state = merge_files(files, diagnostics);
     if (!diagnostics.empty()) {
         throw ConfigError(std::move(diagnostics));
     }
-    return state;
+    out.fingerprint = "sha256:" + digest.hex();
+    return out;
+}
+
+model::AccountState load_desired_state(const std::vector<std::string>& paths) {
+    return load_desired(paths).state;
 }
 
 }  // namespace fastly_accounts::config

@@ -12,6 +12,9 @@ namespace fastly_accounts::cli {
 
 struct GlobalOptions;
 
+/// Output formats of plan and drift.
+enum class Format { text, json, markdown };
+
 /// Options of `validate`.
 struct ValidateOptions {
     std::vector<std::string> files;
@@ -21,7 +24,7 @@ struct ValidateOptions {
 CLI::App& add_validate_command(CLI::App& app, ValidateOptions& options);
 
 /// Runs `validate`: loads and checks the files offline. Prints a one-line summary to `out` and returns
-/// exit_ok when they are valid; prints every problem to `err` and returns exit_error otherwise.
+/// exit_ok when they are valid; throws config::ConfigError with every problem otherwise.
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 
 /// Options of `export`.
@@ -35,5 +38,31 @@ CLI::App& add_export_command(CLI::App& app, ExportOptions& options);
 /// Runs `export`: reads the live account and writes it as a desired-state file that `validate` accepts
 /// and that `plan` against the same account finds nothing to do for. Throws util::Error subclasses.
 int run_export(const GlobalOptions& global, const ExportOptions& options, std::ostream& out, std::ostream& err);
+
+/// Options of `plan`.
+struct PlanOptions {
+    std::vector<std::string> files;
+    Format format = Format::text;
+    std::string out;  ///< --out PLAN.json
+    bool detailed_exitcode = false;
+};
+
+CLI::App& add_plan_command(CLI::App& app, PlanOptions& options);
+
+/// Runs `plan`: prints the plan; exit 0, or 2 with --detailed-exitcode when there are changes, or 4 when
+/// a safety guard trips (apply would refuse it).
+int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostream& out, std::ostream& err);
+
+/// Options of `drift`.
+struct DriftOptions {
+    std::vector<std::string> files;
+    Format format = Format::text;
+    std::string metrics_file;
+};
+
+CLI::App& add_drift_command(CLI::App& app, DriftOptions& options);
+
+/// Runs `drift`: prints where the account departs from the files; exit 0 when it does not, 2 when it does.
+int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace fastly_accounts::cli

@@ -71,6 +71,16 @@ struct LoadedFile {
 /// one typo does not cascade into "unknown member" errors elsewhere.
 LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics);
 
+/// A merged desired state and where it came from.
+struct DesiredState {
+    model::AccountState state;
+    std::vector<std::string> files;  ///< every file read, in order
+    std::string fingerprint;         ///< "sha256:" over the files' contents in order
+};
+
+/// As load_desired_state, also returning the files read and their fingerprint.
+DesiredState load_desired(const std::vector<std::string>& paths);
+
 /// Loads, merges and checks the files and directories in `paths` (a directory means every *.yaml and
 /// *.yml file directly in it, sorted by name). Returns the merged desired state. Throws ConfigError
 /// with every problem found (in any file, of any kind) when there is at least one.

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <fastly_accounts/cli/commands.hpp>
+#include <fastly_accounts/cli/session.hpp>
+#include <fastly_accounts/config/loader.hpp>
+#include <fastly_accounts/model/live.hpp>
+#include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/render/render.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace fastly_accounts::cli {
+
+/// What plan, drift and apply all start from: the files, the live account, and the diff of the two.
+struct Planned {
+    config::DesiredState desired;
+    model::LiveAccount live;
+    plan::Plan plan;
+};
+
+/// Loads the files (before any request: invalid files never reach the network), reads the live
+/// account, and diffs them. Throws config::ConfigError, live::ApiError or plan::PlanError.
+Planned make_plan(Session& session, const std::vector<std::string>& files, plan::DiffOptions options);
+
+/// Adds `--format` to `command`.
+void add_format_option(CLI::App& command, Format& format);
+
+/// Renders `plan` in `format` to `out`.
+void render_plan(const plan::Plan& plan, Format format, const render::Options& options, std::ostream& out);
+
+}  // namespace fastly_accounts::cli

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <fastly_accounts/model/live.hpp>
+#include <fastly_accounts/model/state.hpp>
+#include <fastly_accounts/plan/plan.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fastly_accounts::plan {
+
+/// Inputs of diff that are not state.
+struct DiffOptions {
+    std::int64_t now_epoch = 0;            ///< "now", for invitation expiry (7 days)
+    std::optional<int> allow_deletions;    ///< --allow-deletions N: overrides policy.max_deletions
+    std::size_t hourly_write_limit = 1000;
+    std::optional<long long> writes_remaining;
+};
+
+/// The files name things the account does not have (a permission, a predefined role, a service): no
+/// plan can be made. Carries every such problem.
+class PlanError : public util::Error {
+public:
+    explicit PlanError(std::vector<std::string> problems);
+    const std::vector<std::string>& problems() const { return m_problems; }
+
+private:
+    std::vector<std::string> m_problems;
+};
+
+/// Invitations older than this are expired and sent anew.
+inline constexpr std::int64_t invitation_lifetime_seconds = 7 * 24 * 3600;
+
+/// Compares `desired` with `live` and returns the ordered plan that makes live match, with unmanaged
+/// objects, notes and evaluated guards. Pure. Follows SPEC.md "Semantics": fields left out of the files
+/// are not managed; lists given are authoritative; logins and emails compare ignoring case; live objects
+/// matching `ignore` are never touched nor reported. Throws PlanError when a name in the files does not
+/// resolve against the account.
+Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options);
+
+/// Evaluates the safety guards of `plan` (customer_id, protected users, max_deletions, min_superusers)
+/// into `plan.guards`. Part of diff; exposed so that apply can re-run it on a saved plan.
+void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
+                     const DiffOptions& options);
+
+/// Seconds since the epoch of an ISO 8601 UTC time `YYYY-MM-DDTHH:MM:SSZ`, or nullopt.
+std::optional<std::int64_t> parse_utc(const std::string& text);
+
+}  // namespace fastly_accounts::plan

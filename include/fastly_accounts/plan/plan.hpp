@@ -1,0 +1,121 @@
+#pragma once
+
+#include <cstddef>
+#include <fastly_accounts/model/state.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+/// The plan: plain data saying what apply will do, in order. Made by `diff`, read by the renderers and
+/// the executor; no I/O anywhere in this module.
+namespace fastly_accounts::plan {
+
+/// The six stages, run in this order; changes inside one stage are independent of each other.
+enum class Stage : int {
+    create_roles_and_service_groups = 1,  ///< create/update custom roles and service groups (and their services)
+    create_people = 2,                    ///< create invitations and users; update users
+    create_user_groups = 3,               ///< create/update user groups; add roles, service groups, members
+    remove_from_groups = 4,               ///< remove members, roles and service groups from groups
+    delete_people_and_groups = 5,         ///< delete user groups, invitations and users
+    delete_roles_and_service_groups = 6   ///< delete service groups and custom roles
+};
+
+inline constexpr int stage_count = 6;
+
+/// "create or update custom roles and service groups", ...: what a stage does, for people.
+std::string_view describe(Stage stage);
+
+enum class Action {
+    create,   ///< the object does not exist and will be made
+    update,   ///< fields or lists of an existing object change
+    remove,   ///< the object will be deleted
+    replace   ///< deleted and made again (an expired invitation sent anew)
+};
+
+/// "create", "update", "delete", "replace".
+std::string_view to_string(Action action);
+
+/// A field's value: not set, a boolean, a string, or a list of strings.
+using Value = std::variant<std::monostate, bool, std::string, std::vector<std::string>>;
+
+/// "null", "true", "\"Alice\"", "[a, b]": a value as the text renderer shows it.
+std::string display(const Value& value);
+
+/// One field that changes, from its live value to the desired one.
+struct FieldChange {
+    std::string field;
+    Value from;
+    Value to;
+};
+
+/// Entries added to and removed from one list of an object (a group's members, a role's permissions).
+struct ListChange {
+    std::string field;
+    std::vector<std::string> add;
+    std::vector<std::string> remove;
+};
+
+/// One API request a change makes. `path` may name an object made earlier in the same apply with a
+/// placeholder such as `{id of user group 'SRE'}`.
+struct Request {
+    std::string method;
+    std::string path;
+};
+
+/// One change to one object.
+struct Change {
+    Stage stage = Stage::create_roles_and_service_groups;
+    Action action = Action::update;
+    model::Kind kind = model::Kind::users;
+    std::string key;  ///< login, email or name, as written in the files (or as live has it for deletions)
+    std::string id;   ///< the live object's id; empty for a create
+    std::vector<FieldChange> fields;
+    std::vector<ListChange> lists;
+    std::vector<Request> requests;
+    std::string note;  ///< why, when the action alone does not say (a re-invitation, a user invited)
+};
+
+/// A live object the files do not list, left alone because its kind is not pruned.
+struct Unmanaged {
+    model::Kind kind;
+    std::string key;
+};
+
+/// A safety guard, evaluated. A plan with a tripped guard is shown but never applied.
+struct Guard {
+    std::string name;  ///< max_deletions, protected, min_superusers, customer_id
+    bool tripped = false;
+    std::string message;
+};
+
+/// What the plan sums up to.
+struct Summary {
+    std::size_t create = 0;
+    std::size_t update = 0;
+    std::size_t remove = 0;
+    std::size_t replace = 0;
+    std::size_t write_requests = 0;    ///< non-GET requests apply will send
+    std::size_t hourly_write_limit = 1000;
+    std::optional<long long> writes_remaining;  ///< from the API's last rate-limit header, when known
+};
+
+/// Everything `diff` found.
+struct Plan {
+    std::vector<Change> changes;  ///< ordered by stage, then kind, then key
+    std::vector<Unmanaged> unmanaged;
+    std::vector<std::string> notes;  ///< things worth knowing that are not changes ("awaiting acceptance")
+    std::vector<Guard> guards;
+    Summary summary;
+    std::string customer_id;  ///< the live customer planned against
+
+    bool has_changes() const { return !changes.empty(); }
+    /// True when any guard tripped: apply must refuse.
+    bool refused() const;
+};
+
+/// Recomputes `plan.summary` counts and write requests from `plan.changes`.
+void summarize(Plan& plan);
+
+}  // namespace fastly_accounts::plan

@@ -1,0 +1,237 @@
+#include <fastly_accounts/plan/serialize.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <fmt/format.h>
+
+namespace fastly_accounts::plan {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json value_json(const Value& value) {
+    struct Visitor {
+        json operator()(std::monostate) const { return nullptr; }
+        json operator()(bool b) const { return b; }
+        json operator()(const std::string& s) const { return s; }
+        json operator()(const std::vector<std::string>& list) const { return list; }
+    };
+    return std::visit(Visitor{}, value);
+}
+
+Value value_from(const json& value, const std::string& where) {
+    if (value.is_null()) {
+        return std::monostate{};
+    }
+    if (value.is_boolean()) {
+        return value.get<bool>();
+    }
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    if (value.is_array()) {
+        return value.get<std::vector<std::string>>();
+    }
+    throw util::Error(fmt::format("{}: expected null, a boolean, a string or a list", where));
+}
+
+const json& member(const json& object, const char* key, const std::string& where) {
+    if (!object.is_object() || !object.contains(key)) {
+        throw util::Error(fmt::format("{}: missing '{}'", where, key));
+    }
+    return object.at(key);
+}
+
+template <typename Enum, typename Names>
+Enum enum_from(const json& value, Names names, const std::string& where) {
+    const std::string text = value.is_string() ? value.get<std::string>() : "";
+    for (const auto& [e, name] : names) {
+        if (name == text) {
+            return e;
+        }
+    }
+    throw util::Error(fmt::format("{}: unknown value '{}'", where, text));
+}
+
+std::vector<std::pair<Action, std::string_view>> action_names() {
+    return {{Action::create, to_string(Action::create)},
+            {Action::update, to_string(Action::update)},
+            {Action::remove, to_string(Action::remove)},
+            {Action::replace, to_string(Action::replace)}};
+}
+
+std::vector<std::pair<model::Kind, std::string_view>> kind_names() {
+    std::vector<std::pair<model::Kind, std::string_view>> out;
+    for (auto kind : model::all_kinds) {
+        out.emplace_back(kind, model::to_string(kind));
+    }
+    return out;
+}
+
+json expectation(const Change& change) {
+    json expect = json::object();
+    expect["exists"] = change.action != Action::create;
+    if (change.action != Action::create) {
+        expect["id"] = change.id;
+    }
+    if (change.action == Action::update) {
+        json fields = json::object();
+        for (const auto& field : change.fields) {
+            fields[field.field] = value_json(field.from);
+        }
+        json lists = json::object();
+        for (const auto& list : change.lists) {
+            lists[list.field] = json{{"absent", list.add}, {"present", list.remove}};
+        }
+        expect["fields"] = fields;
+        expect["lists"] = lists;
+    }
+    return expect;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Plan& plan) {
+    json document = json::object();
+    const Summary& s = plan.summary;
+    document["summary"] = json{{"create", s.create},
+                               {"update", s.update},
+                               {"delete", s.remove},
+                               {"replace", s.replace},
+                               {"changes", plan.changes.size()},
+                               {"write_requests", s.write_requests},
+                               {"hourly_write_limit", s.hourly_write_limit},
+                               {"writes_remaining", s.writes_remaining ? json(*s.writes_remaining) : json(nullptr)},
+                               {"refused", plan.refused()}};
+    document["customer_id"] = plan.customer_id;
+    json guards = json::array();
+    for (const auto& guard : plan.guards) {
+        guards.push_back(json{{"name", guard.name}, {"tripped", guard.tripped}, {"message", guard.message}});
+    }
+    document["guards"] = guards;
+    json changes = json::array();
+    for (const auto& change : plan.changes) {
+        json fields = json::array();
+        for (const auto& field : change.fields) {
+            fields.push_back(json{{"field", field.field}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
+        }
+        json lists = json::array();
+        for (const auto& list : change.lists) {
+            lists.push_back(json{{"field", list.field}, {"add", list.add}, {"remove", list.remove}});
+        }
+        json requests = json::array();
+        for (const auto& request : change.requests) {
+            requests.push_back(json{{"method", request.method}, {"path", request.path}});
+        }
+        changes.push_back(json{{"stage", static_cast<int>(change.stage)},
+                               {"action", to_string(change.action)},
+                               {"kind", model::to_string(change.kind)},
+                               {"key", change.key},
+                               {"id", change.id},
+                               {"fields", fields},
+                               {"lists", lists},
+                               {"requests", requests},
+                               {"note", change.note},
+                               {"expect", expectation(change)}});
+    }
+    document["changes"] = changes;
+    json unmanaged = json::array();
+    for (const auto& entry : plan.unmanaged) {
+        unmanaged.push_back(json{{"kind", model::to_string(entry.kind)}, {"key", entry.key}});
+    }
+    document["unmanaged"] = unmanaged;
+    document["notes"] = plan.notes;
+    return document;
+}
+
+Plan plan_from_json(const nlohmann::ordered_json& document) {
+    Plan plan;
+    try {
+        plan.customer_id = member(document, "customer_id", "plan").get<std::string>();
+        const json& summary = member(document, "summary", "plan");
+        plan.summary.hourly_write_limit = member(summary, "hourly_write_limit", "summary").get<std::size_t>();
+        const json& changes = member(document, "changes", "plan");
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const std::string where = fmt::format("changes[{}]", i);
+            const json& c = changes.at(i);
+            Change change;
+            const int stage = member(c, "stage", where).get<int>();
+            if (stage < 1 || stage > stage_count) {
+                throw util::Error(fmt::format("{}.stage: {} is not a stage (1 to {})", where, stage, stage_count));
+            }
+            change.stage = static_cast<Stage>(stage);
+            change.action = enum_from<Action>(member(c, "action", where), action_names(), where + ".action");
+            change.kind = enum_from<model::Kind>(member(c, "kind", where), kind_names(), where + ".kind");
+            change.key = member(c, "key", where).get<std::string>();
+            change.id = member(c, "id", where).get<std::string>();
+            change.note = member(c, "note", where).get<std::string>();
+            for (const auto& f : member(c, "fields", where)) {
+                change.fields.push_back({member(f, "field", where).get<std::string>(),
+                                         value_from(member(f, "from", where), where + ".from"),
+                                         value_from(member(f, "to", where), where + ".to")});
+            }
+            for (const auto& l : member(c, "lists", where)) {
+                change.lists.push_back({member(l, "field", where).get<std::string>(),
+                                        member(l, "add", where).get<std::vector<std::string>>(),
+                                        member(l, "remove", where).get<std::vector<std::string>>()});
+            }
+            for (const auto& r : member(c, "requests", where)) {
+                change.requests.push_back(
+                    {member(r, "method", where).get<std::string>(), member(r, "path", where).get<std::string>()});
+            }
+            plan.changes.push_back(std::move(change));
+        }
+        for (const auto& u : member(document, "unmanaged", "plan")) {
+            plan.unmanaged.push_back({enum_from<model::Kind>(member(u, "kind", "unmanaged"), kind_names(), "unmanaged"),
+                                      member(u, "key", "unmanaged").get<std::string>()});
+        }
+        plan.notes = member(document, "notes", "plan").get<std::vector<std::string>>();
+        for (const auto& g : member(document, "guards", "plan")) {
+            plan.guards.push_back({member(g, "name", "guards").get<std::string>(), member(g, "tripped", "guards").get<bool>(),
+                                   member(g, "message", "guards").get<std::string>()});
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw util::Error(fmt::format("the plan file is malformed: {}", e.what()));
+    }
+    summarize(plan);
+    return plan;
+}
+
+namespace {
+constexpr const char* saved_plan_format = "fastly-accounts-plan";
+constexpr int saved_plan_version = 1;
+}  // namespace
+
+nlohmann::ordered_json saved_plan_json(const SavedPlan& saved) {
+    return json{{"format", saved_plan_format},
+                {"version", saved_plan_version},
+                {"fingerprint", saved.fingerprint},
+                {"files", saved.files},
+                {"plan", to_json(saved.plan)}};
+}
+
+SavedPlan parse_saved_plan(std::string_view text) {
+    json document;
+    try {
+        document = json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& e) {
+        throw util::Error(fmt::format("not a plan file: it is not JSON ({})", e.what()));
+    }
+    if (!document.is_object() || document.value("format", "") != saved_plan_format) {
+        throw util::Error("not a plan file: it was not written by `fastly-accounts plan --out`");
+    }
+    if (document.value("version", 0) != saved_plan_version) {
+        throw util::Error(fmt::format("the plan file is version {}; this fastly-accounts reads version {}",
+                                      document.value("version", 0), saved_plan_version));
+    }
+    SavedPlan saved;
+    try {
+        saved.fingerprint = member(document, "fingerprint", "plan file").get<std::string>();
+        saved.files = member(document, "files", "plan file").get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+        throw util::Error(fmt::format("the plan file is malformed: {}", e.what()));
+    }
+    saved.plan = plan_from_json(member(document, "plan", "plan file"));
+    return saved;
+}
+
+}  // namespace fastly_accounts::plan
