@@ -86,10 +86,13 @@ Guard deletions_guard(const Plan& plan, const model::AccountState& desired, cons
     const std::string source = options.allow_deletions ? "--allow-deletions" : "policy.max_deletions";
     Guard guard{"max_deletions", deletions > allowed, ""};
     guard.message = guard.tripped
-                        ? fmt::format("{} deletions planned, more than the {} that {} allows; review them, then rerun "
+                        ? fmt::format("{} planned, more than the {} that {} allows; review them, then rerun "
                                       "with --allow-deletions {} if they are intended",
-                                      deletions, allowed, source, deletions)
-                        : fmt::format("{} deletions planned; {} allows {}", deletions, source, allowed);
+                                      util::plural(static_cast<std::size_t>(deletions), "deletion", "deletions"),
+                                      allowed, source, deletions)
+                        : fmt::format("{} planned; {} allows {}",
+                                      util::plural(static_cast<std::size_t>(deletions), "deletion", "deletions"),
+                                      source, allowed);
     return guard;
 }
 

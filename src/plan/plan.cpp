@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <fastly_accounts/plan/plan.hpp>
+#include <set>
+#include <tuple>
 
 namespace fastly_accounts::plan {
 
@@ -48,15 +50,20 @@ bool Plan::refused() const {
 void summarize(Plan& plan) {
     Summary& s = plan.summary;
     s.create = s.update = s.remove = s.replace = s.write_requests = 0;
+    // Counts are of objects: a user group updated in two stages (additions, then removals) is one update.
+    std::set<std::tuple<model::Kind, std::string, Action>> seen;
     for (const auto& change : plan.changes) {
+        s.write_requests += static_cast<std::size_t>(std::count_if(
+            change.requests.begin(), change.requests.end(), [](const Request& r) { return r.method != "GET"; }));
+        if (!seen.emplace(change.kind, change.key, change.action).second) {
+            continue;
+        }
         switch (change.action) {
             case Action::create: ++s.create; break;
             case Action::update: ++s.update; break;
             case Action::remove: ++s.remove; break;
             case Action::replace: ++s.replace; break;
         }
-        s.write_requests += static_cast<std::size_t>(std::count_if(
-            change.requests.begin(), change.requests.end(), [](const Request& r) { return r.method != "GET"; }));
     }
 }
 

@@ -40,7 +40,8 @@ std::string_view to_string(Action action);
 /// A field's value: not set, a boolean, a string, or a list of strings.
 using Value = std::variant<std::monostate, bool, std::string, std::vector<std::string>>;
 
-/// "null", "true", "\"Alice\"", "[a, b]": a value as the text renderer shows it.
+/// "(not set)", "true", "\"Alice\"", "[a, b]": a value as the text renderer shows it. Renderers clean
+/// control characters themselves.
 std::string display(const Value& value);
 
 /// One field that changes, from its live value to the desired one.
@@ -92,6 +93,7 @@ struct Guard {
 
 /// What the plan sums up to.
 struct Summary {
+    /// Objects per action; an object changed in two stages counts once.
     std::size_t create = 0;
     std::size_t update = 0;
     std::size_t remove = 0;

@@ -16,7 +16,7 @@ struct Options {
     bool color = false;  ///< ANSI colours (text only)
 };
 
-/// Grouped by stage, `+ ~ - ±` per change with field-level `from -> to` and list additions/removals,
+/// Grouped by stage, `+ ~ - ±` per change with field-level `from → to` and list additions/removals,
 /// the guards that tripped first, unmanaged objects and notes after, and a closing summary line.
 void text(const plan::Plan& plan, std::ostream& out, const Options& options);
 
