@@ -8,6 +8,7 @@
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
+#include <iostream>
 #include <ostream>
 
 namespace fastly_accounts::cli {
@@ -40,6 +41,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     CLI::App& plan_command = add_plan_command(app, plan_options);
     DriftOptions drift_options;
     CLI::App& drift_command = add_drift_command(app, drift_options);
+    ApplyOptions apply_options;
+    CLI::App& apply_command = add_apply_command(app, apply_options);
     ExportOptions export_options;
     CLI::App& export_command = add_export_command(app, export_options);
 
@@ -74,6 +77,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         if (drift_command.parsed()) {
             return run_drift(global, drift_options, out, err);
+        }
+        if (apply_command.parsed()) {
+            return run_apply(global, apply_options, std::cin, out, err);
         }
         if (export_command.parsed()) {
             return run_export(global, export_options, out, err);

@@ -50,7 +50,8 @@ std::optional<std::chrono::milliseconds> RetryPolicy::delay_before_retry(const R
         }
         if (wait_seconds) {
             const milliseconds wait{*wait_seconds * 1000};
-            if (wait > max_server_wait) {
+            const bool read = request.method == "GET" || request.method == "HEAD";
+            if (wait > (read ? max_server_wait : max_write_wait)) {
                 return std::nullopt;
             }
             return std::max(wait, base_delay);

@@ -1,6 +1,7 @@
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <algorithm>
+#include <ctime>
 #include <fmt/format.h>
 #include <iterator>
 
@@ -117,7 +118,23 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
         message += "; the token's user is not allowed to do this (changing other users, groups, roles and "
                    "invitations needs a superuser)";
     }
-    return ApiError(message, response.status, request.method, request.target);
+    std::optional<long long> retry_at;
+    if (response.status == 429) {
+        const long long now = static_cast<long long>(std::time(nullptr));
+        auto number = [](const std::optional<std::string>& text) -> std::optional<long long> {
+            try {
+                return text ? std::optional<long long>(std::stoll(*text)) : std::nullopt;
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
+        };
+        if (auto after = number(response.header("Retry-After"))) {
+            retry_at = now + *after;
+        } else if (auto reset = number(response.header("Fastly-RateLimit-Reset"))) {
+            retry_at = *reset;
+        }
+    }
+    return ApiError(message, response.status, request.method, request.target, retry_at);
 }
 
 std::string CurlApiClient::call(const http::Request& request) {

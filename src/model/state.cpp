@@ -15,6 +15,17 @@ std::string_view to_string(Kind kind) {
     return "?";
 }
 
+std::string_view noun(Kind kind) {
+    switch (kind) {
+        case Kind::users: return "user";
+        case Kind::invitations: return "invitation";
+        case Kind::roles: return "role";
+        case Kind::service_groups: return "service group";
+        case Kind::user_groups: return "user group";
+    }
+    return "object";
+}
+
 std::optional<Kind> parse_kind(std::string_view name) {
     for (Kind kind : all_kinds) {
         if (to_string(kind) == name) {

@@ -20,19 +20,7 @@ namespace fastly_accounts::render::detail {
 
 /// "user", "invitation", "role", "service group", "user group".
 inline std::string_view singular(model::Kind kind) {
-    switch (kind) {
-        case model::Kind::users:
-            return "user";
-        case model::Kind::invitations:
-            return "invitation";
-        case model::Kind::roles:
-            return "role";
-        case model::Kind::service_groups:
-            return "service group";
-        case model::Kind::user_groups:
-            return "user group";
-    }
-    return "object";
+    return model::noun(kind);
 }
 
 /// "Users", "Invitations", "Roles", "Service groups", "User groups": a heading for one kind.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +65,22 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options);
 
 /// Runs `drift`: prints where the account departs from the files; exit 0 when it does not, 2 when it does.
 int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ostream& out, std::ostream& err);
+
+/// Options of `apply`.
+struct ApplyOptions {
+    std::vector<std::string> files;
+    std::string plan;  ///< --plan PLAN.json
+    bool auto_approve = false;
+    std::optional<int> allow_deletions;
+    std::string journal;
+    int max_wait_seconds = 0;
+};
+
+CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options);
+
+/// Runs `apply`: exit 0 when every change was made (or there was nothing to do), 3 when some failed or
+/// were skipped, 4 when refused by a guard or a stale saved plan, 5 when stopped by the rate limit.
+int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::istream& in, std::ostream& out,
+              std::ostream& err);
 
 }  // namespace fastly_accounts::cli

@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/live/curl_api_client.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -37,7 +39,8 @@ public:
     /// Reads the token (from --token-file, else FASTLY_API_TOKEN) and checks the endpoint. Throws
     /// util::UsageError when there is no token, the token file is unreadable or empty, or the endpoint
     /// is refused (plain http:// to a host that is not loopback).
-    explicit Session(const GlobalOptions& options);
+    /// `max_write_wait` bounds how long a write waits out a 429 inside the HTTP layer (apply's --max-wait).
+    explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_write_wait = {});
     ~Session();
 
     live::ApiClient& api() { return *m_api; }
@@ -46,6 +49,9 @@ public:
 
     /// Logs, at debug level, the requests sent by method, the retries and the last rate-limit figures.
     void log_summary() const;
+
+    /// The counters of every request sent so far.
+    http::ClientStats stats() const;
 
 private:
     std::string m_endpoint;

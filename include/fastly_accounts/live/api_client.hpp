@@ -13,17 +13,27 @@ namespace fastly_accounts::live {
 /// what the API said: "GET /user-groups?page=2 -> 503 Service Unavailable (after 4 attempts)".
 class ApiError : public util::Error {
 public:
-    ApiError(std::string message, long status, std::string method, std::string target)
-        : util::Error(std::move(message)), m_status(status), m_method(std::move(method)), m_target(std::move(target)) {}
+    ApiError(std::string message, long status, std::string method, std::string target,
+             std::optional<long long> retry_at = std::nullopt)
+        : util::Error(std::move(message)),
+          m_status(status),
+          m_method(std::move(method)),
+          m_target(std::move(target)),
+          m_retry_at(retry_at) {}
 
     long status() const { return m_status; }  ///< 0 when no answer arrived
     const std::string& method() const { return m_method; }
     const std::string& target() const { return m_target; }
+    /// For 429: when (epoch seconds) the API said to try again, from Retry-After or Fastly-RateLimit-Reset.
+    std::optional<long long> retry_at() const { return m_retry_at; }
+    /// True when the request may or may not have taken effect: no answer arrived, or a 5xx came back.
+    bool outcome_unknown() const { return m_status == 0 || m_status >= 500; }
 
 private:
     long m_status;
     std::string m_method;
     std::string m_target;
+    std::optional<long long> m_retry_at;
 };
 
 /// The token was refused (401): nothing else will work, so this stops the run with a clear remedy.

@@ -23,6 +23,9 @@ inline constexpr std::array<Kind, 5> all_kinds = {Kind::users, Kind::invitations
 /// The file-format name of a kind: "users", "service_groups", ...
 std::string_view to_string(Kind kind);
 
+/// How people name one object of a kind: "user", "invitation", "role", "service group", "user group".
+std::string_view noun(Kind kind);
+
 /// The kind named `name` in the file format, or nullopt for an unknown name.
 std::optional<Kind> parse_kind(std::string_view name);
 

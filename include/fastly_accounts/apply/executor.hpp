@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <fastly_accounts/apply/journal.hpp>
+#include <fastly_accounts/live/api_client.hpp>
+#include <fastly_accounts/model/live.hpp>
+#include <fastly_accounts/plan/plan.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fastly_accounts::apply {
+
+enum class Outcome { done, failed, skipped };
+
+/// "done", "failed", "skipped".
+std::string_view to_string(Outcome outcome);
+
+/// What became of one change.
+struct ChangeOutcome {
+    const plan::Change* change = nullptr;
+    Outcome outcome = Outcome::done;
+    std::string message;  ///< the error for `failed`, the reason for `skipped`
+};
+
+/// What an apply did, change by change.
+struct ApplyReport {
+    std::vector<ChangeOutcome> outcomes;  ///< in plan order
+    std::size_t done = 0;
+    std::size_t failed = 0;
+    std::size_t skipped = 0;
+    bool rate_limited = false;           ///< stopped by the hourly write limit
+    std::optional<long long> retry_at;   ///< when the limit resets (epoch seconds), when known
+};
+
+struct ExecuteOptions {
+    std::size_t concurrency = 8;
+    /// Longest wait for the rate limit to reset before stopping (exit 5) instead.
+    std::chrono::seconds max_wait{0};
+    /// Called after each change completes (from worker threads, one call at a time).
+    std::function<void(const ChangeOutcome& outcome, std::size_t completed, std::size_t total)> on_progress;
+};
+
+/// Carries out `plan` against the account `live` was read from: stage by stage, up to
+/// `options.concurrency` changes at once inside a stage. A failed change does not stop the others;
+/// changes that depend on it (members of a group that could not be created) are skipped. A create whose
+/// answer is lost is never blindly repeated: the live state is read to learn whether it happened. Every
+/// change's outcome is appended to `journal` as it completes. On a 429 the wait is taken when it is no
+/// longer than `options.max_wait`; otherwise the remaining changes are skipped and the report says
+/// rate_limited. Never throws for a failed change; throws util::Error only when the journal fails.
+ApplyReport execute(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
+                    const ExecuteOptions& options);
+
+}  // namespace fastly_accounts::apply

@@ -1,0 +1,587 @@
+#include <algorithm>
+#include <fastly_accounts/apply/executor.hpp>
+#include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/util/parallel.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace fastly_accounts::apply {
+
+namespace {
+
+using live::Collection;
+using live::Link;
+using live::Relation;
+using model::Kind;
+using plan::Action;
+using plan::Change;
+
+// Thrown inside a change when the rate limit stops the run.
+struct RateLimited {
+    std::optional<long long> retry_at;
+};
+
+// The object key a change or a reference is tracked by: names as written, logins and emails lowered.
+std::string object_key(Kind kind, const std::string& key) {
+    const bool email = kind == Kind::users || kind == Kind::invitations;
+    return std::string(model::to_string(kind)) + ":" + (email ? model::email_key(key) : key);
+}
+
+const plan::FieldChange* field(const Change& change, std::string_view name) {
+    for (const auto& f : change.fields) {
+        if (f.field == name) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+std::optional<std::string> string_to(const Change& change, std::string_view name) {
+    const auto* f = field(change, name);
+    const auto* text = f ? std::get_if<std::string>(&f->to) : nullptr;
+    return text ? std::optional(*text) : std::nullopt;
+}
+
+std::optional<bool> bool_to(const Change& change, std::string_view name) {
+    const auto* f = field(change, name);
+    const auto* value = f ? std::get_if<bool>(&f->to) : nullptr;
+    return value ? std::optional(*value) : std::nullopt;
+}
+
+std::optional<std::vector<std::string>> list_to(const Change& change, std::string_view name) {
+    const auto* f = field(change, name);
+    const auto* value = f ? std::get_if<std::vector<std::string>>(&f->to) : nullptr;
+    return value ? std::optional(*value) : std::nullopt;
+}
+
+const plan::ListChange* list(const Change& change, std::string_view name) {
+    for (const auto& l : change.lists) {
+        if (l.field == name) {
+            return &l;
+        }
+    }
+    return nullptr;
+}
+
+class Executor {
+public:
+    Executor(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
+             const ExecuteOptions& options)
+        : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options) {
+        for (const auto& change : plan.changes) {
+            if (change.action == Action::create || change.action == Action::replace) {
+                m_made_by_plan.insert(object_key(change.kind, change.key));
+            }
+        }
+    }
+
+    ApplyReport run();
+
+private:
+    void run_change(const Change& change);
+    void run_role(const Change& change);
+    void run_service_group(const Change& change);
+    void run_invitation(const Change& change);
+    void run_user(const Change& change);
+    void run_user_group(const Change& change);
+
+    std::optional<std::string> failed_dependency(const Change& change) const;
+
+    // Calls `call`, waiting out a 429 when the wait fits in --max-wait, else stopping the run.
+    template <typename Call>
+    auto limited(Call call) -> decltype(call()) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return call();
+            } catch (const live::ApiError& e) {
+                if (e.status() != 429) {
+                    throw;
+                }
+                const long long now = static_cast<long long>(std::time(nullptr));
+                const long long wait = e.retry_at() ? std::max(0LL, *e.retry_at() - now) : -1;
+                if (wait < 0 || wait > m_options.max_wait.count() || attempt >= 3) {
+                    throw RateLimited{e.retry_at()};
+                }
+                std::this_thread::sleep_for(std::chrono::seconds(wait));
+            }
+        }
+    }
+
+    // A create whose outcome is unknown (no answer, or a 5xx) is looked up before it is tried again.
+    std::string create_checked(const std::function<std::string()>& post,
+                               const std::function<std::optional<std::string>()>& find_existing) {
+        try {
+            return limited(post);
+        } catch (const live::ApiError& e) {
+            if (!e.outcome_unknown()) {
+                throw;
+            }
+            if (auto id = find_existing()) {
+                return *id;
+            }
+            return limited(post);
+        }
+    }
+
+    // Adds links; when the answer is lost, reads the list back and adds only what is still missing.
+    void add_links_checked(Relation relation, const std::string& owner, const std::vector<Link>& links) {
+        if (links.empty()) {
+            return;
+        }
+        try {
+            limited([&] { m_api.add_links(relation, owner, links); });
+        } catch (const live::ApiError& e) {
+            if (!e.outcome_unknown()) {
+                throw;
+            }
+            std::set<std::string> present;
+            for (const auto& link : m_api.list_links(relation, owner)) {
+                present.insert(link.id);
+            }
+            std::vector<Link> missing;
+            std::copy_if(links.begin(), links.end(), std::back_inserter(missing),
+                         [&](const Link& l) { return present.count(l.id) == 0; });
+            if (!missing.empty()) {
+                limited([&] { m_api.add_links(relation, owner, missing); });
+            }
+        }
+    }
+
+    void remove_links(Relation relation, const std::string& owner, const std::vector<Link>& links) {
+        if (!links.empty()) {
+            limited([&] { m_api.remove_links(relation, owner, links); });
+        }
+    }
+
+    // Deleting what is already gone is success: a retried DELETE may find its own earlier work done.
+    void delete_tolerant(const std::function<void()>& call) {
+        try {
+            limited(call);
+        } catch (const live::ApiError& e) {
+            if (e.status() != 404) {
+                throw;
+            }
+        }
+    }
+
+    void remember(Kind kind, const std::string& key, const std::string& id) {
+        std::lock_guard lock(m_mutex);
+        m_created[object_key(kind, key)] = id;
+    }
+
+    std::optional<std::string> created(Kind kind, const std::string& key) const {
+        std::lock_guard lock(m_mutex);
+        auto it = m_created.find(object_key(kind, key));
+        return it == m_created.end() ? std::nullopt : std::optional(it->second);
+    }
+
+    std::string role_id(const std::string& name) const;
+    std::vector<std::string> role_ids(const std::vector<std::string>& names) const;
+    std::string service_group_id(const std::string& name) const;
+    Link member_link(const std::string& person, bool adding) const;
+
+    const plan::Plan& m_plan;
+    const model::LiveAccount& m_live;
+    live::ApiClient& m_api;
+    Journal& m_journal;
+    const ExecuteOptions& m_options;
+    std::set<std::string> m_made_by_plan;  // object keys a create or replace of this plan makes
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::string, std::string> m_created;  // object key -> id made by this run
+    std::unordered_map<std::string, Outcome> m_outcomes;     // object key -> outcome of its create
+    std::vector<ChangeOutcome> m_results;
+    std::size_t m_completed = 0;
+    bool m_stopped = false;
+    std::optional<long long> m_retry_at;
+};
+
+std::string Executor::role_id(const std::string& name) const {
+    if (auto id = created(Kind::roles, name)) {
+        return *id;
+    }
+    for (const auto& role : m_live.state.roles) {
+        if (role.name == name) {
+            return role.id;
+        }
+    }
+    if (const auto* role = m_live.find_role(name)) {
+        return role->id;
+    }
+    throw util::Error(fmt::format("role '{}' does not exist", name));
+}
+
+std::vector<std::string> Executor::role_ids(const std::vector<std::string>& names) const {
+    std::vector<std::string> ids;
+    for (const auto& name : names) {
+        ids.push_back(role_id(name));
+    }
+    return ids;
+}
+
+std::string Executor::service_group_id(const std::string& name) const {
+    if (auto id = created(Kind::service_groups, name)) {
+        return *id;
+    }
+    for (const auto& group : m_live.state.service_groups) {
+        if (group.name == name) {
+            return group.id;
+        }
+    }
+    throw util::Error(fmt::format("service group '{}' does not exist", name));
+}
+
+// A person as a group member: a user, or an invitation (made by this run, or pending in the account).
+Link Executor::member_link(const std::string& person, bool adding) const {
+    const std::string key = model::email_key(person);
+    for (const auto& user : m_live.state.users) {
+        if (model::email_key(user.login) == key) {
+            return {user.id, "user", user.login};
+        }
+    }
+    if (auto id = created(Kind::users, person)) {
+        return {*id, "user", person};
+    }
+    if (auto id = created(Kind::invitations, person)) {
+        return {*id, "invitation", person};
+    }
+    const model::Invitation* best = nullptr;
+    for (const auto& invitation : m_live.state.invitations) {
+        if (model::email_key(invitation.email) == key && (best == nullptr || invitation.active)) {
+            best = &invitation;
+        }
+    }
+    if (best != nullptr && (best->active || !adding)) {
+        return {best->id, "invitation", person};
+    }
+    throw util::Error(fmt::format("'{}' is neither a user nor a pending invitation", person));
+}
+
+std::optional<std::string> Executor::failed_dependency(const Change& change) const {
+    auto check = [&](Kind kind, const std::string& key) -> std::optional<std::string> {
+        const std::string object = object_key(kind, key);
+        if (m_made_by_plan.count(object) == 0) {
+            return std::nullopt;
+        }
+        std::lock_guard lock(m_mutex);
+        auto it = m_outcomes.find(object);
+        if (it != m_outcomes.end() && it->second != Outcome::done) {
+            return fmt::format("{} '{}' was not created", model::noun(kind), key);
+        }
+        return std::nullopt;
+    };
+    std::vector<std::pair<Kind, std::string>> needs;
+    if (const auto* roles = list(change, "roles")) {
+        for (const auto& name : roles->add) {
+            needs.emplace_back(Kind::roles, name);
+        }
+    }
+    if (auto names = list_to(change, "roles")) {  // a user's or an invitation's roles
+        for (const auto& name : *names) {
+            needs.emplace_back(Kind::roles, name);
+        }
+    }
+    if (const auto* groups = list(change, "service_groups")) {
+        for (const auto& name : groups->add) {
+            needs.emplace_back(Kind::service_groups, name);
+        }
+    }
+    if (const auto* members = list(change, "members")) {
+        for (const auto& person : members->add) {
+            needs.emplace_back(Kind::invitations, person);
+            needs.emplace_back(Kind::users, person);
+        }
+    }
+    for (const auto& [kind, key] : needs) {
+        if (auto why = check(kind, key)) {
+            return why;
+        }
+    }
+    return std::nullopt;
+}
+
+void Executor::run_role(const Change& change) {
+    std::string id = change.id;
+    if (change.action == Action::remove) {
+        delete_tolerant([&] { m_api.remove(Collection::roles, id); });
+        return;
+    }
+    auto permission_links = [&](const std::vector<std::string>& names) {
+        std::vector<Link> links;
+        for (const auto& name : names) {
+            const auto* permission = m_live.find_permission(name);
+            if (permission == nullptr) {
+                throw util::Error(fmt::format("permission '{}' does not exist", name));
+            }
+            links.push_back({permission->id, "", name});
+        }
+        return links;
+    };
+    if (change.action == Action::create) {
+        id = create_checked([&] { return m_api.create(Collection::roles, change.key, string_to(change, "description")); },
+                            [&]() -> std::optional<std::string> {
+                                for (const auto& role : m_api.list(Collection::roles)) {
+                                    if (role.name == change.key) {
+                                        return role.id;
+                                    }
+                                }
+                                return std::nullopt;
+                            });
+        remember(Kind::roles, change.key, id);
+    } else if (auto description = string_to(change, "description")) {
+        limited([&] { m_api.update(Collection::roles, id, std::nullopt, description); });
+    }
+    if (const auto* permissions = list(change, "permissions")) {
+        add_links_checked(Relation::role_permissions, id, permission_links(permissions->add));
+        remove_links(Relation::role_permissions, id, permission_links(permissions->remove));
+    }
+}
+
+void Executor::run_service_group(const Change& change) {
+    std::string id = change.id;
+    if (change.action == Action::remove) {
+        delete_tolerant([&] { m_api.remove(Collection::service_groups, id); });
+        return;
+    }
+    if (change.action == Action::create) {
+        id = create_checked(
+            [&] { return m_api.create(Collection::service_groups, change.key, string_to(change, "description")); },
+            [&]() -> std::optional<std::string> {
+                for (const auto& group : m_api.list(Collection::service_groups)) {
+                    if (group.name == change.key) {
+                        return group.id;
+                    }
+                }
+                return std::nullopt;
+            });
+        remember(Kind::service_groups, change.key, id);
+    } else if (auto description = string_to(change, "description")) {
+        limited([&] { m_api.update(Collection::service_groups, id, std::nullopt, description); });
+    }
+    if (const auto* services = list(change, "services")) {
+        auto links = [](const std::vector<std::string>& ids) {
+            std::vector<Link> out;
+            for (const auto& service : ids) {
+                out.push_back({service, "", ""});
+            }
+            return out;
+        };
+        add_links_checked(Relation::service_group_services, id, links(services->add));
+        remove_links(Relation::service_group_services, id, links(services->remove));
+    }
+}
+
+void Executor::run_invitation(const Change& change) {
+    if (change.action == Action::remove || change.action == Action::replace) {
+        delete_tolerant([&] { m_api.delete_invitation(change.id); });
+        if (change.action == Action::remove) {
+            return;
+        }
+    }
+    model::Invitation invitation;
+    invitation.email = change.key;
+    if (auto role = string_to(change, "role")) {
+        invitation.role = model::parse_user_role(*role);
+    }
+    if (auto roles = list_to(change, "roles")) {
+        invitation.roles = role_ids(*roles);
+    }
+    invitation.limit_services = bool_to(change, "limit_services");
+    const std::string key = model::email_key(change.key);
+    const std::string id = create_checked(
+        [&] { return m_api.create_invitation(m_live.customer.id, invitation); },
+        [&]() -> std::optional<std::string> {
+            for (const auto& existing : m_api.list_invitations()) {
+                if (model::email_key(existing.email) == key && existing.active && existing.id != change.id) {
+                    return existing.id;
+                }
+            }
+            return std::nullopt;
+        });
+    remember(Kind::invitations, change.key, id);
+}
+
+void Executor::run_user(const Change& change) {
+    if (change.action == Action::remove) {
+        delete_tolerant([&] { m_api.delete_user(change.id); });
+        return;
+    }
+    model::User user;
+    user.login = change.key;
+    user.name = string_to(change, "name");
+    if (auto role = string_to(change, "role")) {
+        user.role = model::parse_user_role(*role);
+    }
+    if (auto roles = list_to(change, "roles")) {
+        user.roles = role_ids(*roles);
+    }
+    user.limit_services = bool_to(change, "limit_services");
+    user.locked = bool_to(change, "locked");
+    user.require_new_password = bool_to(change, "require_new_password");
+    if (change.action == Action::update) {
+        limited([&] { m_api.update_user(change.id, user); });
+        return;
+    }
+    const std::string key = model::email_key(change.key);
+    const std::string id = create_checked([&] { return m_api.create_user(user); },
+                                          [&]() -> std::optional<std::string> {
+                                              for (const auto& existing : m_api.list_users(m_live.customer.id)) {
+                                                  if (model::email_key(existing.login) == key) {
+                                                      return existing.id;
+                                                  }
+                                              }
+                                              return std::nullopt;
+                                          });
+    remember(Kind::users, change.key, id);
+}
+
+void Executor::run_user_group(const Change& change) {
+    std::string id = change.id;
+    if (change.action == Action::remove) {
+        delete_tolerant([&] { m_api.remove(Collection::user_groups, id); });
+        return;
+    }
+    if (change.action == Action::create) {
+        id = create_checked(
+            [&] { return m_api.create(Collection::user_groups, change.key, string_to(change, "description")); },
+            [&]() -> std::optional<std::string> {
+                for (const auto& group : m_api.list(Collection::user_groups)) {
+                    if (group.name == change.key) {
+                        return group.id;
+                    }
+                }
+                return std::nullopt;
+            });
+        remember(Kind::user_groups, change.key, id);
+    } else if (auto description = string_to(change, "description")) {
+        limited([&] { m_api.update(Collection::user_groups, id, std::nullopt, description); });
+    }
+    auto links = [&](const plan::ListChange* changes, bool adding) {
+        std::vector<Link> out;
+        if (changes == nullptr) {
+            return out;
+        }
+        for (const auto& name : adding ? changes->add : changes->remove) {
+            if (changes->field == "roles") {
+                out.push_back({role_id(name), "", name});
+            } else if (changes->field == "service_groups") {
+                out.push_back({service_group_id(name), "", name});
+            } else {
+                out.push_back(member_link(name, adding));
+            }
+        }
+        return out;
+    };
+    const std::pair<const char*, Relation> relations[] = {{"roles", Relation::user_group_roles},
+                                                          {"service_groups", Relation::user_group_service_groups},
+                                                          {"members", Relation::user_group_members}};
+    for (const auto& [name, relation] : relations) {
+        const auto* changes = list(change, name);
+        add_links_checked(relation, id, links(changes, true));
+        remove_links(relation, id, links(changes, false));
+    }
+}
+
+void Executor::run_change(const Change& change) {
+    switch (change.kind) {
+        case Kind::roles: run_role(change); break;
+        case Kind::service_groups: run_service_group(change); break;
+        case Kind::invitations: run_invitation(change); break;
+        case Kind::users: run_user(change); break;
+        case Kind::user_groups: run_user_group(change); break;
+    }
+}
+
+ApplyReport Executor::run() {
+    ApplyReport report;
+    m_results.resize(m_plan.changes.size());
+    for (int stage = 1; stage <= plan::stage_count; ++stage) {
+        std::vector<std::size_t> indexes;
+        for (std::size_t i = 0; i < m_plan.changes.size(); ++i) {
+            if (static_cast<int>(m_plan.changes[i].stage) == stage) {
+                indexes.push_back(i);
+            }
+        }
+        util::parallel_for(indexes.size(), m_options.concurrency, [&](std::size_t n) {
+            const std::size_t index = indexes[n];
+            const Change& change = m_plan.changes[index];
+            ChangeOutcome result{&change, Outcome::done, ""};
+            bool stopped = false;
+            {
+                std::lock_guard lock(m_mutex);
+                stopped = m_stopped;
+            }
+            if (stopped) {
+                result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
+            } else if (auto why = failed_dependency(change)) {
+                result = {&change, Outcome::skipped, "skipped: " + *why};
+            } else {
+                try {
+                    run_change(change);
+                } catch (const RateLimited& limit) {
+                    std::lock_guard lock(m_mutex);
+                    m_stopped = true;
+                    m_retry_at = limit.retry_at;
+                    result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
+                } catch (const std::exception& e) {
+                    result = {&change, Outcome::failed, e.what()};
+                }
+            }
+            nlohmann::ordered_json requests = nlohmann::ordered_json::array();
+            for (const auto& request : change.requests) {
+                requests.push_back({{"method", request.method}, {"path", request.path}});
+            }
+            m_journal.append({{"event", "change"},
+                              {"stage", stage},
+                              {"action", plan::to_string(change.action)},
+                              {"kind", model::to_string(change.kind)},
+                              {"key", change.key},
+                              {"id", change.id},
+                              {"requests", requests},
+                              {"result", to_string(result.outcome)},
+                              {"error", result.message}});
+            std::lock_guard lock(m_mutex);
+            if (change.action == Action::create || change.action == Action::replace) {
+                m_outcomes[object_key(change.kind, change.key)] = result.outcome;
+            }
+            m_results[index] = result;
+            ++m_completed;
+            if (m_options.on_progress) {
+                m_options.on_progress(result, m_completed, m_plan.changes.size());
+            }
+        });
+    }
+    for (const auto& result : m_results) {
+        report.outcomes.push_back(result);
+        switch (result.outcome) {
+            case Outcome::done: ++report.done; break;
+            case Outcome::failed: ++report.failed; break;
+            case Outcome::skipped: ++report.skipped; break;
+        }
+    }
+    report.rate_limited = m_stopped;
+    report.retry_at = m_retry_at;
+    return report;
+}
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::done: return "done";
+        case Outcome::failed: return "failed";
+        case Outcome::skipped: return "skipped";
+    }
+    return "";
+}
+
+ApplyReport execute(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
+                    const ExecuteOptions& options) {
+    return Executor(plan, live, api, journal, options).run();
+}
+
+}  // namespace fastly_accounts::apply
