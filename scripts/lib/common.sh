@@ -37,3 +37,12 @@ fa_build() {
     done
     cmake --build "$FA_BUILD_DIR" -j"$(nproc)" ${targets[@]+"${targets[@]}"}
 }
+
+# --- Sanitizer and fuzz builds (issue 7): scripts/sanitize.sh, scripts/fuzz.sh. -------------------------
+# clang and its runtime libraries (ASan, UBSan, libFuzzer) for the fuzz build; g++ covers the sanitizer build.
+FA_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+# The fuzz targets named in tests/fuzz/targets.cmake, one a line.
+fa_fuzz_targets() {
+    sed -n '/^set(FA_FUZZ_TARGETS/,/^)/{/^set(/d;/^)/d;s/^[[:space:]]*//;/^$/d;p}' tests/fuzz/targets.cmake
+}
