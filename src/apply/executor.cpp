@@ -112,43 +112,50 @@ private:
         }
     }
 
-    // A create whose outcome is unknown (no answer, or a 5xx) is looked up before it is tried again.
+    // A create whose outcome is unknown (no answer, or a 5xx) is looked up before it is tried again, and so
+    // is one refused as a duplicate (409): an earlier attempt of this run may have made it after all.
     std::string create_checked(const std::function<std::string()>& post,
                                const std::function<std::optional<std::string>()>& find_existing) {
-        try {
-            return limited(post);
-        } catch (const live::ApiError& e) {
-            if (!e.outcome_unknown()) {
-                throw;
+        constexpr int attempts = 4;
+        for (int attempt = 1;; ++attempt) {
+            if (attempt > 1) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
             }
-            if (auto id = find_existing()) {
-                return *id;
+            try {
+                return limited(post);
+            } catch (const live::ApiError& e) {
+                if (!e.outcome_unknown() && e.status() != 409) {
+                    throw;
+                }
+                if (auto id = find_existing()) {
+                    return *id;
+                }
+                if (attempt >= attempts || e.status() == 409) {
+                    throw;
+                }
             }
-            return limited(post);
         }
     }
 
-    // Adds links; when the answer is lost, reads the list back and adds only what is still missing.
-    void add_links_checked(Relation relation, const std::string& owner, const std::vector<Link>& links) {
-        if (links.empty()) {
-            return;
-        }
-        try {
-            limited([&] { m_api.add_links(relation, owner, links); });
-        } catch (const live::ApiError& e) {
-            if (!e.outcome_unknown()) {
-                throw;
+    // Adds links; when the outcome is unknown, reads the list back and sends only what is still missing,
+    // after a growing pause (as the HTTP layer does for the requests it may resend by itself).
+    void add_links_checked(Relation relation, const std::string& owner, std::vector<Link> links) {
+        constexpr int attempts = 4;
+        for (int attempt = 1; !links.empty(); ++attempt) {
+            try {
+                limited([&] { m_api.add_links(relation, owner, links); });
+                return;
+            } catch (const live::ApiError& e) {
+                if (!e.outcome_unknown() || attempt >= attempts) {
+                    throw;
+                }
             }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
             std::set<std::string> present;
             for (const auto& link : m_api.list_links(relation, owner)) {
                 present.insert(link.id);
             }
-            std::vector<Link> missing;
-            std::copy_if(links.begin(), links.end(), std::back_inserter(missing),
-                         [&](const Link& l) { return present.count(l.id) == 0; });
-            if (!missing.empty()) {
-                limited([&] { m_api.add_links(relation, owner, missing); });
-            }
+            std::erase_if(links, [&](const Link& l) { return present.count(l.id) > 0; });
         }
     }
 

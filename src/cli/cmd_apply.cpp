@@ -148,6 +148,14 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     if (!plan.has_changes()) {
         return exit_ok;
     }
+    // Only a superuser may change other users, groups, roles and invitations: say so now rather than
+    // fail change by change with 403s.
+    if (live.token_user.role != model::UserRole::superuser) {
+        throw util::Error(fmt::format(
+            "the token belongs to {}, whose role is {}; apply needs a superuser's token (plan, drift and export "
+            "work with any token). Nothing was changed.",
+            live.token_user.login, model::to_string(live.token_user.role)));
+    }
     if (!options.auto_approve && !confirmed(plan, live.customer.id, in, err)) {
         err << "fastly-accounts: apply cancelled; nothing was changed.\n";
         return exit_error;

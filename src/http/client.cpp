@@ -204,6 +204,13 @@ struct Client::Impl {
         if (request.method == "GET") {
             curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
         } else {
+            // libcurl silently re-sends a request whose reused connection dies before any answer. For a
+            // POST that could create something twice, so a POST always gets a connection of its own, closed
+            // after it (so that it does not linger in the cache holding a server worker).
+            if (!is_idempotent(request.method)) {
+                curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+                curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+            }
             curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
             curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
