@@ -102,10 +102,13 @@ Page iam_page(std::string_view body, int per_page) {
     Page page;
     page.items = array_items(document.value("data", json::array()), "data");
     auto meta = document.find("meta");
-    if (meta != document.end() && meta->is_object() && meta->contains("total_pages")) {
+    // An empty page ends the list whatever meta says, so a confused server cannot keep the reader looping.
+    if (page.items.empty()) {
+        page.more = false;
+    } else if (meta != document.end() && meta->is_object() && meta->contains("total_pages")) {
         page.more = integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
     } else {
-        page.more = static_cast<int>(page.items.size()) >= per_page && !page.items.empty();
+        page.more = static_cast<int>(page.items.size()) >= per_page;
     }
     return page;
 }

@@ -1,1 +1,96 @@
 #include <doctest/doctest.h>
+
+#include <fastly_accounts/live/json_parse.hpp>
+#include <fastly_accounts/util/error.hpp>
+
+using namespace fastly_accounts;
+namespace json = fastly_accounts::live::json;
+
+TEST_CASE("the four pagination styles") {
+    SUBCASE("bare array: one page") {
+        const json::Page page = json::bare_array_page(R"([{"id":"a"},{"id":"b"}])");
+        CHECK(page.items.size() == 2);
+        CHECK_FALSE(page.more);
+    }
+    SUBCASE("IAM: meta decides") {
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":1,"per_page":1,"record_count":2,"total_pages":2}})", 1).more);
+        CHECK_FALSE(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":2,"total_pages":2}})", 1).more);
+        // Without meta, a full page may have a successor; a short one does not.
+        CHECK(json::iam_page(R"({"data":[{"id":"a"},{"id":"b"}]})", 2).more);
+        CHECK_FALSE(json::iam_page(R"({"data":[{"id":"a"}]})", 2).more);
+        // A bare array is accepted too (the permissions envelope is not documented).
+        CHECK(json::iam_page(R"([{"id":"a"}])", 100).items.size() == 1);
+        CHECK_FALSE(json::iam_page(R"({"data":[],"meta":{"current_page":1,"total_pages":5}})", 1).more);
+    }
+    SUBCASE("JSON:API: links.next or meta") {
+        CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"next":"https://x/?page%5Bnumber%5D=2"},"meta":{}})").more);
+        CHECK_FALSE(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"last":"https://x"},"meta":{"current_page":1,"total_pages":1}})").more);
+        CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{},"meta":{"current_page":1,"total_pages":3}})").more);
+    }
+    SUBCASE("cursor: next_cursor") {
+        const json::Page page = json::cursor_page(R"({"data":[{"id":"a"}],"limit":100,"next_cursor":"abc"})");
+        CHECK(page.more);
+        CHECK(page.next_cursor == "abc");
+        CHECK_FALSE(json::cursor_page(R"({"data":[{"id":"a"}],"limit":100,"next_cursor":""})").more);
+        CHECK_FALSE(json::cursor_page(R"({"data":[{"id":"a"}],"next_cursor":null})").more);
+    }
+}
+
+TEST_CASE("a recorded user: nulls where booleans belong, unknown fields ignored") {
+    const auto object = json::parse(R"({"id":"1Iyp7cXku3sEDtOBxnhLaL","created_at":"2022-11-04T18:02:15Z",
+        "name":"test user","customer_id":"51MumwLiSJyFTWhtbByYgR","require_new_password":null,"role":"engineer",
+        "login":"go-fastly-test+user+20221104@example.com","deleted_at":null,"locked":null,
+        "two_factor_auth_enabled":null,"limit_services":false,"last_active_at":null})");
+    const model::User user = json::user(object);
+    CHECK(user.id == "1Iyp7cXku3sEDtOBxnhLaL");
+    CHECK(user.login == "go-fastly-test+user+20221104@example.com");
+    CHECK(user.role == model::UserRole::engineer);
+    CHECK(user.locked == false);
+    CHECK(user.require_new_password == false);
+    CHECK(user.roles == std::vector<std::string>{});
+}
+
+TEST_CASE("invitations, roles, links") {
+    const model::Invitation invitation = json::invitation(json::parse(R"({"id":"i1","type":"invitation",
+        "attributes":{"email":"thelma@example.com","role":"engineer","roles":["r1"],"limit_services":true,
+        "status_code":0,"created_at":"2024-01-01T00:00:00Z","deleted_at":null},"relationships":{}})"));
+    CHECK(invitation.email == "thelma@example.com");
+    CHECK(invitation.roles == std::vector<std::string>{"r1"});
+    CHECK_FALSE(invitation.active);
+    CHECK(invitation.created_at == "2024-01-01T00:00:00Z");
+
+    const model::CatalogRole role = json::catalog_role(json::parse(R"({"id":"r","name":"tls_viewer","display_name":"TLS Viewer","custom":false})"));
+    CHECK(role.display_name == "TLS Viewer");
+    CHECK_FALSE(role.custom);
+
+    const live::Link member = json::link(live::Relation::user_group_members,
+                                         json::parse(R"({"id":"i9","object":"invitation","email":"x@example.com"})"));
+    CHECK(member.type == "invitation");
+    CHECK(member.name == "x@example.com");
+    const live::Link user = json::link(live::Relation::user_group_members, json::parse(R"({"id":"u1","login":"a@b.co"})"));
+    CHECK(user.type == "user");
+    CHECK(user.name == "a@b.co");
+}
+
+TEST_CASE("error bodies in all three formats") {
+    CHECK(json::error_message(R"({"msg":"Record not found","detail":"Couldn't find User 'x'"})") ==
+          "Record not found (Couldn't find User 'x')");
+    CHECK(json::error_message(R"({"msg":"Provided credentials are missing or invalid"})") ==
+          "Provided credentials are missing or invalid");
+    CHECK(json::error_message(R"({"errors":[{"title":"Not found","detail":"gone"},{"title":"Bad"}]})") ==
+          "Not found (gone); Bad");
+    CHECK(json::error_message(R"({"title":"Forbidden","detail":"no","status":403,"type":"about:blank"})") ==
+          "Forbidden (no)");
+    CHECK(json::error_message("<html>502</html>").empty());
+    CHECK(json::error_message(R"({"msg":42})") == "42");
+    CHECK(json::error_message(R"({"msg":{"nested":true}})").empty());
+}
+
+TEST_CASE("malformed bodies are errors that say what was expected") {
+    CHECK_THROWS_WITH_AS(json::parse("{"), doctest::Contains("the response is not JSON"), util::Error);
+    CHECK_THROWS_WITH_AS(json::bare_array_page(R"({"data":[]})"), "expected the response to be a list, got object",
+                         util::Error);
+    CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"login":["a"]})")), "field 'login' is array, expected a string",
+                         util::Error);
+    CHECK_THROWS_WITH_AS(json::iam_page(R"({"data":{}})", 10), "expected data to be a list, got object", util::Error);
+}
