@@ -42,6 +42,8 @@ struct ApiResponse {
 
     /// Sets a JSON body with the given status.
     void set_json(int code, const nlohmann::json& value, const char* type = "application/json");
+    /// Sets an already serialised JSON body with the given status.
+    void set_text(int code, std::string text, const char* type = "application/json");
     /// The first value of a response header, or "" (tests use it).
     std::string header(const std::string& name) const;
 };

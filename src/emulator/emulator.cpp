@@ -77,7 +77,7 @@ void Emulator::open_state_file() {
 }
 
 json Emulator::dump() {
-    std::lock_guard lock(m_mutex);
+    std::shared_lock lock(m_mutex);
     return dump_state(m_store);
 }
 
@@ -162,7 +162,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         case FaultDecision::Before::throttle: {
             render_error(response, family, 429, "Too Many Requests", "injected throttle");
             response.headers.emplace_back("Retry-After", "1");
-            std::lock_guard lock(m_mutex);
+            std::shared_lock lock(m_mutex);
             EpochSeconds now = m_store.now();
             response.headers.emplace_back("Fastly-RateLimit-Remaining", "0");
             response.headers.emplace_back("Fastly-RateLimit-Reset", to_string_ll(now - now % 3600 + 3600));
@@ -172,7 +172,15 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
             break;
     }
 
-    std::lock_guard lock(m_mutex);
+    // Reads share the lock (their handlers do not change the store); writes hold it alone until the
+    // change is persisted, so every answer to a write follows its persisted state.
+    std::shared_lock read_lock(m_mutex, std::defer_lock);
+    std::unique_lock write_lock(m_mutex, std::defer_lock);
+    if (is_read(request.method)) {
+        read_lock.lock();
+    } else {
+        write_lock.lock();
+    }
     const User* caller = nullptr;
     std::string token = request.header("fastly-key");
     if (auto it = m_store.tokens.find(token); !token.empty() && it != m_store.tokens.end()) {

@@ -3,10 +3,12 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
 #include <string>
 
 #include "api.hpp"
 #include "faults.hpp"
+#include "rw_lock.hpp"
 #include "store.hpp"
 
 namespace fastly_emulator {
@@ -20,7 +22,9 @@ struct EmulatorOptions {
 };
 
 /// The emulated Fastly API, independent of any HTTP library: `handle` takes a request and returns the
-/// answer. Thread-safe: one mutex serialises access to the store.
+/// answer. Thread-safe: one reader-writer lock guards the store. GET and HEAD requests (handlers that must
+/// not change the store) hold it shared, so list answers are rendered in parallel and only writes wait
+/// for them; every other request holds it exclusively from authentication to persistence.
 class Emulator {
 public:
     /// Starts from the default account (see README.md).
@@ -54,7 +58,7 @@ private:
     void count(const std::string& key);
 
     EmulatorOptions m_options;
-    std::mutex m_mutex;  ///< guards m_store and the state file
+    RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
     Store m_store;
     Router m_router;
     Faults m_faults;

@@ -164,4 +164,128 @@ json render_invitation(const Store& store, const Invitation& invitation) {
               {"service_invitations", {{"data", grants}}}}}};
 }
 
+// ---- text writers: keys in sorted order, as nlohmann::json keeps them ------------------------------
+
+void write_user(JsonText& out, const Store& store, const User& user) {
+    out.begin_object();
+    out.key("created_at");
+    out.timestamp(user.created_at);
+    out.member("customer_id", store.customer.id);
+    out.member("deleted_at", nullptr);
+    out.member("id", user.id);
+    out.key("last_active_at");
+    out.optional_timestamp(user.last_active_at);
+    out.member("limit_services", user.limit_services);
+    out.member("locked", user.locked);
+    out.member("login", user.login);
+    out.member("name", user.name);
+    out.member("require_new_password", user.require_new_password);
+    out.member("role", user.role);
+    out.member("roles", user.roles);
+    out.member("two_factor_auth_enabled", user.two_factor_auth_enabled);
+    out.member("two_factor_setup_required", false);
+    out.key("updated_at");
+    out.timestamp(user.updated_at);
+    out.end_object();
+}
+
+void write_service_group(JsonText& out, const ServiceGroup& group) {
+    out.begin_object();
+    out.key("created_at");
+    out.timestamp(group.created_at);
+    out.member("description", group.description);
+    out.member("id", group.id);
+    out.member("name", group.name);
+    out.member("object", "service_group");
+    out.member("services_count", static_cast<std::uint64_t>(group.services.size()));
+    out.key("updated_at");
+    out.timestamp(group.updated_at);
+    out.end_object();
+}
+
+void write_user_group(JsonText& out, const UserGroup& group) {
+    std::uint64_t users = 0;
+    std::uint64_t invitations = 0;
+    for (const Member& member : group.members) {
+        (member.kind == MemberKind::user ? users : invitations) += 1;
+    }
+    out.begin_object();
+    out.key("created_at");
+    out.timestamp(group.created_at);
+    out.member("description", group.description);
+    out.member("id", group.id);
+    out.member("invitations_count", invitations);
+    out.member("name", group.name);
+    out.member("object", "user_group");
+    out.member("roles_count", static_cast<std::uint64_t>(group.roles.size()));
+    out.member("service_groups_count", static_cast<std::uint64_t>(group.service_groups.size()));
+    out.key("updated_at");
+    out.timestamp(group.updated_at);
+    out.member("users_count", users);
+    out.end_object();
+}
+
+void write_member(JsonText& out, const Store& store, const Member& member) {
+    out.begin_object();
+    if (member.kind == MemberKind::user) {
+        const User* user = store.users.find(member.id);
+        out.member("id", member.id);
+        out.key("login");
+        user ? out.string(user->login) : out.null();
+        out.key("name");
+        user ? out.string(user->name) : out.null();
+        out.member("object", "user");
+    } else {
+        const Invitation* invitation = store.invitations.find(member.id);
+        out.key("email");
+        invitation ? out.string(invitation->email) : out.null();
+        out.member("id", member.id);
+        out.member("object", "invitation");
+    }
+    out.end_object();
+}
+
+void write_invitation(JsonText& out, const Store& store, const Invitation& invitation) {
+    out.begin_object();
+    out.key("attributes");
+    out.begin_object();
+    out.key("created_at");
+    out.timestamp(invitation.created_at);
+    out.member("deleted_at", nullptr);
+    out.member("email", invitation.email);
+    out.member("limit_services", invitation.limit_services);
+    out.member("role", invitation.role);
+    out.member("roles", invitation.roles);
+    out.member("status_code", store.invitation_status_code(invitation));
+    out.key("updated_at");
+    out.timestamp(invitation.updated_at);
+    out.end_object();
+    out.member("id", invitation.id);
+    out.key("relationships");
+    out.begin_object();
+    out.key("customer");
+    out.begin_object();
+    out.key("data");
+    out.begin_object();
+    out.member("id", store.customer.id);
+    out.member("type", "customer");
+    out.end_object();
+    out.end_object();
+    out.key("service_invitations");
+    out.begin_object();
+    out.key("data");
+    out.begin_array();
+    for (const ServiceInvitation& grant : invitation.service_invitations) {
+        out.begin_object();
+        out.member("id", grant.id);
+        out.member("type", "service_invitation");
+        out.end_object();
+    }
+    out.end_array();
+    out.end_object();
+    out.end_object();
+    out.member("type", "invitation");
+    out.end_object();
+}
+
 }  // namespace fastly_emulator

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_text.hpp"
 #include "store.hpp"
 
 namespace fastly_emulator {
@@ -27,5 +28,13 @@ nlohmann::json render_service_item(const Service& service);
 nlohmann::json render_service_classic(const Store& store, const Service& service);
 /// A JSON:API invitation resource (the value of `data`).
 nlohmann::json render_invitation(const Store& store, const Invitation& invitation);
+
+/// The same objects written straight as JSON text (for list answers); each gives exactly the bytes of
+/// `render_*(...).dump()`.
+void write_user(JsonText& out, const Store& store, const User& user);
+void write_service_group(JsonText& out, const ServiceGroup& group);
+void write_user_group(JsonText& out, const UserGroup& group);
+void write_member(JsonText& out, const Store& store, const Member& member);
+void write_invitation(JsonText& out, const Store& store, const Invitation& invitation);
 
 }  // namespace fastly_emulator

@@ -205,17 +205,38 @@ json iam_page(size_t total, const PageRequest& page, const ItemRenderer& render)
     return out;
 }
 
+namespace {
+
+struct JsonapiPage {
+    size_t number = 1;
+    size_t size = 20;
+    size_t pages = 0;
+    std::string base;  ///< absolute URL of the list, for the links
+};
+
+JsonapiPage jsonapi_page_request(size_t total, const ApiRequest& request, const std::string& path) {
+    JsonapiPage page;
+    page.number = positive_param(request, "page[number]", 1, 1000000);
+    page.size = positive_param(request, "page[size]", 20, 1000);
+    page.pages = (total + page.size - 1) / page.size;
+    std::string host = request.header("host");
+    page.base = "http://" + (host.empty() ? std::string("127.0.0.1") : host) + path;
+    return page;
+}
+
+}  // namespace
+
 json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
                   const ItemRenderer& render) {
-    size_t number = positive_param(request, "page[number]", 1, 1000000);
-    size_t size = positive_param(request, "page[size]", 20, 1000);
-    size_t pages = (total + size - 1) / size;
+    JsonapiPage request_page = jsonapi_page_request(total, request, path);
+    size_t number = request_page.number;
+    size_t size = request_page.size;
+    size_t pages = request_page.pages;
+    const std::string& base = request_page.base;
     json data = json::array();
     for (size_t i = (number - 1) * size; i < total && i < number * size; ++i) {
         data.push_back(render(i));
     }
-    std::string host = request.header("host");
-    std::string base = "http://" + (host.empty() ? std::string("127.0.0.1") : host) + path;
     json links = json::object();
     if (number > 1) {
         links["first"] = jsonapi_link(base, 1, size);
@@ -230,6 +251,67 @@ json jsonapi_page(size_t total, const ApiRequest& request, const std::string& pa
         {"links", links},
         {"meta",
          {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
+}
+
+std::string iam_page_text(size_t total, const PageRequest& page, const ItemWriter& write) {
+    std::string text;
+    JsonText out(text);
+    out.begin_object();
+    out.key("data");
+    out.begin_array();
+    for (size_t i = page.offset; i < total && i < page.offset + page.size; ++i) {
+        write(out, i);
+    }
+    out.end_array();
+    out.key("meta");
+    out.begin_object();
+    out.member("current_page", static_cast<std::uint64_t>(page.offset / page.size + 1));
+    out.member("per_page", static_cast<std::uint64_t>(page.size));
+    out.member("record_count", static_cast<std::uint64_t>(total));
+    out.member("total_pages", static_cast<std::uint64_t>((total + page.size - 1) / page.size));
+    out.end_object();
+    if (page.cursor_style) {
+        out.member("next_cursor",
+                   page.offset + page.size < total ? std::to_string(page.offset + page.size) : std::string());
+    }
+    out.end_object();
+    return text;
+}
+
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std::string& path,
+                              const ItemWriter& write) {
+    JsonapiPage page = jsonapi_page_request(total, request, path);
+    std::string text;
+    JsonText out(text);
+    out.begin_object();
+    out.key("data");
+    out.begin_array();
+    for (size_t i = (page.number - 1) * page.size; i < total && i < page.number * page.size; ++i) {
+        write(out, i);
+    }
+    out.end_array();
+    out.key("links");
+    out.begin_object();
+    if (page.number > 1) {
+        out.member("first", jsonapi_link(page.base, 1, page.size));
+    }
+    out.member("last", jsonapi_link(page.base, page.pages == 0 ? 1 : page.pages, page.size));
+    if (page.number < page.pages) {
+        out.member("next", jsonapi_link(page.base, page.number + 1, page.size));
+    }
+    if (page.number > 1) {
+        out.member("prev", jsonapi_link(page.base, page.number - 1, page.size));
+    }
+    out.end_object();
+    out.key("meta");
+    out.begin_object();
+    out.member("current_page", static_cast<std::uint64_t>(page.number));
+    out.member("per_page", static_cast<std::uint64_t>(page.size));
+    out.member("record_count", static_cast<std::uint64_t>(total));
+    out.member("total_pages", static_cast<std::uint64_t>(page.pages));
+    out.end_object();
+    out.end_object();
+    return text;
 }
 
 std::vector<std::string> id_list(const json& body, const std::string& key) {

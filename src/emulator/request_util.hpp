@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api.hpp"
+#include "json_text.hpp"
 
 namespace fastly_emulator {
 
@@ -58,6 +59,16 @@ nlohmann::json iam_page(size_t total, const PageRequest& page, const ItemRendere
 /// (e.g. "/invitations"), read from `page[number]` and `page[size]`. Throws 400 for bad values.
 nlohmann::json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
                             const ItemRenderer& render);
+
+/// Writes the item at an index as JSON text.
+using ItemWriter = std::function<void(JsonText& out, size_t index)>;
+
+/// `iam_page` written straight as text (the same bytes as `iam_page(...).dump()`), for big lists.
+std::string iam_page_text(size_t total, const PageRequest& page, const ItemWriter& write);
+
+/// `jsonapi_page` written straight as text (the same bytes as `jsonapi_page(...).dump()`).
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std::string& path,
+                              const ItemWriter& write);
 
 /// Reads an ID list like `{"roles":[{"id":"..."}]}` (bare strings tolerated). Throws 400 when malformed.
 std::vector<std::string> id_list(const nlohmann::json& body, const std::string& key);

@@ -42,6 +42,12 @@ void ApiResponse::set_json(int code, const nlohmann::json& value, const char* ty
     body = value.dump();
 }
 
+void ApiResponse::set_text(int code, std::string text, const char* type) {
+    status = code;
+    content_type = type;
+    body = std::move(text);
+}
+
 std::string ApiResponse::header(const std::string& name) const {
     std::string wanted = to_lower(name);
     for (const auto& [key, value] : headers) {

@@ -275,8 +275,8 @@ void list_group_links(Context& ctx, bool roles) {
 void add_group_routes(Router& router) {
     router.add("GET", "/service-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.service_groups.rows();
-        ctx.response.set_json(200, iam_page(rows.size(), iam_page_request(ctx.request),
-                                            [&](size_t i) { return render_service_group(rows[i]); }));
+        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request),
+                                                 [&](JsonText& out, size_t i) { write_service_group(out, rows[i]); }));
     });
     router.add("POST", "/service-groups", Family::iam, create_service_group);
     router.add("GET", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
@@ -306,8 +306,8 @@ void add_group_routes(Router& router) {
 
     router.add("GET", "/user-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.user_groups.rows();
-        ctx.response.set_json(200, iam_page(rows.size(), iam_page_request(ctx.request),
-                                            [&](size_t i) { return render_user_group(rows[i]); }));
+        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request),
+                                                 [&](JsonText& out, size_t i) { write_user_group(out, rows[i]); }));
     });
     router.add("POST", "/user-groups", Family::iam, create_user_group);
     router.add("GET", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {
@@ -323,9 +323,10 @@ void add_group_routes(Router& router) {
     });
     router.add("GET", "/user-groups/{user_group_id}/members", Family::iam, [](Context& ctx) {
         const UserGroup& group = find_user_group(ctx, ctx.params[0]);
-        ctx.response.set_json(200,
-                              iam_page(group.members.size(), iam_page_request(ctx.request),
-                                       [&](size_t i) { return render_member(ctx.store, group.members[i]); }));
+        ctx.response.set_text(200, iam_page_text(group.members.size(), iam_page_request(ctx.request),
+                                                 [&](JsonText& out, size_t i) {
+                                                     write_member(out, ctx.store, group.members[i]);
+                                                 }));
     });
     router.add("POST", "/user-groups/{user_group_id}/members", Family::iam,
                [](Context& ctx) { change_members(ctx, true); });

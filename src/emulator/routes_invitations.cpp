@@ -143,9 +143,12 @@ void create_invitation(Context& ctx) {
 void add_invitation_routes(Router& router) {
     router.add("GET", "/invitations", Family::jsonapi, [](Context& ctx) {
         const auto& rows = ctx.store.invitations.rows();
-        json page = jsonapi_page(rows.size(), ctx.request, "/invitations",
-                                 [&](size_t i) { return render_invitation(ctx.store, rows[i]); });
-        ctx.response.set_json(200, page, jsonapi_type);
+        ctx.response.set_text(200,
+                              jsonapi_page_text(rows.size(), ctx.request, "/invitations",
+                                                [&](JsonText& out, size_t i) {
+                                                    write_invitation(out, ctx.store, rows[i]);
+                                                }),
+                              jsonapi_type);
     });
     router.add("POST", "/invitations", Family::jsonapi, create_invitation);
     router.add("DELETE", "/invitations/{invitation_id}", Family::jsonapi, [](Context& ctx) {

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <stdexcept>
@@ -71,11 +72,17 @@ ApiRequest to_api_request(const httplib::Request& request) {
     return out;
 }
 
+// httplib's listening socket is a protected member; this subclass only reads it.
+class HttpServer : public httplib::Server {
+public:
+    socket_t listening_socket() const { return svr_sock_; }
+};
+
 }  // namespace
 
 struct Server::Impl {
     Emulator& emulator;
-    httplib::Server http;
+    HttpServer http;
 
     explicit Impl(Emulator& e) : emulator(e) {}
 
@@ -91,7 +98,9 @@ struct Server::Impl {
             response.set_header(key.c_str(), value);
         }
         if (answer.status != 204) {
-            response.set_content(answer.body, answer.content_type.c_str());
+            // Moved, not copied: a 10,000-user list is about 4 MB.
+            response.set_header("Content-Type", answer.content_type);
+            response.body = std::move(answer.body);
         }
     }
 };
@@ -134,7 +143,27 @@ int Server::bind(const std::string& host, int port) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +
                                  " (address in use or not available)");
     }
+    // libcpp-httplib is a compiled library: it listened with its built-in backlog of 5
+    // (CPPHTTPLIB_LISTEN_BACKLOG), whatever our translation units define. A client that opens 16
+    // connections at once then overflows the accept queue, and the kernel drops SYNs that are only
+    // retried after a second. Calling listen() again on a listening socket raises its backlog on Linux.
+    socket_t sock = m_impl->http.listening_socket();
+    if (sock == INVALID_SOCKET || ::listen(sock, listen_backlog_wanted) != 0) {
+        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(bound) +
+                                 " (raising the listen backlog failed)");
+    }
     return bound;
+}
+
+int Server::listen_backlog() const {
+    socket_t sock = m_impl->http.listening_socket();
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (sock == INVALID_SOCKET || ::getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) {
+        return -1;
+    }
+    // For a listening socket, Linux reports the accept queue's limit in tcpi_sacked (as `ss -lt` does).
+    return static_cast<int>(info.tcpi_sacked);
 }
 
 bool Server::listen() {

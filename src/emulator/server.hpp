@@ -10,6 +10,9 @@ namespace fastly_emulator {
 /// Serves an Emulator over HTTP with cpp-httplib and a thread pool.
 class Server {
 public:
+    /// The listen backlog requested after binding (httplib's own is 5).
+    static constexpr int listen_backlog_wanted = 1024;
+
     /// `threads` is the size of the worker pool (at least 1).
     Server(Emulator& emulator, int threads);
     ~Server();
@@ -19,6 +22,9 @@ public:
     /// Binds `host:port` (port 0 picks a free port). Returns the bound port; throws std::runtime_error
     /// naming the address when binding fails (e.g. the port is in use).
     int bind(const std::string& host, int port);
+    /// The accept-queue limit of the bound socket as the kernel reports it (capped by
+    /// net.core.somaxconn), or -1 before `bind`.
+    int listen_backlog() const;
     /// Accepts connections until `stop()`; call after `bind`. Returns false on a listen failure.
     bool listen();
     /// True once `listen` accepts connections.
