@@ -84,6 +84,12 @@ public:
 
 private:
     void run_change(const Change& change);
+    // Deletes, creates (looking up a create whose answer was lost) or re-describes a role or group; returns
+    // its id, or nullopt when it was deleted.
+    std::optional<std::string> upsert_named(const Change& change, Collection collection);
+    // Adds and removes the entries of the list `field` of `change` through `relation` of `owner`.
+    void apply_links(const Change& change, const char* field, Relation relation, const std::string& owner,
+                     const std::function<Link(const std::string& entry, bool adding)>& link_of);
     void run_role(const Change& change);
     void run_service_group(const Change& change);
     void run_invitation(const Change& change);
@@ -311,74 +317,64 @@ std::optional<std::string> Executor::failed_dependency(const Change& change) con
     return std::nullopt;
 }
 
-void Executor::run_role(const Change& change) {
-    std::string id = change.id;
+std::optional<std::string> Executor::upsert_named(const Change& change, Collection collection) {
     if (change.action == Action::remove) {
-        delete_tolerant([&] { m_api.remove(Collection::roles, id); });
+        delete_tolerant([&] { m_api.remove(collection, change.id); });
+        return std::nullopt;
+    }
+    if (change.action != Action::create) {
+        if (auto description = string_to(change, "description")) {
+            limited([&] { m_api.update(collection, change.id, std::nullopt, description); });
+        }
+        return change.id;
+    }
+    const std::string id = create_checked(
+        [&] { return m_api.create(collection, change.key, string_to(change, "description")); },
+        [&]() -> std::optional<std::string> {
+            for (const auto& existing : m_api.list(collection)) {
+                if (existing.name == change.key) {
+                    return existing.id;
+                }
+            }
+            return std::nullopt;
+        });
+    remember(change.kind, change.key, id);
+    return id;
+}
+
+void Executor::apply_links(const Change& change, const char* field, Relation relation, const std::string& owner,
+                           const std::function<Link(const std::string& entry, bool adding)>& link_of) {
+    const auto* changes = list(change, field);
+    if (changes == nullptr) {
         return;
     }
-    auto permission_links = [&](const std::vector<std::string>& names) {
-        std::vector<Link> links;
-        for (const auto& name : names) {
+    auto links = [&](const std::vector<std::string>& entries, bool adding) {
+        std::vector<Link> out;
+        for (const auto& entry : entries) {
+            out.push_back(link_of(entry, adding));
+        }
+        return out;
+    };
+    add_links_checked(relation, owner, links(changes->add, true));
+    remove_links(relation, owner, links(changes->remove, false));
+}
+
+void Executor::run_role(const Change& change) {
+    if (auto id = upsert_named(change, Collection::roles)) {
+        apply_links(change, "permissions", Relation::role_permissions, *id, [&](const std::string& name, bool) {
             const auto* permission = m_live.find_permission(name);
             if (permission == nullptr) {
                 throw util::Error(fmt::format("permission '{}' does not exist", name));
             }
-            links.push_back({permission->id, "", name});
-        }
-        return links;
-    };
-    if (change.action == Action::create) {
-        id = create_checked([&] { return m_api.create(Collection::roles, change.key, string_to(change, "description")); },
-                            [&]() -> std::optional<std::string> {
-                                for (const auto& role : m_api.list(Collection::roles)) {
-                                    if (role.name == change.key) {
-                                        return role.id;
-                                    }
-                                }
-                                return std::nullopt;
-                            });
-        remember(Kind::roles, change.key, id);
-    } else if (auto description = string_to(change, "description")) {
-        limited([&] { m_api.update(Collection::roles, id, std::nullopt, description); });
-    }
-    if (const auto* permissions = list(change, "permissions")) {
-        add_links_checked(Relation::role_permissions, id, permission_links(permissions->add));
-        remove_links(Relation::role_permissions, id, permission_links(permissions->remove));
+            return Link{permission->id, "", name};
+        });
     }
 }
 
 void Executor::run_service_group(const Change& change) {
-    std::string id = change.id;
-    if (change.action == Action::remove) {
-        delete_tolerant([&] { m_api.remove(Collection::service_groups, id); });
-        return;
-    }
-    if (change.action == Action::create) {
-        id = create_checked(
-            [&] { return m_api.create(Collection::service_groups, change.key, string_to(change, "description")); },
-            [&]() -> std::optional<std::string> {
-                for (const auto& group : m_api.list(Collection::service_groups)) {
-                    if (group.name == change.key) {
-                        return group.id;
-                    }
-                }
-                return std::nullopt;
-            });
-        remember(Kind::service_groups, change.key, id);
-    } else if (auto description = string_to(change, "description")) {
-        limited([&] { m_api.update(Collection::service_groups, id, std::nullopt, description); });
-    }
-    if (const auto* services = list(change, "services")) {
-        auto links = [](const std::vector<std::string>& ids) {
-            std::vector<Link> out;
-            for (const auto& service : ids) {
-                out.push_back({service, "", ""});
-            }
-            return out;
-        };
-        add_links_checked(Relation::service_group_services, id, links(services->add));
-        remove_links(Relation::service_group_services, id, links(services->remove));
+    if (auto id = upsert_named(change, Collection::service_groups)) {
+        apply_links(change, "services", Relation::service_group_services, *id,
+                    [](const std::string& service, bool) { return Link{service, "", ""}; });
     }
 }
 
@@ -447,50 +443,16 @@ void Executor::run_user(const Change& change) {
 }
 
 void Executor::run_user_group(const Change& change) {
-    std::string id = change.id;
-    if (change.action == Action::remove) {
-        delete_tolerant([&] { m_api.remove(Collection::user_groups, id); });
+    const auto id = upsert_named(change, Collection::user_groups);
+    if (!id) {
         return;
     }
-    if (change.action == Action::create) {
-        id = create_checked(
-            [&] { return m_api.create(Collection::user_groups, change.key, string_to(change, "description")); },
-            [&]() -> std::optional<std::string> {
-                for (const auto& group : m_api.list(Collection::user_groups)) {
-                    if (group.name == change.key) {
-                        return group.id;
-                    }
-                }
-                return std::nullopt;
-            });
-        remember(Kind::user_groups, change.key, id);
-    } else if (auto description = string_to(change, "description")) {
-        limited([&] { m_api.update(Collection::user_groups, id, std::nullopt, description); });
-    }
-    auto links = [&](const plan::ListChange* changes, bool adding) {
-        std::vector<Link> out;
-        if (changes == nullptr) {
-            return out;
-        }
-        for (const auto& name : adding ? changes->add : changes->remove) {
-            if (changes->field == "roles") {
-                out.push_back({role_id(name), "", name});
-            } else if (changes->field == "service_groups") {
-                out.push_back({service_group_id(name), "", name});
-            } else {
-                out.push_back(member_link(name, adding));
-            }
-        }
-        return out;
-    };
-    const std::pair<const char*, Relation> relations[] = {{"roles", Relation::user_group_roles},
-                                                          {"service_groups", Relation::user_group_service_groups},
-                                                          {"members", Relation::user_group_members}};
-    for (const auto& [name, relation] : relations) {
-        const auto* changes = list(change, name);
-        add_links_checked(relation, id, links(changes, true));
-        remove_links(relation, id, links(changes, false));
-    }
+    apply_links(change, "roles", Relation::user_group_roles, *id,
+                [&](const std::string& name, bool) { return Link{role_id(name), "", name}; });
+    apply_links(change, "service_groups", Relation::user_group_service_groups, *id,
+                [&](const std::string& name, bool) { return Link{service_group_id(name), "", name}; });
+    apply_links(change, "members", Relation::user_group_members, *id,
+                [&](const std::string& person, bool adding) { return member_link(person, adding); });
 }
 
 void Executor::run_change(const Change& change) {

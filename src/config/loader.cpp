@@ -125,6 +125,11 @@ private:
     void read_ignore(const YamlNode& value, const std::string& path);
     void read_user(const YamlNode& item, const std::string& path);
     void read_invitation(const YamlNode& item, const std::string& path);
+    // Reads a custom role or a group: `name` (its key), `description`, and the rest through `field`.
+    template <typename Object>
+    void read_named(const YamlNode& item, const std::string& path, const std::vector<std::string>& fields,
+                    std::string_view what, Kind kind, std::vector<Object>& into,
+                    const std::function<void(Object&, const std::string&, const YamlNode&, const std::string&)>& field);
     void read_role(const YamlNode& item, const std::string& path);
     void read_service_group(const YamlNode& item, const std::string& path);
     void read_user_group(const YamlNode& item, const std::string& path);
@@ -351,98 +356,74 @@ void FileLoader::read_invitation(const YamlNode& item, const std::string& path) 
     }
 }
 
-void FileLoader::read_role(const YamlNode& item, const std::string& path) {
-    static const std::regex permission_pattern(R"(\S+)");
-    model::Role role;
-    role.where = where(item);
+template <typename Object>
+void FileLoader::read_named(const YamlNode& item, const std::string& path, const std::vector<std::string>& fields,
+                            std::string_view what, Kind kind, std::vector<Object>& into,
+                            const std::function<void(Object&, const std::string&, const YamlNode&, const std::string&)>& field) {
+    Object object;
+    object.where = where(item);
     bool has_key = false;
     bool key_given = false;
-    m_reader.for_each_field(item, path, role_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(item, path, fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
         if (key == "name") {
             key_given = true;
             if (auto name = m_reader.name(v, p)) {
-                role.name = *name;
+                object.name = *name;
                 has_key = true;
                 remember(p, v);
             }
         } else if (key == "description") {
-            role.description = m_reader.string(v, p);
-        } else if (key == "permissions") {
-            role.permissions = m_reader.string_list(
-                v, p,
-                [&](const YamlNode& e, const std::string& ep) {
-                    return matching(e, ep, permission_pattern, "a permission name (no spaces)");
-                },
-                identity);
+            object.description = m_reader.string(v, p);
+        } else {
+            field(object, key, v, p);
         }
-    }, "a mapping (one custom role, with at least a name)");
+    }, fmt::format("a mapping (one {}, with at least a name)", what));
     require(item, path, key_given, "name");
     if (has_key) {
-        m_out.state.roles.push_back(std::move(role));
-        m_out.object_paths[static_cast<std::size_t>(Kind::roles)].push_back(path);
+        into.push_back(std::move(object));
+        m_out.object_paths[static_cast<std::size_t>(kind)].push_back(path);
     }
+}
+
+void FileLoader::read_role(const YamlNode& item, const std::string& path) {
+    static const std::regex permission_pattern(R"(\S+)");
+    read_named<model::Role>(item, path, role_fields, "custom role", Kind::roles, m_out.state.roles,
+                            [&](model::Role& role, const std::string&, const YamlNode& v, const std::string& p) {
+                                role.permissions = m_reader.string_list(
+                                    v, p,
+                                    [&](const YamlNode& e, const std::string& ep) {
+                                        return matching(e, ep, permission_pattern, "a permission name (no spaces)");
+                                    },
+                                    identity);
+                            });
 }
 
 void FileLoader::read_service_group(const YamlNode& item, const std::string& path) {
     static const std::regex service_pattern("[0-9A-Za-z]{1,64}");
-    model::ServiceGroup group;
-    group.where = where(item);
-    bool has_key = false;
-    bool key_given = false;
-    m_reader.for_each_field(item, path, service_group_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
-        if (key == "name") {
-            key_given = true;
-            if (auto name = m_reader.name(v, p)) {
-                group.name = *name;
-                has_key = true;
-                remember(p, v);
-            }
-        } else if (key == "description") {
-            group.description = m_reader.string(v, p);
-        } else if (key == "services") {
+    read_named<model::ServiceGroup>(
+        item, path, service_group_fields, "service group", Kind::service_groups, m_out.state.service_groups,
+        [&](model::ServiceGroup& group, const std::string&, const YamlNode& v, const std::string& p) {
             group.services = m_reader.string_list(
                 v, p,
                 [&](const YamlNode& e, const std::string& ep) {
                     return matching(e, ep, service_pattern, "a Fastly service ID (letters and digits)");
                 },
                 identity);
-        }
-    }, "a mapping (one service group, with at least a name)");
-    require(item, path, key_given, "name");
-    if (has_key) {
-        m_out.state.service_groups.push_back(std::move(group));
-        m_out.object_paths[static_cast<std::size_t>(Kind::service_groups)].push_back(path);
-    }
+        });
 }
 
 void FileLoader::read_user_group(const YamlNode& item, const std::string& path) {
-    model::UserGroup group;
-    group.where = where(item);
-    bool has_key = false;
-    bool key_given = false;
-    m_reader.for_each_field(item, path, user_group_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
-        if (key == "name") {
-            key_given = true;
-            if (auto name = m_reader.name(v, p)) {
-                group.name = *name;
-                has_key = true;
-                remember(p, v);
+    read_named<model::UserGroup>(
+        item, path, user_group_fields, "user group", Kind::user_groups, m_out.state.user_groups,
+        [&](model::UserGroup& group, const std::string& key, const YamlNode& v, const std::string& p) {
+            if (key == "roles") {
+                group.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+            } else if (key == "service_groups") {
+                group.service_groups = references(v, p, &FileLoader::plain_name, identity, RefersTo::service_group);
+            } else if (key == "members") {
+                group.members = references(v, p, &FileLoader::strict_email, model::email_key, RefersTo::person);
             }
-        } else if (key == "description") {
-            group.description = m_reader.string(v, p);
-        } else if (key == "roles") {
-            group.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
-        } else if (key == "service_groups") {
-            group.service_groups = references(v, p, &FileLoader::plain_name, identity, RefersTo::service_group);
-        } else if (key == "members") {
-            group.members = references(v, p, &FileLoader::strict_email, model::email_key, RefersTo::person);
-        }
-    }, "a mapping (one user group, with at least a name)");
-    require(item, path, key_given, "name");
-    if (has_key) {
-        m_out.state.user_groups.push_back(std::move(group));
-        m_out.object_paths[static_cast<std::size_t>(Kind::user_groups)].push_back(path);
-    }
+        });
 }
 
 }  // namespace

@@ -153,6 +153,10 @@ private:
 
     void add(Change change) { m_plan.changes.push_back(std::move(change)); }
 
+    template <typename Object>
+    void diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
+                         std::optional<std::vector<std::string>> Object::*list, const char* field,
+                         const std::string& path, const char* sub);
     void diff_roles();
     void diff_service_groups();
     void diff_users();
@@ -178,62 +182,75 @@ private:
     std::set<std::string> m_desired_people;  // email keys of listed users and invitations
 };
 
-void Differ::diff_roles() {
-    for (const auto& role : m_desired.roles) {
-        const std::string where = fmt::format("role '{}'", role.name);
-        for (const auto& permission : role.permissions.value_or(std::vector<std::string>{})) {
-            if (m_live.find_permission(permission) == nullptr) {
-                m_problems.push_back(fmt::format("{}: permission '{}' does not exist (see GET /permissions)", where,
-                                                 permission));
+// Custom roles and service groups are alike: a name, a description and one authoritative list (permissions,
+// services); made and changed in stage 1, deleted in stage 6.
+template <typename Object>
+void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
+                             std::optional<std::vector<std::string>> Object::*list, const char* field,
+                             const std::string& path, const char* sub) {
+    std::unordered_map<std::string, const Object*> by_name;
+    for (const auto& have : live) {
+        by_name[have.name] = &have;
+    }
+    std::set<std::string> listed;
+    for (const auto& want : desired) {
+        listed.insert(want.name);
+        const auto found = by_name.find(want.name);
+        const bool exists = found != by_name.end();
+        const std::string id = exists ? found->second->id : "";
+        const std::string object_path = path + "/" + (exists ? id : placeholder(model::noun(kind), want.name));
+        Change change{Stage::create_roles_and_service_groups, exists ? Action::update : Action::create, kind, want.name,
+                      id, {}, {}, {}, ""};
+        if (!exists) {
+            change.requests.push_back({"POST", path});
+            if (want.description) {
+                change.fields.push_back({"description", {}, *want.description});
             }
+        } else if (want.description && *want.description != found->second->description.value_or("")) {
+            change.fields.push_back({"description", found->second->description.value_or(""), *want.description});
+            change.requests.push_back({"PATCH", object_path});
         }
-        auto live = m_live_roles.find(role.name);
-        if (live == m_live_roles.end()) {
-            Change change{Stage::create_roles_and_service_groups, Action::create, Kind::roles, role.name, "", {}, {}, {}, ""};
-            change.requests.push_back({"POST", "/roles"});
-            if (role.description) {
-                change.fields.push_back({"description", {}, *role.description});
-            }
-            if (role.permissions && !role.permissions->empty()) {
-                change.lists.push_back({"permissions", *role.permissions, {}});
-                change.requests.push_back({"POST", "/roles/" + placeholder("role", role.name) + "/permissions"});
-            }
-            add(std::move(change));
-            continue;
-        }
-        const model::Role& have = *live->second;
-        Change change{Stage::create_roles_and_service_groups, Action::update, Kind::roles, role.name, have.id, {}, {}, {}, ""};
-        if (role.description && *role.description != have.description.value_or("")) {
-            change.fields.push_back({"description", have.description.value_or(""), *role.description});
-            change.requests.push_back({"PATCH", "/roles/" + have.id});
-        }
-        if (role.permissions) {
-            auto [plus, minus] = list_delta(*role.permissions, have.permissions.value_or(std::vector<std::string>{}), exact);
+        if (want.*list) {
+            const auto have = exists ? (found->second->*list).value_or(std::vector<std::string>{}) : std::vector<std::string>{};
+            auto [plus, minus] = list_delta(*(want.*list), have, exact);
             if (!plus.empty()) {
-                change.requests.push_back({"POST", "/roles/" + have.id + "/permissions"});
+                change.requests.push_back({"POST", object_path + "/" + sub});
             }
             if (!minus.empty()) {
-                change.requests.push_back({"DELETE", "/roles/" + have.id + "/permissions"});
+                change.requests.push_back({"DELETE", object_path + "/" + sub});
             }
             if (!plus.empty() || !minus.empty()) {
-                change.lists.push_back({"permissions", std::move(plus), std::move(minus)});
+                change.lists.push_back({field, std::move(plus), std::move(minus)});
             }
         }
         if (!change.requests.empty()) {
             add(std::move(change));
         }
     }
-    for (const auto& have : m_live.state.roles) {
-        if (m_desired_roles.count(have.name) > 0 || ignored(Kind::roles, have.name)) {
+    for (const auto& have : live) {
+        if (listed.count(have.name) > 0 || ignored(kind, have.name)) {
             continue;
         }
-        if (pruned(Kind::roles)) {
-            add({Stage::delete_roles_and_service_groups, Action::remove, Kind::roles, have.name, have.id, {}, {},
-                 {{"DELETE", "/roles/" + have.id}}, ""});
+        if (pruned(kind)) {
+            add({Stage::delete_roles_and_service_groups, Action::remove, kind, have.name, have.id, {}, {},
+                 {{"DELETE", path + "/" + have.id}}, ""});
         } else {
-            m_plan.unmanaged.push_back({Kind::roles, have.name});
+            m_plan.unmanaged.push_back({kind, have.name});
         }
     }
+}
+
+void Differ::diff_roles() {
+    for (const auto& role : m_desired.roles) {
+        for (const auto& permission : role.permissions.value_or(std::vector<std::string>{})) {
+            if (m_live.find_permission(permission) == nullptr) {
+                m_problems.push_back(fmt::format("role '{}': permission '{}' does not exist (see GET /permissions)",
+                                                 role.name, permission));
+            }
+        }
+    }
+    diff_collection(Kind::roles, m_desired.roles, m_live.state.roles, &model::Role::permissions, "permissions", "/roles",
+                    "permissions");
 }
 
 void Differ::diff_service_groups() {
@@ -248,54 +265,9 @@ void Differ::diff_service_groups() {
                                                  group.name, id));
             }
         }
-        auto live = m_live_service_groups.find(group.name);
-        if (live == m_live_service_groups.end()) {
-            Change change{Stage::create_roles_and_service_groups, Action::create, Kind::service_groups, group.name, "", {}, {}, {}, ""};
-            change.requests.push_back({"POST", "/service-groups"});
-            if (group.description) {
-                change.fields.push_back({"description", {}, *group.description});
-            }
-            if (group.services && !group.services->empty()) {
-                change.lists.push_back({"services", *group.services, {}});
-                change.requests.push_back(
-                    {"POST", "/service-groups/" + placeholder("service group", group.name) + "/services"});
-            }
-            add(std::move(change));
-            continue;
-        }
-        const model::ServiceGroup& have = *live->second;
-        Change change{Stage::create_roles_and_service_groups, Action::update, Kind::service_groups, group.name, have.id, {}, {}, {}, ""};
-        if (group.description && *group.description != have.description.value_or("")) {
-            change.fields.push_back({"description", have.description.value_or(""), *group.description});
-            change.requests.push_back({"PATCH", "/service-groups/" + have.id});
-        }
-        if (group.services) {
-            auto [plus, minus] = list_delta(*group.services, have.services.value_or(std::vector<std::string>{}), exact);
-            if (!plus.empty()) {
-                change.requests.push_back({"POST", "/service-groups/" + have.id + "/services"});
-            }
-            if (!minus.empty()) {
-                change.requests.push_back({"DELETE", "/service-groups/" + have.id + "/services"});
-            }
-            if (!plus.empty() || !minus.empty()) {
-                change.lists.push_back({"services", std::move(plus), std::move(minus)});
-            }
-        }
-        if (!change.requests.empty()) {
-            add(std::move(change));
-        }
     }
-    for (const auto& have : m_live.state.service_groups) {
-        if (m_desired_service_groups.count(have.name) > 0 || ignored(Kind::service_groups, have.name)) {
-            continue;
-        }
-        if (pruned(Kind::service_groups)) {
-            add({Stage::delete_roles_and_service_groups, Action::remove, Kind::service_groups, have.name, have.id, {},
-                 {}, {{"DELETE", "/service-groups/" + have.id}}, ""});
-        } else {
-            m_plan.unmanaged.push_back({Kind::service_groups, have.name});
-        }
-    }
+    diff_collection(Kind::service_groups, m_desired.service_groups, m_live.state.service_groups,
+                    &model::ServiceGroup::services, "services", "/service-groups", "services");
 }
 
 void Differ::invite(const std::string& email, const std::optional<model::UserRole>& role,
