@@ -65,9 +65,7 @@ bool confirmed(const plan::Plan& plan, const std::string& customer, std::istream
 
 CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
     auto* command = app.add_subcommand("apply", "Change the account to match the files.");
-    command->add_option("-f,--file", options.files, "A desired-state file or directory. Repeat for more.")
-        ->required()
-        ->type_name("PATH");
+    add_files_option(*command, options.files);
     command->add_option("--plan", options.plan,
                         "Apply exactly this saved plan (from `plan --out`); refused if the files or the account "
                         "changed since")

@@ -45,9 +45,7 @@ std::string metrics(const plan::Plan& plan, std::time_t now) {
 
 CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
     auto* command = app.add_subcommand("drift", "Report where the live account departs from the files.");
-    command->add_option("-f,--file", options.files, "A desired-state file or directory. Repeat for more.")
-        ->required()
-        ->type_name("PATH");
+    add_files_option(*command, options.files);
     add_format_option(*command, options.format);
     command->add_option("--metrics-file", options.metrics_file,
                         "Also write a Prometheus textfile (fastly_accounts_drift_objects{kind=...}, "

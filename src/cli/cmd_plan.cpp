@@ -11,9 +11,7 @@ namespace fastly_accounts::cli {
 
 CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
     auto* command = app.add_subcommand("plan", "Show what apply would change to make the account match the files.");
-    command->add_option("-f,--file", options.files, "A desired-state file or directory. Repeat for more.")
-        ->required()
-        ->type_name("PATH");
+    add_files_option(*command, options.files);
     add_format_option(*command, options.format);
     command->add_option("--out", options.out,
                         "Also save the plan, with a fingerprint of the files and the live values it expects, for "

@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
+#include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -29,10 +30,7 @@ std::string summarize(const model::AccountState& state) {
 CLI::App& add_validate_command(CLI::App& app, ValidateOptions& options) {
     auto* command = app.add_subcommand(
         "validate", "Check desired-state files offline: syntax, schema and cross-references. Needs no token.");
-    command->add_option("-f,--file", options.files,
-                        "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")
-        ->required()
-        ->type_name("PATH");
+    add_files_option(*command, options.files);
     command->footer(
         "Every problem is printed, one per line, as FILE:LINE:COLUMN: path.to.field: message.\n"
         "Exit status: 0 when the files are valid, 1 otherwise.");

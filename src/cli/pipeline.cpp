@@ -2,7 +2,6 @@
 #include <ctime>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/live/fetch.hpp>
-#include <map>
 
 namespace fastly_accounts::cli {
 
@@ -15,11 +14,22 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     return planned;
 }
 
+void add_files_option(CLI::App& command, std::vector<std::string>& files) {
+    command.add_option("-f,--file", files,
+                       "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")
+        ->required()
+        ->type_name("PATH");
+}
+
 void add_format_option(CLI::App& command, Format& format) {
-    const std::map<std::string, Format> names = {
-        {"text", Format::text}, {"json", Format::json}, {"markdown", Format::markdown}};
-    command.add_option("--format", format, "Output: text (people), json (machines), markdown (pull-request comment)")
-        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+    command
+        .add_option_function<std::string>(
+            "--format",
+            [&format](const std::string& name) {
+                format = name == "json" ? Format::json : name == "markdown" ? Format::markdown : Format::text;
+            },
+            "Output: text (people), json (machines), markdown (pull-request comment)")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->type_name("FORMAT")
         ->default_str("text");
 }

@@ -23,6 +23,9 @@ struct Planned {
 /// account, and diffs them. Throws config::ConfigError, live::ApiError or plan::PlanError.
 Planned make_plan(Session& session, const std::vector<std::string>& files, plan::DiffOptions options);
 
+/// Adds the required, repeatable `-f,--file PATH` to `command`.
+void add_files_option(CLI::App& command, std::vector<std::string>& files);
+
 /// Adds `--format` to `command`.
 void add_format_option(CLI::App& command, Format& format);
 
