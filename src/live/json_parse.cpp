@@ -84,7 +84,8 @@ long long integer(const json& object, const char* key, long long fallback) {
 json parse(std::string_view body) {
     try {
         return json::parse(body.begin(), body.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for numbers no double holds (1e999).
         throw util::Error(fmt::format("the response is not JSON ({})", e.what()));
     }
 }
@@ -142,7 +143,7 @@ std::string error_message(std::string_view body) {
     json document;
     try {
         document = json::parse(body.begin(), body.end());
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {
         return "";
     }
     if (!document.is_object()) {

@@ -82,12 +82,14 @@ TEST_CASE("error bodies in all three formats") {
     CHECK(json::error_message(R"({"title":"Forbidden","detail":"no","status":403,"type":"about:blank"})") ==
           "Forbidden (no)");
     CHECK(json::error_message("<html>502</html>").empty());
+    CHECK(json::error_message(R"({"msg":1e999})").empty());  // found by fuzzing: a number no double holds
     CHECK(json::error_message(R"({"msg":42})") == "42");
     CHECK(json::error_message(R"({"msg":{"nested":true}})").empty());
 }
 
 TEST_CASE("malformed bodies are errors that say what was expected") {
     CHECK_THROWS_WITH_AS(json::parse("{"), doctest::Contains("the response is not JSON"), util::Error);
+    CHECK_THROWS_WITH_AS(json::parse("[1e999]"), doctest::Contains("the response is not JSON"), util::Error);
     CHECK_THROWS_WITH_AS(json::bare_array_page(R"({"data":[]})"), "expected the response to be a list, got object",
                          util::Error);
     CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"login":["a"]})")), "field 'login' is array, expected a string",
