@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
 
@@ -97,6 +98,7 @@ private:
     void run_user_group(const Change& change);
 
     std::optional<std::string> failed_dependency(const Change& change) const;
+    void warn_if_over_limit(int stage);
 
     // Calls `call`, waiting out a 429 when the wait fits in --max-wait, else stopping the run.
     template <typename Call>
@@ -465,10 +467,32 @@ void Executor::run_change(const Change& change) {
     }
 }
 
+void Executor::warn_if_over_limit(int stage) {
+    const auto remaining = m_options.writes_remaining ? m_options.writes_remaining() : std::nullopt;
+    if (!remaining || m_stopped) {
+        return;
+    }
+    long long needed = 0;
+    for (const auto& change : m_plan.changes) {
+        if (static_cast<int>(change.stage) >= stage) {
+            needed += std::count_if(change.requests.begin(), change.requests.end(),
+                                    [](const plan::Request& r) { return r.method != "GET"; });
+        }
+    }
+    if (needed > *remaining) {
+        spdlog::warn("the rest of the plan needs {} write requests, but the API allows {} more this hour: apply will "
+                     "stop at the limit (exit 5) unless --max-wait covers the reset; rerunning after it finishes the job",
+                     needed, *remaining);
+        m_journal.append({{"event", "rate-limit-warning"}, {"stage", stage}, {"writes_needed", needed},
+                          {"writes_remaining", *remaining}});
+    }
+}
+
 ApplyReport Executor::run() {
     ApplyReport report;
     m_results.resize(m_plan.changes.size());
     for (int stage = 1; stage <= plan::stage_count; ++stage) {
+        warn_if_over_limit(stage);
         std::vector<std::size_t> indexes;
         for (std::size_t i = 0; i < m_plan.changes.size(); ++i) {
             if (static_cast<int>(m_plan.changes[i].stage) == stage) {

@@ -170,6 +170,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     apply::ExecuteOptions execute_options;
     execute_options.concurrency = session.concurrency();
     execute_options.max_wait = std::chrono::seconds(options.max_wait_seconds);
+    execute_options.writes_remaining = [&session] { return session.stats().ratelimit_remaining; };
     execute_options.on_progress = [&](const apply::ChangeOutcome& outcome, std::size_t completed, std::size_t total) {
         if (progress_line) {
             err << fmt::format("\r\033[Kstage {}/{}: {} of {} changes", static_cast<int>(outcome.change->stage),

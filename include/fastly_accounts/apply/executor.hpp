@@ -39,6 +39,9 @@ struct ExecuteOptions {
     std::size_t concurrency = 8;
     /// Longest wait for the rate limit to reset before stopping (exit 5) instead.
     std::chrono::seconds max_wait{0};
+    /// The API's last Fastly-RateLimit-Remaining, once a write has shown it; compared before each stage with
+    /// the writes the rest of the plan needs, with a warning when they will not fit in this hour.
+    std::function<std::optional<long long>()> writes_remaining;
     /// Called after each change completes (from worker threads, one call at a time).
     std::function<void(const ChangeOutcome& outcome, std::size_t completed, std::size_t total)> on_progress;
 };
