@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/config/files.hpp>
 #include <fastly_accounts/config/loader.hpp>
@@ -6,7 +8,6 @@
 #include <fastly_accounts/util/sha256.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
-#include <regex>
 
 namespace fastly_accounts::config {
 
@@ -25,6 +26,18 @@ const std::vector<std::string> invitation_fields = {"email", "role", "roles", "l
 const std::vector<std::string> role_fields = {"name", "description", "permissions"};
 const std::vector<std::string> service_group_fields = {"name", "description", "services"};
 const std::vector<std::string> user_group_fields = {"name", "description", "roles", "service_groups", "members"};
+
+// Fastly IDs: 1 to 64 ASCII letters and digits (the schema's [0-9A-Za-z]{1,64}). Checked by hand rather
+// than with std::regex, whose matcher recurses per character and overflows on very long input.
+bool is_fastly_id(std::string_view text) {
+    return !text.empty() && text.size() <= 64 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+// No whitespace at all (the schema's ^\S+$).
+bool is_single_word(std::string_view text) {
+    return !text.empty() && text.find_first_of(" \t\r\n\f\v") == std::string_view::npos;
+}
 
 std::vector<std::string> kind_names() {
     std::vector<std::string> names;
@@ -68,10 +81,10 @@ private:
         return text;
     }
 
-    std::optional<std::string> matching(const YamlNode& value, const std::string& path, const std::regex& pattern,
+    std::optional<std::string> matching(const YamlNode& value, const std::string& path, bool (*valid)(std::string_view),
                                         std::string_view what) const {
         auto text = m_reader.name(value, path);
-        if (text && !std::regex_match(*text, pattern)) {
+        if (text && !valid(*text)) {
             m_reader.error(value, path, fmt::format("'{}' is not {}", *text, what));
             return std::nullopt;
         }
@@ -200,8 +213,7 @@ void FileLoader::load(const YamlNode& root) {
 
     m_reader.for_each_field(root, "", top_fields, [&](const std::string& key, const YamlNode& value, const std::string& path) {
         if (key == "customer_id") {
-            static const std::regex id_pattern("[0-9A-Za-z]{1,64}");
-            if (auto id = matching(value, path, id_pattern, "a Fastly customer ID (letters and digits)")) {
+            if (auto id = matching(value, path, is_fastly_id, "a Fastly customer ID (letters and digits)")) {
                 m_out.state.customer_id = *id;
                 m_out.customer_id_at = Position{value.line, value.column};
             }
@@ -386,27 +398,25 @@ void FileLoader::read_named(const YamlNode& item, const std::string& path, const
 }
 
 void FileLoader::read_role(const YamlNode& item, const std::string& path) {
-    static const std::regex permission_pattern(R"(\S+)");
     read_named<model::Role>(item, path, role_fields, "custom role", Kind::roles, m_out.state.roles,
                             [&](model::Role& role, const std::string&, const YamlNode& v, const std::string& p) {
                                 role.permissions = m_reader.string_list(
                                     v, p,
                                     [&](const YamlNode& e, const std::string& ep) {
-                                        return matching(e, ep, permission_pattern, "a permission name (no spaces)");
+                                        return matching(e, ep, is_single_word, "a permission name (no spaces)");
                                     },
                                     identity);
                             });
 }
 
 void FileLoader::read_service_group(const YamlNode& item, const std::string& path) {
-    static const std::regex service_pattern("[0-9A-Za-z]{1,64}");
     read_named<model::ServiceGroup>(
         item, path, service_group_fields, "service group", Kind::service_groups, m_out.state.service_groups,
         [&](model::ServiceGroup& group, const std::string&, const YamlNode& v, const std::string& p) {
             group.services = m_reader.string_list(
                 v, p,
                 [&](const YamlNode& e, const std::string& ep) {
-                    return matching(e, ep, service_pattern, "a Fastly service ID (letters and digits)");
+                    return matching(e, ep, is_fastly_id, "a Fastly service ID (letters and digits)");
                 },
                 identity);
         });

@@ -1,11 +1,11 @@
 // YAML is read through yaml-cpp's event interface rather than YAML::Load so that the tool, not the
 // library, decides what an alias costs, how deep nesting may go, and which scalar is which type.
+#include <algorithm>
 #include <cctype>
 #include <fastly_accounts/config/yaml_tree.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -30,18 +30,74 @@ bool is_core_bool(const std::string& s) {
     return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE";
 }
 
+// The YAML 1.2 core schema's integer and float forms, matched by hand: std::regex recurses once per
+// character and overflows the stack on a plain scalar of some tens of thousands of digits.
+template <typename Digit>
+bool all_of(std::string_view s, Digit digit) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [digit](char c) { return digit(static_cast<unsigned char>(c)); });
+}
+
+bool is_octal(unsigned char c) { return c >= '0' && c <= '7'; }
+bool is_decimal(unsigned char c) { return std::isdigit(c) != 0; }
+bool is_hex(unsigned char c) { return std::isxdigit(c) != 0; }
+
+std::string_view without_sign(std::string_view s) {
+    return !s.empty() && (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
+}
+
+// [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+
+bool is_core_integer(std::string_view s) {
+    if (s.substr(0, 2) == "0o") {
+        return all_of(s.substr(2), is_octal);
+    }
+    if (s.substr(0, 2) == "0x") {
+        return all_of(s.substr(2), is_hex);
+    }
+    return all_of(without_sign(s), is_decimal);
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
+bool is_core_float(std::string_view s) {
+    if (s == ".nan" || s == ".NaN" || s == ".NAN") {
+        return true;
+    }
+    s = without_sign(s);
+    if (s == ".inf" || s == ".Inf" || s == ".INF") {
+        return true;
+    }
+    auto digits = [&s]() {
+        std::size_t n = 0;
+        while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) {
+            ++n;
+        }
+        s.remove_prefix(n);
+        return n;
+    };
+    const std::size_t whole = digits();
+    if (!s.empty() && s[0] == '.') {
+        s.remove_prefix(1);
+        if (digits() == 0 && whole == 0) {
+            return false;
+        }
+    } else if (whole == 0) {
+        return false;
+    }
+    if (!s.empty() && (s[0] == 'e' || s[0] == 'E')) {
+        s = without_sign(s.substr(1));
+        return all_of(s, is_decimal);
+    }
+    return s.empty();
+}
+
 Type resolve_plain(const std::string& s) {
-    static const std::regex integer(R"([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)");
-    static const std::regex number(
-        R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
     if (is_core_bool(s)) {
         return Type::boolean;
     }
     if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+' || s[0] == '.')) {
-        if (std::regex_match(s, integer)) {
+        if (is_core_integer(s)) {
             return Type::integer;
         }
-        if (std::regex_match(s, number)) {
+        if (is_core_float(s)) {
             return Type::number;
         }
     }
