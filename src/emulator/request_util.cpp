@@ -314,6 +314,26 @@ std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std
     return text;
 }
 
+void answer_change(Context& ctx, bool add, const json& owner) {
+    ctx.committed = true;
+    if (add) {
+        ctx.response.set_json(201, owner);
+    } else {
+        ctx.response.status = 204;
+    }
+}
+
+std::string optional_text(const json& body, const char* key) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) {
+        return {};
+    }
+    if (!it->is_string()) {
+        throw bad_request(std::string(key) + " must be a string");
+    }
+    return it->get<std::string>();
+}
+
 std::vector<std::string> id_list(const json& body, const std::string& key) {
     auto it = body.find(key);
     if (it == body.end() || !it->is_array()) {

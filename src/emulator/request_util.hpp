@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -69,6 +70,27 @@ std::string iam_page_text(size_t total, const PageRequest& page, const ItemWrite
 /// `jsonapi_page` written straight as text (the same bytes as `jsonapi_page(...).dump()`).
 std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std::string& path,
                               const ItemWriter& write);
+
+/// Adds `values` to `list` (each at most once) or removes them from it: the incremental edit behind every
+/// membership-like sub-resource (members, roles, service groups, services, permissions).
+template <class T>
+void edit(std::vector<T>& list, const std::vector<T>& values, bool add) {
+    for (const T& value : values) {
+        const auto found = std::find(list.begin(), list.end(), value);
+        if (add && found == list.end()) {
+            list.push_back(value);
+        } else if (!add) {
+            list.erase(std::remove(list.begin(), list.end(), value), list.end());
+        }
+    }
+}
+
+/// Commits a membership change and answers it: 201 with `owner` (the group or role) after an addition,
+/// 204 with no body after a removal.
+void answer_change(Context& ctx, bool add, const nlohmann::json& owner);
+
+/// The string member `key` of a JSON body; empty when absent or null. Throws 400 when it is not a string.
+std::string optional_text(const nlohmann::json& body, const char* key);
 
 /// Reads an ID list like `{"roles":[{"id":"..."}]}` (bare strings tolerated). Throws 400 when malformed.
 std::vector<std::string> id_list(const nlohmann::json& body, const std::string& key);

@@ -12,29 +12,22 @@ using nlohmann::json;
 
 namespace {
 
-std::string optional_text(const json& body, const char* key) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) {
-        return {};
+// PATCH of a service group or user group: `name` (unique, not blank) and `description`, each optional.
+template <class Group, class CheckName, class Render>
+void update_named(Context& ctx, Group& group, const char* action, CheckName check_name, Render render) {
+    ctx.require_superuser(action);
+    json body = json_body(ctx.request);
+    if (body.contains("name")) {
+        std::string name = optional_text(body, "name");
+        check_name(ctx, name, group.id);
+        group.name = name;
     }
-    if (!it->is_string()) {
-        throw bad_request(std::string(key) + " must be a string");
+    if (body.contains("description")) {
+        group.description = optional_text(body, "description");
     }
-    return it->get<std::string>();
-}
-
-template <class T>
-bool add_unique(std::vector<T>& values, const T& value) {
-    if (std::find(values.begin(), values.end(), value) != values.end()) {
-        return false;
-    }
-    values.push_back(value);
-    return true;
-}
-
-template <class T>
-void remove_value(std::vector<T>& values, const T& value) {
-    values.erase(std::remove(values.begin(), values.end(), value), values.end());
+    group.updated_at = ctx.store.now();
+    ctx.committed = true;
+    ctx.response.set_json(200, render(group));
 }
 
 // ---- service groups -------------------------------------------------------------------------------
@@ -76,9 +69,7 @@ void create_service_group(Context& ctx) {
     group.description = optional_text(body, "description");
     // The seed OpenAPI creates with a list of service IDs; the real API adds them separately. Accept both.
     if (body.contains("services") && !body["services"].is_null()) {
-        for (const std::string& id : checked_service_ids(ctx, body)) {
-            add_unique(group.services, id);
-        }
+        edit(group.services, checked_service_ids(ctx, body), true);
     }
     group.id = ctx.store.new_id();
     group.created_at = group.updated_at = ctx.store.now();
@@ -88,41 +79,17 @@ void create_service_group(Context& ctx) {
 }
 
 void update_service_group(Context& ctx) {
-    ServiceGroup& group = find_service_group(ctx, ctx.params[0]);
-    ctx.require_superuser("change service groups");
-    json body = json_body(ctx.request);
-    if (body.contains("name")) {
-        std::string name = optional_text(body, "name");
-        check_service_group_name(ctx, name, group.id);
-        group.name = name;
-    }
-    if (body.contains("description")) {
-        group.description = optional_text(body, "description");
-    }
-    group.updated_at = ctx.store.now();
-    ctx.committed = true;
-    ctx.response.set_json(200, render_service_group(group));
+    update_named(ctx, find_service_group(ctx, ctx.params[0]), "change service groups", check_service_group_name,
+                 render_service_group);
 }
 
 void change_services(Context& ctx, bool add) {
     ServiceGroup& group = find_service_group(ctx, ctx.params[0]);
     ctx.require_superuser("change service groups");
     json body = json_body(ctx.request);
-    std::vector<std::string> ids = add ? checked_service_ids(ctx, body) : id_list(body, "services");
-    for (const std::string& id : ids) {
-        if (add) {
-            add_unique(group.services, id);
-        } else {
-            remove_value(group.services, id);
-        }
-    }
+    edit(group.services, add ? checked_service_ids(ctx, body) : id_list(body, "services"), add);
     group.updated_at = ctx.store.now();
-    ctx.committed = true;
-    if (add) {
-        ctx.response.set_json(201, render_service_group(group));
-    } else {
-        ctx.response.status = 204;
-    }
+    answer_change(ctx, add, render_service_group(group));
 }
 
 // ---- user groups ----------------------------------------------------------------------------------
@@ -160,20 +127,8 @@ void create_user_group(Context& ctx) {
 }
 
 void update_user_group(Context& ctx) {
-    UserGroup& group = find_user_group(ctx, ctx.params[0]);
-    ctx.require_superuser("change user groups");
-    json body = json_body(ctx.request);
-    if (body.contains("name")) {
-        std::string name = optional_text(body, "name");
-        check_user_group_name(ctx, name, group.id);
-        group.name = name;
-    }
-    if (body.contains("description")) {
-        group.description = optional_text(body, "description");
-    }
-    group.updated_at = ctx.store.now();
-    ctx.committed = true;
-    ctx.response.set_json(200, render_user_group(group));
+    update_named(ctx, find_user_group(ctx, ctx.params[0]), "change user groups", check_user_group_name,
+                 render_user_group);
 }
 
 std::vector<Member> read_members(Context& ctx, const json& body, bool must_exist) {
@@ -210,20 +165,9 @@ std::vector<Member> read_members(Context& ctx, const json& body, bool must_exist
 void change_members(Context& ctx, bool add) {
     UserGroup& group = find_user_group(ctx, ctx.params[0]);
     ctx.require_superuser("change user group members");
-    for (const Member& member : read_members(ctx, json_body(ctx.request), add)) {
-        if (add) {
-            add_unique(group.members, member);
-        } else {
-            remove_value(group.members, member);
-        }
-    }
+    edit(group.members, read_members(ctx, json_body(ctx.request), add), add);
     group.updated_at = ctx.store.now();
-    ctx.committed = true;
-    if (add) {
-        ctx.response.set_json(201, render_user_group(group));
-    } else {
-        ctx.response.status = 204;
-    }
+    answer_change(ctx, add, render_user_group(group));
 }
 
 // Roles and service groups of a user group share one shape: `{"<key>":[{"id":...}]}`.
@@ -243,20 +187,9 @@ void change_group_links(Context& ctx, bool add, bool roles) {
             }
         }
     }
-    for (const std::string& id : ids) {
-        if (add) {
-            add_unique(links, id);
-        } else {
-            remove_value(links, id);
-        }
-    }
+    edit(links, ids, add);
     group.updated_at = ctx.store.now();
-    ctx.committed = true;
-    if (add) {
-        ctx.response.set_json(201, render_user_group(group));
-    } else {
-        ctx.response.status = 204;
-    }
+    answer_change(ctx, add, render_user_group(group));
 }
 
 void list_group_links(Context& ctx, bool roles) {

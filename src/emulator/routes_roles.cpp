@@ -29,17 +29,6 @@ Role& find_custom_role(Context& ctx, const std::string& id, const std::string& a
     return role;
 }
 
-std::string optional_text(const json& body, const char* key) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) {
-        return {};
-    }
-    if (!it->is_string()) {
-        throw bad_request(std::string(key) + " must be a string");
-    }
-    return it->get<std::string>();
-}
-
 void check_unique_name(Context& ctx, const std::string& name, const std::string& own_id) {
     for (const Role& role : ctx.store.roles.rows()) {
         if (role.name == name && role.id != own_id) {
@@ -107,22 +96,9 @@ void update_role(Context& ctx) {
 
 void change_role_permissions(Context& ctx, bool add) {
     Role& role = find_custom_role(ctx, ctx.params[0], "change role permissions");
-    std::vector<std::string> ids = checked_permission_ids(ctx, json_body(ctx.request));
-    for (const std::string& id : ids) {
-        auto it = std::find(role.permissions.begin(), role.permissions.end(), id);
-        if (add && it == role.permissions.end()) {
-            role.permissions.push_back(id);
-        } else if (!add && it != role.permissions.end()) {
-            role.permissions.erase(it);
-        }
-    }
+    edit(role.permissions, checked_permission_ids(ctx, json_body(ctx.request)), add);
     role.updated_at = ctx.store.now();
-    ctx.committed = true;
-    if (add) {
-        ctx.response.set_json(201, render_role(role));
-    } else {
-        ctx.response.status = 204;
-    }
+    answer_change(ctx, add, render_role(role));
 }
 
 bool include_permissions(const ApiRequest& request) {
