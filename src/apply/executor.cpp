@@ -79,6 +79,16 @@ public:
                 m_made_by_plan.insert(object_key(change.kind, change.key));
             }
         }
+        // Indexed once: a group change resolves each of its members, and a large plan has thousands.
+        for (const auto& user : live.state.users) {
+            m_live_users.emplace(model::email_key(user.login), &user);
+        }
+        for (const auto& invitation : live.state.invitations) {
+            auto& best = m_live_invitations[model::email_key(invitation.email)];
+            if (best == nullptr || invitation.active) {
+                best = &invitation;  // the last active one, else the first, as a linear search would pick
+            }
+        }
     }
 
     ApplyReport run();
@@ -206,6 +216,8 @@ private:
     Journal& m_journal;
     const ExecuteOptions& m_options;
     std::set<std::string> m_made_by_plan;  // object keys a create or replace of this plan makes
+    std::unordered_map<std::string, const model::User*> m_live_users;              // by email_key(login)
+    std::unordered_map<std::string, const model::Invitation*> m_live_invitations;  // by email_key(email)
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, std::string> m_created;  // object key -> id made by this run
     std::unordered_map<std::string, Outcome> m_outcomes;     // object key -> outcome of its create
@@ -253,10 +265,8 @@ std::string Executor::service_group_id(const std::string& name) const {
 // A person as a group member: a user, or an invitation (made by this run, or pending in the account).
 Link Executor::member_link(const std::string& person, bool adding) const {
     const std::string key = model::email_key(person);
-    for (const auto& user : m_live.state.users) {
-        if (model::email_key(user.login) == key) {
-            return {user.id, "user", user.login};
-        }
+    if (auto user = m_live_users.find(key); user != m_live_users.end()) {
+        return {user->second->id, "user", user->second->login};
     }
     if (auto id = created(Kind::users, person)) {
         return {*id, "user", person};
@@ -264,12 +274,8 @@ Link Executor::member_link(const std::string& person, bool adding) const {
     if (auto id = created(Kind::invitations, person)) {
         return {*id, "invitation", person};
     }
-    const model::Invitation* best = nullptr;
-    for (const auto& invitation : m_live.state.invitations) {
-        if (model::email_key(invitation.email) == key && (best == nullptr || invitation.active)) {
-            best = &invitation;
-        }
-    }
+    auto found = m_live_invitations.find(key);
+    const model::Invitation* best = found == m_live_invitations.end() ? nullptr : found->second;
     if (best != nullptr && (best->active || !adding)) {
         return {best->id, "invitation", person};
     }
