@@ -2,6 +2,7 @@
 #include <fastly_accounts/apply/preconditions.hpp>
 #include <fmt/format.h>
 #include <optional>
+#include <unordered_map>
 
 namespace fastly_accounts::apply {
 
@@ -26,22 +27,23 @@ std::vector<std::string> list_or_empty(const std::optional<std::vector<std::stri
     return list.value_or(std::vector<std::string>{});
 }
 
-std::optional<Snapshot> find(const model::LiveAccount& live, Kind kind, const std::string& key) {
+using UserIndex = std::unordered_map<std::string, const model::User*>;  // by email_key(login)
+
+std::optional<Snapshot> find(const model::LiveAccount& live, const UserIndex& users, Kind kind, const std::string& key) {
     const std::string email = model::email_key(key);
     switch (kind) {
         case Kind::users:
-            for (const auto& u : live.state.users) {
-                if (model::email_key(u.login) == email) {
-                    Value role = u.role ? Value(std::string(model::to_string(*u.role))) : Value{};
-                    return Snapshot{u.id,
-                                    {{"name", opt(u.name)},
-                                     {"role", role},
-                                     {"roles", list_or_empty(u.roles)},
-                                     {"limit_services", u.limit_services.value_or(false)},
-                                     {"locked", u.locked.value_or(false)},
-                                     {"require_new_password", u.require_new_password.value_or(false)}},
-                                    {}};
-                }
+            if (auto found = users.find(email); found != users.end()) {
+                const model::User& u = *found->second;
+                Value role = u.role ? Value(std::string(model::to_string(*u.role))) : Value{};
+                return Snapshot{u.id,
+                                {{"name", opt(u.name)},
+                                 {"role", role},
+                                 {"roles", list_or_empty(u.roles)},
+                                 {"limit_services", u.limit_services.value_or(false)},
+                                 {"locked", u.locked.value_or(false)},
+                                 {"require_new_password", u.require_new_password.value_or(false)}},
+                                {}};
             }
             return std::nullopt;
         case Kind::invitations:
@@ -111,15 +113,19 @@ bool same(const Value& a, const Value& b, bool as_roles) {
 
 std::vector<std::string> stale_changes(const plan::Plan& plan, const model::LiveAccount& live) {
     std::vector<std::string> stale;
+    UserIndex users;  // built once: a saved plan of a large account touches thousands of users
+    for (const auto& user : live.state.users) {
+        users.emplace(model::email_key(user.login), &user);
+    }
     for (const auto& change : plan.changes) {
         const std::string what = fmt::format("{} {} '{}'", plan::to_string(change.action),
                                              model::noun(change.kind), change.key);
         auto report = [&](const std::string& why) { stale.push_back(what + ": " + why); };
-        std::optional<Snapshot> now = find(live, change.kind, change.key);
+        std::optional<Snapshot> now = find(live, users, change.kind, change.key);
         if (change.kind == Kind::invitations && change.action == Action::create) {
             if (now) {
                 report("a pending invitation for this email exists now");
-            } else if (find(live, Kind::users, change.key)) {
+            } else if (users.count(model::email_key(change.key)) > 0) {
                 report("this person is a user now");
             }
             continue;
