@@ -1,36 +1,33 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz/ with clang in build-fuzz/ (everything instrumented with
-# -fsanitize=fuzzer-no-link,address,undefined) and runs each for FUZZ_SECONDS seconds, starting from its
-# seed corpus in tests/fuzz/corpus/TARGET/. Prints a table of targets, executions and crashes; exits
+# Builds the libFuzzer targets of tests/fuzz/ in the checks build, build-check/ (clang, everything
+# instrumented with -fsanitize=fuzzer-no-link,address,undefined; shared with scripts/sanitize.sh) and runs
+# each for FUZZ_SECONDS seconds, starting from its seed corpus in tests/fuzz/corpus/TARGET/. Prints a table of targets, executions and crashes; exits
 # non-zero when any target found a crash, a leak, a timeout or ran out of memory.
 #
 # Usage: scripts/fuzz.sh [TARGET...]        (default: every target in tests/fuzz/targets.cmake)
-# Env:   FUZZ_SECONDS (default 60) per target; FUZZ_DIR (default build-fuzz); FUZZ_ARGS extra libFuzzer flags
+# Env:   FUZZ_SECONDS (default 60) per target; FA_CHECK_DIR (default build-check); FUZZ_ARGS extra libFuzzer flags
 #
-# What a run finds is left in $FUZZ_DIR/artifacts/TARGET/ (crash-*, leak-*, timeout-*, oom-*); new inputs
-# that reached new code are in $FUZZ_DIR/corpus/TARGET/. Reproduce one with
-#   $FUZZ_DIR/tests/fuzz/fuzz_TARGET FILE
+# What a run finds is left in build-check/artifacts/TARGET/ (crash-*, leak-*, timeout-*, oom-*); new inputs
+# that reached new code are in build-check/corpus/TARGET/. Reproduce one with
+#   build-check/tests/fuzz/fuzz_TARGET FILE
 # then keep it as tests/fuzz/regressions/TARGET/NAME (replayed by ctest) once the bug is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 seconds=${FUZZ_SECONDS:-60}
-fa_install_missing "${FA_PACKAGES[@]}" "${FA_FUZZ_PACKAGES[@]}"
+fa_install_missing "${FA_PACKAGES[@]}" "${FA_CHECK_PACKAGES[@]}"
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(fa_fuzz_targets)
 fi
 
-FA_BUILD_DIR=${FUZZ_DIR:-build-fuzz}
-FA_CMAKE_ARGS=(-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
-               -DFASTLY_ACCOUNTS_FUZZ=ON -DFASTLY_ACCOUNTS_BUILD_TESTS=OFF)
 build_targets=()
 for target in "${targets[@]}"; do
     build_targets+=("fuzz_$target")
 done
-CC=clang-14 CXX=clang++-14 fa_build "${build_targets[@]}"
+fa_build_check "${build_targets[@]}"
 
 export ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

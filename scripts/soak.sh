@@ -3,6 +3,8 @@
 # after every iteration that the account converged. Prints a table of the faults seen and survived.
 #
 # Usage: scripts/soak.sh [ITERATIONS]     (default 50; env SOAK_ITERATIONS, SOAK_USERS (1000), SOAK_SEED (1))
+#        SOAK_BUILD_DIR=DIR scripts/soak.sh  runs the binaries already built in DIR (test.sh passes the
+#                                            sanitizer build) instead of building into build/
 #
 # Each iteration changes the desired files (names, roles, group members and descriptions, new invitations
 # and groups), then, with faults on (10% 500/503, 5% 429, 2% dropped connections, 2% dropped after commit,
@@ -14,10 +16,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-fa_install_missing "${FA_PACKAGES[@]}"
-fa_build fastly-accounts fastly-emulator
-export SOAK_BINARY="$PWD/$FA_BUILD_DIR/fastly-accounts"
-export SOAK_EMULATOR="$PWD/$FA_BUILD_DIR/src/emulator/fastly-emulator"
+if [ -n "${SOAK_BUILD_DIR:-}" ]; then
+    FA_BUILD_DIR=$SOAK_BUILD_DIR
+else
+    fa_install_missing "${FA_PACKAGES[@]}"
+    fa_build fastly-accounts fastly-emulator
+fi
+build_dir=$(cd "$FA_BUILD_DIR" && pwd)
+export SOAK_BINARY="$build_dir/fastly-accounts"
+export SOAK_EMULATOR="$build_dir/src/emulator/fastly-emulator"
 export SOAK_ITERATIONS="${1:-${SOAK_ITERATIONS:-50}}"
 
 exec /usr/bin/python3 - <<'PYTHON'
