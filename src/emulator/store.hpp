@@ -2,8 +2,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -110,25 +112,27 @@ struct Invitation {
     EpochSeconds updated_at = 0;
 };
 
-/// Rows in insertion order with an index by `id`. Pointers returned by `find` stay valid only until the
-/// next insert or erase on the same table.
+/// Rows in insertion order with an index by `id`. Each row lives in its own allocation and the index
+/// points at it, so erasing a row compares and shifts pointers only and re-indexes nothing: rebuilding a
+/// 10,000-row index on every erase made DELETE /user cost ~6 ms under the exclusive store lock. Pointers
+/// and references to a row stay valid until that row is erased.
 template <class T>
 class Table {
 public:
     /// The row with this ID, or nullptr.
     T* find(const std::string& id) {
         auto it = m_index.find(id);
-        return it == m_index.end() ? nullptr : &m_rows[it->second];
+        return it == m_index.end() ? nullptr : it->second;
     }
     const T* find(const std::string& id) const {
         auto it = m_index.find(id);
-        return it == m_index.end() ? nullptr : &m_rows[it->second];
+        return it == m_index.end() ? nullptr : it->second;
     }
     /// Appends `row`; the caller guarantees its ID is new. Returns the stored row.
     T& insert(T row) {
-        m_index[row.id] = m_rows.size();
-        m_rows.push_back(std::move(row));
-        return m_rows.back();
+        T& stored = *m_rows.emplace_back(std::make_unique<T>(std::move(row)));
+        m_index[stored.id] = &stored;
+        return stored;
     }
     /// Removes the row with this ID; false when there was none.
     bool erase(const std::string& id) {
@@ -136,15 +140,18 @@ public:
         if (it == m_index.end()) {
             return false;
         }
-        m_rows.erase(m_rows.begin() + static_cast<std::ptrdiff_t>(it->second));
-        m_index.clear();
-        for (size_t i = 0; i < m_rows.size(); ++i) {
-            m_index[m_rows[i].id] = i;
-        }
+        const T* row = it->second;
+        m_index.erase(it);
+        std::erase_if(m_rows, [row](const std::unique_ptr<T>& held) { return held.get() == row; });
         return true;
     }
-    std::vector<T>& rows() { return m_rows; }
-    const std::vector<T>& rows() const { return m_rows; }
+    /// The rows in insertion order, as a random-access range of `T&` (range-for, `size()`, `[i]`).
+    auto rows() {
+        return std::views::transform(m_rows, [](const std::unique_ptr<T>& row) -> T& { return *row; });
+    }
+    auto rows() const {
+        return std::views::transform(m_rows, [](const std::unique_ptr<T>& row) -> const T& { return *row; });
+    }
     size_t size() const { return m_rows.size(); }
     void clear() {
         m_rows.clear();
@@ -152,8 +159,8 @@ public:
     }
 
 private:
-    std::vector<T> m_rows;
-    std::unordered_map<std::string, size_t> m_index;
+    std::vector<std::unique_ptr<T>> m_rows;
+    std::unordered_map<std::string, T*> m_index;
 };
 
 /// Write counts of the current rate-limit window.
