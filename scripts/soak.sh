@@ -123,9 +123,10 @@ def classify(stderr, seen):
         outcome = m.group(1)
         code = re.match(r"(\d{3})", outcome)
         seen["%s answer" % code.group(1) if code else "connection dropped / no answer"] += 1
-    # A write whose connection dropped is not retried blindly: apply reads back, and reports it.
-    seen["write dropped, read back"] += sum(1 for line in stderr.splitlines()
-                                            if "connection dropped" in line and "retrying" not in line)
+    # A write whose answer was lost (dropped, or a 5xx) is not resent blindly: apply reads back first.
+    seen["write outcome unknown, read back"] += sum(
+        1 for line in stderr.splitlines()
+        if "looking it up before trying again" in line or "reading the list back" in line)
 
 
 def main():
@@ -192,7 +193,7 @@ def main():
     rows = [("500/503 answer (retried)", "10%", seen["500 answer"] + seen["503 answer"]),
             ("429 answer (waited, or exit 5)", "5%", seen["429 answer"]),
             ("read: connection dropped (retried)", "2%", seen["connection dropped / no answer"]),
-            ("write: dropped before/after commit", "2%+2%", seen["write dropped, read back"]),
+            ("write: answer lost, read back", "2%+2%", seen["write outcome unknown, read back"]),
             ("latency", "0-50 ms", "all")]
     print("\n%-38s %9s %8s %9s" % ("fault", "injected", "seen", "survived"))
     for name, rate, count in rows:

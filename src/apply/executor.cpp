@@ -145,6 +145,7 @@ private:
                 if (!e.outcome_unknown() && e.status() != 409) {
                     throw;
                 }
+                spdlog::info("{}; looking it up before trying again", e.what());
                 if (auto id = find_existing()) {
                     return *id;
                 }
@@ -167,6 +168,7 @@ private:
                 if (!e.outcome_unknown() || attempt >= attempts) {
                     throw;
                 }
+                spdlog::info("{}; reading the list back to send only what is missing", e.what());
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
             std::set<std::string> present;

@@ -3,10 +3,12 @@
 Each trial resets the emulator to an account of a few hundred users, invitations, roles and groups, makes
 every API answer slow (`latency_ms`), starts `apply` on files that differ from it in every way the plan
 knows (creates, updates and deletes of every kind, members added and removed), and kills the process with
-SIGKILL after a random delay in the write phase of an apply measured once beforehand (one delay in each
-tenth of it, so the kills spread over the stages). Then:
+SIGKILL at a random point of its write phase: once its journal holds a chosen number of changes (one
+number in each tenth of the plan, so the kills spread over the stages), plus a random part of one request's
+latency. Kill points follow the run's own progress, so a loaded machine does not move them. Then:
 - every line of the killed run's journal is a whole JSON object (one write(2) per line: no torn line);
-- a second apply exits 0, and `plan --detailed-exitcode` exits 0: converged;
+- a second apply on the same journal warns that the previous run did not finish, and exits 0; then
+  `plan --detailed-exitcode` exits 0: converged;
 - the live state holds no duplicates (two groups, roles or service groups with one name, two invitations for
   one email, two users with one login).
 Most trials must really kill the run mid-way, at spread-out points, so the test cannot pass vacuously.
@@ -142,14 +144,16 @@ def duplicates(state):
     return found
 
 
-def seconds_until(process, path, text, start):
-    """Seconds since `start` when the file at `path` holds `text`, or when the process exited (TIMEOUT at most)."""
-    while process.poll() is None and time.monotonic() < start + TIMEOUT:
+def wait_for_journal(process, path, changes):
+    """Returns once the journal at `path` records `changes` changes (after apply-start), or the process has
+    exited, or TIMEOUT has passed."""
+    deadline = time.monotonic() + TIMEOUT
+    while process.poll() is None and time.monotonic() < deadline:
         with open(path, "rb") as f:
-            if text in f.read():
-                break
-        time.sleep(0.005)
-    return time.monotonic() - start
+            text = f.read()
+        if b'"apply-start"' in text and text.count(b'"event":"change"') >= changes:
+            return
+        time.sleep(0.002)
 
 
 def stop(process):
@@ -176,16 +180,18 @@ def brief(result):
 class Trial:
     """One killed apply: when it was killed, whether it was still running, and how far its journal got."""
 
-    def __init__(self, number, delay, returncode, entries, stage_sizes, stderr_path):
+    def __init__(self, number, target, jitter, returncode, entries, stage_sizes, paths):
         self.number = number
-        self.delay = delay
+        self.target = target
+        self.jitter = jitter
         self.returncode = returncode
         self.killed = returncode == -signal.SIGKILL
         self.started = any(e.get("event") == "apply-start" for e in entries)
         self.changes = [e for e in entries if e.get("event") == "change"]
         self.stage = self.running_stage(stage_sizes)
         self.interrupted = self.killed and self.stage <= STAGES  # still reading, or changes left to make
-        self.stderr_path = stderr_path
+        self.journal_path = paths["journal"]
+        self.stderr_path = paths["err"]
 
     def running_stage(self, stage_sizes):
         """The stage under way at the kill: the first with changes not journalled (stages run one after the
@@ -197,8 +203,8 @@ class Trial:
 
     def __str__(self):
         how = "killed " + self.where() if self.killed else "exited %s before the kill" % self.returncode
-        return "trial %d (seed %d): kill after %.3f s, %s, %d changes journalled" % (
-            self.number, RNG_SEED, self.delay, how, len(self.changes))
+        return "trial %d (seed %d): kill %.0f ms after change %d, %s, %d changes journalled" % (
+            self.number, RNG_SEED, self.jitter * 1000, self.target, how, len(self.changes))
 
     def where(self):
         if self.stage == 0:
@@ -232,63 +238,63 @@ class CrashTest(EmulatorTest):
         return process, paths
 
     def calibrate(self):
-        """Times one whole apply at LATENCY_MS by watching its journal. Returns (seconds until its first line,
-        apply-start: the account is read and the plan made; seconds until its last, apply-end: every change
-        made; {stage: number of changes})."""
+        """Runs one whole apply; returns {stage: number of changes} from its journal."""
         self.reset(LATENCY_MS)
-        start = time.monotonic()
         process, paths = self.start_apply("calibration")
-        first_s = seconds_until(process, paths["journal"], b'"apply-start"', start)
-        last_s = seconds_until(process, paths["journal"], b'"apply-end"', start)
         code = process.wait(timeout=TIMEOUT)
         self.assertEqual(code, 0, tail(paths["err"]))
         stage_sizes = collections.Counter(e["stage"] for e in read_journal(paths["journal"]) if e["event"] == "change")
         self.assertGreater(sum(stage_sizes.values()), 200, "the plan is smaller than this test needs")
         self.assertEqual(sorted(stage_sizes), list(range(1, STAGES + 1)), "the plan does not use every stage")
-        return first_s, last_s, stage_sizes
+        return stage_sizes
 
-    def kill_trial(self, number, delay, stage_sizes):
+    def kill_trial(self, number, target, jitter, stage_sizes):
         self.reset(LATENCY_MS)
         process, paths = self.start_apply("trial%d" % number)
-        time.sleep(delay)
+        wait_for_journal(process, paths["journal"], target)
+        time.sleep(jitter)
         process.send_signal(signal.SIGKILL)  # a no-op if it already exited (it is not reaped until wait)
         returncode = process.wait(timeout=TIMEOUT)
         try:
             entries = read_journal(paths["journal"])
         except AssertionError as error:
-            self.fail("trial %d (seed %d), kill after %.3f s: %s" % (number, RNG_SEED, delay, error))
-        return Trial(number, delay, returncode, entries, stage_sizes, paths["err"])
+            self.fail("trial %d (seed %d), kill after change %d: %s" % (number, RNG_SEED, target, error))
+        return Trial(number, target, jitter, returncode, entries, stage_sizes, paths)
 
     def assert_recovers(self, trial):
         context = "%s\n--- stderr of the killed run (end)\n%s" % (trial, tail(trial.stderr_path))
         time.sleep(SETTLE_S)  # requests the killed run had in flight land now, as they would before a rerun
         self.emulator.faults(latency_ms=0)
-        journal = os.path.join(self.tmp, "rerun%d.journal" % trial.number)
-        second = self.fa(*self.apply_args(journal), timeout=TIMEOUT)
+        # The rerun appends to the same journal, as a CI job with a fixed --journal path would.
+        second = self.fa(*self.apply_args(trial.journal_path), timeout=TIMEOUT)
         self.assertEqual(second.code, 0, "the apply after the kill failed; %s\n--- second apply: %s"
                          % (context, brief(second)))
+        if trial.killed and trial.started:
+            self.assertIn("ends without an apply-end line", second.err,
+                          "the rerun did not say that the killed apply never finished; %s" % context)
         plan = self.fa("plan", "-f", self.files, "--detailed-exitcode", timeout=TIMEOUT)
         self.assertEqual(plan.code, 0, "not converged after the second apply; %s\n--- plan: %s"
                          % (context, brief(plan)))
         self.assertEqual(duplicates(self.emulator.state()), {}, "duplicates in the live state; %s" % context)
 
     def test_sigkill_at_random_points_then_apply_converges(self):
-        first_s, last_s, stage_sizes = self.calibrate()
+        stage_sizes = self.calibrate()
+        total = sum(stage_sizes.values())
         rng = random.Random(RNG_SEED)
         trials = []
         for number in range(1, TRIALS + 1):
-            # One delay in each tenth of the write phase (where a kill can do harm), at a random point in it.
-            # The phase is taken to end a little before the calibration's did, so that a trial slightly faster
-            # (a machine less loaded by then) is still killed with changes left to make.
-            delay = first_s + (number - 1 + rng.random()) / TRIALS * 0.95 * (last_s - first_s)
-            trial = self.kill_trial(number, delay, stage_sizes)
+            # One kill point in each tenth of the plan's changes, at a random place in it, then up to one
+            # request's latency more, so a kill lands inside requests as well as between them.
+            target = int((number - 1 + rng.random()) / TRIALS * total)
+            jitter = rng.random() * LATENCY_MS / 1000
+            trial = self.kill_trial(number, target, jitter, stage_sizes)
             print(trial, file=sys.stderr)
             self.assert_recovers(trial)
             trials.append(trial)
 
         interrupted = [t for t in trials if t.interrupted]
-        summary = "calibration: apply-start after %.2f s, apply-end after %.2f s\n%s" % (
-            first_s, last_s, "\n".join(map(str, trials)))
+        summary = "the plan's changes by stage: %s\n%s" % (dict(sorted(stage_sizes.items())),
+                                                           "\n".join(map(str, trials)))
         self.assertGreaterEqual(len(interrupted), MIN_INTERRUPTED, "too few trials were killed mid-run:\n" + summary)
         self.assertGreaterEqual(len({len(t.changes) for t in interrupted}), MIN_INTERRUPTED - 2,
                                 "the kills fell at too few distinct points:\n" + summary)
