@@ -187,6 +187,11 @@ TEST_CASE("reads share the store lock: list pages stay consistent under concurre
             }
         });
     }
+    // Writes take well under a millisecond, so 300 of them can finish before a reader thread is even
+    // scheduled: start writing once reads are under way, or nothing interleaves.
+    while (reads == 0 && Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     int writes = 0;
     while (writes < 300 && Clock::now() < deadline) {
         std::string name = "temp" + std::to_string(writes);
