@@ -1,5 +1,4 @@
 // The /_emulator/ control endpoints and the OpenID discovery document: no token, no faults, no stats.
-#include <algorithm>
 
 #include "api_error.hpp"
 #include "emulator.hpp"
@@ -58,23 +57,10 @@ std::string accept_invitation(Store& store, const std::string& invitation_id, co
     user.roles = invitation->roles;
     user.limit_services = invitation->limit_services;
     user.created_at = user.updated_at = store.now();
-    Member from{MemberKind::invitation, invitation_id};
-    Member to{MemberKind::user, user.id};
-    for (UserGroup& group : store.user_groups.rows()) {
-        auto it = std::find(group.members.begin(), group.members.end(), from);
-        if (it == group.members.end()) {
-            continue;
-        }
-        if (std::find(group.members.begin(), group.members.end(), to) == group.members.end()) {
-            *it = to;
-        } else {
-            group.members.erase(it);
-        }
-    }
-    std::string id = user.id;
-    store.add_user(std::move(user));
+    std::string id = store.add_user(std::move(user)).id;
+    store.move_memberships({MemberKind::invitation, invitation_id}, {MemberKind::user, id});
     // An accepted invitation is used up; it no longer appears in GET /invitations.
-    store.invitations.erase(invitation_id);
+    store.delete_invitation(invitation_id);
     return id;
 }
 

@@ -165,7 +165,12 @@ std::vector<Member> read_members(Context& ctx, const json& body, bool must_exist
 void change_members(Context& ctx, bool add) {
     UserGroup& group = find_user_group(ctx, ctx.params[0]);
     ctx.require_superuser("change user group members");
-    edit(group.members, read_members(ctx, json_body(ctx.request), add), add);
+    std::vector<Member> members = read_members(ctx, json_body(ctx.request), add);
+    if (add) {
+        ctx.store.add_members(group, members);
+    } else {
+        ctx.store.remove_members(group, members);
+    }
     group.updated_at = ctx.store.now();
     answer_change(ctx, add, render_user_group(group));
 }

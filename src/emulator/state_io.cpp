@@ -343,15 +343,14 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
             throw StateError(path + ".name: duplicate user group " + quote_text(group.name));
         }
         group.description = get_string(g, path, "description");
-        const json& members = field(g, "members") ? g.at("members") : json::array();
-        if (!members.is_array()) {
+        const json& member_refs = field(g, "members") ? g.at("members") : json::array();
+        if (!member_refs.is_array()) {
             throw StateError(path + ".members: expected a list");
         }
-        for (size_t k = 0; k < members.size(); ++k) {
-            Member member = resolve_member(store, members[k], path + ".members[" + std::to_string(k) + "]");
-            if (std::find(group.members.begin(), group.members.end(), member) == group.members.end()) {
-                group.members.push_back(member);
-            }
+        std::vector<Member> members;
+        for (size_t k = 0; k < member_refs.size(); ++k) {
+            members.push_back(
+                resolve_member(store, member_refs[k], path + ".members[" + std::to_string(k) + "]"));
         }
         group.roles = resolve_roles(store, get_string_list(g, path, "roles"), path);
         for (const std::string& ref : get_string_list(g, path, "service_groups")) {
@@ -367,7 +366,7 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
         }
         group.created_at = get_time(g, path, "created_at").value_or(now);
         group.updated_at = get_time(g, path, "updated_at").value_or(group.created_at);
-        store.user_groups.insert(std::move(group));
+        store.add_members(store.user_groups.insert(std::move(group)), members);
     }
 }
 

@@ -6,12 +6,24 @@ namespace fastly_emulator {
 
 namespace {
 
-template <class T>
-void erase_value(std::vector<T>& values, const T& value) {
-    values.erase(std::remove(values.begin(), values.end(), value), values.end());
+// Removes `value` from the list an index files under `key`, and the key once its list is empty.
+template <class Index, class Key>
+void unindex(Index& index, const Key& key, const std::string& value) {
+    auto it = index.find(key);
+    if (it == index.end()) {
+        return;
+    }
+    std::erase(it->second, value);
+    if (it->second.empty()) {
+        index.erase(it);
+    }
 }
 
 }  // namespace
+
+bool MemberList::contains(const Member& member) const {
+    return std::find(m_members.begin(), m_members.end(), member) != m_members.end();
+}
 
 Store::Store() = default;
 
@@ -92,6 +104,37 @@ int Store::invitation_status_code(const Invitation& invitation) const {
     return now() - invitation.created_at < invitation_lifetime_seconds ? 1 : 0;
 }
 
+void Store::add_members(UserGroup& group, const std::vector<Member>& members) {
+    for (const Member& member : members) {
+        if (!group.members.contains(member)) {
+            group.members.m_members.push_back(member);
+            m_groups_by_member[member].push_back(group.id);
+        }
+    }
+}
+
+void Store::remove_members(UserGroup& group, const std::vector<Member>& members) {
+    for (const Member& member : members) {
+        if (std::erase(group.members.m_members, member) > 0) {
+            unindex(m_groups_by_member, member, group.id);
+        }
+    }
+}
+
+void Store::move_memberships(const Member& from, const Member& to) {
+    for (const std::string& group_id : take_groups_of(from)) {
+        if (UserGroup* group = user_groups.find(group_id)) {
+            std::vector<Member>& members = group->members.m_members;
+            if (group->members.contains(to)) {
+                std::erase(members, from);
+            } else {
+                std::replace(members.begin(), members.end(), from, to);
+                m_groups_by_member[to].push_back(group_id);
+            }
+        }
+    }
+}
+
 void Store::delete_user(const std::string& id) {
     const User* user = users.find(id);
     if (!user) {
@@ -101,43 +144,42 @@ void Store::delete_user(const std::string& id) {
     for (auto it = tokens.begin(); it != tokens.end();) {
         it = it->second == id ? tokens.erase(it) : std::next(it);
     }
-    Member member{MemberKind::user, id};
-    for (UserGroup& group : user_groups.rows()) {
-        erase_value(group.members, member);
-    }
+    remove_from_all_groups({MemberKind::user, id});
     rate.used.erase(id);
     users.erase(id);
 }
 
 void Store::delete_invitation(const std::string& id) {
-    Member member{MemberKind::invitation, id};
-    for (UserGroup& group : user_groups.rows()) {
-        erase_value(group.members, member);
-    }
+    remove_from_all_groups({MemberKind::invitation, id});
     invitations.erase(id);
 }
 
 void Store::delete_role(const std::string& id) {
     for (User& user : users.rows()) {
-        erase_value(user.roles, id);
+        std::erase(user.roles, id);
     }
     for (Invitation& invitation : invitations.rows()) {
-        erase_value(invitation.roles, id);
+        std::erase(invitation.roles, id);
     }
     for (UserGroup& group : user_groups.rows()) {
-        erase_value(group.roles, id);
+        std::erase(group.roles, id);
     }
     roles.erase(id);
 }
 
 void Store::delete_service_group(const std::string& id) {
     for (UserGroup& group : user_groups.rows()) {
-        erase_value(group.service_groups, id);
+        std::erase(group.service_groups, id);
     }
     service_groups.erase(id);
 }
 
 void Store::delete_user_group(const std::string& id) {
+    if (const UserGroup* group = user_groups.find(id)) {
+        for (const Member& member : group->members) {
+            unindex(m_groups_by_member, member, id);
+        }
+    }
     user_groups.erase(id);
 }
 
@@ -154,6 +196,20 @@ void Store::reset() {
     rate = RateCounters{};
     clock_offset = 0;
     m_login_index.clear();
+    m_groups_by_member.clear();
+}
+
+std::vector<std::string> Store::take_groups_of(const Member& member) {
+    auto node = m_groups_by_member.extract(member);
+    return node.empty() ? std::vector<std::string>{} : std::move(node.mapped());
+}
+
+void Store::remove_from_all_groups(const Member& member) {
+    for (const std::string& group_id : take_groups_of(member)) {
+        if (UserGroup* group = user_groups.find(group_id)) {
+            std::erase(group->members.m_members, member);
+        }
+    }
 }
 
 }  // namespace fastly_emulator

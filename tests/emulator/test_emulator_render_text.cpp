@@ -61,8 +61,8 @@ TEST_CASE("the text writers give the bytes of render_*().dump() for users, group
     Harness h({}, tricky_seed());
     h.emulator.with_store([](Store& store) {
         // A member whose user is gone renders nulls in both forms.
-        store.user_groups.rows()[1].members.push_back({MemberKind::user, "gone-user-id"});
-        store.user_groups.rows()[1].members.push_back({MemberKind::invitation, "gone-invitation-id"});
+        store.add_members(store.user_groups.rows()[1], {{MemberKind::user, "gone-user-id"},
+                                                        {MemberKind::invitation, "gone-invitation-id"}});
         store.users.rows()[2].last_active_at = 1705314000;
         for (const User& user : store.users.rows()) {
             CHECK(text_of([&](JsonText& out) { write_user(out, store, user); }) == render_user(store, user).dump());
