@@ -133,7 +133,7 @@ void create_invitation(Context& ctx) {
     }
     invitation.id = ctx.store.new_id();
     invitation.created_at = invitation.updated_at = ctx.store.now();
-    const Invitation& stored = ctx.store.invitations.insert(std::move(invitation));
+    const Invitation& stored = ctx.store.add_invitation(std::move(invitation));
     ctx.committed = true;
     ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored)}}, jsonapi_type);
 }

@@ -249,7 +249,7 @@ void load_invitations(Store& store, const json& doc, std::set<std::string>& seen
             invitation.service_invitations.push_back({id.empty() ? store.new_id() : id, service->id,
                                                       get_string(grants[k], gpath, "permission", "full")});
         }
-        store.invitations.insert(std::move(invitation));
+        store.add_invitation(std::move(invitation));
     }
 }
 
@@ -298,10 +298,8 @@ Member resolve_member(Store& store, const json& ref, const std::string& path) {
             if (store.invitations.find(key)) {
                 return {MemberKind::invitation, key};
             }
-            for (const Invitation& invitation : store.invitations.rows()) {
-                if (to_lower(invitation.email) == to_lower(key)) {
-                    return {MemberKind::invitation, invitation.id};
-                }
+            if (const Invitation* invitation = store.invitation_by_email(key)) {
+                return {MemberKind::invitation, invitation->id};
             }
             throw StateError(path + ": unknown invitation " + quote_text(key));
         }
@@ -320,10 +318,8 @@ Member resolve_member(Store& store, const json& ref, const std::string& path) {
     if (User* user = store.user_by_login(key)) {
         return {MemberKind::user, user->id};
     }
-    for (const Invitation& invitation : store.invitations.rows()) {
-        if (to_lower(invitation.email) == to_lower(key)) {
-            return {MemberKind::invitation, invitation.id};
-        }
+    if (const Invitation* invitation = store.invitation_by_email(key)) {
+        return {MemberKind::invitation, invitation->id};
     }
     throw StateError(path + ": " + quote_text(key) + " is neither a user nor an invitation");
 }

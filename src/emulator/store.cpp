@@ -90,11 +90,30 @@ UserGroup* Store::user_group_by_name(const std::string& name) {
     return nullptr;
 }
 
+Invitation& Store::add_invitation(Invitation invitation) {
+    m_invitation_email_index[to_lower(invitation.email)].push_back(invitation.id);
+    return invitations.insert(std::move(invitation));
+}
+
+std::vector<Invitation*> Store::invitations_by_email(std::string_view email) {
+    std::vector<Invitation*> found;
+    if (auto it = m_invitation_email_index.find(to_lower(email)); it != m_invitation_email_index.end()) {
+        for (const std::string& id : it->second) {
+            found.push_back(invitations.find(id));
+        }
+    }
+    return found;
+}
+
+Invitation* Store::invitation_by_email(std::string_view email) {
+    std::vector<Invitation*> found = invitations_by_email(email);
+    return found.empty() ? nullptr : found.front();
+}
+
 Invitation* Store::active_invitation_by_email(std::string_view email) {
-    std::string wanted = to_lower(email);
-    for (Invitation& invitation : invitations.rows()) {
-        if (to_lower(invitation.email) == wanted && invitation_status_code(invitation) == 1) {
-            return &invitation;
+    for (Invitation* invitation : invitations_by_email(email)) {
+        if (invitation_status_code(*invitation) == 1) {
+            return invitation;
         }
     }
     return nullptr;
@@ -150,6 +169,11 @@ void Store::delete_user(const std::string& id) {
 }
 
 void Store::delete_invitation(const std::string& id) {
+    const Invitation* invitation = invitations.find(id);
+    if (!invitation) {
+        return;
+    }
+    unindex(m_invitation_email_index, to_lower(invitation->email), id);
     remove_from_all_groups({MemberKind::invitation, id});
     invitations.erase(id);
 }
@@ -197,6 +221,7 @@ void Store::reset() {
     clock_offset = 0;
     m_login_index.clear();
     m_groups_by_member.clear();
+    m_invitation_email_index.clear();
 }
 
 std::vector<std::string> Store::take_groups_of(const Member& member) {

@@ -202,8 +202,8 @@ public:
     Store();
 
     Customer customer;
-    // Users are added with add_user, and users, invitations and user groups are deleted with the
-    // delete_* functions below, which keep the indexes.
+    // Users and invitations are added with add_user and add_invitation, and users, invitations and user
+    // groups are deleted with the delete_* functions below, which keep the indexes.
     Table<User> users;
     Table<Permission> permissions;
     Table<Role> roles;
@@ -233,7 +233,11 @@ public:
     Permission* permission_by_ref(const std::string& ref);
     ServiceGroup* service_group_by_name(const std::string& name);
     UserGroup* user_group_by_name(const std::string& name);
-    /// The invitation for this email (case-insensitive) that is still active, or nullptr.
+    /// Adds an invitation and indexes its email. The ID must be new.
+    Invitation& add_invitation(Invitation invitation);
+    /// The oldest invitation for this email (case-insensitive), active or expired, or nullptr.
+    Invitation* invitation_by_email(std::string_view email);
+    /// The oldest invitation for this email (case-insensitive) that is still active, or nullptr.
     Invitation* active_invitation_by_email(std::string_view email);
     /// 1 while the invitation is younger than seven days on the emulator clock, else 0.
     int invitation_status_code(const Invitation& invitation) const;
@@ -258,12 +262,16 @@ public:
     void reset();
 
 private:
+    /// The invitations for this email (case-insensitive), oldest first.
+    std::vector<Invitation*> invitations_by_email(std::string_view email);
     /// The IDs of the groups holding `member`, dropped from the index (the member leaves them all).
     std::vector<std::string> take_groups_of(const Member& member);
     void remove_from_all_groups(const Member& member);
 
     IdGenerator m_ids;
     std::unordered_map<std::string, std::string> m_login_index;  ///< lower-cased login -> user ID
+    /// lower-cased email -> invitation IDs, oldest first; POST /invitations looks up the email it invites
+    std::unordered_map<std::string, std::vector<std::string>> m_invitation_email_index;
     /// member -> IDs of the groups holding it, so deleting a user or an invitation visits its own groups
     /// instead of every member of every group (50,000 at 10k users)
     std::unordered_map<Member, std::vector<std::string>, MemberHash> m_groups_by_member;

@@ -54,7 +54,7 @@ struct Fixture {
         for (const char* id : {"u1", "u2", "u3"}) {
             store.add_user(make_user(id));
         }
-        store.invitations.insert(make_invitation("i1", "new@example.com", pinned_time));
+        store.add_invitation(make_invitation("i1", "new@example.com", pinned_time));
         for (const char* id : {"g1", "g2", "g3"}) {
             store.user_groups.insert(make_group(id));
         }
@@ -127,4 +127,22 @@ TEST_CASE("membership cascades reach every group a member joined, and only those
         CHECK(members_of(f.group("g1")) == std::vector<Member>{f.u1, f.u2});
         CHECK(members_of(f.group("g3")) == std::vector<Member>{f.u3});
     }
+}
+
+TEST_CASE("invitations by email: case-insensitive, oldest first, active ones for duplicates") {
+    Fixture f;
+    EpochSeconds expired = pinned_time - invitation_lifetime_seconds;
+    f.store.add_invitation(make_invitation("old", "Carol@Example.com", expired));
+    CHECK(f.store.active_invitation_by_email("carol@example.com") == nullptr);
+    CHECK(f.store.invitation_by_email("carol@example.com")->id == "old");
+
+    f.store.add_invitation(make_invitation("fresh", "carol@example.com", pinned_time));
+    CHECK(f.store.active_invitation_by_email("CAROL@example.com")->id == "fresh");
+    CHECK(f.store.invitation_by_email("carol@example.com")->id == "old");
+
+    f.store.delete_invitation("old");
+    CHECK(f.store.invitation_by_email("carol@example.com")->id == "fresh");
+    f.store.delete_invitation("fresh");
+    CHECK(f.store.invitation_by_email("carol@example.com") == nullptr);
+    CHECK(f.store.active_invitation_by_email("new@example.com")->id == "i1");
 }
