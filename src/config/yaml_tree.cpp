@@ -5,8 +5,9 @@
 #include <fastly_accounts/config/yaml_tree.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
+#include <istream>
 #include <map>
-#include <sstream>
+#include <streambuf>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -108,7 +109,7 @@ class TreeBuilder : public YAML::EventHandler {
 public:
     explicit TreeBuilder(const YamlLimits& limits) : m_limits(limits) {}
 
-    std::vector<YamlNode> take_nodes() { return std::move(m_nodes); }
+    std::deque<YamlNode> take_nodes() { return std::move(m_nodes); }
     std::optional<std::size_t> root() const { return m_root; }
 
     void OnDocumentStart(const YAML::Mark&) override {}
@@ -228,12 +229,23 @@ private:
     }
 
     const YamlLimits& m_limits;
-    std::vector<YamlNode> m_nodes;
+    std::deque<YamlNode> m_nodes;
     std::vector<std::size_t> m_expanded;  // node count once aliases are expanded; 0 while still open
     std::vector<std::size_t> m_open;
     std::map<YAML::anchor_t, std::size_t> m_anchors;
     std::size_t m_alias_expansion = 0;
     std::optional<std::size_t> m_root;
+};
+
+// yaml-cpp reads from a std::istream; this one reads `text` where it is, where a std::istringstream
+// would first copy the whole file.
+class TextBuffer : public std::streambuf {
+public:
+    explicit TextBuffer(std::string_view text) {
+        // The get area is only read from, so dropping const is safe.
+        char* begin = const_cast<char*>(text.data());
+        setg(begin, begin, begin + text.size());
+    }
 };
 
 // Line and column (1-based, columns in characters) of byte `offset` in `text`.
@@ -339,7 +351,8 @@ std::optional<YamlDocument> parse_yaml(std::string_view text, const std::string&
         return std::nullopt;
     }
 
-    std::istringstream stream{std::string(text)};
+    TextBuffer buffer(text);
+    std::istream stream(&buffer);
     TreeBuilder builder(limits);
     try {
         YAML::Parser parser(stream);
