@@ -161,43 +161,88 @@ auto CurlApiClient::read_body(const http::Request& request, const std::string& b
     }
 }
 
-std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {
-    // A bound on pages, so that a server that always says "more" cannot keep the tool looping.
-    constexpr int max_pages = 100'000;
-    const char* accept = paging == Paging::jsonapi ? jsonapi_type : json_type;
+namespace {
+
+// The request target of one page: page `number` for numbered paging, the page at `cursor` for cursors.
+std::string page_target(const std::string& path, CurlApiClient::Paging paging, int number,
+                        const std::string& cursor) {
+    using Paging = CurlApiClient::Paging;
     const char separator = path.find('?') == std::string::npos ? '?' : '&';
+    const int size = CurlApiClient::page_size;
+    switch (paging) {
+        case Paging::none: return path;
+        case Paging::iam: return path + fmt::format("{}page={}&per_page={}", separator, number, size);
+        case Paging::jsonapi:
+            return path + fmt::format("{}page%5Bnumber%5D={}&page%5Bsize%5D={}", separator, number, size);
+        case Paging::cursor: return path + fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
+    }
+    return path;
+}
+
+json::Page parse_page(const std::string& body, CurlApiClient::Paging paging) {
+    using Paging = CurlApiClient::Paging;
+    switch (paging) {
+        case Paging::none: return json::bare_array_page(body);
+        case Paging::iam: return json::iam_page(body, CurlApiClient::page_size);
+        case Paging::jsonapi: return json::jsonapi_page(body);
+        case Paging::cursor: return json::cursor_page(body);
+    }
+    return json::Page{};
+}
+
+// The page count a paginated answer states in meta.total_pages; 0 when it states none. Values past
+// max_list_pages are cut to max_list_pages + 1, which is still too many for any reader.
+int stated_total_pages(const std::string& body) {
+    const json::json document = json::parse(body);
+    if (!document.is_object()) {
+        return 0;
+    }
+    const auto meta = document.find("meta");
+    if (meta == document.end() || !meta->is_object()) {
+        return 0;
+    }
+    const auto total = meta->find("total_pages");
+    if (total == meta->end() || !total->is_number_integer() || total->get<long long>() < 0) {
+        return 0;
+    }
+    return static_cast<int>(std::min<long long>(total->get<long long>(), max_list_pages + 1LL));
+}
+
+}  // namespace
+
+struct CurlApiClient::FetchedPage {
+    json::Page page;
+    int total_pages = 0;  ///< as in ListPage
+};
+
+CurlApiClient::FetchedPage CurlApiClient::fetch_page(const std::string& path, Paging paging, int number,
+                                                     const std::string& cursor) {
+    const Request request = get(page_target(path, paging, number, cursor),
+                                paging == Paging::jsonapi ? jsonapi_type : json_type);
+    const std::string body = call(request);
+    return read_body(request, body, [paging](const std::string& b) {
+        FetchedPage fetched{parse_page(b, paging), 0};
+        // json::Page leaves meta.total_pages out, so the body is read a second time for it, and only when
+        // more pages follow: nearly every list fits in one page.
+        if (fetched.page.more && (paging == Paging::iam || paging == Paging::jsonapi)) {
+            fetched.total_pages = stated_total_pages(b);
+        }
+        return fetched;
+    });
+}
+
+std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {
     std::vector<json::json> items;
     std::string cursor;
-    for (int number = 1; number <= max_pages; ++number) {
-        std::string target = path;
-        switch (paging) {
-            case Paging::none: break;
-            case Paging::iam: target += fmt::format("{}page={}&per_page={}", separator, number, page_size); break;
-            case Paging::jsonapi:
-                target += fmt::format("{}page%5Bnumber%5D={}&page%5Bsize%5D={}", separator, number, page_size);
-                break;
-            case Paging::cursor:
-                target += fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
-                break;
-        }
-        const Request request = get(target, accept);
-        const std::string body = call(request);
-        json::Page page = read_body(request, body, [&](const std::string& b) {
-            switch (paging) {
-                case Paging::none: return json::bare_array_page(b);
-                case Paging::iam: return json::iam_page(b, page_size);
-                case Paging::jsonapi: return json::jsonapi_page(b);
-                case Paging::cursor: return json::cursor_page(b);
-            }
-            return json::Page{};
-        });
+    for (int number = 1; number <= max_list_pages; ++number) {
+        json::Page page = fetch_page(path, paging, number, cursor).page;
         std::move(page.items.begin(), page.items.end(), std::back_inserter(items));
         if (!page.more) {
             return items;
         }
         cursor = page.next_cursor;
     }
-    throw ApiError(fmt::format("GET {} -> more than {} pages; stopping", path, max_pages), 0, "GET", path);
+    throw ApiError(fmt::format("GET {} -> more than {} pages; stopping", path, max_list_pages), 0, "GET", path);
 }
 
 namespace {
@@ -218,6 +263,12 @@ std::vector<T> convert_all(const std::vector<json::json>& items, const std::stri
 }
 
 }  // namespace
+
+template <typename T, typename Convert>
+ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, int number, Convert convert) {
+    FetchedPage fetched = fetch_page(path, paging, number, "");
+    return {convert_all<T>(fetched.page.items, path, convert), fetched.page.more, fetched.total_pages};
+}
 
 model::Customer CurlApiClient::current_customer() {
     const Request request = get("/current_customer");
@@ -253,6 +304,10 @@ void CurlApiClient::delete_user(const std::string& id) {
 std::vector<model::Invitation> CurlApiClient::list_invitations() {
     return convert_all<model::Invitation>(list_all("/invitations", Paging::jsonapi), "/invitations",
                                           json::invitation);
+}
+
+ListPage<model::Invitation> CurlApiClient::list_invitations_page(int number) {
+    return list_page_of<model::Invitation>("/invitations", Paging::jsonapi, number, json::invitation);
 }
 
 std::string CurlApiClient::create_invitation(const std::string& customer_id, const model::Invitation& invitation) {
@@ -318,6 +373,10 @@ std::vector<NamedObject> CurlApiClient::list(Collection collection) {
     return convert_all<NamedObject>(list_all(path, Paging::iam), path, json::named_object);
 }
 
+ListPage<NamedObject> CurlApiClient::list_page(Collection collection, int number) {
+    return list_page_of<NamedObject>(collection_path(collection), Paging::iam, number, json::named_object);
+}
+
 std::string CurlApiClient::create(Collection collection, const std::string& name,
                                   const std::optional<std::string>& description) {
     json::json document = {{"name", name}};
@@ -348,10 +407,23 @@ void CurlApiClient::remove(Collection collection, const std::string& id) {
     call(Request{"DELETE", collection_path(collection) + "/" + percent_encode(id), {}, ""});
 }
 
+namespace {
+
+// Reads one entry of `relation`'s list.
+auto link_reader(Relation relation) {
+    return [relation](const json::json& item) { return json::link(relation, item); };
+}
+
+}  // namespace
+
 std::vector<Link> CurlApiClient::list_links(Relation relation, const std::string& owner_id) {
     const auto [path, key] = relation_path(relation, owner_id);
-    return convert_all<Link>(list_all(path, Paging::iam), path,
-                             [relation](const json::json& item) { return json::link(relation, item); });
+    return convert_all<Link>(list_all(path, Paging::iam), path, link_reader(relation));
+}
+
+ListPage<Link> CurlApiClient::list_links_page(Relation relation, const std::string& owner_id, int number) {
+    const auto [path, key] = relation_path(relation, owner_id);
+    return list_page_of<Link>(path, Paging::iam, number, link_reader(relation));
 }
 
 namespace {

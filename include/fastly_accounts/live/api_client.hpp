@@ -73,7 +73,21 @@ struct Link {
     std::string name;
 };
 
-/// The Fastly Account and IAM API, as the reconciler uses it. Reads return every page; methods throw
+/// A bound on the pages of any list, so that a server that always says "more" cannot keep a reader looping.
+inline constexpr int max_list_pages = 100'000;
+
+/// One page of a list that is read page by page. When `more`, `total_pages` is how many pages the whole
+/// list has if the API says so (the `meta` of IAM and JSON:API lists), and 0 if it does not; then the
+/// pages can only be read one after another.
+template <typename T>
+struct ListPage {
+    std::vector<T> items;
+    bool more = false;  ///< another page follows this one
+    int total_pages = 0;
+};
+
+/// The Fastly Account and IAM API, as the reconciler uses it. List reads return every page; `_page` reads
+/// return the one page asked for, so that the pages of a list can be read in parallel. Methods throw
 /// ApiError (AuthError for a refused token) when the API answers with an error or not at all.
 /// Implementations must allow concurrent calls from several threads.
 class ApiClient {
@@ -93,6 +107,8 @@ public:
 
     /// Invitations of the customer, pending or not. `roles` holds role ids.
     virtual std::vector<model::Invitation> list_invitations() = 0;
+    /// Page `number` (1-based) of what list_invitations() returns.
+    virtual ListPage<model::Invitation> list_invitations_page(int number) = 0;
     /// Invites `invitation.email` (`roles` as role ids); returns the invitation id.
     virtual std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) = 0;
     virtual void delete_invitation(const std::string& id) = 0;
@@ -103,6 +119,8 @@ public:
     virtual std::vector<model::Service> list_services() = 0;
 
     virtual std::vector<NamedObject> list(Collection collection) = 0;
+    /// Page `number` (1-based) of what list(collection) returns.
+    virtual ListPage<NamedObject> list_page(Collection collection, int number) = 0;
     /// Creates an entry; returns its id. `description` is sent only when set.
     virtual std::string create(Collection collection, const std::string& name,
                                const std::optional<std::string>& description) = 0;
@@ -112,6 +130,8 @@ public:
     virtual void remove(Collection collection, const std::string& id) = 0;
 
     virtual std::vector<Link> list_links(Relation relation, const std::string& owner_id) = 0;
+    /// Page `number` (1-based) of what list_links(relation, owner_id) returns.
+    virtual ListPage<Link> list_links_page(Relation relation, const std::string& owner_id, int number) = 0;
     virtual void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) = 0;
     virtual void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) = 0;
 };

@@ -22,18 +22,21 @@ public:
     void update_user(const std::string& id, const model::User& user) override;
     void delete_user(const std::string& id) override;
     std::vector<model::Invitation> list_invitations() override;
+    ListPage<model::Invitation> list_invitations_page(int number) override;
     std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) override;
     void delete_invitation(const std::string& id) override;
     std::vector<model::CatalogRole> list_role_catalog() override;
     std::vector<model::Permission> list_permissions() override;
     std::vector<model::Service> list_services() override;
     std::vector<NamedObject> list(Collection collection) override;
+    ListPage<NamedObject> list_page(Collection collection, int number) override;
     std::string create(Collection collection, const std::string& name,
                        const std::optional<std::string>& description) override;
     void update(Collection collection, const std::string& id, const std::optional<std::string>& name,
                 const std::optional<std::string>& description) override;
     void remove(Collection collection, const std::string& id) override;
     std::vector<Link> list_links(Relation relation, const std::string& owner_id) override;
+    ListPage<Link> list_links_page(Relation relation, const std::string& owner_id, int number) override;
     void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
     void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
 
@@ -44,8 +47,17 @@ private:
     /// Sends `request`; returns the body of a 2xx answer, throws ApiError/AuthError otherwise.
     std::string call(const http::Request& request);
 
-    /// Every item of the list at `path`, following its pages.
+    /// Page `number` of the list at `path` (for cursor paging: the page at `cursor`), with the page count
+    /// the answer states, as in ListPage.
+    struct FetchedPage;
+    FetchedPage fetch_page(const std::string& path, Paging paging, int number, const std::string& cursor);
+
+    /// Every item of the list at `path`, following its pages one after another.
     std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);
+
+    /// Page `number` of the list at `path`, its items converted with `convert`.
+    template <typename T, typename Convert>
+    ListPage<T> list_page_of(const std::string& path, Paging paging, int number, Convert convert);
 
     /// Parses a 2xx body with `read`, turning a malformed body into an ApiError naming `request`.
     template <typename Read>
