@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fastly_accounts/config/diagnostics.hpp>
 #include <fmt/format.h>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -28,6 +29,14 @@ void Diagnostics::note_file(const std::string& file) {
     if (std::find(m_file_order.begin(), m_file_order.end(), file) == m_file_order.end()) {
         m_file_order.push_back(file);
     }
+}
+
+void Diagnostics::append(Diagnostics other) {
+    for (const auto& file : other.m_file_order) {
+        note_file(file);
+    }
+    m_items.insert(m_items.end(), std::make_move_iterator(other.m_items.begin()),
+                   std::make_move_iterator(other.m_items.end()));
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/config/files.hpp>
@@ -8,6 +9,10 @@
 #include <fastly_accounts/util/sha256.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
+#include <future>
+#include <numeric>
+#include <system_error>
+#include <thread>
 
 namespace fastly_accounts::config {
 
@@ -455,23 +460,75 @@ LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics) {
     return out;
 }
 
-DesiredState load_desired(const std::vector<std::string>& paths) {
-    Diagnostics diagnostics;
-    std::vector<LoadedFile> files;
-    DesiredState out;
+namespace {
+
+// Indexes of `sources`, the largest file first, so that no thread starts a big file last.
+std::vector<std::size_t> largest_first(const std::vector<SourceFile>& sources) {
+    std::vector<std::size_t> order(sources.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sources[a].text.size() > sources[b].text.size(); });
+    return order;
+}
+
+// Loads the files on up to one thread per core. yaml-cpp's parser is most of the start-up time (0.4 s
+// of 0.6 s for a 10k-user account) and one parser shares nothing with another. Each file reports into
+// a Diagnostics of its own, appended in file order at the end, so the problems come out exactly as if
+// the files had been loaded one after another.
+std::vector<LoadedFile> load_files(const std::vector<SourceFile>& sources, Diagnostics& diagnostics) {
+    std::vector<LoadedFile> files(sources.size());
+    std::vector<Diagnostics> found(sources.size());
+    const std::vector<std::size_t> order = largest_first(sources);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t k = next++; k < order.size(); k = next++) {
+            files[order[k]] = load_file(sources[order[k]], found[order[k]]);
+        }
+    };
+    const std::size_t threads = std::min<std::size_t>(std::thread::hardware_concurrency(), sources.size());
+    std::vector<std::future<void>> helpers;
+    for (std::size_t i = 1; i < threads; ++i) {
+        try {
+            helpers.push_back(std::async(std::launch::async, work));
+        } catch (const std::system_error&) {
+            break;  // no thread to be had: this one loads what is left
+        }
+    }
+    work();
+    for (auto& helper : helpers) {
+        helper.get();  // rethrows what the helper threw (std::bad_alloc)
+    }
+    for (auto& problems : found) {
+        diagnostics.append(std::move(problems));
+    }
+    return files;
+}
+
+// "sha256:" over the files' contents in order, each length-prefixed so that moving text from the end
+// of one file to the start of the next changes it.
+std::string fingerprint(const std::vector<SourceFile>& sources) {
     util::Sha256 digest;
-    for (const auto& source : read_sources(paths, diagnostics)) {
-        files.push_back(load_file(source, diagnostics));
-        out.files.push_back(source.path);
-        // Length-prefixed, so that moving text from the end of one file to the start of the next changes it.
+    for (const auto& source : sources) {
         digest.update(std::to_string(source.text.size()) + ":");
         digest.update(source.text);
     }
-    out.state = merge_files(files, diagnostics);
+    return "sha256:" + digest.hex();
+}
+
+}  // namespace
+
+DesiredState load_desired(const std::vector<std::string>& paths) {
+    Diagnostics diagnostics;
+    const std::vector<SourceFile> sources = read_sources(paths, diagnostics);
+    DesiredState out;
+    out.state = merge_files(load_files(sources, diagnostics), diagnostics);
     if (!diagnostics.empty()) {
         throw ConfigError(std::move(diagnostics));
     }
-    out.fingerprint = "sha256:" + digest.hex();
+    for (const auto& source : sources) {
+        out.files.push_back(source.path);
+    }
+    out.fingerprint = fingerprint(sources);
     return out;
 }
 

@@ -29,6 +29,10 @@ public:
     /// before it even when they are found later (cross-file checks run after every file is read).
     void note_file(const std::string& file);
 
+    /// Records every problem of `other` after those recorded so far, keeping its order and noting its
+    /// files in its order: as if they had been added here in the first place.
+    void append(Diagnostics other);
+
     /// True when no problem has been recorded.
     bool empty() const { return m_items.empty(); }
     std::size_t size() const { return m_items.size(); }
