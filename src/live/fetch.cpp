@@ -1,13 +1,155 @@
-#include <algorithm>
+#include <fmt/format.h>
+
 #include <fastly_accounts/live/fetch.hpp>
 #include <fastly_accounts/util/parallel.hpp>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace fastly_accounts::live {
 
 namespace {
+
+// One list read page by page, as tasks on a pool. Page 1 comes first. When it says how many pages the
+// list has, all the others are queued at once; otherwise each page queues the next one. `on_page` gets
+// each page's entries as soon as they arrive, on the worker that read them, so that reads depending on
+// them need not wait for the rest of the list.
+template <typename T>
+class PagedList {
+public:
+    using ReadPage = std::function<ListPage<T>(int number)>;
+    using OnPage = std::function<void(util::TaskPool& pool, const std::vector<T>& entries)>;
+
+    /// `what` names the list in errors ("the user groups").
+    PagedList(std::string what, ReadPage read, OnPage on_page = {})
+        : m_what(std::move(what)), m_read(std::move(read)), m_on_page(std::move(on_page)) {}
+
+    /// Queues the read of page 1. This object must outlive `pool.wait()`.
+    void start(util::TaskPool& pool) {
+        pool.submit([this, &pool] { read(pool, 1, 0); });
+    }
+
+    /// Every entry, in page order, once `pool.wait()` has returned without an error. The first call
+    /// joins the pages; later calls return the same entries.
+    const std::vector<T>& entries() {
+        for (auto& [number, page] : m_pages) {
+            m_entries.insert(m_entries.end(), std::make_move_iterator(page.begin()),
+                             std::make_move_iterator(page.end()));
+        }
+        m_pages.clear();
+        return m_entries;
+    }
+
+private:
+    // Reads page `number`, of `total_pages` when page 1 said so (0 when the pages are followed one by one).
+    void read(util::TaskPool& pool, int number, int total_pages) {
+        ListPage<T> page = m_read(number);
+        if (total_pages > 0) {
+            check_known_page(number, total_pages, page);
+        } else {
+            queue_next_pages(pool, number, page);
+        }
+        if (m_on_page) {
+            m_on_page(pool, page.items);
+        }
+        std::lock_guard lock(m_mutex);
+        m_pages.emplace(number, std::move(page.items));
+    }
+
+    // Runs before on_page, so that the later pages, which open up more work, are queued ahead of the
+    // sub-lists of this one.
+    void queue_next_pages(util::TaskPool& pool, int number, const ListPage<T>& page) {
+        if (!page.more) {
+            return;
+        }
+        if (number == 1 && page.total_pages > 1) {
+            if (page.total_pages > max_list_pages) {
+                throw error(fmt::format("the API says there are {} pages, more than {}; stopping",
+                                        page.total_pages, max_list_pages));
+            }
+            for (int next = 2; next <= page.total_pages; ++next) {
+                pool.submit([this, &pool, next, total = page.total_pages] { read(pool, next, total); });
+            }
+            return;
+        }
+        if (number >= max_list_pages) {
+            throw error(fmt::format("more than {} pages; stopping", max_list_pages));
+        }
+        pool.submit([this, &pool, next = number + 1] { read(pool, next, 0); });
+    }
+
+    // A page read in parallel must agree with page 1 on where the list ends. If it does not, entries
+    // moved between pages while they were read, and some may be missing or twice in the result.
+    void check_known_page(int number, int total_pages, const ListPage<T>& page) const {
+        const bool last = number == total_pages;
+        std::string problem;
+        if (page.items.empty()) {
+            problem = "is empty";
+        } else if (last && page.more) {
+            problem = "says more pages follow";
+        } else if (!last && !page.more) {
+            problem = "says it is the last";
+        } else {
+            return;
+        }
+        throw error(fmt::format("page {} of {} {}; the list changed while it was read, so run again", number,
+                                total_pages, problem));
+    }
+
+    ApiError error(const std::string& problem) const {
+        return ApiError(fmt::format("reading {}: {}", m_what, problem), 0, "GET", "");
+    }
+
+    const std::string m_what;
+    const ReadPage m_read;
+    const OnPage m_on_page;
+    std::mutex m_mutex;
+    std::map<int, std::vector<T>> m_pages;  // by page number, as they arrive
+    std::vector<T> m_entries;               // the pages joined, by entries()
+};
+
+std::string describe(Relation relation, const std::string& owner) {
+    switch (relation) {
+        case Relation::user_group_members: return "the members of user group " + owner;
+        case Relation::user_group_roles: return "the roles of user group " + owner;
+        case Relation::user_group_service_groups: return "the service groups of user group " + owner;
+        case Relation::service_group_services: return "the services of service group " + owner;
+        case Relation::role_permissions: return "the permissions of role " + owner;
+    }
+    return "";
+}
+
+// The sub-lists of the groups and roles, each started as soon as the list naming its owner arrives.
+class SubLists {
+public:
+    explicit SubLists(ApiClient& api) : m_api(api) {}
+
+    /// Queues the read of `relation` of `owner`, once however often it is asked for. Safe from any task.
+    void start(util::TaskPool& pool, Relation relation, const std::string& owner) {
+        std::unique_lock lock(m_mutex);
+        auto [it, inserted] = m_lists.try_emplace(
+            {relation, owner}, describe(relation, owner),
+            [this, relation, owner](int number) { return m_api.list_links_page(relation, owner, number); });
+        lock.unlock();
+        if (inserted) {
+            it->second.start(pool);
+        }
+    }
+
+    /// The entries of a sub-list started before, once `pool.wait()` has returned without an error.
+    const std::vector<Link>& links(Relation relation, const std::string& owner) {
+        return m_lists.at({relation, owner}).entries();
+    }
+
+private:
+    ApiClient& m_api;
+    std::mutex m_mutex;
+    // A map, not a vector: its nodes stay put while other tasks add sub-lists.
+    std::map<std::pair<Relation, std::string>, PagedList<Link>> m_lists;
+};
 
 // Role ids (as users and invitations carry them) to the names files use.
 std::vector<std::string> role_names(const model::LiveAccount& account, const std::vector<std::string>& ids) {
@@ -20,115 +162,162 @@ std::vector<std::string> role_names(const model::LiveAccount& account, const std
     return names;
 }
 
+// Every read of fetch_account, and the account they add up to. Each task writes members no other task
+// touches, and what a task wrote before queueing another is visible to that one through the pool's lock;
+// only the paged lists and the sub-lists, which many tasks fill, need locks of their own.
+class AccountReader {
+public:
+    explicit AccountReader(ApiClient& api)
+        : m_api(api),
+          m_sub_lists(api),
+          m_invitations("the invitations", [&api](int number) { return api.list_invitations_page(number); }),
+          m_service_groups(
+              "the service groups", read_collection(api, Collection::service_groups),
+              [this](util::TaskPool& pool, const auto& groups) { start_service_group_lists(pool, groups); }),
+          m_user_groups(
+              "the user groups", read_collection(api, Collection::user_groups),
+              [this](util::TaskPool& pool, const auto& groups) { start_user_group_lists(pool, groups); }) {}
+
+    /// Reads the customer, then queues every other read on `pool`; the sub-lists follow as their owners
+    /// arrive.
+    void start(util::TaskPool& pool) {
+        // Alone and first: a refused token or an API that is down then fails one request, not every list
+        // at once with retries, and the error always names the same request.
+        m_account.customer = m_api.current_customer();
+        pool.submit([this] { m_account.token_user = m_api.current_user(); });
+        pool.submit([this] { m_account.state.users = m_api.list_users(m_account.customer.id); });
+        m_invitations.start(pool);
+        pool.submit([this, &pool] { read_role_catalog(pool); });
+        pool.submit([this] { m_account.permissions = m_api.list_permissions(); });
+        pool.submit([this] { m_account.services = m_api.list_services(); });
+        m_service_groups.start(pool);
+        m_user_groups.start(pool);
+    }
+
+    /// The account with references as the names files use, once `pool.wait()` has returned without an error.
+    model::LiveAccount assemble() {
+        m_account.state.invitations = m_invitations.entries();
+        name_people_roles();
+        assemble_roles();
+        assemble_service_groups();
+        assemble_user_groups();
+        return std::move(m_account);
+    }
+
+private:
+    static typename PagedList<NamedObject>::ReadPage read_collection(ApiClient& api, Collection collection) {
+        return [&api, collection](int number) { return api.list_page(collection, number); };
+    }
+
+    void read_role_catalog(util::TaskPool& pool) {
+        m_account.role_catalog = m_api.list_role_catalog();
+        for (const auto& role : m_account.role_catalog) {
+            if (role.custom) {
+                m_custom_roles.push_back({role.id, role.name, role.description});
+                m_sub_lists.start(pool, Relation::role_permissions, role.id);
+            }
+        }
+    }
+
+    void start_service_group_lists(util::TaskPool& pool, const std::vector<NamedObject>& groups) {
+        for (const auto& group : groups) {
+            m_sub_lists.start(pool, Relation::service_group_services, group.id);
+        }
+    }
+
+    void start_user_group_lists(util::TaskPool& pool, const std::vector<NamedObject>& groups) {
+        for (const auto& group : groups) {
+            for (Relation r : {Relation::user_group_members, Relation::user_group_roles,
+                               Relation::user_group_service_groups}) {
+                m_sub_lists.start(pool, r, group.id);
+            }
+        }
+    }
+
+    void name_people_roles() {
+        for (auto& user : m_account.state.users) {
+            user.roles = role_names(m_account, user.roles.value_or(std::vector<std::string>{}));
+        }
+        for (auto& invitation : m_account.state.invitations) {
+            invitation.roles = role_names(m_account, invitation.roles.value_or(std::vector<std::string>{}));
+        }
+    }
+
+    void assemble_roles() {
+        for (const auto& role : m_custom_roles) {
+            model::Role out{role.name, role.description, std::vector<std::string>{}, role.id, {}};
+            for (const auto& link : m_sub_lists.links(Relation::role_permissions, role.id)) {
+                out.permissions->push_back(!link.name.empty() ? link.name : link.id);
+            }
+            m_account.state.roles.push_back(std::move(out));
+        }
+    }
+
+    void assemble_service_groups() {
+        for (const auto& group : m_service_groups.entries()) {
+            model::ServiceGroup out{group.name, group.description, std::vector<std::string>{}, group.id, {}};
+            for (const auto& link : m_sub_lists.links(Relation::service_group_services, group.id)) {
+                out.services->push_back(link.id);
+            }
+            m_account.state.service_groups.push_back(std::move(out));
+        }
+    }
+
+    void assemble_user_groups() {
+        std::unordered_map<std::string, std::string> person_by_id;
+        for (const auto& user : m_account.state.users) {
+            person_by_id[user.id] = user.login;
+        }
+        for (const auto& invitation : m_account.state.invitations) {
+            person_by_id[invitation.id] = invitation.email;
+        }
+        std::unordered_map<std::string, std::string> service_group_name;
+        for (const auto& group : m_account.state.service_groups) {
+            service_group_name[group.id] = group.name;
+        }
+        for (const auto& group : m_user_groups.entries()) {
+            model::UserGroup out{group.name,
+                                 group.description,
+                                 std::vector<std::string>{},
+                                 std::vector<std::string>{},
+                                 std::vector<std::string>{},
+                                 group.id,
+                                 {}};
+            for (const auto& link : m_sub_lists.links(Relation::user_group_roles, group.id)) {
+                const std::string name = m_account.role_name(link.id);
+                out.roles->push_back(!name.empty() ? name : (!link.name.empty() ? link.name : link.id));
+            }
+            for (const auto& link : m_sub_lists.links(Relation::user_group_service_groups, group.id)) {
+                auto it = service_group_name.find(link.id);
+                out.service_groups->push_back(it != service_group_name.end() ? it->second : link.id);
+            }
+            for (const auto& link : m_sub_lists.links(Relation::user_group_members, group.id)) {
+                auto it = person_by_id.find(link.id);
+                out.members->push_back(it != person_by_id.end() ? it->second
+                                                                : (!link.name.empty() ? link.name : link.id));
+            }
+            m_account.state.user_groups.push_back(std::move(out));
+        }
+    }
+
+    ApiClient& m_api;
+    model::LiveAccount m_account;
+    std::vector<NamedObject> m_custom_roles;
+    SubLists m_sub_lists;
+    PagedList<model::Invitation> m_invitations;
+    PagedList<NamedObject> m_service_groups;
+    PagedList<NamedObject> m_user_groups;
+};
+
 }  // namespace
 
 model::LiveAccount fetch_account(ApiClient& api, std::size_t concurrency) {
-    model::LiveAccount account;
-    // Everything else needs the customer id.
-    account.customer = api.current_customer();
-
-    std::vector<NamedObject> roles;
-    std::vector<NamedObject> service_groups;
-    std::vector<NamedObject> user_groups;
-    const std::vector<std::function<void()>> lists = {
-        [&] { account.token_user = api.current_user(); },
-        [&] { account.state.users = api.list_users(account.customer.id); },
-        [&] { account.state.invitations = api.list_invitations(); },
-        [&] { account.role_catalog = api.list_role_catalog(); },
-        [&] { account.permissions = api.list_permissions(); },
-        [&] { account.services = api.list_services(); },
-        [&] { service_groups = api.list(Collection::service_groups); },
-        [&] { user_groups = api.list(Collection::user_groups); },
-    };
-    util::parallel_for(lists.size(), concurrency, [&](std::size_t i) { lists[i](); });
-
-    // Sub-lists: three per user group, one per service group, one per custom role.
-    for (const auto& role : account.role_catalog) {
-        if (role.custom) {
-            roles.push_back({role.id, role.name, role.description});
-        }
-    }
-    struct SubList {
-        Relation relation;
-        std::string owner;
-        std::vector<Link> links;
-    };
-    std::vector<SubList> sub_lists;
-    for (const auto& group : user_groups) {
-        for (Relation r : {Relation::user_group_members, Relation::user_group_roles, Relation::user_group_service_groups}) {
-            sub_lists.push_back({r, group.id, {}});
-        }
-    }
-    for (const auto& group : service_groups) {
-        sub_lists.push_back({Relation::service_group_services, group.id, {}});
-    }
-    for (const auto& role : roles) {
-        sub_lists.push_back({Relation::role_permissions, role.id, {}});
-    }
-    util::parallel_for(sub_lists.size(), concurrency, [&](std::size_t i) {
-        sub_lists[i].links = api.list_links(sub_lists[i].relation, sub_lists[i].owner);
-    });
-
-    // Assemble, turning ids into the names files use.
-    std::unordered_map<std::string, std::string> person_by_id;
-    for (auto& user : account.state.users) {
-        person_by_id[user.id] = user.login;
-        user.roles = role_names(account, user.roles.value_or(std::vector<std::string>{}));
-    }
-    for (auto& invitation : account.state.invitations) {
-        person_by_id[invitation.id] = invitation.email;
-        invitation.roles = role_names(account, invitation.roles.value_or(std::vector<std::string>{}));
-    }
-    std::unordered_map<std::string, std::string> service_group_name;
-    for (const auto& group : service_groups) {
-        service_group_name[group.id] = group.name;
-    }
-    std::unordered_map<std::string, const SubList*> by_owner_relation;
-    auto key = [](Relation r, const std::string& owner) { return std::to_string(static_cast<int>(r)) + ":" + owner; };
-    for (const auto& sub : sub_lists) {
-        by_owner_relation[key(sub.relation, sub.owner)] = &sub;
-    }
-    auto links_of = [&](Relation r, const std::string& owner) -> const std::vector<Link>& {
-        return by_owner_relation.at(key(r, owner))->links;
-    };
-
-    for (const auto& role : roles) {
-        model::Role out{role.name, role.description, std::vector<std::string>{}, role.id, {}};
-        for (const auto& link : links_of(Relation::role_permissions, role.id)) {
-            out.permissions->push_back(!link.name.empty() ? link.name : link.id);
-        }
-        account.state.roles.push_back(std::move(out));
-    }
-    for (const auto& group : service_groups) {
-        model::ServiceGroup out{group.name, group.description, std::vector<std::string>{}, group.id, {}};
-        for (const auto& link : links_of(Relation::service_group_services, group.id)) {
-            out.services->push_back(link.id);
-        }
-        account.state.service_groups.push_back(std::move(out));
-    }
-    for (const auto& group : user_groups) {
-        model::UserGroup out{group.name,
-                             group.description,
-                             std::vector<std::string>{},
-                             std::vector<std::string>{},
-                             std::vector<std::string>{},
-                             group.id,
-                             {}};
-        for (const auto& link : links_of(Relation::user_group_roles, group.id)) {
-            const std::string name = account.role_name(link.id);
-            out.roles->push_back(!name.empty() ? name : (!link.name.empty() ? link.name : link.id));
-        }
-        for (const auto& link : links_of(Relation::user_group_service_groups, group.id)) {
-            auto it = service_group_name.find(link.id);
-            out.service_groups->push_back(it != service_group_name.end() ? it->second : link.id);
-        }
-        for (const auto& link : links_of(Relation::user_group_members, group.id)) {
-            auto it = person_by_id.find(link.id);
-            out.members->push_back(it != person_by_id.end() ? it->second : (!link.name.empty() ? link.name : link.id));
-        }
-        account.state.user_groups.push_back(std::move(out));
-    }
-    return account;
+    AccountReader reader(api);
+    // Declared after the reader, so that on any way out the pool's tasks have stopped before it goes.
+    util::TaskPool pool(concurrency);
+    reader.start(pool);
+    pool.wait();
+    return reader.assemble();
 }
 
 }  // namespace fastly_accounts::live

@@ -8,10 +8,13 @@ namespace fastly_accounts::live {
 
 /// Reads the whole access state of the token's account: the customer, the token's user, users,
 /// invitations, roles (with their permissions), permissions, services, service groups (with their
-/// services) and user groups (with members, roles and service groups). Up to `concurrency` requests run
-/// at once: first the lists, then every group's sub-lists in parallel. References come back as the
-/// names desired-state files use (role names, service group names, logins and emails). Throws
-/// ApiError when any read fails: a plan is never made from a partial view of the account.
+/// services) and user groups (with members, roles and service groups). The customer is read first, on
+/// its own; then up to `concurrency` requests run at once, never more. The pages of a list whose first
+/// page gives the page count are read in parallel; a group's sub-lists start as soon as the page naming
+/// the group arrives, a custom role's once the role catalog has. The result does not depend on
+/// `concurrency` or on the order in which answers arrive. References come back as the names desired-state files use (role names, service
+/// group names, logins and emails). Throws ApiError when any read fails, or when the pages of a list
+/// disagree on where it ends: a plan is never made from a partial view of the account.
 model::LiveAccount fetch_account(ApiClient& api, std::size_t concurrency);
 
 }  // namespace fastly_accounts::live
