@@ -126,10 +126,15 @@ ApiResponse Emulator::handle_control(const ApiRequest& request) {
                 requests[key] = value;
                 total += value;
             }
-            response.set_json(200, {{"total", total}, {"requests", requests}});
+            json faults = json::object();
+            for (const auto& [key, value] : m_faults_injected) {
+                faults[key.first][key.second] = value;
+            }
+            response.set_json(200, {{"total", total}, {"requests", requests}, {"faults", faults}});
         } else if (path == "/_emulator/stats" && method == "DELETE") {
             std::lock_guard lock(m_stats_mutex);
             m_stats.clear();
+            m_faults_injected.clear();
             response.status = 204;
         } else {
             throw ApiError(404, "Not found", method + " " + path + " is not an emulator endpoint");

@@ -92,6 +92,11 @@ void Emulator::count(const std::string& key) {
     ++m_stats[key];
 }
 
+void Emulator::count_fault(const char* fault, const std::string& method) {
+    std::lock_guard lock(m_stats_mutex);
+    ++m_faults_injected[{fault, is_read(method) ? "read" : "write"}];
+}
+
 ApiResponse Emulator::handle(const ApiRequest& request) {
     if (request.path.rfind("/_emulator/", 0) == 0 || request.path.rfind("/realms/", 0) == 0) {
         return handle_control(request);
@@ -151,15 +156,19 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     }
     switch (fault.before) {
         case FaultDecision::Before::drop:
+            count_fault("dropped", request.method);
             response.disposition = Disposition::drop;
             return response;
         case FaultDecision::Before::error_500:
+            count_fault("500", request.method);
             render_error(response, family, 500, "Internal Server Error", "injected fault");
             return response;
         case FaultDecision::Before::error_503:
+            count_fault("503", request.method);
             render_error(response, family, 503, "Service Unavailable", "injected fault");
             return response;
         case FaultDecision::Before::throttle: {
+            count_fault("429", request.method);
             render_error(response, family, 429, "Too Many Requests", "injected throttle");
             response.headers.emplace_back("Retry-After", "1");
             std::shared_lock lock(m_mutex);
@@ -213,6 +222,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
             return response;
         }
         if (fault.drop_after_commit) {
+            count_fault("dropped_after_commit", request.method);
             response.disposition = Disposition::drop_after_commit;
         }
     }

@@ -56,6 +56,7 @@ private:
                           bool& allowed);
     void persist_locked();
     void count(const std::string& key);
+    void count_fault(const char* fault, const std::string& method);
 
     EmulatorOptions m_options;
     RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
@@ -63,7 +64,8 @@ private:
     Router m_router;
     Faults m_faults;
     std::mutex m_stats_mutex;
-    std::map<std::string, long long> m_stats;
+    std::map<std::string, long long> m_stats;  ///< requests by "METHOD /route pattern"
+    std::map<std::pair<std::string, std::string>, long long> m_faults_injected;  ///< by (fault, "read"|"write")
 };
 
 /// Renders `error` in the family's format: `{"msg","detail"}` or JSON:API `{"errors":[...]}`.

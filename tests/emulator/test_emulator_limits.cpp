@@ -102,6 +102,25 @@ TEST_CASE("dropped connections: before the request nothing commits, after commit
     CHECK(failed.disposition == Disposition::respond);
     h.call("PUT", "/_emulator/faults", R"({"reset_after_commit_rate": 0})", "");
     CHECK(h.get("/user-groups")["data"][0]["name"] == "kept");
+
+    // One drop before a write, one after a commit; the 409 was refused before any commit, so not dropped.
+    CHECK(h.get("/_emulator/stats")["faults"] ==
+          json{{"dropped", {{"write", 1}}}, {"dropped_after_commit", {{"write", 1}}}});
+}
+
+TEST_CASE("stats count the faults injected, on reads and writes apart") {
+    Harness h;
+    h.call("PUT", "/_emulator/faults", R"({"error_rate": 0.4, "throttle_rate": 0.3, "seed": 7})", "");
+    std::vector<int> seen = statuses(h, 40);
+    h.call("PUT", "/_emulator/faults", R"({"error_rate": 0, "throttle_rate": 1})", "");
+    CHECK(h.call("DELETE", "/user-groups/unknown").status == 429);
+    const json faults = h.get("/_emulator/stats")["faults"];
+    CHECK(faults["500"]["read"].get<long>() == std::count(seen.begin(), seen.end(), 500));
+    CHECK(faults["503"]["read"].get<long>() == std::count(seen.begin(), seen.end(), 503));
+    CHECK(faults["429"]["read"].get<long>() == std::count(seen.begin(), seen.end(), 429));
+    CHECK(faults["429"]["write"] == 1);
+    h.call("DELETE", "/_emulator/stats");
+    CHECK(h.get("/_emulator/stats")["faults"] == json::object());
 }
 
 TEST_CASE("stats count API requests by method and route template; DELETE resets them") {
