@@ -102,3 +102,25 @@ TEST_CASE("unusable files are left out of cross-file checks instead of cascading
     CHECK(r.messages[0].rfind("a.yaml:4:15: user_groups[0].members[0]: 'alice@example.com' is neither", 0) == 0);
     CHECK(r.messages[1].rfind("b.yaml:3:1: YAML syntax error", 0) == 0);
 }
+
+TEST_CASE("appended diagnostics keep their order and the order their files were noted in") {
+    Diagnostics all;
+    all.add({"b.yaml", 2, 1, "", "first file"});
+    Diagnostics later;
+    later.note_file("a.yaml");
+    later.add({"c.yaml", 1, 1, "", "third file"});
+    later.add({"a.yaml", 5, 1, "", "second file, added first"});
+    later.add({"a.yaml", 5, 1, "", "second file, added second"});
+    all.append(std::move(later));
+    std::vector<std::string> messages;
+    for (const auto& d : all.sorted()) {
+        messages.push_back(format(d));
+    }
+    CHECK(messages == std::vector<std::string>{
+                          "b.yaml:2:1: first file",
+                          "a.yaml:5:1: second file, added first",
+                          "a.yaml:5:1: second file, added second",
+                          "c.yaml:1:1: third file",
+                      });
+    CHECK(all.file_count() == 3);
+}
