@@ -63,7 +63,12 @@ public:
 private:
     const YamlNode& node(std::size_t index) const { return m_reader.document().node(index); }
 
-    void remember(const std::string& path, const YamlNode& at) { m_out.positions[path] = {at.line, at.column}; }
+    // Keeps `object`, read at `path`, whose key is written at `key_at`.
+    template <typename Object>
+    void keep(Kind kind, std::vector<Object>& into, Object object, const std::string& path, Position key_at) {
+        into.push_back(std::move(object));
+        m_out.objects[static_cast<std::size_t>(kind)].push_back({path, key_at});
+    }
 
     model::SourceLocation where(const YamlNode& at) const { return {m_reader.file(), at.line, at.column}; }
 
@@ -314,15 +319,14 @@ void FileLoader::read_ignore(const YamlNode& value, const std::string& path) {
 void FileLoader::read_user(const YamlNode& item, const std::string& path) {
     model::User user;
     user.where = where(item);
-    bool has_key = false;
+    std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
     m_reader.for_each_field(item, path, user_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
         if (key == "login") {
             key_given = true;
             if (auto login = email(v, p)) {
-                user.login = *login;
-                has_key = true;
-                remember(p, v);
+                user.login = std::move(*login);
+                key_at = Position{v.line, v.column};
             }
         } else if (key == "name") {
             user.name = m_reader.string(v, p);
@@ -339,24 +343,22 @@ void FileLoader::read_user(const YamlNode& item, const std::string& path) {
         }
     }, "a mapping (one user, with at least a login)");
     require(item, path, key_given, "login");
-    if (has_key) {
-        m_out.state.users.push_back(std::move(user));
-        m_out.object_paths[static_cast<std::size_t>(Kind::users)].push_back(path);
+    if (key_at) {
+        keep(Kind::users, m_out.state.users, std::move(user), path, *key_at);
     }
 }
 
 void FileLoader::read_invitation(const YamlNode& item, const std::string& path) {
     model::Invitation invitation;
     invitation.where = where(item);
-    bool has_key = false;
+    std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
     m_reader.for_each_field(item, path, invitation_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
         if (key == "email") {
             key_given = true;
             if (auto email_value = email(v, p)) {
-                invitation.email = *email_value;
-                has_key = true;
-                remember(p, v);
+                invitation.email = std::move(*email_value);
+                key_at = Position{v.line, v.column};
             }
         } else if (key == "role") {
             invitation.role = user_role(v, p);
@@ -367,9 +369,8 @@ void FileLoader::read_invitation(const YamlNode& item, const std::string& path) 
         }
     }, "a mapping (one invitation, with at least an email)");
     require(item, path, key_given, "email");
-    if (has_key) {
-        m_out.state.invitations.push_back(std::move(invitation));
-        m_out.object_paths[static_cast<std::size_t>(Kind::invitations)].push_back(path);
+    if (key_at) {
+        keep(Kind::invitations, m_out.state.invitations, std::move(invitation), path, *key_at);
     }
 }
 
@@ -379,15 +380,14 @@ void FileLoader::read_named(const YamlNode& item, const std::string& path, const
                             const std::function<void(Object&, const std::string&, const YamlNode&, const std::string&)>& field) {
     Object object;
     object.where = where(item);
-    bool has_key = false;
+    std::optional<Position> key_at;  // set once a usable name is read
     bool key_given = false;
     m_reader.for_each_field(item, path, fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
         if (key == "name") {
             key_given = true;
             if (auto name = m_reader.name(v, p)) {
-                object.name = *name;
-                has_key = true;
-                remember(p, v);
+                object.name = std::move(*name);
+                key_at = Position{v.line, v.column};
             }
         } else if (key == "description") {
             object.description = m_reader.string(v, p);
@@ -396,9 +396,8 @@ void FileLoader::read_named(const YamlNode& item, const std::string& path, const
         }
     }, fmt::format("a mapping (one {}, with at least a name)", what));
     require(item, path, key_given, "name");
-    if (has_key) {
-        into.push_back(std::move(object));
-        m_out.object_paths[static_cast<std::size_t>(kind)].push_back(path);
+    if (key_at) {
+        keep(kind, into, std::move(object), path, *key_at);
     }
 }
 
@@ -442,11 +441,6 @@ void FileLoader::read_user_group(const YamlNode& item, const std::string& path) 
 }
 
 }  // namespace
-
-Position LoadedFile::position(const std::string& field) const {
-    auto it = positions.find(field);
-    return it == positions.end() ? Position{1, 1} : it->second;
-}
 
 LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics) {
     diagnostics.note_file(source.path);

@@ -1,7 +1,11 @@
+#include <algorithm>
 #include <fastly_accounts/config/validate.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
-#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace fastly_accounts::config {
 
@@ -9,25 +13,40 @@ namespace {
 
 using model::Kind;
 
-// Where a key was first defined.
-struct Origin {
-    const LoadedFile* file = nullptr;
-    std::string path;
-
-    std::string describe() const {
-        const Position at = file->position(path);
-        return fmt::format("{}:{}:{}", file->path, at.line, at.column);
-    }
-};
-
 std::string describe_position(const LoadedFile& file, const Position& at) {
     return fmt::format("{}:{}:{}", file.path, at.line, at.column);
 }
 
+// Where a key was first defined. Its field path is built only for a message: a 10k-user account has
+// 11,000 keys and, when valid, no message.
+struct Origin {
+    const LoadedFile* file = nullptr;
+    const ObjectSource* object = nullptr;
+    std::string_view key_field;  // "login", "email" or "name"
+
+    std::string key_path() const { return object->path + "." + std::string(key_field); }
+    std::string describe() const { return describe_position(*file, object->key_at); }
+};
+
+// Keys (lower-cased logins and emails, names as written) to where each was first defined. Hashed: the
+// checks look up every group member in it.
+using KeyIndex = std::unordered_map<std::string, Origin>;
+
+// The keys of `index` in order, so that "did you mean" picks the same one whatever the hashing.
+std::vector<std::string> sorted_keys(const KeyIndex& index) {
+    std::vector<std::string> keys;
+    keys.reserve(index.size());
+    for (const auto& [key, origin] : index) {
+        keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
 class Merger {
 public:
-    Merger(const std::vector<LoadedFile>& files, Diagnostics& diagnostics)
-        : m_files(files), m_diagnostics(diagnostics) {}
+    Merger(std::vector<LoadedFile> files, Diagnostics& diagnostics)
+        : m_files(std::move(files)), m_diagnostics(diagnostics) {}
 
     model::AccountState run() {
         merge_settings();
@@ -46,33 +65,33 @@ public:
     }
 
 private:
-    void report(const LoadedFile& file, const std::string& path, std::string message) {
-        const Position at = file.position(path);
-        m_diagnostics.add({file.path, at.line, at.column, path, std::move(message)});
+    void report(const Origin& at, std::string message) {
+        const Position& key_at = at.object->key_at;
+        m_diagnostics.add({at.file->path, key_at.line, key_at.column, at.key_path(), std::move(message)});
     }
 
     void merge_settings();
 
-    // Logins and emails are keys ignoring case; names are keys as written.
+    // Logins and emails are keys ignoring case; names are keys as written. The objects are moved into
+    // the merged state: the files' copies are not needed after this.
     template <typename Object>
     void merge_kind(Kind kind, std::vector<Object> model::AccountState::*list, std::string Object::*key,
-                    std::string_view key_field, std::string_view noun, std::map<std::string, Origin>& index) {
+                    std::string_view key_field, std::string_view noun, KeyIndex& index) {
         const bool ignore_case = kind == Kind::users || kind == Kind::invitations;
-        for (const auto& file : m_files) {
+        for (auto& file : m_files) {
             if (!file.usable) {
                 continue;
             }
-            const auto& objects = file.state.*list;
+            auto& objects = file.state.*list;
             for (std::size_t i = 0; i < objects.size(); ++i) {
-                const std::string key_path = field_path(file.object_path(kind, i), key_field);
                 const std::string& text = objects[i].*key;
-                auto [it, inserted] = index.emplace(ignore_case ? model::email_key(text) : text, Origin{&file, key_path});
+                const Origin origin{&file, &file.object(kind, i), key_field};
+                auto [it, inserted] = index.try_emplace(ignore_case ? model::email_key(text) : text, origin);
                 if (!inserted) {
-                    report(file, key_path,
-                           fmt::format("{} '{}' is defined twice (first at {})", noun, text, it->second.describe()));
+                    report(origin, fmt::format("{} '{}' is defined twice (first at {})", noun, text, it->second.describe()));
                     continue;
                 }
-                (m_merged.*list).push_back(objects[i]);
+                (m_merged.*list).push_back(std::move(objects[i]));
             }
         }
     }
@@ -80,22 +99,25 @@ private:
     void check_invited_users();
     void check_role_names();
     void check_references();
-    std::optional<std::string> unknown_role_message(const std::string& name) const;
+    const std::optional<std::string>& unknown_role_message(const std::string& name);
+    const std::vector<std::string>& people();
+    const std::vector<std::string>& service_group_names();
     static std::string with_hint(std::string message, const std::string& name,
                                  const std::vector<std::string>& candidates, std::string_view otherwise);
 
-    static std::string field_path(const std::string& object, std::string_view field) {
-        return object + "." + std::string(field);
-    }
-
-    const std::vector<LoadedFile>& m_files;
+    std::vector<LoadedFile> m_files;
     Diagnostics& m_diagnostics;
     model::AccountState m_merged;
-    std::map<std::string, Origin> m_users;           // by email_key(login)
-    std::map<std::string, Origin> m_invitations;     // by email_key(email)
-    std::map<std::string, Origin> m_roles;           // by name
-    std::map<std::string, Origin> m_service_groups;  // by name
-    std::map<std::string, Origin> m_user_groups;     // by name
+    KeyIndex m_users;           // by email_key(login)
+    KeyIndex m_invitations;     // by email_key(email)
+    KeyIndex m_roles;           // by name
+    KeyIndex m_service_groups;  // by name
+    KeyIndex m_user_groups;     // by name
+    // Role references name the same few roles thousands of times: each name's verdict, once.
+    std::unordered_map<std::string, std::optional<std::string>> m_role_messages;
+    // Hint candidates, built at the first unknown reference: a valid account needs none.
+    std::optional<std::vector<std::string>> m_people;
+    std::optional<std::vector<std::string>> m_service_group_names;
 };
 
 void Merger::merge_settings() {
@@ -142,9 +164,9 @@ void Merger::merge_settings() {
 
 // A person is either a user or invited: both at once would make the plan invite an existing user.
 void Merger::check_invited_users() {
-    for (const auto& [key, origin] : m_invitations) {
+    for (const auto& key : sorted_keys(m_invitations)) {
         if (auto user = m_users.find(key); user != m_users.end()) {
-            report(*origin.file, origin.path,
+            report(m_invitations.at(key),
                    fmt::format("'{}' is also listed as a user (at {}); list the person under users or "
                                "invitations, not both",
                                key, user->second.describe()));
@@ -153,9 +175,9 @@ void Merger::check_invited_users() {
 }
 
 void Merger::check_role_names() {
-    for (const auto& [name, origin] : m_roles) {
+    for (const auto& name : sorted_keys(m_roles)) {
         if (model::is_predefined_role(name)) {
-            report(*origin.file, origin.path,
+            report(m_roles.at(name),
                    fmt::format("'{}' is the name of a predefined role; predefined roles are referenced by name, "
                                "not defined, so choose another name for this custom role",
                                name));
@@ -171,30 +193,40 @@ std::string Merger::with_hint(std::string message, const std::string& name, cons
     return message + fmt::format("; {}", otherwise);
 }
 
-std::optional<std::string> Merger::unknown_role_message(const std::string& name) const {
-    if (model::is_predefined_role(name) || m_roles.count(name) > 0) {
-        return std::nullopt;
+const std::optional<std::string>& Merger::unknown_role_message(const std::string& name) {
+    auto [it, inserted] = m_role_messages.try_emplace(name);
+    if (!inserted || model::is_predefined_role(name) || m_roles.count(name) > 0) {
+        return it->second;
     }
     std::vector<std::string> candidates = model::predefined_role_names();
-    for (const auto& [custom, origin] : m_roles) {
-        candidates.push_back(custom);
+    for (auto& custom : sorted_keys(m_roles)) {
+        candidates.push_back(std::move(custom));
     }
-    return with_hint(fmt::format("unknown role '{}'", name), name, candidates,
-                     fmt::format("define it under roles, or use a predefined role ({})",
-                                 util::join(model::predefined_role_names(), ", ")));
+    it->second = with_hint(fmt::format("unknown role '{}'", name), name, candidates,
+                           fmt::format("define it under roles, or use a predefined role ({})",
+                                       util::join(model::predefined_role_names(), ", ")));
+    return it->second;
+}
+
+// Users, then invitations, each in key order.
+const std::vector<std::string>& Merger::people() {
+    if (!m_people) {
+        m_people = sorted_keys(m_users);
+        for (auto& key : sorted_keys(m_invitations)) {
+            m_people->push_back(std::move(key));
+        }
+    }
+    return *m_people;
+}
+
+const std::vector<std::string>& Merger::service_group_names() {
+    if (!m_service_group_names) {
+        m_service_group_names = sorted_keys(m_service_groups);
+    }
+    return *m_service_group_names;
 }
 
 void Merger::check_references() {
-    std::vector<std::string> people;
-    for (const auto* index : {&m_users, &m_invitations}) {
-        for (const auto& [key, origin] : *index) {
-            people.push_back(key);
-        }
-    }
-    std::vector<std::string> service_group_names;
-    for (const auto& [name, origin] : m_service_groups) {
-        service_group_names.push_back(name);
-    }
     for (const auto& file : m_files) {
         if (!file.usable) {
             continue;
@@ -205,7 +237,7 @@ void Merger::check_references() {
             };
             switch (ref.target) {
                 case RefersTo::role: {
-                    if (auto message = unknown_role_message(ref.name)) {
+                    if (const auto& message = unknown_role_message(ref.name)) {
                         add(*message);
                     }
                     break;
@@ -213,7 +245,7 @@ void Merger::check_references() {
                 case RefersTo::service_group: {
                     if (m_service_groups.count(ref.name) == 0) {
                         add(with_hint(fmt::format("unknown service group '{}'", ref.name), ref.name,
-                                      service_group_names, "define it under service_groups"));
+                                      service_group_names(), "define it under service_groups"));
                     }
                     break;
                 }
@@ -221,7 +253,7 @@ void Merger::check_references() {
                     const std::string key = model::email_key(ref.name);
                     if (m_users.count(key) == 0 && m_invitations.count(key) == 0) {
                         add(with_hint(fmt::format("'{}' is neither a listed user nor a listed invitation", ref.name),
-                                      key, people, "add it under users or invitations"));
+                                      key, people(), "add it under users or invitations"));
                     }
                     break;
                 }
@@ -232,8 +264,8 @@ void Merger::check_references() {
 
 }  // namespace
 
-model::AccountState merge_files(const std::vector<LoadedFile>& files, Diagnostics& diagnostics) {
-    return Merger(files, diagnostics).run();
+model::AccountState merge_files(std::vector<LoadedFile> files, Diagnostics& diagnostics) {
+    return Merger(std::move(files), diagnostics).run();
 }
 
 }  // namespace fastly_accounts::config

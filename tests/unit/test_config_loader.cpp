@@ -135,7 +135,9 @@ roles:
     // A malformed login still keys its user, so references to it do not cascade into more errors.
     REQUIRE(file.state.users.size() == 2);
     CHECK(file.state.users[0].login == "alice");
-    CHECK(file.object_path(model::Kind::users, 1) == "users[2]");
+    CHECK(file.object(model::Kind::users, 1).path == "users[2]");
+    CHECK(file.object(model::Kind::users, 1).key_at.line == 7);
+    CHECK(file.object(model::Kind::users, 1).key_at.column == 12);
 }
 
 TEST_CASE("a wrong version stops reading the file; a missing one does not") {

@@ -6,7 +6,6 @@
 #include <fastly_accounts/model/state.hpp>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace fastly_accounts::config {
@@ -37,6 +36,12 @@ struct Reference {
     Position at;
 };
 
+/// Where one object kept in a LoadedFile was read.
+struct ObjectSource {
+    std::string path;  ///< its field path, as `users[3]`
+    Position key_at;   ///< where its key (login, email or name) is written
+};
+
 /// What one file holds, before it is merged with the others.
 struct LoadedFile {
     std::string path;
@@ -49,20 +54,15 @@ struct LoadedFile {
     std::optional<Position> customer_id_at;
     std::optional<Position> policy_at;
     std::optional<Position> ignore_at;
-    /// Positions of object keys (`users[0].login`), by field path, for messages about duplicates.
-    std::unordered_map<std::string, Position> positions;
     /// Every entry that names another object, in file order.
     std::vector<Reference> references;
-    /// For each kind (indexed by model::Kind), the field path of each object kept in `state`, in order:
-    /// `object_paths[users][k]` is where `state.users[k]` was read (say `users[3]`).
-    std::array<std::vector<std::string>, model::all_kinds.size()> object_paths;
+    /// For each kind (indexed by model::Kind), where each object kept in `state` was read, in order:
+    /// `objects[users][k]` tells where `state.users[k]` was read.
+    std::array<std::vector<ObjectSource>, model::all_kinds.size()> objects;
 
-    /// The position recorded for `path`, or the file's start when none was recorded.
-    Position position(const std::string& path) const;
-
-    /// The field path of the `index`-th kept object of `kind`.
-    const std::string& object_path(model::Kind kind, std::size_t index) const {
-        return object_paths[static_cast<std::size_t>(kind)][index];
+    /// Where the `index`-th kept object of `kind` was read.
+    const ObjectSource& object(model::Kind kind, std::size_t index) const {
+        return objects[static_cast<std::size_t>(kind)][index];
     }
 };
 

@@ -11,7 +11,8 @@ namespace fastly_accounts::config {
 /// (logins and emails case-insensitively, across files too), `policy`/`ignore` given more than once,
 /// `customer_id` values that disagree, and references (roles must be custom roles defined in the files
 /// or predefined roles; service groups named by user groups must be defined; group members must be
-/// listed users or invitations). Every problem goes to `diagnostics`; unusable files are skipped.
-model::AccountState merge_files(const std::vector<LoadedFile>& files, Diagnostics& diagnostics);
+/// listed users or invitations). Every problem goes to `diagnostics`; unusable files are skipped. The
+/// files are taken by value so that their objects move, rather than copy, into the result.
+model::AccountState merge_files(std::vector<LoadedFile> files, Diagnostics& diagnostics);
 
 }  // namespace fastly_accounts::config
