@@ -2,27 +2,73 @@
 #include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
-#include <map>
+#include <unordered_map>
 
 namespace fastly_accounts::config {
 
-std::string field_path(const std::string& parent, std::string_view key) {
-    return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+namespace {
+
+// Mappings here are short (a user has at most 7 fields), and scanning the keys before costs less than
+// building a map for each of 10,000 users; past this many keys a hash map keeps a hostile mapping with
+// 100,000 keys linear.
+constexpr std::size_t max_keys_to_scan = 16;
+
+// The first string key of `mapping` before its key at `index` that is written the same, if any.
+class EarlierKeys {
+public:
+    EarlierKeys(const YamlDocument& document, const YamlNode& mapping) : m_document(document), m_mapping(mapping) {}
+
+    // The key first given as `key.text`, or null after noting `key` (at `index`) as the first.
+    const YamlNode* find_or_add(const YamlNode& key, std::size_t index) {
+        if (m_mapping.children.size() / 2 <= max_keys_to_scan) {
+            return scan(key, index);
+        }
+        auto [it, inserted] = m_seen.try_emplace(key.text, &key);
+        return inserted ? nullptr : it->second;
+    }
+
+private:
+    const YamlNode* scan(const YamlNode& key, std::size_t index) const {
+        for (std::size_t i = 0; i < index; i += 2) {
+            const YamlNode& earlier = m_document.node(m_mapping.children[i]);
+            if (earlier.type == YamlNode::Type::string && earlier.text == key.text) {
+                return &earlier;
+            }
+        }
+        return nullptr;
+    }
+
+    const YamlDocument& m_document;
+    const YamlNode& m_mapping;
+    std::unordered_map<std::string_view, const YamlNode*> m_seen;  // used past max_keys_to_scan
+};
+
+}  // namespace
+
+std::string FieldPath::str() const {
+    if (!m_parent) {
+        return "";
+    }
+    const std::string parent = m_parent->str();
+    if (m_is_item) {
+        return item_path(parent, m_index);
+    }
+    return parent.empty() ? std::string(m_name) : parent + "." + std::string(m_name);
 }
 
-std::string item_path(const std::string& parent, std::size_t index) {
-    return fmt::format("{}[{}]", parent, index);
+std::string item_path(std::string_view list, std::size_t index) {
+    return fmt::format("{}[{}]", list, index);
 }
 
 std::string position(const YamlNode& node) {
     return fmt::format("line {}, column {}", node.line, node.column);
 }
 
-void FieldReader::error(const YamlNode& at, const std::string& path, const std::string& message) const {
-    m_diagnostics.add({m_file, at.line, at.column, path, message});
+void FieldReader::error(const YamlNode& at, const FieldPath& path, const std::string& message) const {
+    m_diagnostics.add({m_file, at.line, at.column, path.str(), message});
 }
 
-void FieldReader::type_error(const YamlNode& node, const std::string& path, std::string_view expected) const {
+void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::string_view expected) const {
     using Type = YamlNode::Type;
     const bool scalar = node.type != Type::sequence && node.type != Type::mapping && node.type != Type::null;
     std::string message = fmt::format("expected {}, got {}", expected, describe(node.type));
@@ -41,14 +87,14 @@ void FieldReader::type_error(const YamlNode& node, const std::string& path, std:
 }
 
 bool FieldReader::for_each_field(
-    const YamlNode& node, const std::string& path, const std::vector<std::string>& known,
-    const std::function<void(const std::string&, const YamlNode&, const std::string&)>& visit,
+    const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
+    const std::function<void(const std::string&, const YamlNode&, const FieldPath&)>& visit,
     std::string_view what) const {
     if (node.type != YamlNode::Type::mapping) {
         type_error(node, path, what);
         return false;
     }
-    std::map<std::string, const YamlNode*> seen;  // key -> its first appearance
+    EarlierKeys earlier(m_document, node);
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
         const YamlNode& key = m_document.node(node.children[i]);
         const YamlNode& value = m_document.node(node.children[i + 1]);
@@ -56,9 +102,9 @@ bool FieldReader::for_each_field(
             error(key, path, fmt::format("field names must be strings, got {} '{}'", describe(key.type), key.text));
             continue;
         }
-        const std::string child = field_path(path, key.text);
-        if (auto [it, inserted] = seen.emplace(key.text, &key); !inserted) {
-            error(key, child, fmt::format("duplicate field (first given at {})", position(*it->second)));
+        const FieldPath child = path.field(key.text);
+        if (const YamlNode* first = earlier.find_or_add(key, i)) {
+            error(key, child, fmt::format("duplicate field (first given at {})", position(*first)));
             continue;
         }
         if (std::find(known.begin(), known.end(), key.text) == known.end()) {
@@ -78,7 +124,7 @@ bool FieldReader::for_each_field(
     return true;
 }
 
-std::optional<std::string> FieldReader::string(const YamlNode& node, const std::string& path) const {
+std::optional<std::string> FieldReader::string(const YamlNode& node, const FieldPath& path) const {
     if (node.type != YamlNode::Type::string) {
         type_error(node, path, "a string");
         return std::nullopt;
@@ -86,7 +132,7 @@ std::optional<std::string> FieldReader::string(const YamlNode& node, const std::
     return node.text;
 }
 
-std::optional<std::string> FieldReader::name(const YamlNode& node, const std::string& path) const {
+std::optional<std::string> FieldReader::name(const YamlNode& node, const FieldPath& path) const {
     auto value = string(node, path);
     if (!value) {
         return std::nullopt;
@@ -102,7 +148,7 @@ std::optional<std::string> FieldReader::name(const YamlNode& node, const std::st
     return value;
 }
 
-std::optional<bool> FieldReader::boolean(const YamlNode& node, const std::string& path) const {
+std::optional<bool> FieldReader::boolean(const YamlNode& node, const FieldPath& path) const {
     if (node.type != YamlNode::Type::boolean) {
         type_error(node, path, "a boolean");
         return std::nullopt;
@@ -110,7 +156,7 @@ std::optional<bool> FieldReader::boolean(const YamlNode& node, const std::string
     return node.text[0] == 't' || node.text[0] == 'T';
 }
 
-std::optional<int> FieldReader::integer(const YamlNode& node, const std::string& path, int minimum) const {
+std::optional<int> FieldReader::integer(const YamlNode& node, const FieldPath& path, int minimum) const {
     if (node.type != YamlNode::Type::integer) {
         type_error(node, path, "an integer");
         return std::nullopt;
@@ -129,18 +175,20 @@ std::optional<int> FieldReader::integer(const YamlNode& node, const std::string&
 }
 
 std::optional<std::vector<std::string>> FieldReader::string_list(
-    const YamlNode& node, const std::string& path,
-    const std::function<std::optional<std::string>(const YamlNode&, const std::string&)>& item,
+    const YamlNode& node, const FieldPath& path,
+    const std::function<std::optional<std::string>(const YamlNode&, const FieldPath&)>& item,
     const std::function<std::string(const std::string&)>& dedupe_key) const {
     if (node.type != YamlNode::Type::sequence) {
         type_error(node, path, "a list");
         return std::nullopt;
     }
     std::vector<std::string> out;
-    std::map<std::string, const YamlNode*> seen;  // dedupe key -> first entry
+    out.reserve(node.children.size());
+    std::unordered_map<std::string, const YamlNode*> seen;  // dedupe key -> first entry
+    seen.reserve(dedupe_key ? node.children.size() : 0);
     for (std::size_t i = 0; i < node.children.size(); ++i) {
         const YamlNode& child = m_document.node(node.children[i]);
-        const std::string child_path = item_path(path, i);
+        const FieldPath child_path = path.item(i);
         auto value = item(child, child_path);
         if (!value) {
             continue;

@@ -65,16 +65,16 @@ private:
 
     // Keeps `object`, read at `path`, whose key is written at `key_at`.
     template <typename Object>
-    void keep(Kind kind, std::vector<Object>& into, Object object, const std::string& path, Position key_at) {
+    void keep(Kind kind, std::vector<Object>& into, Object object, const FieldPath& path, Position key_at) {
         into.push_back(std::move(object));
-        m_out.objects[static_cast<std::size_t>(kind)].push_back({path, key_at});
+        m_out.objects[static_cast<std::size_t>(kind)].push_back({path.str(), key_at});
     }
 
     model::SourceLocation where(const YamlNode& at) const { return {m_reader.file(), at.line, at.column}; }
 
     // A login or email. A malformed address is reported but still returned, so that it keeps its place
     // as a key and the references to it do not produce a second, misleading error.
-    std::optional<std::string> email(const YamlNode& value, const std::string& path) const {
+    std::optional<std::string> email(const YamlNode& value, const FieldPath& path) const {
         auto text = m_reader.name(value, path);
         if (text && !model::looks_like_email(*text)) {
             m_reader.error(value, path, fmt::format("'{}' is not an email address", *text));
@@ -82,7 +82,7 @@ private:
         return text;
     }
 
-    std::optional<std::string> strict_email(const YamlNode& value, const std::string& path) const {
+    std::optional<std::string> strict_email(const YamlNode& value, const FieldPath& path) const {
         auto text = m_reader.name(value, path);
         if (text && !model::looks_like_email(*text)) {
             m_reader.error(value, path, fmt::format("'{}' is not an email address", *text));
@@ -91,7 +91,7 @@ private:
         return text;
     }
 
-    std::optional<std::string> matching(const YamlNode& value, const std::string& path, bool (*valid)(std::string_view),
+    std::optional<std::string> matching(const YamlNode& value, const FieldPath& path, bool (*valid)(std::string_view),
                                         std::string_view what) const {
         auto text = m_reader.name(value, path);
         if (text && !valid(*text)) {
@@ -101,61 +101,65 @@ private:
         return text;
     }
 
-    std::optional<model::UserRole> user_role(const YamlNode& value, const std::string& path) const;
+    std::optional<model::UserRole> user_role(const YamlNode& value, const FieldPath& path) const;
 
     // A list naming other objects; each entry is recorded for the cross-file checks when `target` is set.
     std::optional<std::vector<std::string>> references(
-        const YamlNode& value, const std::string& path,
-        std::optional<std::string> (FileLoader::*item)(const YamlNode&, const std::string&) const,
+        const YamlNode& value, const FieldPath& path,
+        std::optional<std::string> (FileLoader::*item)(const YamlNode&, const FieldPath&) const,
         std::string (*key)(std::string_view), std::optional<RefersTo> target) {
+        std::shared_ptr<const std::string> list;  // made at the first entry recorded
         return m_reader.string_list(
             value, path,
-            [&](const YamlNode& entry, const std::string& entry_path) {
+            [&](const YamlNode& entry, const FieldPath& entry_path) {
                 auto text = (this->*item)(entry, entry_path);
                 if (text && target) {
-                    m_out.references.push_back({*target, *text, entry_path, {entry.line, entry.column}});
+                    if (!list) {
+                        list = std::make_shared<const std::string>(path.str());
+                    }
+                    m_out.references.push_back({*target, *text, list, entry_path.index(), {entry.line, entry.column}});
                 }
                 return text;
             },
             [key](const std::string& text) { return key(text); });
     }
 
-    std::optional<std::string> plain_name(const YamlNode& value, const std::string& path) const {
+    std::optional<std::string> plain_name(const YamlNode& value, const FieldPath& path) const {
         return m_reader.name(value, path);
     }
 
     // Calls `read(item, path)` for each entry of the top-level list `field`.
-    void for_each_item(const YamlNode& list, const std::string& field,
-                       const std::function<void(const YamlNode&, const std::string&)>& read) {
+    void for_each_item(const YamlNode& list, const FieldPath& field,
+                       const std::function<void(const YamlNode&, const FieldPath&)>& read) {
         if (list.type != YamlNode::Type::sequence) {
             m_reader.type_error(list, field, "a list");
             return;
         }
         for (std::size_t i = 0; i < list.children.size(); ++i) {
-            read(node(list.children[i]), item_path(field, i));
+            read(node(list.children[i]), field.item(i));
         }
     }
 
     // Reports a missing key field; returns whether `key` was found.
-    bool require(const YamlNode& item, const std::string& path, bool found, std::string_view field) const {
+    bool require(const YamlNode& item, const FieldPath& path, bool found, std::string_view field) const {
         if (!found && item.type == YamlNode::Type::mapping) {
             m_reader.error(item, path, fmt::format("missing required field '{}'", field));
         }
         return found;
     }
 
-    void read_policy(const YamlNode& value, const std::string& path);
-    void read_ignore(const YamlNode& value, const std::string& path);
-    void read_user(const YamlNode& item, const std::string& path);
-    void read_invitation(const YamlNode& item, const std::string& path);
+    void read_policy(const YamlNode& value, const FieldPath& path);
+    void read_ignore(const YamlNode& value, const FieldPath& path);
+    void read_user(const YamlNode& item, const FieldPath& path);
+    void read_invitation(const YamlNode& item, const FieldPath& path);
     // Reads a custom role or a group: `name` (its key), `description`, and the rest through `field`.
     template <typename Object>
-    void read_named(const YamlNode& item, const std::string& path, const std::vector<std::string>& fields,
+    void read_named(const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields,
                     std::string_view what, Kind kind, std::vector<Object>& into,
-                    const std::function<void(Object&, const std::string&, const YamlNode&, const std::string&)>& field);
-    void read_role(const YamlNode& item, const std::string& path);
-    void read_service_group(const YamlNode& item, const std::string& path);
-    void read_user_group(const YamlNode& item, const std::string& path);
+                    const std::function<void(Object&, const std::string&, const YamlNode&, const FieldPath&)>& field);
+    void read_role(const YamlNode& item, const FieldPath& path);
+    void read_service_group(const YamlNode& item, const FieldPath& path);
+    void read_user_group(const YamlNode& item, const FieldPath& path);
 
     FieldReader m_reader;
     LoadedFile& m_out;
@@ -165,7 +169,7 @@ std::string identity(std::string_view text) {
     return std::string(text);
 }
 
-std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, const std::string& path) const {
+std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, const FieldPath& path) const {
     auto text = m_reader.string(value, path);
     if (!text) {
         return std::nullopt;
@@ -188,8 +192,9 @@ std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, cons
 }
 
 void FileLoader::load(const YamlNode& root) {
+    const FieldPath top;
     if (root.type != YamlNode::Type::mapping) {
-        m_reader.error(root, "",
+        m_reader.error(root, top,
                        fmt::format("the top level must be a mapping (version: 1, users: [...], ...), got {}",
                                    describe(root.type)));
         return;
@@ -204,15 +209,15 @@ void FileLoader::load(const YamlNode& root) {
         }
     }
     if (!version_index) {
-        m_reader.error(root, "", "missing required field 'version'; add `version: 1` at the top");
+        m_reader.error(root, top, "missing required field 'version'; add `version: 1` at the top");
     } else {
         const YamlNode& version = node(*version_index);
         if (version.type == YamlNode::Type::string) {
-            m_reader.error(version, "version",
+            m_reader.error(version, top.field("version"),
                            fmt::format("expected the number {}, got a string '{}'; write `version: {}` without quotes",
                                        format_version, version.text, format_version));
         } else if (version.type != YamlNode::Type::integer || parse_integer(version.text) != format_version) {
-            m_reader.error(version, "version",
+            m_reader.error(version, top.field("version"),
                            fmt::format("unsupported format version {}; this fastly-accounts reads version {}",
                                        version.text.empty() ? std::string(describe(version.type)) : version.text,
                                        format_version));
@@ -221,7 +226,7 @@ void FileLoader::load(const YamlNode& root) {
     }
     m_out.usable = true;
 
-    m_reader.for_each_field(root, "", top_fields, [&](const std::string& key, const YamlNode& value, const std::string& path) {
+    m_reader.for_each_field(root, top, top_fields, [&](const std::string& key, const YamlNode& value, const FieldPath& path) {
         if (key == "customer_id") {
             if (auto id = matching(value, path, is_fastly_id, "a Fastly customer ID (letters and digits)")) {
                 m_out.state.customer_id = *id;
@@ -232,25 +237,25 @@ void FileLoader::load(const YamlNode& root) {
         } else if (key == "ignore") {
             read_ignore(value, path);
         } else if (key == "users") {
-            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_user(item, p); });
+            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user(item, p); });
         } else if (key == "invitations") {
-            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_invitation(item, p); });
+            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_invitation(item, p); });
         } else if (key == "roles") {
-            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_role(item, p); });
+            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_role(item, p); });
         } else if (key == "service_groups") {
             for_each_item(value, path,
-                          [&](const YamlNode& item, const std::string& p) { read_service_group(item, p); });
+                          [&](const YamlNode& item, const FieldPath& p) { read_service_group(item, p); });
         } else if (key == "user_groups") {
-            for_each_item(value, path, [&](const YamlNode& item, const std::string& p) { read_user_group(item, p); });
+            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user_group(item, p); });
         }
     });
 }
 
-void FileLoader::read_policy(const YamlNode& value, const std::string& path) {
+void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
     m_out.has_policy = true;
     m_out.policy_at = Position{value.line, value.column};
     model::Policy& policy = m_out.state.policy;
-    m_reader.for_each_field(value, path, policy_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(value, path, policy_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
         if (key == "prune") {
             if (v.type == YamlNode::Type::boolean) {
                 policy.prune.clear();
@@ -266,7 +271,7 @@ void FileLoader::read_policy(const YamlNode& value, const std::string& path) {
             const auto kinds = kind_names();
             auto names = m_reader.string_list(
                 v, p,
-                [&](const YamlNode& entry, const std::string& entry_path) -> std::optional<std::string> {
+                [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
                     auto text = m_reader.string(entry, entry_path);
                     if (text && !model::parse_kind(*text)) {
                         std::string message = fmt::format("unknown kind '{}'", *text);
@@ -304,24 +309,24 @@ void FileLoader::read_policy(const YamlNode& value, const std::string& path) {
     });
 }
 
-void FileLoader::read_ignore(const YamlNode& value, const std::string& path) {
+void FileLoader::read_ignore(const YamlNode& value, const FieldPath& path) {
     m_out.has_ignore = true;
     m_out.ignore_at = Position{value.line, value.column};
-    m_reader.for_each_field(value, path, kind_names(), [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(value, path, kind_names(), [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
         auto globs = m_reader.string_list(
-            v, p, [&](const YamlNode& e, const std::string& ep) { return m_reader.name(e, ep); }, identity);
+            v, p, [&](const YamlNode& e, const FieldPath& ep) { return m_reader.name(e, ep); }, identity);
         if (globs) {
             m_out.state.ignore.patterns[*model::parse_kind(key)] = std::move(*globs);
         }
     });
 }
 
-void FileLoader::read_user(const YamlNode& item, const std::string& path) {
+void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     model::User user;
     user.where = where(item);
     std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, user_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(item, path, user_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
         if (key == "login") {
             key_given = true;
             if (auto login = email(v, p)) {
@@ -348,12 +353,12 @@ void FileLoader::read_user(const YamlNode& item, const std::string& path) {
     }
 }
 
-void FileLoader::read_invitation(const YamlNode& item, const std::string& path) {
+void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
     model::Invitation invitation;
     invitation.where = where(item);
     std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, invitation_fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(item, path, invitation_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
         if (key == "email") {
             key_given = true;
             if (auto email_value = email(v, p)) {
@@ -375,14 +380,14 @@ void FileLoader::read_invitation(const YamlNode& item, const std::string& path) 
 }
 
 template <typename Object>
-void FileLoader::read_named(const YamlNode& item, const std::string& path, const std::vector<std::string>& fields,
+void FileLoader::read_named(const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields,
                             std::string_view what, Kind kind, std::vector<Object>& into,
-                            const std::function<void(Object&, const std::string&, const YamlNode&, const std::string&)>& field) {
+                            const std::function<void(Object&, const std::string&, const YamlNode&, const FieldPath&)>& field) {
     Object object;
     object.where = where(item);
     std::optional<Position> key_at;  // set once a usable name is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, fields, [&](const std::string& key, const YamlNode& v, const std::string& p) {
+    m_reader.for_each_field(item, path, fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
         if (key == "name") {
             key_given = true;
             if (auto name = m_reader.name(v, p)) {
@@ -401,35 +406,35 @@ void FileLoader::read_named(const YamlNode& item, const std::string& path, const
     }
 }
 
-void FileLoader::read_role(const YamlNode& item, const std::string& path) {
+void FileLoader::read_role(const YamlNode& item, const FieldPath& path) {
     read_named<model::Role>(item, path, role_fields, "custom role", Kind::roles, m_out.state.roles,
-                            [&](model::Role& role, const std::string&, const YamlNode& v, const std::string& p) {
+                            [&](model::Role& role, const std::string&, const YamlNode& v, const FieldPath& p) {
                                 role.permissions = m_reader.string_list(
                                     v, p,
-                                    [&](const YamlNode& e, const std::string& ep) {
+                                    [&](const YamlNode& e, const FieldPath& ep) {
                                         return matching(e, ep, is_single_word, "a permission name (no spaces)");
                                     },
                                     identity);
                             });
 }
 
-void FileLoader::read_service_group(const YamlNode& item, const std::string& path) {
+void FileLoader::read_service_group(const YamlNode& item, const FieldPath& path) {
     read_named<model::ServiceGroup>(
         item, path, service_group_fields, "service group", Kind::service_groups, m_out.state.service_groups,
-        [&](model::ServiceGroup& group, const std::string&, const YamlNode& v, const std::string& p) {
+        [&](model::ServiceGroup& group, const std::string&, const YamlNode& v, const FieldPath& p) {
             group.services = m_reader.string_list(
                 v, p,
-                [&](const YamlNode& e, const std::string& ep) {
+                [&](const YamlNode& e, const FieldPath& ep) {
                     return matching(e, ep, is_fastly_id, "a Fastly service ID (letters and digits)");
                 },
                 identity);
         });
 }
 
-void FileLoader::read_user_group(const YamlNode& item, const std::string& path) {
+void FileLoader::read_user_group(const YamlNode& item, const FieldPath& path) {
     read_named<model::UserGroup>(
         item, path, user_group_fields, "user group", Kind::user_groups, m_out.state.user_groups,
-        [&](model::UserGroup& group, const std::string& key, const YamlNode& v, const std::string& p) {
+        [&](model::UserGroup& group, const std::string& key, const YamlNode& v, const FieldPath& p) {
             if (key == "roles") {
                 group.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
             } else if (key == "service_groups") {
@@ -441,6 +446,10 @@ void FileLoader::read_user_group(const YamlNode& item, const std::string& path) 
 }
 
 }  // namespace
+
+std::string Reference::path() const {
+    return item_path(*list, index);
+}
 
 LoadedFile load_file(const SourceFile& source, Diagnostics& diagnostics) {
     diagnostics.note_file(source.path);

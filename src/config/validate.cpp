@@ -233,7 +233,7 @@ void Merger::check_references() {
         }
         for (const auto& ref : file.references) {
             auto add = [&](std::string message) {
-                m_diagnostics.add({file.path, ref.at.line, ref.at.column, ref.path, std::move(message)});
+                m_diagnostics.add({file.path, ref.at.line, ref.at.column, ref.path(), std::move(message)});
             };
             switch (ref.target) {
                 case RefersTo::role: {

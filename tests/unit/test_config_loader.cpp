@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/config/loader.hpp>
+#include <memory>
 
 using namespace fastly_accounts;
 using namespace fastly_accounts::config;
@@ -153,4 +155,21 @@ TEST_CASE("a wrong version stops reading the file; a missing one does not") {
     CHECK(none.state.users.size() == 1);
     CHECK(messages(missing) ==
           std::vector<std::string>{"a.yaml:1:1: missing required field 'version'; add `version: 1` at the top"});
+}
+
+TEST_CASE("field paths are spelled out only when asked for, as messages show them") {
+    const FieldPath top;
+    const FieldPath users = top.field("users");
+    const FieldPath user = users.item(3);
+    CHECK(top.str().empty());
+    CHECK(users.str() == "users");
+    CHECK(user.str() == "users[3]");
+    CHECK(user.index() == 3);
+    CHECK(user.field("roles").item(0).str() == "users[3].roles[0]");
+    CHECK(top.item(2).str() == "[2]");
+    CHECK(top.field("").field("x").str() == "x");  // an empty key adds no dot, as it never did
+
+    const Reference reference{RefersTo::person, "a@example.com",
+                              std::make_shared<const std::string>("user_groups[1].members"), 4, {7, 9}};
+    CHECK(reference.path() == "user_groups[1].members[4]");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <fastly_accounts/config/diagnostics.hpp>
 #include <fastly_accounts/config/yaml_tree.hpp>
 #include <functional>
@@ -9,6 +10,39 @@
 #include <vector>
 
 namespace fastly_accounts::config {
+
+/// A field path such as `user_groups[3].members[12]`, held as a link to its parent so that making one
+/// costs nothing until a message needs its text: a 10k-user account has some 200,000 of them and,
+/// when valid, no message. A path refers to its parent and to the field name it was made with, so it
+/// cannot be copied; pass it down the call stack by reference.
+class FieldPath {
+public:
+    /// The top level: the empty path.
+    FieldPath() = default;
+    FieldPath(const FieldPath&) = delete;
+    FieldPath& operator=(const FieldPath&) = delete;
+
+    /// `this.name`, or `name` when this path's text is empty.
+    FieldPath field(std::string_view name) const { return FieldPath(this, name, false, 0); }
+
+    /// `this[index]`.
+    FieldPath item(std::size_t index) const { return FieldPath(this, {}, true, index); }
+
+    /// The index of a path made by item(); 0 for any other.
+    std::size_t index() const { return m_index; }
+
+    /// The path as text, as messages show it.
+    std::string str() const;
+
+private:
+    FieldPath(const FieldPath* parent, std::string_view name, bool is_item, std::size_t index)
+        : m_parent(parent), m_name(name), m_is_item(is_item), m_index(index) {}
+
+    const FieldPath* m_parent = nullptr;  // null at the top level
+    std::string_view m_name;
+    bool m_is_item = false;
+    std::size_t m_index = 0;
+};
 
 /// Reads typed values out of a YamlDocument, reporting every mismatch as a Diagnostic that names the
 /// file, the position and the field path. Readers return nullopt after reporting; they never throw.
@@ -21,39 +55,39 @@ public:
     const std::string& file() const { return m_file; }
 
     /// Reports `message` about `path`, at the position of `at`.
-    void error(const YamlNode& at, const std::string& path, const std::string& message) const;
+    void error(const YamlNode& at, const FieldPath& path, const std::string& message) const;
 
     /// Calls `visit(key, value, path)` for each entry of the mapping `node` whose key is in `known`.
     /// Reports a non-mapping node, non-string keys, duplicate keys and unknown keys (with a "did you
     /// mean" hint). Returns false when `node` is not a mapping.
     bool for_each_field(
-        const YamlNode& node, const std::string& path, const std::vector<std::string>& known,
-        const std::function<void(const std::string& key, const YamlNode& value, const std::string& path)>& visit,
+        const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
+        const std::function<void(const std::string& key, const YamlNode& value, const FieldPath& path)>& visit,
         std::string_view what = "a mapping") const;
 
     /// The string value of `node`, or nullopt (reported) when it is not a string.
-    std::optional<std::string> string(const YamlNode& node, const std::string& path) const;
+    std::optional<std::string> string(const YamlNode& node, const FieldPath& path) const;
 
     /// A string with no leading/trailing spaces and not empty: names and keys.
-    std::optional<std::string> name(const YamlNode& node, const std::string& path) const;
+    std::optional<std::string> name(const YamlNode& node, const FieldPath& path) const;
 
     /// `true`/`false`, or nullopt (reported).
-    std::optional<bool> boolean(const YamlNode& node, const std::string& path) const;
+    std::optional<bool> boolean(const YamlNode& node, const FieldPath& path) const;
 
     /// An integer no less than `minimum`, or nullopt (reported).
-    std::optional<int> integer(const YamlNode& node, const std::string& path, int minimum) const;
+    std::optional<int> integer(const YamlNode& node, const FieldPath& path, int minimum) const;
 
     /// A list whose items are read with `item`, which returns nullopt after reporting a bad item. Items
     /// with equal `dedupe_key` (when given) are reported as listed twice. Returns nullopt only when `node`
     /// is not a list; bad items are left out of the result.
     std::optional<std::vector<std::string>> string_list(
-        const YamlNode& node, const std::string& path,
-        const std::function<std::optional<std::string>(const YamlNode&, const std::string&)>& item,
+        const YamlNode& node, const FieldPath& path,
+        const std::function<std::optional<std::string>(const YamlNode&, const FieldPath&)>& item,
         const std::function<std::string(const std::string&)>& dedupe_key = {}) const;
 
     /// Reports that `node` is not what was `expected` ("a list", "a string", ...), with a hint on how to
     /// write it when the mistake is a common one.
-    void type_error(const YamlNode& node, const std::string& path, std::string_view expected) const;
+    void type_error(const YamlNode& node, const FieldPath& path, std::string_view expected) const;
 
 private:
 
@@ -62,13 +96,10 @@ private:
     Diagnostics& m_diagnostics;
 };
 
-/// `parent.key`, or `key` when `parent` is empty.
-std::string field_path(const std::string& parent, std::string_view key);
-
 /// "line L, column C" of `node`, for messages that point back at another place in the same file.
 std::string position(const YamlNode& node);
 
-/// `parent[index]`.
-std::string item_path(const std::string& parent, std::size_t index);
+/// `list[index]`: the text of an item's field path.
+std::string item_path(std::string_view list, std::size_t index);
 
 }  // namespace fastly_accounts::config

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <fastly_accounts/config/diagnostics.hpp>
 #include <fastly_accounts/model/state.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,8 +33,14 @@ enum class RefersTo { role, service_group, person };
 struct Reference {
     RefersTo target;
     std::string name;
-    std::string path;
+    /// The field path of the list (`user_groups[1].members`), shared by its entries: an account has tens
+    /// of thousands of references and, when valid, no message that needs their paths.
+    std::shared_ptr<const std::string> list;
+    std::size_t index = 0;  ///< in the list
     Position at;
+
+    /// The entry's field path, `list[index]`.
+    std::string path() const;
 };
 
 /// Where one object kept in a LoadedFile was read.
