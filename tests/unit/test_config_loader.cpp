@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <fastly_accounts/config/field_reader.hpp>
+#include <cstdlib>
 #include <fastly_accounts/config/loader.hpp>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 using namespace fastly_accounts;
@@ -172,4 +175,22 @@ TEST_CASE("field paths are spelled out only when asked for, as messages show the
     const Reference reference{RefersTo::person, "a@example.com",
                               std::make_shared<const std::string>("user_groups[1].members"), 4, {7, 9}};
     CHECK(reference.path() == "user_groups[1].members[4]");
+}
+
+TEST_CASE("load_desired returns the merged state, the files read and the fingerprint of their text") {
+    std::string dir = (std::filesystem::temp_directory_path() / "config-loader-test-XXXXXX").string();
+    REQUIRE(mkdtemp(dir.data()) != nullptr);
+    std::ofstream(dir + "/b.yaml") << "version: 1\n";
+    std::ofstream(dir + "/a.yaml") << "version: 1\nusers:\n  - login: a@example.com\n";
+
+    const DesiredState desired = load_desired({dir});
+    CHECK(desired.files == std::vector<std::string>{dir + "/a.yaml", dir + "/b.yaml"});
+    // sha256 of "43:" + a.yaml + "11:" + b.yaml.
+    CHECK(desired.fingerprint == "sha256:7b62d7e6720600b895c6d64a655d6031447b36bf626bd22717f85fa1e74d538b");
+    CHECK(desired.state.users.size() == 1);
+    CHECK(load_desired_state({dir}).users.size() == 1);
+
+    std::ofstream(dir + "/c.yaml") << "version: 2\n";
+    CHECK_THROWS_AS(load_desired({dir}), ConfigError);
+    std::filesystem::remove_all(dir);
 }
