@@ -8,117 +8,13 @@ Everything talks to 127.0.0.1; the emulator is stopped on every exit path.
 """
 
 import argparse
-import json
 import os
-import re
-import select
-import shutil
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOKEN = "emulator-superuser-token"
-
-SIZES = {
-    # name: make_account arguments
-    "1k": ["--users", "1000", "--groups", "100", "--members-per-group", "20", "--service-groups", "20"],
-    "10k": ["--users", "10000", "--groups", "1000", "--members-per-group", "50", "--service-groups", "200"],
-}
-
-_children = []
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def stop_children():
-    while _children:
-        proc = _children.pop()
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def on_signal(signum, _frame):
-    stop_children()
-    sys.exit(128 + signum)
-
-
-def http(method, url, timeout=30):
-    request = urllib.request.Request(url, method=method)
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
-        body = answer.read()
-    return json.loads(body) if body else None
-
-
-class Emulator:
-    def __init__(self, binary, seed, latency_ms, threads):
-        args = [binary, "--host", "127.0.0.1", "--port", "0", "--seed", seed, "--latency-ms", str(latency_ms)]
-        if threads:
-            args += ["--threads", str(threads)]
-        self.args = args
-        started = time.monotonic()
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _children.append(self.proc)
-        line = ""
-        deadline = started + 180  # bounded: a big seed loads in seconds, not minutes
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 1.0)
-            if ready:
-                line = self.proc.stdout.readline()
-                break
-            if self.proc.poll() is not None:
-                break
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        if not match:
-            err = self.proc.stderr.read() if self.proc.poll() is not None else ""
-            raise SystemExit(f"read_bench: the emulator did not start: {line!r} {err}")
-        self.url = match.group(1)
-        self.start_seconds = time.monotonic() - started
-
-    def status(self, key):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])  # kB
-        return 0
-
-    def reset_stats(self):
-        http("DELETE", self.url + "/_emulator/stats")
-
-    def stats(self):
-        return http("GET", self.url + "/_emulator/stats")
-
-    def stop(self):
-        if self.proc in _children:
-            _children.remove(self.proc)
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def parse_time_v(path):
-    fields = {}
-    with open(path) as f:
-        for line in f:
-            key, _, value = line.strip().rpartition(": ")
-            if key:
-                fields[key] = value
-    return fields
+from benchlib import ROOT, SIZES, Emulator, log, make_account, peak_rss_mb, stop_emulators_on_exit, table, tool_env
 
 
 def listen_overflows():
@@ -144,18 +40,15 @@ def critical_path(routes, concurrency):
 
 
 def run_export(tool, url, concurrency, out_file, time_file, timeout):
-    env = dict(os.environ, FASTLY_API_TOKEN=TOKEN)
-    env.pop("FASTLY_API_ENDPOINT", None)
     cmd = ["/usr/bin/time", "-v", "-o", time_file, tool, "--endpoint", url, "--concurrency", str(concurrency),
            "export", "--out", out_file]
     started = time.monotonic()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    done = subprocess.run(cmd, env=tool_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          timeout=timeout)
     wall = time.monotonic() - started
     if done.returncode != 0:
         raise SystemExit(f"read_bench: export failed (exit {done.returncode}): {done.stderr.strip()[:2000]}")
-    fields = parse_time_v(time_file)
-    rss_mb = int(fields.get("Maximum resident set size (kbytes)", "0")) / 1024.0
-    return wall, rss_mb
+    return wall, peak_rss_mb(time_file)
 
 
 def validate(tool, paths):
@@ -206,18 +99,6 @@ def compare_export(desired_dir, export_file):
     return "identical" if not problems else "; ".join(problems)
 
 
-def fmt_table(rows):
-    header = ["size", "concurrency", "requests", "wall s", "floor s", "ratio", "peak RSS MB"]
-    cells = [header] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["| " + " | ".join(c.ljust(widths[i]) for i, c in enumerate(cells[0])) + " |",
-             "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"]
-    for row in cells[1:]:
-        lines.append("| " + " | ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i])
-                                       for i, c in enumerate(row)) + " |")
-    return "\n".join(lines)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
@@ -233,9 +114,7 @@ def main():
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed for one export")
     args = parser.parse_args()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    stop_emulators_on_exit()
 
     tool = os.path.join(args.build_dir, "fastly-accounts")
     emulator_bin = os.path.join(args.build_dir, "src", "emulator", "fastly-emulator")
@@ -253,81 +132,76 @@ def main():
     repeat = max(1, min(args.repeat, 20))
     ok = True
 
-    try:
-        for size in [s for s in args.sizes.split(",") if s]:
-            if size not in SIZES:
-                raise SystemExit(f"read_bench: unknown size {size!r} (known: {', '.join(SIZES)})")
-            account = os.path.join(work, f"account-{size}")
-            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "make_account"), *SIZES[size],
-                            "--seed", str(args.seed), "--diff-share", "0.05", "--out", account],
-                           check=True, stdout=sys.stderr)
-            desired = os.path.join(account, "desired")
-            changed = os.path.join(account, "changed")
+    for size in [s for s in args.sizes.split(",") if s]:
+        if size not in SIZES:
+            raise SystemExit(f"read_bench: unknown size {size!r} (known: {', '.join(SIZES)})")
+        account = os.path.join(work, f"account-{size}")
+        make_account(size, args.seed, account, stdout=sys.stderr)
+        desired = os.path.join(account, "desired")
+        changed = os.path.join(account, "changed")
 
-            emulator = Emulator(emulator_bin, os.path.join(account, "seed.json"), args.latency_ms,
-                                args.emulator_threads)
-            log(f"[{size}] emulator at {emulator.url} (seed loaded in {emulator.start_seconds:.2f} s, "
-                f"RSS {emulator.status('VmRSS') / 1024:.0f} MB)")
-            rows = []
-            notes = []
-            routes = None
-            try:
-                for concurrency in levels:
-                    results = []
-                    runs = []
-                    for attempt in range(1 if concurrency == 1 else repeat):
-                        out_file = os.path.join(work, f"export-{size}-c{concurrency}.yaml")
-                        emulator.reset_stats()
-                        overflows = listen_overflows()
-                        wall, rss = run_export(tool, emulator.url, concurrency, out_file,
-                                               os.path.join(work, "time.txt"), args.timeout)
-                        overflows = listen_overflows() - overflows
-                        stats = emulator.stats()
-                        results.append((wall, rss, stats))
-                        runs.append(f"{wall:.2f}" + (f" ({overflows} listen-queue drops)" if overflows else ""))
-                        log(f"[{size}] concurrency {concurrency} run {attempt + 1}: {stats['total']} requests, "
-                            f"{wall:.2f} s, {rss:.1f} MB, {overflows} listen-queue overflows")
-                    results.sort(key=lambda r: r[0])
-                    wall, rss, stats = results[len(results) // 2]
-                    if concurrency == max(levels):
-                        routes = stats["requests"]
-                    requests = stats["total"]
-                    floor = requests / concurrency * args.latency_ms / 1000.0
-                    label = f"{concurrency}" + (" (sequential)" if concurrency == 1 else "")
-                    rows.append([size, label, requests, f"{wall:.2f}", f"{floor:.2f}", f"{wall / floor:.2f}",
-                                 f"{rss:.1f}"])
-                    path = critical_path(stats["requests"], concurrency) * args.latency_ms / 1000.0
-                    notes.append(f"concurrency {concurrency}: runs {', '.join(runs)} s; critical path of the "
-                                 f"fetch order {path:.2f} s ({path / floor:.2f} x floor)")
+        emulator = Emulator(emulator_bin, os.path.join(account, "seed.json"), args.latency_ms,
+                            threads=args.emulator_threads)
+        log(f"[{size}] emulator at {emulator.url} (seed loaded in {emulator.start_seconds:.2f} s, "
+            f"RSS {emulator.status_kb('VmRSS') / 1024:.0f} MB)")
+        rows = []
+        notes = []
+        routes = None
+        try:
+            for concurrency in levels:
+                results = []
+                runs = []
+                for attempt in range(1 if concurrency == 1 else repeat):
+                    out_file = os.path.join(work, f"export-{size}-c{concurrency}.yaml")
+                    emulator.reset_stats()
+                    overflows = listen_overflows()
+                    wall, rss = run_export(tool, emulator.url, concurrency, out_file,
+                                           os.path.join(work, "time.txt"), args.timeout)
+                    overflows = listen_overflows() - overflows
+                    stats = emulator.stats()
+                    results.append((wall, rss, stats))
+                    runs.append(f"{wall:.2f}" + (f" ({overflows} listen-queue drops)" if overflows else ""))
+                    log(f"[{size}] concurrency {concurrency} run {attempt + 1}: {stats['total']} requests, "
+                        f"{wall:.2f} s, {rss:.1f} MB, {overflows} listen-queue overflows")
+                results.sort(key=lambda r: r[0])
+                wall, rss, stats = results[len(results) // 2]
+                if concurrency == max(levels):
+                    routes = stats["requests"]
+                requests = stats["total"]
+                floor = requests / concurrency * args.latency_ms / 1000.0
+                label = f"{concurrency}" + (" (sequential)" if concurrency == 1 else "")
+                rows.append([size, label, requests, f"{wall:.2f}", f"{floor:.2f}", f"{wall / floor:.2f}",
+                             f"{rss:.1f}"])
+                path = critical_path(stats["requests"], concurrency) * args.latency_ms / 1000.0
+                notes.append(f"concurrency {concurrency}: runs {', '.join(runs)} s; critical path of the "
+                             f"fetch order {path:.2f} s ({path / floor:.2f} x floor)")
 
-                export_file = os.path.join(work, f"export-{size}-c{levels[-1]}.yaml")
-                code, text = validate(tool, [export_file])
-                notes.append(f"validate export: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
-                ok &= code == 0
-                code, text = validate(tool, [desired])
-                notes.append(f"validate desired/: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
-                ok &= code == 0
-                code, text = validate(tool, [changed])
-                notes.append(f"validate changed/: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
-                ok &= code == 0
-                notes.append(f"export vs desired/: {compare_export(desired, export_file)}")
-                notes.append(f"emulator peak RSS (VmHWM): {emulator.status('VmHWM') / 1024:.0f} MB; "
-                             f"seed load {emulator.start_seconds:.2f} s; threads {args.emulator_threads}")
-            finally:
-                emulator.stop()
+            export_file = os.path.join(work, f"export-{size}-c{levels[-1]}.yaml")
+            code, text = validate(tool, [export_file])
+            notes.append(f"validate export: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
+            ok &= code == 0
+            code, text = validate(tool, [desired])
+            notes.append(f"validate desired/: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
+            ok &= code == 0
+            code, text = validate(tool, [changed])
+            notes.append(f"validate changed/: exit {code}" + ("" if code == 0 else f": {text[:500]}"))
+            ok &= code == 0
+            notes.append(f"export vs desired/: {compare_export(desired, export_file)}")
+            notes.append(f"emulator peak RSS (VmHWM): {emulator.status_kb('VmHWM') / 1024:.0f} MB; "
+                         f"seed load {emulator.start_seconds:.2f} s; threads {args.emulator_threads}")
+        finally:
+            emulator.stop()
 
-            print(f"\n### {size} users, latency {args.latency_ms} ms\n")
-            print(fmt_table(rows))
-            print()
-            for note in notes:
-                print(f"- {note}")
-            if routes:
-                print(f"- requests by route at concurrency {levels[-1]}:")
-                for route, count in sorted(routes.items(), key=lambda kv: (-kv[1], kv[0])):
-                    print(f"    {count:6d}  {route}")
-            sys.stdout.flush()
-    finally:
-        stop_children()
+        print(f"\n### {size} users, latency {args.latency_ms} ms\n")
+        print(table(["size", "concurrency", "requests", "wall s", "floor s", "ratio", "peak RSS MB"], rows))
+        print()
+        for note in notes:
+            print(f"- {note}")
+        if routes:
+            print(f"- requests by route at concurrency {levels[-1]}:")
+            for route, count in sorted(routes.items(), key=lambda kv: (-kv[1], kv[0])):
+                print(f"    {count:6d}  {route}")
+        sys.stdout.flush()
     return 0 if ok else 1
 
 

@@ -23,22 +23,14 @@ import json
 import math
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOKEN = "emulator-superuser-token"
-
-SIZES = {
-    "1k": ["--users", "1000", "--groups", "100", "--members-per-group", "20", "--service-groups", "20"],
-    "10k": ["--users", "10000", "--groups", "1000", "--members-per-group", "50", "--service-groups", "200"],
-}
+from benchlib import ROOT, SIZES, Emulator, log, make_account, peak_rss_mb, stop_emulators_on_exit, table, tool_env
 
 TARGET_PLAN_RATIO = 1.3
 TARGET_APPLY_RATIO = 1.5
@@ -50,106 +42,14 @@ REQUEST_LINE = re.compile(r"^debug: (GET|POST|PUT|PATCH|DELETE) (\S+) -> (\S+) \
 # A request on one object's sub-list (/user-groups/ID/members, /service-groups/ID/services, /roles/ID/...).
 SUB_LIST = re.compile(r"^/(user-groups|service-groups|roles)/[^/?]+/")
 
-_emulators = []
-_pid_file = None
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
 
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
 
 
-def http(method, url, body=None, timeout=120):
-    data = None if body is None else body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(url, method=method, data=data)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
-        text = answer.read()
-    return json.loads(text) if text else None
-
-
-# ---------------------------------------------------------------------------------------------------
-# The emulator
-
-
-def write_pid_file():
-    if _pid_file:
-        with open(_pid_file, "w") as f:
-            f.write("".join(f"{e.proc.pid}\n" for e in _emulators if e.proc.poll() is None))
-
-
-class Emulator:
-    def __init__(self, binary, seed, latency_ms, rate_limit, threads):
-        args = [binary, "--host", "127.0.0.1", "--port", "0", "--seed", seed, "--latency-ms", str(latency_ms),
-                "--rate-limit", str(rate_limit)]
-        if threads:
-            args += ["--threads", str(threads)]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _emulators.append(self)
-        write_pid_file()
-        line = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(180)  # bounded: the 10k seed loads in about a second
-        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line[0] if line else "")
-        if not match:
-            self.stop()
-            raise SystemExit(f"run_bench: the emulator did not start: {line!r}")
-        self.url = match.group(1)
-
-    def reset_stats(self):
-        http("DELETE", self.url + "/_emulator/stats")
-
-    def stats(self):
-        return http("GET", self.url + "/_emulator/stats")
-
-    def load_state(self, path):
-        with open(path, "rb") as f:
-            http("PUT", self.url + "/_emulator/state", f.read(), timeout=300)
-
-    def stop(self):
-        if self in _emulators:
-            _emulators.remove(self)
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        write_pid_file()
-
-
-def stop_all():
-    for emulator in list(_emulators):
-        emulator.stop()
-
-
-def on_signal(signum, _frame):
-    stop_all()
-    sys.exit(128 + signum)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Running fastly-accounts with timestamps on its debug lines
-
-
-def parse_time_v(path):
-    fields = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                key, _, value = line.strip().rpartition(": ")
-                if key:
-                    fields[key] = value
-    except OSError:
-        pass
-    return fields
 
 
 class Run:
@@ -179,8 +79,7 @@ class Run:
                 timer.cancel()
         self.wall = time.monotonic() - started
         self.returncode = proc.returncode
-        fields = parse_time_v(time_path)
-        self.rss_mb = int(fields.get("Maximum resident set size (kbytes)", "0")) / 1024.0
+        self.rss_mb = peak_rss_mb(time_path)
         with open(stdout_path) as f:
             self.stdout = f.read()
 
@@ -234,17 +133,6 @@ def summary_line(text):
 # Tables
 
 
-def table(header, rows, left=1):
-    cells = [header] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    out = ["| " + " | ".join(c.ljust(widths[i]) for i, c in enumerate(header)) + " |",
-           "|" + "|".join("-" * (w + 2) if i < left else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"]
-    for row in cells[1:]:
-        out.append("| " + " | ".join(c.ljust(widths[i]) if i < left else c.rjust(widths[i])
-                                     for i, c in enumerate(row)) + " |")
-    return "\n".join(out)
-
-
 def f2(x):
     return "–" if x is None else f"{x:.2f}"
 
@@ -266,8 +154,7 @@ class Bench:
         self.node_dir = os.path.join(ROOT, "bench", "official_client")
         self.work = args.work_dir
         self.latency = args.latency_ms
-        self.env = dict(os.environ, FASTLY_API_TOKEN=TOKEN, NO_COLOR="1")
-        self.env.pop("FASTLY_API_ENDPOINT", None)
+        self.env = tool_env(NO_COLOR="1")
         self.counter = 0
         self.results = {"machine": machine(), "latency_ms": self.latency, "sizes": {}}
 
@@ -285,9 +172,7 @@ class Bench:
     def generate(self, size):
         out = os.path.join(self.work, size)
         if not os.path.isfile(os.path.join(out, "seed.json")):
-            cmd = [sys.executable, os.path.join(ROOT, "bench", "make_account")] + SIZES[size] + [
-                "--seed", str(self.args.seed), "--diff-share", "0.05", "--out", out]
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+            make_account(size, self.args.seed, out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
         # The 100% change starts from an account with only its owner and its services.
         with open(os.path.join(out, "seed.json")) as f:
             seed = json.load(f)
@@ -402,7 +287,8 @@ class Bench:
         log(f"run_bench: {size}: generating the account")
         directory = self.generate(size)
         seed = os.path.join(directory, "seed.json")
-        emulator = Emulator(self.emulator_bin, seed, self.latency, self.args.rate_limit, self.args.emulator_threads)
+        emulator = Emulator(self.emulator_bin, seed, self.latency, threads=self.args.emulator_threads,
+                            rate_limit=self.args.rate_limit)
         result = {"plan": [], "apply": [], "official": None}
         try:
             if "plan" in self.args.parts:
@@ -588,10 +474,7 @@ def main():
     if unknown or any(s not in SIZES for s in sizes):
         parser.error("unknown part or size")
 
-    global _pid_file
-    _pid_file = args.pid_file
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, on_signal)
+    stop_emulators_on_exit(args.pid_file)
 
     args.work_dir = args.work_dir or tempfile.mkdtemp(prefix="fastly-run-bench.", dir="/tmp")
     os.makedirs(args.work_dir, exist_ok=True)
@@ -625,7 +508,6 @@ def main():
         print_targets(bench.results)
         print(f"\nLoad average at the end: {loadavg()}")
     finally:
-        stop_all()
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(bench.results, f, indent=1, default=str)
