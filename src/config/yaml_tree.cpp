@@ -118,16 +118,13 @@ public:
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         // An empty value (`users:` and nothing after it) is marked where the next token starts, often the
         // next line; point at its key instead, which is where the reader will look.
-        if (!m_open.empty()) {
-            const YamlNode& parent = m_nodes[m_open.back()];
-            if (parent.type == Type::mapping && parent.children.size() % 2 == 1) {
-                const YamlNode& key = m_nodes[parent.children.back()];
-                YAML::Mark at = mark;
-                at.line = key.line - 1;
-                at.column = key.column - 1;
-                add_leaf(at, anchor, Type::null, "");
-                return;
-            }
+        if (in_mapping() && !next_is_key()) {
+            const YamlNode& key = m_nodes[m_children.back()];
+            YAML::Mark at = mark;
+            at.line = key.line - 1;
+            at.column = key.column - 1;
+            add_leaf(at, anchor, Type::null, "");
+            return;
         }
         add_leaf(mark, anchor, Type::null, "");
     }
@@ -200,17 +197,21 @@ private:
         }
         const std::size_t index = make(mark, anchor, type, "");
         attach(index);
-        m_open.push_back(index);
+        m_open.push_back({index, m_children.size()});
     }
 
+    // Gives the innermost open node its children, in one allocation of the right size.
     void close() {
-        const std::size_t index = m_open.back();
+        const OpenNode node = m_open.back();
         m_open.pop_back();
+        const auto first = m_children.begin() + static_cast<std::ptrdiff_t>(node.first_child);
         std::size_t size = 1;
-        for (std::size_t child : m_nodes[index].children) {
-            size += m_expanded[child];
+        for (auto child = first; child != m_children.end(); ++child) {
+            size += m_expanded[*child];
         }
-        m_expanded[index] = size;
+        m_nodes[node.index].children.assign(first, m_children.end());
+        m_children.erase(first, m_children.end());
+        m_expanded[node.index] = size;
     }
 
     void attach(std::size_t index) {
@@ -218,20 +219,31 @@ private:
             m_root = index;
             return;
         }
-        YamlNode& parent = m_nodes[m_open.back()];
-        const bool is_key = parent.type == Type::mapping && parent.children.size() % 2 == 0;
         const Type t = m_nodes[index].type;
-        if (is_key && (t == Type::sequence || t == Type::mapping)) {
+        if (in_mapping() && next_is_key() && (t == Type::sequence || t == Type::mapping)) {
             const YamlNode& key = m_nodes[index];
             throw Refusal{key.line, key.column, "a mapping key must be a plain value, not a list or mapping"};
         }
-        parent.children.push_back(index);
+        m_children.push_back(index);
     }
+
+    bool in_mapping() const { return !m_open.empty() && m_nodes[m_open.back().index].type == Type::mapping; }
+
+    // Whether the next child of the innermost open mapping is a key (keys and values alternate).
+    bool next_is_key() const { return (m_children.size() - m_open.back().first_child) % 2 == 0; }
+
+    // A sequence or mapping still being read. Its children wait in m_children, from first_child on, until
+    // it closes: growing a vector per node one child at a time took several allocations for each.
+    struct OpenNode {
+        std::size_t index;
+        std::size_t first_child;
+    };
 
     const YamlLimits& m_limits;
     std::deque<YamlNode> m_nodes;
     std::vector<std::size_t> m_expanded;  // node count once aliases are expanded; 0 while still open
-    std::vector<std::size_t> m_open;
+    std::vector<OpenNode> m_open;
+    std::vector<std::size_t> m_children;  // children of the open nodes, innermost last
     std::map<YAML::anchor_t, std::size_t> m_anchors;
     std::size_t m_alias_expansion = 0;
     std::optional<std::size_t> m_root;
