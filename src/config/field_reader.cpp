@@ -88,7 +88,7 @@ void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::s
 
 bool FieldReader::for_each_field(
     const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
-    const std::function<void(const std::string&, const YamlNode&, const FieldPath&)>& visit,
+    const std::function<void(std::string_view, const YamlNode&, const FieldPath&)>& visit,
     std::string_view what) const {
     if (node.type != YamlNode::Type::mapping) {
         type_error(node, path, what);

@@ -157,7 +157,7 @@ private:
     template <typename Object>
     void read_named(const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields,
                     std::string_view what, Kind kind, std::vector<Object>& into,
-                    const std::function<void(Object&, const std::string&, const YamlNode&, const FieldPath&)>& field);
+                    const std::function<void(Object&, std::string_view, const YamlNode&, const FieldPath&)>& field);
     void read_role(const YamlNode& item, const FieldPath& path);
     void read_service_group(const YamlNode& item, const FieldPath& path);
     void read_user_group(const YamlNode& item, const FieldPath& path);
@@ -227,7 +227,7 @@ void FileLoader::load(const YamlNode& root) {
     }
     m_out.usable = true;
 
-    m_reader.for_each_field(root, top, top_fields, [&](const std::string& key, const YamlNode& value, const FieldPath& path) {
+    m_reader.for_each_field(root, top, top_fields, [&](std::string_view key, const YamlNode& value, const FieldPath& path) {
         if (key == "customer_id") {
             if (auto id = matching(value, path, is_fastly_id, "a Fastly customer ID (letters and digits)")) {
                 m_out.state.customer_id = *id;
@@ -256,7 +256,7 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
     m_out.has_policy = true;
     m_out.policy_at = Position{value.line, value.column};
     model::Policy& policy = m_out.state.policy;
-    m_reader.for_each_field(value, path, policy_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
+    m_reader.for_each_field(value, path, policy_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         if (key == "prune") {
             if (v.type == YamlNode::Type::boolean) {
                 policy.prune.clear();
@@ -313,7 +313,7 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
 void FileLoader::read_ignore(const YamlNode& value, const FieldPath& path) {
     m_out.has_ignore = true;
     m_out.ignore_at = Position{value.line, value.column};
-    m_reader.for_each_field(value, path, kind_names(), [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
+    m_reader.for_each_field(value, path, kind_names(), [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         auto globs = m_reader.string_list(
             v, p, [&](const YamlNode& e, const FieldPath& ep) { return m_reader.name(e, ep); }, identity);
         if (globs) {
@@ -327,7 +327,7 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     user.where = where(item);
     std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, user_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
+    m_reader.for_each_field(item, path, user_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         if (key == "login") {
             key_given = true;
             if (auto login = email(v, p)) {
@@ -359,7 +359,7 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
     invitation.where = where(item);
     std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, invitation_fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
+    m_reader.for_each_field(item, path, invitation_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         if (key == "email") {
             key_given = true;
             if (auto email_value = email(v, p)) {
@@ -383,12 +383,12 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
 template <typename Object>
 void FileLoader::read_named(const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields,
                             std::string_view what, Kind kind, std::vector<Object>& into,
-                            const std::function<void(Object&, const std::string&, const YamlNode&, const FieldPath&)>& field) {
+                            const std::function<void(Object&, std::string_view, const YamlNode&, const FieldPath&)>& field) {
     Object object;
     object.where = where(item);
     std::optional<Position> key_at;  // set once a usable name is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, fields, [&](const std::string& key, const YamlNode& v, const FieldPath& p) {
+    m_reader.for_each_field(item, path, fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         if (key == "name") {
             key_given = true;
             if (auto name = m_reader.name(v, p)) {
@@ -409,7 +409,7 @@ void FileLoader::read_named(const YamlNode& item, const FieldPath& path, const s
 
 void FileLoader::read_role(const YamlNode& item, const FieldPath& path) {
     read_named<model::Role>(item, path, role_fields, "custom role", Kind::roles, m_out.state.roles,
-                            [&](model::Role& role, const std::string&, const YamlNode& v, const FieldPath& p) {
+                            [&](model::Role& role, std::string_view, const YamlNode& v, const FieldPath& p) {
                                 role.permissions = m_reader.string_list(
                                     v, p,
                                     [&](const YamlNode& e, const FieldPath& ep) {
@@ -422,7 +422,7 @@ void FileLoader::read_role(const YamlNode& item, const FieldPath& path) {
 void FileLoader::read_service_group(const YamlNode& item, const FieldPath& path) {
     read_named<model::ServiceGroup>(
         item, path, service_group_fields, "service group", Kind::service_groups, m_out.state.service_groups,
-        [&](model::ServiceGroup& group, const std::string&, const YamlNode& v, const FieldPath& p) {
+        [&](model::ServiceGroup& group, std::string_view, const YamlNode& v, const FieldPath& p) {
             group.services = m_reader.string_list(
                 v, p,
                 [&](const YamlNode& e, const FieldPath& ep) {
@@ -435,7 +435,7 @@ void FileLoader::read_service_group(const YamlNode& item, const FieldPath& path)
 void FileLoader::read_user_group(const YamlNode& item, const FieldPath& path) {
     read_named<model::UserGroup>(
         item, path, user_group_fields, "user group", Kind::user_groups, m_out.state.user_groups,
-        [&](model::UserGroup& group, const std::string& key, const YamlNode& v, const FieldPath& p) {
+        [&](model::UserGroup& group, std::string_view key, const YamlNode& v, const FieldPath& p) {
             if (key == "roles") {
                 group.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
             } else if (key == "service_groups") {

@@ -27,7 +27,9 @@ struct Refusal {
     std::string message;
 };
 
-bool is_core_bool(const std::string& s) {
+// Scalars are compared as string_views throughout: comparing a std::string with a literal measures the
+// literal and calls compare() every time, and every plain scalar, keys included, is checked here.
+bool is_core_bool(std::string_view s) {
     return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE";
 }
 
@@ -90,7 +92,7 @@ bool is_core_float(std::string_view s) {
     return s.empty();
 }
 
-Type resolve_plain(const std::string& s) {
+Type resolve_plain(std::string_view s) {
     if (is_core_bool(s)) {
         return Type::boolean;
     }
@@ -150,10 +152,11 @@ public:
 
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
+        const std::string_view given = tag;  // compared as a string_view, as in is_core_bool
         Type type = Type::string;
-        if (tag == "?") {
+        if (given == "?") {
             type = resolve_plain(value);
-        } else if (tag != "!" && tag != "tag:yaml.org,2002:str") {
+        } else if (given != "!" && given != "tag:yaml.org,2002:str") {
             throw Refusal{mark.line + 1, mark.column + 1,
                           fmt::format("unsupported YAML tag '{}'; write the value without a tag", tag)};
         }

@@ -62,7 +62,7 @@ public:
     /// mean" hint). Returns false when `node` is not a mapping.
     bool for_each_field(
         const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
-        const std::function<void(const std::string& key, const YamlNode& value, const FieldPath& path)>& visit,
+        const std::function<void(std::string_view key, const YamlNode& value, const FieldPath& path)>& visit,
         std::string_view what = "a mapping") const;
 
     /// The string value of `node`, or nullopt (reported) when it is not a string.
