@@ -16,7 +16,8 @@ constexpr std::size_t max_keys_to_scan = 16;
 // The first string key of `mapping` before its key at `index` that is written the same, if any.
 class EarlierKeys {
 public:
-    EarlierKeys(const YamlDocument& document, const YamlNode& mapping) : m_document(document), m_mapping(mapping) {}
+    EarlierKeys(const YamlDocument& document, const YamlNode& mapping)
+        : m_document(document), m_mapping(mapping) {}
 
     // The key first given as `key.text`, or null after noting `key` (at `index`) as the first.
     const YamlNode* find_or_add(const YamlNode& key, std::size_t index) {

@@ -118,7 +118,8 @@ private:
                     if (!list) {
                         list = std::make_shared<const std::string>(path.str());
                     }
-                    m_out.references.push_back({*target, *text, list, entry_path.index(), {entry.line, entry.column}});
+                    m_out.references.push_back(
+                        {*target, *text, list, entry_path.index(), {entry.line, entry.column}});
                 }
                 return text;
             },
@@ -480,8 +481,9 @@ std::future<std::invoke_result_t<Task>> start(Task task) {
 std::vector<std::size_t> largest_first(const std::vector<SourceFile>& sources) {
     std::vector<std::size_t> order(sources.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return sources[a].text.size() > sources[b].text.size(); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return sources[a].text.size() > sources[b].text.size();
+    });
     return order;
 }
 
@@ -506,7 +508,9 @@ std::vector<LoadedFile> load_files(const std::vector<SourceFile>& sources, Diagn
     }
     work();
     for (auto& helper : helpers) {
-        helper.get();  // rethrows what a helper threw (std::bad_alloc); one that got no thread finds no work left
+        // Rethrows what the helper threw (std::bad_alloc); a helper that got no thread runs now and finds
+        // no work left.
+        helper.get();
     }
     for (auto& problems : found) {
         diagnostics.append(std::move(problems));

@@ -88,7 +88,8 @@ private:
                 const Origin origin{&file, &file.object(kind, i), key_field};
                 auto [it, inserted] = index.try_emplace(ignore_case ? model::email_key(text) : text, origin);
                 if (!inserted) {
-                    report(origin, fmt::format("{} '{}' is defined twice (first at {})", noun, text, it->second.describe()));
+                    const std::string first = it->second.describe();
+                    report(origin, fmt::format("{} '{}' is defined twice (first at {})", noun, text, first));
                     continue;
                 }
                 (m_merged.*list).push_back(std::move(objects[i]));
