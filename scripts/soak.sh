@@ -208,8 +208,8 @@ def main():
         print("%-48s %5s %9d %9d %9s" % (name, rate, sum(injected[f, "read"] for f in faults),
                                         sum(injected[f, "write"] for f in faults), survived))
     print("%-48s %5s %9s %9s %9s" % ("latency", "0-50 ms", "all", "all", survived))
-    print("\nThe tool's answers: %d requests retried; %d writes whose answer was lost were read back before any"
-          " resend; apply exit codes: %s." % (
+    print("\nThe tool's answers: requests retried: %d; writes whose answer was lost, read back before any resend:"
+          " %d; apply exit codes: %s." % (
               seen["retried"], seen["read back"], ", ".join("%d x%d" % kv for kv in sorted(exits.items()))))
     for line in unexpected:
         print("  " + line)
