@@ -190,52 +190,21 @@ json::Page parse_page(const std::string& body, CurlApiClient::Paging paging) {
     return json::Page{};
 }
 
-// The page count a paginated answer states in meta.total_pages; 0 when it states none. Values past
-// max_list_pages are cut to max_list_pages + 1, which is still too many for any reader.
-int stated_total_pages(const std::string& body) {
-    const json::json document = json::parse(body);
-    if (!document.is_object()) {
-        return 0;
-    }
-    const auto meta = document.find("meta");
-    if (meta == document.end() || !meta->is_object()) {
-        return 0;
-    }
-    const auto total = meta->find("total_pages");
-    if (total == meta->end() || !total->is_number_integer() || total->get<long long>() < 0) {
-        return 0;
-    }
-    return static_cast<int>(std::min<long long>(total->get<long long>(), max_list_pages + 1LL));
-}
-
 }  // namespace
 
-struct CurlApiClient::FetchedPage {
-    json::Page page;
-    int total_pages = 0;  ///< as in ListPage
-};
-
-CurlApiClient::FetchedPage CurlApiClient::fetch_page(const std::string& path, Paging paging, int number,
+json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int number,
                                                      const std::string& cursor) {
     const Request request = get(page_target(path, paging, number, cursor),
                                 paging == Paging::jsonapi ? jsonapi_type : json_type);
     const std::string body = call(request);
-    return read_body(request, body, [paging](const std::string& b) {
-        FetchedPage fetched{parse_page(b, paging), 0};
-        // json::Page leaves meta.total_pages out, so the body is read a second time for it, and only when
-        // more pages follow: nearly every list fits in one page.
-        if (fetched.page.more && (paging == Paging::iam || paging == Paging::jsonapi)) {
-            fetched.total_pages = stated_total_pages(b);
-        }
-        return fetched;
-    });
+    return read_body(request, body, [paging](const std::string& b) { return parse_page(b, paging); });
 }
 
 std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {
     std::vector<json::json> items;
     std::string cursor;
     for (int number = 1; number <= max_list_pages; ++number) {
-        json::Page page = fetch_page(path, paging, number, cursor).page;
+        json::Page page = fetch_page(path, paging, number, cursor);
         std::move(page.items.begin(), page.items.end(), std::back_inserter(items));
         if (!page.more) {
             return items;
@@ -266,8 +235,12 @@ std::vector<T> convert_all(const std::vector<json::json>& items, const std::stri
 
 template <typename T, typename Convert>
 ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, int number, Convert convert) {
-    FetchedPage fetched = fetch_page(path, paging, number, "");
-    return {convert_all<T>(fetched.page.items, path, convert), fetched.page.more, fetched.total_pages};
+    json::Page page = fetch_page(path, paging, number, "");
+    // Only a page with more to follow states a count the reader acts on; past max_list_pages it is cut to
+    // max_list_pages + 1, still too many for any reader.
+    const int total_pages =
+        page.more ? static_cast<int>(std::min<long long>(page.total_pages, max_list_pages + 1LL)) : 0;
+    return {convert_all<T>(page.items, path, convert), page.more, total_pages};
 }
 
 model::Customer CurlApiClient::current_customer() {

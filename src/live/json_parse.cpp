@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fmt/format.h>
@@ -90,6 +91,15 @@ json parse(std::string_view body) {
     }
 }
 
+// meta.total_pages of a paginated answer; 0 when it states none, or no count that can be right.
+long long stated_total_pages(const json& document) {
+    const auto meta = document.find("meta");
+    if (meta == document.end() || !meta->is_object()) {
+        return 0;
+    }
+    return std::max(integer(*meta, "total_pages", 0), 0LL);
+}
+
 Page bare_array_page(std::string_view body) {
     return Page{array_items(parse(body), "the response"), false, ""};
 }
@@ -102,6 +112,7 @@ Page iam_page(std::string_view body, int per_page) {
     require_object(document, "a page");
     Page page;
     page.items = array_items(document.value("data", json::array()), "data");
+    page.total_pages = stated_total_pages(document);
     auto meta = document.find("meta");
     // An empty page ends the list whatever meta says, so a confused server cannot keep the reader looping.
     if (page.items.empty()) {
@@ -126,6 +137,7 @@ Page jsonapi_page(std::string_view body) {
     const bool meta_more = meta != document.end() && meta->is_object() &&
                            integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
     page.more = (has_next || meta_more) && !page.items.empty();
+    page.total_pages = stated_total_pages(document);
     return page;
 }
 

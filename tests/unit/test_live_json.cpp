@@ -26,6 +26,12 @@ TEST_CASE("the four pagination styles") {
         CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"next":"https://x/?page%5Bnumber%5D=2"},"meta":{}})").more);
         CHECK_FALSE(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"last":"https://x"},"meta":{"current_page":1,"total_pages":1}})").more);
         CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{},"meta":{"current_page":1,"total_pages":3}})").more);
+        // The page count rides along for readers that fetch the later pages in parallel.
+        CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{},"meta":{"current_page":1,"total_pages":3}})")
+                  .total_pages == 3);
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":1,"total_pages":7}})", 1).total_pages == 7);
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"total_pages":-2}})", 1).total_pages == 0);
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 2).total_pages == 0);
     }
     SUBCASE("cursor: next_cursor") {
         const json::Page page = json::cursor_page(R"({"data":[{"id":"a"}],"limit":100,"next_cursor":"abc"})");

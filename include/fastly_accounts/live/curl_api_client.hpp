@@ -2,6 +2,7 @@
 
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/live/api_client.hpp>
+#include <fastly_accounts/live/json_parse.hpp>
 #include <nlohmann/json.hpp>
 
 namespace fastly_accounts::live {
@@ -49,8 +50,7 @@ private:
 
     /// Page `number` of the list at `path` (for cursor paging: the page at `cursor`), with the page count
     /// the answer states, as in ListPage.
-    struct FetchedPage;
-    FetchedPage fetch_page(const std::string& path, Paging paging, int number, const std::string& cursor);
+    json::Page fetch_page(const std::string& path, Paging paging, int number, const std::string& cursor);
 
     /// Every item of the list at `path`, following its pages one after another.
     std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);

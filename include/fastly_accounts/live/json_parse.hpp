@@ -19,6 +19,7 @@ struct Page {
     std::vector<json> items;
     bool more = false;
     std::string next_cursor;  ///< cursor style only
+    long long total_pages = 0;  ///< meta.total_pages of IAM and JSON:API pages; 0 when absent or invalid
 };
 
 /// Parses `body` as JSON; throws util::Error("the response is not JSON: ...") otherwise.
