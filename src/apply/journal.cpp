@@ -4,6 +4,7 @@
 #include <ctime>
 #include <fastly_accounts/apply/journal.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/files.hpp>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -96,16 +97,8 @@ void Journal::append(const nlohmann::ordered_json& entry) {
     }
     const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::lock_guard lock(m_mutex);
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(m_fd, text.data() + written, text.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw util::Error(fmt::format("cannot write the journal '{}': {}", m_path, std::strerror(errno)));
-        }
-        written += static_cast<std::size_t>(n);
+    if (!util::write_all(m_fd, text)) {
+        throw util::Error(fmt::format("cannot write the journal '{}': {}", m_path, std::strerror(errno)));
     }
 }
 

@@ -10,4 +10,8 @@ namespace fastly_accounts::util {
 /// no directories. Throws util::Error naming the path and the system's reason on failure.
 void write_file_atomically(const std::string& path, std::string_view content);
 
+/// Writes all of `text` to `fd`, going on after partial writes and EINTR. Returns false, with errno set,
+/// when a write fails.
+bool write_all(int fd, std::string_view text);
+
 }  // namespace fastly_accounts::util
