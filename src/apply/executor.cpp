@@ -210,6 +210,7 @@ private:
     std::string role_id(const std::string& name) const;
     std::vector<std::string> role_ids(const std::vector<std::string>& names) const;
     std::string service_group_id(const std::string& name) const;
+    std::string live_user_group_id(const std::string& name) const;
     Link member_link(const std::string& person, bool adding) const;
 
     const plan::Plan& m_plan;
@@ -250,6 +251,15 @@ std::vector<std::string> Executor::role_ids(const std::vector<std::string>& name
         ids.push_back(role_id(name));
     }
     return ids;
+}
+
+std::string Executor::live_user_group_id(const std::string& name) const {
+    for (const auto& group : m_live.state.user_groups) {
+        if (group.name == name) {
+            return group.id;
+        }
+    }
+    throw util::Error(fmt::format("user group '{}' does not exist", name));
 }
 
 std::string Executor::service_group_id(const std::string& name) const {
@@ -416,6 +426,12 @@ void Executor::run_invitation(const Change& change) {
             return std::nullopt;
         });
     remember(Kind::invitations, change.key, id);
+    // A replaced invitation goes back into the user groups the old one was in (the plan lists them).
+    if (const auto* groups = list(change, "user_groups")) {
+        for (const auto& name : groups->add) {
+            add_links_checked(Relation::user_group_members, live_user_group_id(name), {Link{id, "invitation", change.key}});
+        }
+    }
 }
 
 void Executor::run_user(const Change& change) {

@@ -15,8 +15,8 @@ using model::Kind;
 // Field names of each object, in the order the SPEC lists them.
 const std::vector<std::string> top_fields = {"version", "customer_id", "policy",         "ignore",     "users",
                                              "invitations", "roles",   "service_groups", "user_groups"};
-const std::vector<std::string> policy_fields = {"prune", "max_deletions", "protected", "min_superusers",
-                                                "missing_users"};
+const std::vector<std::string> policy_fields = {"prune",          "max_deletions", "max_removals",
+                                                "protected",      "min_superusers", "missing_users"};
 const std::vector<std::string> user_fields = {"login", "name", "role", "roles", "limit_services", "locked",
                                               "require_new_password"};
 const std::vector<std::string> invitation_fields = {"email", "role", "roles", "limit_services"};
@@ -284,6 +284,8 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
             }
         } else if (key == "max_deletions") {
             policy.max_deletions = m_reader.integer(v, p, 0).value_or(policy.max_deletions);
+        } else if (key == "max_removals") {
+            policy.max_removals = m_reader.integer(v, p, 0).value_or(policy.max_removals);
         } else if (key == "min_superusers") {
             policy.min_superusers = m_reader.integer(v, p, 0).value_or(policy.min_superusers);
         } else if (key == "missing_users") {

@@ -60,6 +60,7 @@ public:
                    "user group", m_user_groups);
         check_invited_users();
         check_role_names();
+        check_ignored_definitions();
         check_references();
         return std::move(m_merged);
     }
@@ -99,6 +100,7 @@ private:
 
     void check_invited_users();
     void check_role_names();
+    void check_ignored_definitions();
     void check_references();
     const std::optional<std::string>& unknown_role_message(const std::string& name);
     const std::vector<std::string>& people();
@@ -186,6 +188,27 @@ void Merger::check_role_names() {
     }
 }
 
+// `ignore` says "not the files' business"; defining the same object says the opposite. One of the two
+// is a mistake, and guessing which could delete or strip access.
+void Merger::check_ignored_definitions() {
+    const std::pair<Kind, const KeyIndex*> kinds[] = {{Kind::users, &m_users},
+                                                      {Kind::invitations, &m_invitations},
+                                                      {Kind::roles, &m_roles},
+                                                      {Kind::service_groups, &m_service_groups},
+                                                      {Kind::user_groups, &m_user_groups}};
+    for (const auto& [kind, index] : kinds) {
+        for (const auto& key : sorted_keys(*index)) {
+            // Keys of users and invitations are folded, and so is their matching: the key serves for both.
+            if (m_merged.ignore.matches(kind, key)) {
+                report(index->at(key),
+                       fmt::format("{} '{}' is defined here and also matches ignore.{}; an object is either managed "
+                                   "or ignored: remove it from one of the two",
+                                   model::noun(kind), key, model::to_string(kind)));
+            }
+        }
+    }
+}
+
 std::string Merger::with_hint(std::string message, const std::string& name, const std::vector<std::string>& candidates,
                               std::string_view otherwise) {
     if (auto hint = util::closest_match(name, candidates)) {
@@ -196,7 +219,9 @@ std::string Merger::with_hint(std::string message, const std::string& name, cons
 
 const std::optional<std::string>& Merger::unknown_role_message(const std::string& name) {
     auto [it, inserted] = m_role_messages.try_emplace(name);
-    if (!inserted || model::is_predefined_role(name) || m_roles.count(name) > 0) {
+    // An ignored custom role is the account's, not the files': it may be referenced without a definition.
+    if (!inserted || model::is_predefined_role(name) || m_roles.count(name) > 0 ||
+        m_merged.ignore.matches(Kind::roles, name)) {
         return it->second;
     }
     std::vector<std::string> candidates = model::predefined_role_names();
@@ -244,7 +269,7 @@ void Merger::check_references() {
                     break;
                 }
                 case RefersTo::service_group: {
-                    if (m_service_groups.count(ref.name) == 0) {
+                    if (m_service_groups.count(ref.name) == 0 && !m_merged.ignore.matches(Kind::service_groups, ref.name)) {
                         add(with_hint(fmt::format("unknown service group '{}'", ref.name), ref.name,
                                       service_group_names(), "define it under service_groups"));
                     }
@@ -252,7 +277,8 @@ void Merger::check_references() {
                 }
                 case RefersTo::person: {
                     const std::string key = model::email_key(ref.name);
-                    if (m_users.count(key) == 0 && m_invitations.count(key) == 0) {
+                    if (m_users.count(key) == 0 && m_invitations.count(key) == 0 &&
+                        !m_merged.ignore.matches(Kind::users, key) && !m_merged.ignore.matches(Kind::invitations, key)) {
                         add(with_hint(fmt::format("'{}' is neither a listed user nor a listed invitation", ref.name),
                                       key, people(), "add it under users or invitations"));
                     }

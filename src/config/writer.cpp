@@ -79,8 +79,11 @@ void write_desired_state(const model::AccountState& state, const std::string& sc
         field(out, "role", u.role);
         field(out, "roles", u.roles);
         field(out, "limit_services", u.limit_services);
-        field(out, "locked", u.locked);
-        field(out, "require_new_password", u.require_new_password);
+        // What a person would manage: a lock when there is one (writing `locked: false` would make the next
+        // apply undo a lock set by hand in an incident); never require_new_password, an action, not a state.
+        if (u.locked == true) {
+            field(out, "locked", u.locked);
+        }
     });
     section(out, "invitations", state.invitations, [&](const model::Invitation& i) {
         field(out, "email", std::optional(i.email));

@@ -47,6 +47,16 @@ std::string exact(const std::string& s) {
     return s;
 }
 
+// True when the list `names` (when given) holds an entry equal to `name` by `key`.
+template <typename Key>
+bool named(const std::optional<std::vector<std::string>>& names, const std::string& name, Key key) {
+    if (!names) {
+        return false;
+    }
+    const auto wanted = key(name);
+    return std::any_of(names->begin(), names->end(), [&](const std::string& n) { return key(n) == wanted; });
+}
+
 class Differ {
 public:
     Differ(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options)
@@ -61,6 +71,12 @@ public:
         diff_users();
         diff_invitations();
         diff_user_groups();
+        strip_pruned();
+        if (m_creates_users) {
+            m_plan.notes.push_back(
+                "policy.missing_users: create uses POST /user, which Fastly deprecated in 2025: only accounts that "
+                "used it before still have it; elsewhere the creates fail. Invitations (the default) always work.");
+        }
         if (!m_problems.empty()) {
             throw PlanError(std::move(m_problems));
         }
@@ -105,6 +121,25 @@ private:
         for (const auto& i : m_desired.invitations) {
             m_desired_people.insert(model::email_key(i.email));
         }
+        for (const auto& u : m_desired.users) {
+            m_desired_users[model::email_key(u.login)] = &u;
+        }
+        for (const auto& g : m_desired.user_groups) {
+            m_desired_user_groups[g.name] = &g;
+        }
+        for (const auto& r : m_desired.roles) {
+            m_desired_role_objects[r.name] = &r;
+        }
+        for (const auto& p : m_live.permissions) {
+            if (p.scope == "account") {
+                m_account_permissions.insert(p.name);
+            }
+        }
+    }
+
+    // A live user group this plan deletes (pruned, not listed, not ignored).
+    bool group_deleted(const std::string& name) const {
+        return pruned(Kind::user_groups) && m_desired_user_groups.count(name) == 0 && !ignored(Kind::user_groups, name);
     }
 
     // An invitation that can still be accepted: active and younger than seven days.
@@ -151,6 +186,64 @@ private:
         return role_identities(wanted, where) != role_identities(have, "");
     }
 
+    // Why holding the role `name` is a privilege escalation, or "" when it is not: the predefined
+    // Superuser role, or a custom role with account-scope permissions (as the files define it, else as
+    // the account has it).
+    std::string escalating_role(const std::string& name) const {
+        if (model::role_name_key(name) == "superuser") {
+            return "the Superuser role";
+        }
+        const std::vector<std::string>* permissions = nullptr;
+        if (auto d = m_desired_role_objects.find(name); d != m_desired_role_objects.end() && d->second->permissions) {
+            permissions = &*d->second->permissions;
+        } else if (auto l = m_live_roles.find(name); l != m_live_roles.end() && l->second->permissions) {
+            permissions = &*l->second->permissions;
+        }
+        const auto account = account_scope(permissions ? *permissions : std::vector<std::string>{});
+        return account.empty() ? "" : fmt::format("role '{}' (account-scope: {})", name, util::join(account, ", "));
+    }
+
+    std::vector<std::string> account_scope(const std::vector<std::string>& permissions) const {
+        std::vector<std::string> out;
+        std::copy_if(permissions.begin(), permissions.end(), std::back_inserter(out),
+                     [&](const std::string& p) { return m_account_permissions.count(p) > 0; });
+        return out;
+    }
+
+    // The escalations of going from the role list `from` to `to` (names): each role gained that escalates.
+    std::vector<std::string> escalations(const std::vector<std::string>& from, const std::vector<std::string>& to) {
+        std::set<std::string> had;
+        for (const auto& name : from) {
+            had.insert(role_identity(name, ""));
+        }
+        std::vector<std::string> out;
+        for (const auto& name : to) {
+            if (had.count(role_identity(name, "")) == 0) {
+                if (auto why = escalating_role(name); !why.empty()) {
+                    out.push_back(why);
+                }
+            }
+        }
+        return out;
+    }
+
+    // The IAM roles a user or invitation holds that `ignore.roles` covers: never taken away, so they are
+    // kept in a list the files give (which replaces the whole list when sent).
+    std::vector<std::string> with_ignored_roles(const std::vector<std::string>& wanted,
+                                                const std::vector<std::string>& have) {
+        std::vector<std::string> out = wanted;
+        std::set<std::string> present;
+        for (const auto& name : wanted) {
+            present.insert(role_identity(name, ""));
+        }
+        for (const auto& name : have) {
+            if (ignored(Kind::roles, name) && present.insert(role_identity(name, "")).second) {
+                out.push_back(name);
+            }
+        }
+        return out;
+    }
+
     void add(Change change) { m_plan.changes.push_back(std::move(change)); }
 
     template <typename Object>
@@ -162,9 +255,16 @@ private:
     void diff_users();
     void diff_invitations();
     void diff_user_groups();
+    void pending(const std::string& email, const std::optional<model::UserRole>& role,
+                 const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
+                 const model::Invitation& live, const std::string& where);
     void invite(const std::string& email, const std::optional<model::UserRole>& role,
                 const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                const std::string& note);
+                const model::Invitation* live, const std::string& note);
+    void carry_memberships(Change& change, const std::string& email);
+    void mark_user_escalations(Change& change, bool created);
+    void mark_group_escalations(Change& adds, const model::UserGroup& group, const model::UserGroup& have);
+    void strip_pruned();
     void sort_changes();
 
     const model::AccountState& m_desired;
@@ -180,6 +280,14 @@ private:
     std::set<std::string> m_desired_roles;
     std::set<std::string> m_desired_service_groups;
     std::set<std::string> m_desired_people;  // email keys of listed users and invitations
+    std::unordered_map<std::string, const model::User*> m_desired_users;             // by email_key
+    std::unordered_map<std::string, const model::UserGroup*> m_desired_user_groups;  // by name
+    std::unordered_map<std::string, const model::Role*> m_desired_role_objects;      // by name
+    std::set<std::string> m_account_permissions;  // names of account-scope permissions
+    // Invitations this plan replaces (email key), with the live groups whose membership of the person the
+    // replacing change handles (carries or lets go): the user-group diff leaves those alone.
+    std::map<std::string, std::set<std::string>> m_replaced;
+    bool m_creates_users = false;  // a user is created with POST /user
 };
 
 // Custom roles and service groups are alike: a name, a description and one authoritative list (permissions,
@@ -200,7 +308,7 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         const std::string id = exists ? found->second->id : "";
         const std::string object_path = path + "/" + (exists ? id : placeholder(model::noun(kind), want.name));
         Change change{Stage::create_roles_and_service_groups, exists ? Action::update : Action::create, kind, want.name,
-                      id, {}, {}, {}, ""};
+                      id, {}, {}, {}, "", {}};
         if (!exists) {
             change.requests.push_back({"POST", path});
             if (want.description) {
@@ -219,6 +327,12 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
             if (!minus.empty()) {
                 change.requests.push_back({"DELETE", object_path + "/" + sub});
             }
+            if (kind == Kind::roles) {
+                if (const auto account = account_scope(plus); !account.empty()) {
+                    change.sensitive.push_back(fmt::format("privilege escalation: the role gains account-scope "
+                                                           "permissions ({})", util::join(account, ", ")));
+                }
+            }
             if (!plus.empty() || !minus.empty()) {
                 change.lists.push_back({field, std::move(plus), std::move(minus)});
             }
@@ -233,7 +347,7 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         }
         if (pruned(kind)) {
             add({Stage::delete_roles_and_service_groups, Action::remove, kind, have.name, have.id, {}, {},
-                 {{"DELETE", path + "/" + have.id}}, ""});
+                 {{"DELETE", path + "/" + have.id}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({kind, have.name});
         }
@@ -270,28 +384,112 @@ void Differ::diff_service_groups() {
                     &model::ServiceGroup::services, "services", "/service-groups", "services");
 }
 
+// A person's invitation as the files want it, from the fields the files give and, for the ones they
+// leave out, the live invitation's (a replacement must not lose what was not managed). Sent as a new
+// invitation; `live` is the one it replaces, or null.
 void Differ::invite(const std::string& email, const std::optional<model::UserRole>& role,
                     const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                    const std::string& note) {
-    const auto live = m_live_invitations.find(model::email_key(email));
-    const bool replace = live != m_live_invitations.end();
+                    const model::Invitation* live, const std::string& note) {
+    const bool replace = live != nullptr;
     Change change{Stage::create_people, replace ? Action::replace : Action::create, Kind::invitations, email,
-                  replace ? live->second->id : "", {}, {}, {}, note};
-    if (role) {
-        change.fields.push_back({"role", {}, std::string(model::to_string(*role))});
+                  replace ? live->id : "", {}, {}, {}, note, {}};
+    const auto role_text = [](const std::optional<model::UserRole>& r) {
+        return r ? Value(std::string(model::to_string(*r))) : Value{};
+    };
+    const std::optional<model::UserRole> send_role = role ? role : (replace ? live->role : std::nullopt);
+    if (send_role) {
+        change.fields.push_back({"role", replace ? role_text(live->role) : Value{}, role_text(send_role)});
     }
+    std::optional<std::vector<std::string>> send_roles = roles;
     if (roles) {
         role_identities(*roles, fmt::format("invitation '{}'", email));  // reports unknown roles
-        change.fields.push_back({"roles", {}, *roles});
+        if (replace) {
+            send_roles = with_ignored_roles(*roles, live->roles.value_or(std::vector<std::string>{}));
+        }
+    } else if (replace && live->roles) {
+        send_roles = live->roles;
     }
-    if (limit_services) {
-        change.fields.push_back({"limit_services", {}, *limit_services});
+    if (send_roles) {
+        change.fields.push_back(
+            {"roles", replace ? Value(live->roles.value_or(std::vector<std::string>{})) : Value{}, *send_roles});
+    }
+    const std::optional<bool> send_limit = limit_services ? limit_services : (replace ? live->limit_services : std::nullopt);
+    if (send_limit) {
+        change.fields.push_back({"limit_services", replace ? Value(live->limit_services.value_or(false)) : Value{},
+                                 *send_limit});
+    }
+    if (send_role == model::UserRole::superuser) {
+        change.sensitive.push_back("privilege escalation: invited as superuser");
+    }
+    for (const auto& why : escalations({}, send_roles.value_or(std::vector<std::string>{}))) {
+        change.sensitive.push_back("privilege escalation: invited with " + why);
     }
     if (replace) {
-        change.requests.push_back({"DELETE", "/invitations/" + live->second->id});
+        change.requests.push_back({"DELETE", "/invitations/" + live->id});
     }
     change.requests.push_back({"POST", "/invitations"});
+    if (replace) {
+        carry_memberships(change, email);
+    }
     add(std::move(change));
+}
+
+// Deleting an invitation takes it out of its user groups. The replacement is put back into each of them
+// in the same change, unless the files give that group's members without this person; either way the
+// change lists the groups (`user_groups`: + carried, - let go), so one apply converges and nobody who
+// accepts in between lands without access.
+void Differ::carry_memberships(Change& change, const std::string& email) {
+    const std::string key = model::email_key(email);
+    auto& handled = m_replaced[key];
+    ListChange groups{"user_groups", {}, {}};
+    for (const auto& group : m_live.state.user_groups) {
+        const auto& members = group.members.value_or(std::vector<std::string>{});
+        const bool member = std::any_of(members.begin(), members.end(),
+                                        [&](const std::string& m) { return model::email_key(m) == key; });
+        if (!member || group_deleted(group.name)) {
+            continue;
+        }
+        handled.insert(group.name);
+        bool keep = true;
+        if (auto d = m_desired_user_groups.find(group.name); d != m_desired_user_groups.end() && d->second->members) {
+            const auto& wanted = *d->second->members;
+            keep = std::any_of(wanted.begin(), wanted.end(), [&](const std::string& m) { return model::email_key(m) == key; });
+        }
+        if (keep) {
+            groups.add.push_back(group.name);
+            change.requests.push_back({"POST", "/user-groups/" + group.id + "/members"});
+        } else {
+            groups.remove.push_back(group.name);
+        }
+    }
+    if (!groups.add.empty() || !groups.remove.empty()) {
+        change.lists.push_back(std::move(groups));
+    }
+}
+
+// A pending invitation is compared with what the files want for the person (role, roles,
+// limit_services). The API cannot update an invitation, so one that departs is replaced.
+void Differ::pending(const std::string& email, const std::optional<model::UserRole>& role,
+                     const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
+                     const model::Invitation& live, const std::string& where) {
+    std::vector<std::string> departs;
+    if (role && role != live.role) {
+        departs.push_back("role");
+    }
+    if (roles && roles_differ(with_ignored_roles(*roles, live.roles.value_or(std::vector<std::string>{})),
+                              live.roles.value_or(std::vector<std::string>{}), where)) {
+        departs.push_back("roles");
+    }
+    if (limit_services && *limit_services != live.limit_services.value_or(false)) {
+        departs.push_back("limit_services");
+    }
+    if (departs.empty()) {
+        return;
+    }
+    invite(email, role, roles, limit_services, &live,
+           fmt::format("the pending invitation's {} {} from the files; an invitation cannot be changed, so it is "
+                       "deleted and sent again, in the same user groups",
+                       util::join(departs, ", "), departs.size() == 1 ? "differs" : "differ"));
 }
 
 void Differ::diff_users() {
@@ -301,22 +499,26 @@ void Differ::diff_users() {
         auto live = m_live_users.find(key);
         if (live == m_live_users.end()) {
             auto invitation = m_live_invitations.find(key);
-            if (invitation != m_live_invitations.end() && usable(*invitation->second)) {
+            const model::Invitation* found = invitation != m_live_invitations.end() ? invitation->second : nullptr;
+            if (found != nullptr && usable(*found)) {
                 if (user.roles) {
                     role_identities(*user.roles, where);
                 }
-                m_plan.notes.push_back(fmt::format("{}: invited, awaiting acceptance", user.login));
+                const std::size_t before = m_plan.changes.size();
+                pending(user.login, user.role, user.roles, user.limit_services, *found, where);
+                if (m_plan.changes.size() == before) {
+                    m_plan.notes.push_back(fmt::format("{}: invited, awaiting acceptance", user.login));
+                }
                 continue;
             }
             if (m_desired.policy.missing_users == model::MissingUsers::invite) {
-                const bool expired = invitation != m_live_invitations.end();
-                invite(user.login, user.role, user.roles, user.limit_services,
-                       expired ? "listed under users; the invitation expired, so it is sent again"
-                               : "listed under users, has no account yet (policy.missing_users: invite)");
+                invite(user.login, user.role, user.roles, user.limit_services, found,
+                       found != nullptr ? "listed under users; the invitation expired, so it is sent again"
+                                        : "listed under users, has no account yet (policy.missing_users: invite)");
                 continue;
             }
             Change change{Stage::create_people, Action::create, Kind::users, user.login, "", {}, {}, {{"POST", "/user"}},
-                          "policy.missing_users: create"};
+                          "policy.missing_users: create", {}};
             if (user.name) {
                 change.fields.push_back({"name", {}, *user.name});
             }
@@ -333,11 +535,13 @@ void Differ::diff_users() {
                     change.fields.push_back({name, {}, **value});
                 }
             }
+            mark_user_escalations(change, true);
             add(std::move(change));
+            m_creates_users = true;
             continue;
         }
         const model::User& have = *live->second;
-        Change change{Stage::create_people, Action::update, Kind::users, user.login, have.id, {}, {}, {}, ""};
+        Change change{Stage::create_people, Action::update, Kind::users, user.login, have.id, {}, {}, {}, "", {}};
         if (user.name && *user.name != have.name.value_or("")) {
             change.fields.push_back({"name", have.name.value_or(""), *user.name});
         }
@@ -346,19 +550,26 @@ void Differ::diff_users() {
                                      std::string(model::to_string(*user.role))});
         }
         const std::vector<std::string> have_roles = have.roles.value_or(std::vector<std::string>{});
-        if (user.roles && roles_differ(*user.roles, have_roles, where)) {
-            change.fields.push_back({"roles", have_roles, *user.roles});
-        }
-        for (auto [name, want, got] :
-             {std::tuple{"limit_services", &user.limit_services, &have.limit_services},
-              std::tuple{"locked", &user.locked, &have.locked},
-              std::tuple{"require_new_password", &user.require_new_password, &have.require_new_password}}) {
-            if (*want && **want != got->value_or(false)) {
-                change.fields.push_back({name, got->value_or(false), **want});
+        if (user.roles) {
+            const auto wanted = with_ignored_roles(*user.roles, have_roles);
+            if (roles_differ(wanted, have_roles, where)) {
+                change.fields.push_back({"roles", have_roles, wanted});
             }
+        }
+        if (user.limit_services && *user.limit_services != have.limit_services.value_or(false)) {
+            change.fields.push_back({"limit_services", have.limit_services.value_or(false), *user.limit_services});
+        }
+        if (user.locked && *user.locked != have.locked.value_or(false)) {
+            change.fields.push_back({"locked", have.locked.value_or(false), *user.locked});
+        }
+        // require_new_password is an action, not a state: `true` asks for a reset when none is pending;
+        // `false` never cancels one an administrator asked for.
+        if (user.require_new_password == true && !have.require_new_password.value_or(false)) {
+            change.fields.push_back({"require_new_password", false, true});
         }
         if (!change.fields.empty()) {
             change.requests.push_back({"PUT", "/user/" + have.id});
+            mark_user_escalations(change, false);
             add(std::move(change));
         }
     }
@@ -369,9 +580,29 @@ void Differ::diff_users() {
         }
         if (pruned(Kind::users)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::users, have.login, have.id, {}, {},
-                 {{"DELETE", "/user/" + have.id}}, ""});
+                 {{"DELETE", "/user/" + have.id}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({Kind::users, have.login});
+        }
+    }
+}
+
+// Marks what a reviewer must not miss on a user's change: becoming superuser, gaining the Superuser
+// role or a role with account-scope permissions, being unlocked.
+void Differ::mark_user_escalations(Change& change, bool created) {
+    for (const auto& f : change.fields) {
+        if (f.field == "role" && f.to == Value(std::string("superuser"))) {
+            change.sensitive.push_back(created ? "privilege escalation: created as superuser"
+                                               : fmt::format("privilege escalation: role {} → superuser", display(f.from)));
+        } else if (f.field == "roles") {
+            const auto* from = std::get_if<std::vector<std::string>>(&f.from);
+            const auto* to = std::get_if<std::vector<std::string>>(&f.to);
+            for (const auto& why : escalations(from ? *from : std::vector<std::string>{},
+                                               to ? *to : std::vector<std::string>{})) {
+                change.sensitive.push_back("privilege escalation: gains " + why);
+            }
+        } else if (f.field == "locked" && f.from == Value(true) && f.to == Value(false)) {
+            change.sensitive.push_back("unlocks the user (a lock may have been set by hand, in an incident)");
         }
     }
 }
@@ -387,15 +618,18 @@ void Differ::diff_invitations() {
                 invitation.email));
             continue;
         }
+        const std::string where = fmt::format("invitation '{}'", invitation.email);
         auto live = m_live_invitations.find(key);
-        if (live != m_live_invitations.end() && usable(*live->second)) {
+        const model::Invitation* found = live != m_live_invitations.end() ? live->second : nullptr;
+        if (found != nullptr && usable(*found)) {
             if (invitation.roles) {
-                role_identities(*invitation.roles, fmt::format("invitation '{}'", invitation.email));
+                role_identities(*invitation.roles, where);
             }
-            continue;  // pending: nothing to do until it is accepted or expires
+            pending(invitation.email, invitation.role, invitation.roles, invitation.limit_services, *found, where);
+            continue;
         }
-        invite(invitation.email, invitation.role, invitation.roles, invitation.limit_services,
-               live != m_live_invitations.end() ? "the invitation expired; it is sent again" : "");
+        invite(invitation.email, invitation.role, invitation.roles, invitation.limit_services, found,
+               found != nullptr ? "the invitation expired; it is sent again" : "");
     }
     std::set<std::string> desired_users;
     for (const auto& user : m_desired.users) {
@@ -409,10 +643,28 @@ void Differ::diff_invitations() {
         }
         if (pruned(Kind::invitations)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id, {}, {},
-                 {{"DELETE", "/invitations/" + have.id}}, usable(have) ? "" : "expired"});
+                 {{"DELETE", "/invitations/" + have.id}}, usable(have) ? "" : "expired", {}});
         } else if (usable(have)) {
             m_plan.unmanaged.push_back({Kind::invitations, have.email});
         }
+    }
+}
+
+// Adding roles or members to a group whose roles escalate is an escalation for those members.
+void Differ::mark_group_escalations(Change& adds, const model::UserGroup& group, const model::UserGroup& have) {
+    const auto have_roles = have.roles.value_or(std::vector<std::string>{});
+    const auto after = group.roles ? *group.roles : have_roles;
+    for (const auto& why : escalations(have_roles, after)) {
+        adds.sensitive.push_back("privilege escalation: the group's members gain " + why);
+    }
+    const auto members = std::find_if(adds.lists.begin(), adds.lists.end(),
+                                       [](const ListChange& l) { return l.field == "members"; });
+    if (members == adds.lists.end() || members->add.empty()) {
+        return;
+    }
+    for (const auto& why : escalations({}, after)) {
+        adds.sensitive.push_back(fmt::format("privilege escalation: {} added to a group with {}",
+                                             util::join(members->add, ", "), why));
     }
 }
 
@@ -431,8 +683,8 @@ void Differ::diff_user_groups() {
         const std::string id = exists ? live->second->id : "";
         const std::string path = "/user-groups/" + (exists ? id : placeholder("user group", group.name));
         Change adds{Stage::create_user_groups, exists ? Action::update : Action::create, Kind::user_groups, group.name,
-                    id, {}, {}, {}, ""};
-        Change removes{Stage::remove_from_groups, Action::update, Kind::user_groups, group.name, id, {}, {}, {}, ""};
+                    id, {}, {}, {}, "", {}};
+        Change removes{Stage::remove_from_groups, Action::update, Kind::user_groups, group.name, id, {}, {}, {}, "", {}};
         if (!exists) {
             adds.requests.push_back({"POST", "/user-groups"});
             if (group.description) {
@@ -451,6 +703,7 @@ void Differ::diff_user_groups() {
                 return;
             }
             auto [plus, minus] = list_delta(*wanted, got.value_or(std::vector<std::string>{}), key);
+            std::erase_if(plus, keep);
             std::erase_if(minus, keep);
             if (!plus.empty()) {
                 adds.lists.push_back({field, plus, {}});
@@ -465,14 +718,28 @@ void Differ::diff_user_groups() {
             role_identities(*group.roles, where);  // reports the names that resolve to nothing
         }
         auto role_key = [&](const std::string& name) { return role_identity(name, ""); };
-        auto never = [](const std::string&) { return false; };
-        // Ignored people are never taken out of a group: they are not the files' business.
-        auto ignored_person = [&](const std::string& login) {
-            return ignored(Kind::users, login) || ignored(Kind::invitations, login);
+        // Ignored roles and service groups are never taken out of a group the files manage; listing them
+        // there is allowed, and then they are added like any other.
+        auto ignored_role = [&](const std::string& name) {
+            return ignored(Kind::roles, name) && !named(group.roles, name, role_key);
         };
-        relation("roles", "roles", group.roles, have.roles, role_key, never);
-        relation("service_groups", "service-groups", group.service_groups, have.service_groups, exact, never);
-        relation("members", "members", group.members, have.members, model::email_key, ignored_person);
+        auto ignored_service_group = [&](const std::string& name) {
+            return ignored(Kind::service_groups, name) && !named(group.service_groups, name, exact);
+        };
+        // Ignored people are never taken out of a group: they are not the files' business. A person whose
+        // invitation this plan replaces is put back by the replacing change.
+        auto handled_person = [&](const std::string& login) {
+            const std::string key = model::email_key(login);
+            if (auto replaced = m_replaced.find(key); replaced != m_replaced.end() && replaced->second.count(group.name)) {
+                return true;
+            }
+            return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
+        };
+        relation("roles", "roles", group.roles, have.roles, role_key, ignored_role);
+        relation("service_groups", "service-groups", group.service_groups, have.service_groups, exact,
+                 ignored_service_group);
+        relation("members", "members", group.members, have.members, model::email_key, handled_person);
+        mark_group_escalations(adds, group, have);
         if (!adds.requests.empty()) {
             add(std::move(adds));
         }
@@ -486,9 +753,61 @@ void Differ::diff_user_groups() {
         }
         if (pruned(Kind::user_groups)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::user_groups, have.name, have.id, {}, {},
-                 {{"DELETE", "/user-groups/" + have.id}}, ""});
+                 {{"DELETE", "/user-groups/" + have.id}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({Kind::user_groups, have.name});
+        }
+    }
+}
+
+// Deleting a custom role or a service group strips it from everything that holds it. Holders the files
+// manage lose it through changes of their own (counted there); the others are listed on the deletion,
+// as `held_by`, so the reviewer sees who loses access and the revocation guard counts them.
+void Differ::strip_pruned() {
+    for (auto& change : m_plan.changes) {
+        if (change.action != Action::remove || (change.kind != Kind::roles && change.kind != Kind::service_groups)) {
+            continue;
+        }
+        ListChange held{std::string(held_by_list), {}, {}};
+        auto holds = [&](const std::optional<std::vector<std::string>>& list) {
+            const auto& entries = list.value_or(std::vector<std::string>{});
+            return std::find(entries.begin(), entries.end(), change.key) != entries.end();
+        };
+        auto suffix = [&](Kind kind, const std::string& key) { return ignored(kind, key) ? " (ignored)" : ""; };
+        for (const auto& group : m_live.state.user_groups) {
+            const bool has = change.kind == Kind::roles ? holds(group.roles) : holds(group.service_groups);
+            if (!has || group_deleted(group.name)) {
+                continue;
+            }
+            auto desired = m_desired_user_groups.find(group.name);
+            const bool managed = desired != m_desired_user_groups.end() &&
+                                 (change.kind == Kind::roles ? desired->second->roles : desired->second->service_groups);
+            if (!managed) {
+                held.remove.push_back(held_by_entry(Kind::user_groups, group.name) + suffix(Kind::user_groups, group.name));
+            }
+        }
+        if (change.kind == Kind::roles) {
+            for (const auto& user : m_live.state.users) {
+                const std::string key = model::email_key(user.login);
+                auto desired = m_desired_users.find(key);
+                const bool managed = desired != m_desired_users.end() && desired->second->roles;
+                const bool deleted = pruned(Kind::users) && m_desired_people.count(key) == 0 && !ignored(Kind::users, user.login);
+                if (holds(user.roles) && !managed && !deleted) {
+                    held.remove.push_back(held_by_entry(Kind::users, user.login) + suffix(Kind::users, user.login));
+                }
+            }
+            for (const auto& invitation : m_live.state.invitations) {
+                if (usable(invitation) && holds(invitation.roles) && m_replaced.count(model::email_key(invitation.email)) == 0) {
+                    held.remove.push_back(held_by_entry(Kind::invitations, invitation.email) +
+                                          suffix(Kind::invitations, invitation.email));
+                }
+            }
+        }
+        if (!held.remove.empty()) {
+            change.sensitive.push_back(fmt::format("access lost through pruning: {} the files do not manage {} it",
+                                                   util::plural(held.remove.size(), "holder", "holders"),
+                                                   held.remove.size() == 1 ? "loses" : "lose"));
+            change.lists.push_back(std::move(held));
         }
     }
 }

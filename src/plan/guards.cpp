@@ -12,15 +12,23 @@ namespace {
 
 using model::Kind;
 
-const FieldChange* find_field(const Change& change, std::string_view name) {
-    auto it = std::find_if(change.fields.begin(), change.fields.end(),
-                           [&](const FieldChange& f) { return f.field == name; });
-    return it == change.fields.end() ? nullptr : &*it;
-}
-
 bool is_superuser(const Value& role) {
     const auto* text = std::get_if<std::string>(&role);
     return text != nullptr && *text == "superuser";
+}
+
+// A count against its limit: `flag` overrides the policy's `limit` for this run.
+Guard limit_guard(const char* name, int count, std::optional<int> flag, int limit, std::string_view flag_name,
+                  std::string_view singular, std::string_view plural) {
+    const int allowed = flag.value_or(limit);
+    const std::string source = flag ? std::string(flag_name) : fmt::format("policy.{}", name);
+    const std::string counted = util::plural(static_cast<std::size_t>(count), singular, plural);
+    Guard guard{name, count > allowed, ""};
+    guard.message = guard.tripped ? fmt::format("{} planned, more than the {} that {} allows; review them, then rerun "
+                                                "with {} {} if they are intended",
+                                                counted, allowed, source, flag_name, count)
+                                  : fmt::format("{} planned; {} allows {}", counted, source, allowed);
+    return guard;
 }
 
 Guard customer_guard(const model::AccountState& desired, const model::LiveAccount& live) {
@@ -35,71 +43,124 @@ Guard customer_guard(const model::AccountState& desired, const model::LiveAccoun
     return guard;
 }
 
-// Who may never be deleted, demoted or locked (the token's user and the owner), and who may never be
-// changed at all (policy.protected).
+// One rule for the account owner, the token's own user and the logins of policy.protected: the plan
+// never changes them (no field, no IAM role), never deletes them, never takes them out of a user group
+// (nor deletes a group they are in), and never strips a pruned role from them. Adding them to a group is
+// allowed: it takes nothing away.
 Guard protected_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
-    std::map<std::string, std::string> always;  // email key -> why
-    always[model::email_key(live.token_user.login)] = "the token's own user";
+    std::map<std::string, std::string> why;  // email key -> why it is protected
+    auto protect = [&](const std::string& login, std::string_view reason) {
+        std::string& text = why[model::email_key(login)];
+        text += fmt::format("{}{}", text.empty() ? "" : " and ", reason);
+    };
+    if (!live.token_user.login.empty()) {
+        protect(live.token_user.login, "the token's own user");
+    }
     for (const auto& user : live.state.users) {
         if (!live.customer.owner_id.empty() && user.id == live.customer.owner_id) {
-            std::string& why = always[model::email_key(user.login)];
-            why += why.empty() ? "the account owner" : " and the account owner";
+            protect(user.login, "the account owner");
         }
     }
-    std::set<std::string> listed;
     for (const auto& login : desired.policy.protected_logins) {
-        listed.insert(model::email_key(login));
+        protect(login, "listed in policy.protected");
     }
+    auto reason = [&](const std::string& login) -> const std::string* {
+        auto it = why.find(model::email_key(login));
+        return it == why.end() ? nullptr : &it->second;
+    };
     std::vector<std::string> refusals;
     for (const auto& change : plan.changes) {
-        if (change.kind != Kind::users || change.action == Action::create) {
-            continue;
+        if (change.kind == Kind::users && change.action != Action::create) {
+            if (const auto* because = reason(change.key)) {
+                if (change.action == Action::remove) {
+                    refusals.push_back(fmt::format("deletes {} ({})", change.key, *because));
+                } else {
+                    std::vector<std::string> fields;
+                    for (const auto& f : change.fields) {
+                        fields.push_back(f.field);
+                    }
+                    refusals.push_back(fmt::format("changes {} of {} ({})", util::join(fields, ", "), change.key, *because));
+                }
+            }
         }
-        const std::string key = model::email_key(change.key);
-        if (listed.count(key) > 0) {
-            refusals.push_back(fmt::format("{} {} (listed in policy.protected)",
-                                           change.action == Action::remove ? "deletes" : "updates", change.key));
-            continue;
+        if (change.kind == Kind::user_groups) {
+            for (const auto& list : change.lists) {
+                for (const auto& person : list.field == "members" ? list.remove : std::vector<std::string>{}) {
+                    if (const auto* because = reason(person)) {
+                        refusals.push_back(fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
+                    }
+                }
+            }
+            if (change.action == Action::remove) {
+                for (const auto& group : live.state.user_groups) {
+                    if (group.id != change.id) {
+                        continue;
+                    }
+                    for (const auto& person : group.members.value_or(std::vector<std::string>{})) {
+                        if (const auto* because = reason(person)) {
+                            refusals.push_back(fmt::format("deletes user group '{}', of which {} is a member ({})",
+                                                           change.key, person, *because));
+                        }
+                    }
+                }
+            }
         }
-        auto why = always.find(key);
-        if (why == always.end()) {
-            continue;
-        }
-        if (change.action == Action::remove) {
-            refusals.push_back(fmt::format("deletes {} ({})", change.key, why->second));
-        } else if (const auto* role = find_field(change, "role"); role && is_superuser(role->from) && !is_superuser(role->to)) {
-            refusals.push_back(fmt::format("demotes {} ({})", change.key, why->second));
-        } else if (const auto* locked = find_field(change, "locked"); locked && locked->to == Value(true)) {
-            refusals.push_back(fmt::format("locks {} ({})", change.key, why->second));
+        for (const auto& list : change.lists) {
+            if (list.field != held_by_list) {
+                continue;
+            }
+            for (const auto& entry : list.remove) {
+                const auto holder = parse_held_by_entry(entry);
+                if (holder && holder->first == Kind::users) {
+                    if (const auto* because = reason(holder->second)) {
+                        refusals.push_back(fmt::format("strips {} '{}' from {} by deleting it ({})", model::noun(change.kind),
+                                                       change.key, holder->second, *because));
+                    }
+                }
+            }
         }
     }
     Guard guard{"protected", !refusals.empty(), ""};
-    guard.message = refusals.empty() ? "no protected user is deleted, demoted, locked or changed"
-                                     : "the plan " + fmt::format("{}", fmt::join(refusals, "; "));
+    guard.message = refusals.empty()
+                        ? "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"
+                        : "the plan " + util::join(refusals, "; ");
     return guard;
 }
 
 Guard deletions_guard(const Plan& plan, const model::AccountState& desired, const DiffOptions& options) {
     const auto deletions = static_cast<int>(std::count_if(plan.changes.begin(), plan.changes.end(),
                                                           [](const Change& c) { return c.action == Action::remove; }));
-    const int allowed = options.allow_deletions.value_or(desired.policy.max_deletions);
-    const std::string source = options.allow_deletions ? "--allow-deletions" : "policy.max_deletions";
-    Guard guard{"max_deletions", deletions > allowed, ""};
-    guard.message = guard.tripped
-                        ? fmt::format("{} planned, more than the {} that {} allows; review them, then rerun "
-                                      "with --allow-deletions {} if they are intended",
-                                      util::plural(static_cast<std::size_t>(deletions), "deletion", "deletions"),
-                                      allowed, source, deletions)
-                        : fmt::format("{} planned; {} allows {}",
-                                      util::plural(static_cast<std::size_t>(deletions), "deletion", "deletions"),
-                                      source, allowed);
-    return guard;
+    return limit_guard("max_deletions", deletions, options.allow_deletions, desired.policy.max_deletions,
+                       "--allow-deletions", "deletion", "deletions");
 }
 
+// Revoking access counts, whether or not an object is deleted: members, roles and service groups taken
+// out of groups, IAM roles taken from users, and what a pruned role or service group strips from others.
+Guard removals_guard(const Plan& plan, const model::AccountState& desired, const DiffOptions& options) {
+    std::size_t removals = 0;
+    for (const auto& change : plan.changes) {
+        removals += count_removals(change);
+    }
+    return limit_guard("max_removals", static_cast<int>(removals), options.allow_removals, desired.policy.max_removals,
+                       "--allow-removals", "access removal", "access removals");
+}
+
+// A superuser who can act: the legacy role or the IAM Superuser role, and not locked.
 Guard superusers_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
-    std::map<std::string, bool> superuser;  // email key -> superuser after the plan
+    struct Standing {
+        bool superuser_role = false;
+        bool superuser_iam = false;
+        bool locked = false;
+    };
+    auto has_superuser = [](const std::vector<std::string>& roles) {
+        return std::any_of(roles.begin(), roles.end(),
+                           [](const std::string& r) { return model::role_name_key(r) == "superuser"; });
+    };
+    std::map<std::string, Standing> people;  // email key -> standing after the plan
     for (const auto& user : live.state.users) {
-        superuser[model::email_key(user.login)] = user.role == model::UserRole::superuser;
+        people[model::email_key(user.login)] = {user.role == model::UserRole::superuser,
+                                                has_superuser(user.roles.value_or(std::vector<std::string>{})),
+                                                user.locked.value_or(false)};
     }
     for (const auto& change : plan.changes) {
         if (change.kind != Kind::users) {
@@ -107,17 +168,33 @@ Guard superusers_guard(const Plan& plan, const model::AccountState& desired, con
         }
         const std::string key = model::email_key(change.key);
         if (change.action == Action::remove) {
-            superuser.erase(key);
-        } else if (const auto* role = find_field(change, "role")) {
-            superuser[key] = is_superuser(role->to);
+            people.erase(key);
+            continue;
+        }
+        Standing& standing = people[key];
+        for (const auto& f : change.fields) {
+            if (f.field == "role") {
+                standing.superuser_role = is_superuser(f.to);
+            } else if (f.field == "roles") {
+                const auto* to = std::get_if<std::vector<std::string>>(&f.to);
+                standing.superuser_iam = to != nullptr && has_superuser(*to);
+            } else if (f.field == "locked") {
+                standing.locked = f.to == Value(true);
+            }
         }
     }
-    const auto count = static_cast<int>(
-        std::count_if(superuser.begin(), superuser.end(), [](const auto& entry) { return entry.second; }));
+    int count = 0;
+    int locked = 0;
+    for (const auto& [key, standing] : people) {
+        if (standing.superuser_role || standing.superuser_iam) {
+            ++(standing.locked ? locked : count);
+        }
+    }
     const int minimum = desired.policy.min_superusers;
     Guard guard{"min_superusers", count < minimum, ""};
-    guard.message = fmt::format("{} after the plan; policy.min_superusers is {}",
-                                util::plural(static_cast<std::size_t>(count), "superuser", "superusers"), minimum);
+    guard.message = fmt::format("{} who can act after the plan{}; policy.min_superusers is {}",
+                                util::plural(static_cast<std::size_t>(count), "superuser", "superusers"),
+                                locked > 0 ? fmt::format(" (and {} locked)", locked) : "", minimum);
     return guard;
 }
 
@@ -126,7 +203,8 @@ Guard superusers_guard(const Plan& plan, const model::AccountState& desired, con
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
                      const DiffOptions& options) {
     plan.guards = {customer_guard(desired, live), protected_guard(plan, desired, live),
-                   deletions_guard(plan, desired, options), superusers_guard(plan, desired, live)};
+                   deletions_guard(plan, desired, options), removals_guard(plan, desired, options),
+                   superusers_guard(plan, desired, live)};
 }
 
 std::optional<std::int64_t> parse_utc(const std::string& text) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <fmt/format.h>
 #include <fastly_accounts/plan/plan.hpp>
 #include <set>
 #include <tuple>
@@ -49,12 +50,14 @@ bool Plan::refused() const {
 
 void summarize(Plan& plan) {
     Summary& s = plan.summary;
-    s.create = s.update = s.remove = s.replace = s.write_requests = 0;
+    s.create = s.update = s.remove = s.replace = s.write_requests = s.removals = s.sensitive = 0;
     // Counts are of objects: a user group updated in two stages (additions, then removals) is one update.
     std::set<std::tuple<model::Kind, std::string, Action>> seen;
     for (const auto& change : plan.changes) {
         s.write_requests += static_cast<std::size_t>(std::count_if(
             change.requests.begin(), change.requests.end(), [](const Request& r) { return r.method != "GET"; }));
+        s.removals += count_removals(change);
+        s.sensitive += change.sensitive.empty() ? 0 : 1;
         if (!seen.emplace(change.kind, change.key, change.action).second) {
             continue;
         }
@@ -65,6 +68,50 @@ void summarize(Plan& plan) {
             case Action::replace: ++s.replace; break;
         }
     }
+}
+
+std::string held_by_entry(model::Kind kind, std::string_view key) {
+    return fmt::format("{} '{}'", model::noun(kind), key);
+}
+
+std::optional<std::pair<model::Kind, std::string>> parse_held_by_entry(std::string_view entry) {
+    constexpr std::string_view ignored = " (ignored)";
+    if (entry.size() >= ignored.size() && entry.substr(entry.size() - ignored.size()) == ignored) {
+        entry.remove_suffix(ignored.size());
+    }
+    for (auto kind : model::all_kinds) {
+        const std::string prefix = fmt::format("{} '", model::noun(kind));
+        if (entry.size() > prefix.size() && entry.substr(0, prefix.size()) == prefix && entry.back() == '\'') {
+            return std::pair{kind, std::string(entry.substr(prefix.size(), entry.size() - prefix.size() - 1))};
+        }
+    }
+    return std::nullopt;
+}
+
+std::size_t count_removals(const Change& change) {
+    std::size_t count = 0;
+    for (const auto& list : change.lists) {
+        if (change.kind == model::Kind::user_groups || list.field == held_by_list ||
+            (change.kind == model::Kind::invitations && list.field == "user_groups")) {
+            count += list.remove.size();
+        }
+    }
+    if (change.kind == model::Kind::users && change.action == Action::update) {
+        for (const auto& field : change.fields) {
+            const auto* from = std::get_if<std::vector<std::string>>(&field.from);
+            const auto* to = std::get_if<std::vector<std::string>>(&field.to);
+            if (field.field != "roles" || from == nullptr || to == nullptr) {
+                continue;
+            }
+            std::set<std::string> kept;
+            for (const auto& name : *to) {
+                kept.insert(model::role_name_key(name));
+            }
+            count += static_cast<std::size_t>(std::count_if(
+                from->begin(), from->end(), [&](const std::string& name) { return kept.count(model::role_name_key(name)) == 0; }));
+        }
+    }
+    return count;
 }
 
 }  // namespace fastly_accounts::plan

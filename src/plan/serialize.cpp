@@ -99,6 +99,8 @@ nlohmann::ordered_json to_json(const Plan& plan) {
                                {"replace", s.replace},
                                {"changes", plan.changes.size()},
                                {"write_requests", s.write_requests},
+                               {"removals", s.removals},
+                               {"sensitive", s.sensitive},
                                {"hourly_write_limit", s.hourly_write_limit},
                                {"writes_remaining", s.writes_remaining ? json(*s.writes_remaining) : json(nullptr)},
                                {"refused", plan.refused()}};
@@ -131,6 +133,7 @@ nlohmann::ordered_json to_json(const Plan& plan) {
                                {"lists", lists},
                                {"requests", requests},
                                {"note", change.note},
+                               {"sensitive", change.sensitive},
                                {"expect", expectation(change)}});
     }
     document["changes"] = changes;
@@ -164,6 +167,7 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
             change.key = member(c, "key", where).get<std::string>();
             change.id = member(c, "id", where).get<std::string>();
             change.note = member(c, "note", where).get<std::string>();
+            change.sensitive = member(c, "sensitive", where).get<std::vector<std::string>>();
             for (const auto& f : member(c, "fields", where)) {
                 change.fields.push_back({member(f, "field", where).get<std::string>(),
                                          value_from(member(f, "from", where), where + ".from"),

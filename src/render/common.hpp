@@ -157,6 +157,18 @@ inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
     return out;
 }
 
+/// Every sensitive mark of the plan, one line each, prefixed with the object it concerns
+/// ("user 'alice@example.com': privilege escalation: ..."), in the plan's order. Not cleaned.
+inline std::vector<std::string> sensitive_lines(const plan::Plan& plan) {
+    std::vector<std::string> out;
+    for (const auto& change : plan.changes) {
+        for (const auto& mark : change.sensitive) {
+            out.push_back(fmt::format("{} '{}': {}", singular(change.kind), change.key, mark));
+        }
+    }
+    return out;
+}
+
 /// The names of the guards that tripped, in the plan's order.
 inline std::vector<std::string> tripped_names(const plan::Plan& plan) {
     std::vector<std::string> out;

@@ -151,6 +151,14 @@ private:
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
             block("> [!WARNING]\n> " + warning + "\n");
         }
+        if (const auto marks = detail::sensitive_lines(m_plan); !marks.empty()) {
+            std::string look = fmt::format("> [!WARNING]\n> **{} a careful look**\n>\n",
+                                           util::plural(s.sensitive, "change needs", "changes need"));
+            for (const auto& mark : marks) {
+                look += "> - ⚠️ " + escaped(mark) + "\n";
+            }
+            block(look);
+        }
     }
 
     void changes() {
@@ -180,7 +188,9 @@ private:
                                          detail::action_word(action, m_mode));
             }
         }
-        const bool open = per_action[static_cast<int>(Action::remove)] > 0;
+        // Open when it deletes something or holds a sensitive change: neither is ever folded away.
+        const bool open = per_action[static_cast<int>(Action::remove)] > 0 ||
+                          std::any_of(changes.begin(), changes.end(), [](const Change* c) { return !c->sensitive.empty(); });
         std::string text =
             fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
                         detail::title(changes.front()->kind),
@@ -196,10 +206,15 @@ private:
     std::string item(const Change& change) const {
         std::string text =
             fmt::format("- **{}** {}\n", detail::action_word(change.action, m_mode), code(change.key));
+        for (const auto& mark : change.sensitive) {
+            text += "  - ⚠️ **" + escaped(mark) + "**\n";
+        }
         const bool fresh = change.action == Action::create || change.action == Action::replace;
         for (const auto& field : change.fields) {
             if (fresh && std::holds_alternative<std::monostate>(field.from)) {
                 text += fmt::format("  - {}: {}\n", code(field.field), value(field.to));
+            } else if (field.from == field.to) {
+                text += fmt::format("  - {}: {} (kept)\n", code(field.field), value(field.to));
             } else {
                 text +=
                     fmt::format("  - {}: {} → {}\n", code(field.field), value(field.from), value(field.to));

@@ -168,6 +168,9 @@ private:
                        fmt::format("{} {} {}", symbol(change.action), detail::singular(change.kind),
                                    quoted_key(change.key)))
               << '\n';
+        for (const auto& mark : change.sensitive) {
+            m_out << detail_indent << paint(bold_red, "! " + detail::visible(mark)) << '\n';
+        }
         const bool fresh = change.action == Action::create || change.action == Action::replace;
         for (const auto& field : change.fields) {
             write_field(field, fresh && std::holds_alternative<std::monostate>(field.from));
@@ -183,9 +186,10 @@ private:
     // `name: value` for a new object, `name: from → to` otherwise; unfolded when too long.
     void write_field(const plan::FieldChange& field, bool value_only) {
         const std::string name = detail::visible(field.field);
-        const std::string line = value_only
-                                     ? fmt::format("{}: {}", name, shown(field.to))
-                                     : fmt::format("{}: {} → {}", name, shown(field.from), shown(field.to));
+        const bool kept = !value_only && field.from == field.to;  // carried unchanged into a replacement
+        value_only = value_only || kept;
+        const std::string line = value_only ? fmt::format("{}: {}{}", name, shown(field.to), kept ? " (kept)" : "")
+                                            : fmt::format("{}: {} → {}", name, shown(field.from), shown(field.to));
         if (detail_indent.size() + detail::columns(line) <= wrap_width) {
             m_out << detail_indent << line << '\n';
             return;
@@ -295,6 +299,14 @@ private:
         m_out << paint(bold, line) << '\n';
         if (const std::string warning = detail::rate_warning(summary); !warning.empty()) {
             m_out << paint(yellow, "Warning: " + warning) << '\n';
+        }
+        if (const auto marks = detail::sensitive_lines(m_plan); !marks.empty()) {
+            m_out << paint(bold_red, fmt::format("Look closely: {} marked !:",
+                                                 util::plural(summary.sensitive, "change is", "changes are")))
+                  << '\n';
+            for (const auto& mark : marks) {
+                m_out << change_indent << paint(bold_red, "! " + detail::visible(mark)) << '\n';
+            }
         }
     }
 

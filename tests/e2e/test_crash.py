@@ -108,7 +108,7 @@ def desired_files():
                "roles": ["New Role %d" % (s % 3), "Role %d" % (s % 4)], "service_groups": ["sg-new-0"],
                "members": [user(s * 15 + k) for k in range(8)] + [newcomer(20 + s), fresh(s)]}
               for s in range(10)]
-    return {"version": 1, "policy": {"prune": True, "max_deletions": 1000}, "users": users,
+    return {"version": 1, "policy": {"prune": True, "max_deletions": 1000, "max_removals": 100000}, "users": users,
             "invitations": invitations, "roles": roles, "service_groups": service_groups,
             "user_groups": teams + squads}
 

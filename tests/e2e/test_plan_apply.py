@@ -122,8 +122,9 @@ class ApplyTest(DemoTest):
         self.assertEqual(writes, planned)
 
     def test_apply_from_an_empty_account_and_from_a_drifted_one(self):
-        self.emulator.set_state({"customer": {"name": "Empty"},
-                                 "users": [{"login": "owner@example.com", "role": "superuser"}],
+        # The owner as the files describe it: apply never changes the owner (a plan that would is refused).
+        owner = {"login": "owner@example.com", "name": "Morgan Lee", "role": "superuser", "roles": ["superuser"]}
+        self.emulator.set_state({"customer": {"name": "Empty"}, "users": [owner],
                                  "services": demo_seed()["services"]})
         self.assertEqual(self.apply().code, 0)
         self.assert_converged()

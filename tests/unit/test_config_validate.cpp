@@ -124,3 +124,52 @@ TEST_CASE("appended diagnostics keep their order and the order their files were 
                       });
     CHECK(all.file_count() == 3);
 }
+
+TEST_CASE("ignored objects may be referenced, but not defined") {
+    const char* ignore = R"(version: 1
+ignore:
+  users: ["*@contractor.example.com"]
+  roles: ["Legacy *"]
+  service_groups: ["preview-*"]
+  user_groups: ["okta-*"]
+)";
+    SUBCASE("references to ignored objects are not errors") {
+        Result r = merge({{"ignore.yaml", ignore},
+                          {"access.yaml", R"(version: 1
+user_groups:
+  - name: SRE
+    roles: [Legacy Purge]
+    service_groups: [preview-42]
+    members: [Pat@Contractor.example.com]
+)"}});
+        CHECK(r.messages.empty());
+    }
+    SUBCASE("an object both defined and ignored is an error at its key") {
+        Result r = merge({{"ignore.yaml", ignore},
+                          {"access.yaml", R"(version: 1
+users:
+  - login: pat@contractor.example.com
+roles:
+  - name: Legacy Purge
+user_groups:
+  - name: okta-admins
+)"}});
+        CHECK(r.messages ==
+              std::vector<std::string>{
+                  "access.yaml:3:12: users[0].login: user 'pat@contractor.example.com' is defined here and also "
+                  "matches ignore.users; an object is either managed or ignored: remove it from one of the two",
+                  "access.yaml:5:11: roles[0].name: role 'Legacy Purge' is defined here and also matches "
+                  "ignore.roles; an object is either managed or ignored: remove it from one of the two",
+                  "access.yaml:7:11: user_groups[0].name: user group 'okta-admins' is defined here and also "
+                  "matches ignore.user_groups; an object is either managed or ignored: remove it from one of the two",
+              });
+    }
+}
+
+TEST_CASE("policy.max_removals is read, 25 by default") {
+    CHECK(merge({{"a.yaml", "version: 1\n"}}).state.policy.max_removals == 25);
+    Result r = merge({{"a.yaml", "version: 1\npolicy:\n  max_removals: 3\n"}});
+    CHECK(r.messages.empty());
+    CHECK(r.state.policy.max_removals == 3);
+    CHECK(merge({{"a.yaml", "version: 1\npolicy:\n  max_removals: -1\n"}}).messages.size() == 1);
+}

@@ -248,7 +248,7 @@ TEST_CASE("unlisted live objects: unmanaged, deleted when their kind is pruned, 
     d.ignore.patterns[Kind::roles] = {"Purge *"};
     {
         const plan::Plan p = run(d);
-        CHECK(p.changes.size() == 1);  // only SRE losing the Purge Operator role
+        CHECK(p.changes.empty());  // an ignored role is never taken out of a group, even a managed one
         CHECK(p.unmanaged.empty());
     }
 }
@@ -355,19 +355,18 @@ TEST_CASE("guards") {
         d.policy.protected_logins = {"BOB@example.com"};
         const plan::Plan p = run(d);
         CHECK(guard(p, "protected").tripped);
-        CHECK(guard(p, "protected").message == "the plan updates bob@example.com (listed in policy.protected)");
+        CHECK(guard(p, "protected").message == "the plan changes name of bob@example.com (listed in policy.protected)");
     }
-    SUBCASE("the owner and the token's user: never deleted, demoted or locked; renaming is fine") {
+    SUBCASE("the owner and the token's user: never deleted, demoted or locked") {
         model::AccountState d = matching_desired();
-        d.users[0].name = "The Owner";
-        CHECK_FALSE(run(d).refused());
         d.users[0].role = UserRole::engineer;
         d.users[0].locked = true;
         d.users.push_back(user("root@example.com", "", UserRole::superuser));
         d.policy.missing_users = model::MissingUsers::create;
         const plan::Plan p = run(d);
         CHECK(guard(p, "protected").tripped);
-        CHECK(guard(p, "protected").message == "the plan demotes owner@example.com (the token's own user and the account owner)");
+        CHECK(guard(p, "protected").message ==
+              "the plan changes role, locked of owner@example.com (the token's own user and the account owner)");
         d.users[0] = matching_desired().users[0];
         d.users.erase(d.users.begin());
         d.policy.prune = {Kind::users};
@@ -380,7 +379,7 @@ TEST_CASE("guards") {
         d.users[1].role = UserRole::superuser;
         const plan::Plan p = run(d);
         CHECK_FALSE(guard(p, "min_superusers").tripped);
-        CHECK(guard(p, "min_superusers").message == "2 superusers after the plan; policy.min_superusers is 2");
+        CHECK(guard(p, "min_superusers").message == "2 superusers who can act after the plan; policy.min_superusers is 2");
     }
     SUBCASE("customer_id must be the token's customer") {
         model::AccountState d = matching_desired();
@@ -413,4 +412,292 @@ TEST_CASE("parse_utc") {
     CHECK(plan::parse_utc("2022-11-04T18:02:15Z") == 1667584935);
     CHECK_FALSE(plan::parse_utc("2022-11-04 18:02:15").has_value());
     CHECK_FALSE(plan::parse_utc("").has_value());
+}
+
+// ---- Issue 12: nothing changes that the plan did not show, and no access is lost on the way ----
+
+namespace {
+
+const plan::ListChange* list_of(const plan::Change& c, const std::string& field) {
+    auto it = std::find_if(c.lists.begin(), c.lists.end(), [&](const plan::ListChange& l) { return l.field == field; });
+    return it == c.lists.end() ? nullptr : &*it;
+}
+
+const plan::FieldChange* field_of(const plan::Change& c, const std::string& field) {
+    auto it = std::find_if(c.fields.begin(), c.fields.end(), [&](const plan::FieldChange& f) { return f.field == field; });
+    return it == c.fields.end() ? nullptr : &*it;
+}
+
+List paths(const plan::Change& c) {
+    List out;
+    for (const auto& r : c.requests) {
+        out.push_back(r.method + " " + r.path);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a pending invitation that departs from the files is replaced, with its memberships") {
+    SUBCASE("as the files say: nothing to do") {
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        CHECK(run(d).changes.empty());
+    }
+    SUBCASE("role differs: replaced, the old role shown, carried back into SRE in the same change") {
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        d.invitations[0].role = UserRole::user;
+        d.invitations[0].roles.reset();           // not managed: the live value is carried
+        d.invitations[0].limit_services.reset();
+        const plan::Plan p = run(d);
+        REQUIRE(p.changes.size() == 1);
+        const plan::Change& c = p.changes[0];
+        CHECK(c.action == Action::replace);
+        CHECK(c.id == "i-carol");
+        CHECK(c.note.find("role differs from the files") != std::string::npos);
+        REQUIRE(field_of(c, "role"));
+        CHECK(field_of(c, "role")->from == plan::Value(std::string("engineer")));
+        CHECK(field_of(c, "role")->to == plan::Value(std::string("user")));
+        REQUIRE(field_of(c, "limit_services"));  // carried, not lost
+        CHECK(field_of(c, "limit_services")->to == plan::Value(false));
+        CHECK(paths(c) == List{"DELETE /invitations/i-carol", "POST /invitations", "POST /user-groups/ug-sre/members"});
+        REQUIRE(list_of(c, "user_groups"));
+        CHECK(list_of(c, "user_groups")->add == List{"SRE"});
+        // SRE itself needs no change: carol's membership is the invitation's business.
+        CHECK(find(p, Kind::user_groups, "SRE", Stage::create_user_groups) == nullptr);
+    }
+    SUBCASE("roles and limit_services are compared too") {
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        d.invitations[0].roles = List{"Engineer"};
+        CHECK(run(d).changes.size() == 1);
+        d.invitations[0].roles = List{};
+        d.invitations[0].limit_services = true;
+        CHECK(run(d).changes.at(0).note.find("limit_services differs") != std::string::npos);
+    }
+    SUBCASE("a listed user awaiting acceptance, whose invitation differs, is replaced as well") {
+        model::AccountState d = matching_desired();
+        d.invitations.clear();
+        model::User carol;
+        carol.login = "Carol@example.com";
+        carol.role = UserRole::superuser;
+        d.users.push_back(carol);
+        const plan::Plan p = run(d);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(p.changes[0].action == Action::replace);
+        CHECK(p.notes.empty());
+        CHECK(p.changes[0].sensitive == List{"privilege escalation: invited as superuser"});
+    }
+    SUBCASE("a group the files give without the person: the membership is let go, shown, no request") {
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        d.invitations[0].role = UserRole::user;
+        d.user_groups[0].members = List{"alice@example.com"};
+        const plan::Plan p = run(d);
+        const plan::Change* c = find(p, Kind::invitations, "carol@example.com", Stage::create_people);
+        REQUIRE(c);
+        CHECK(list_of(*c, "user_groups")->remove == List{"SRE"});
+        CHECK(paths(*c) == List{"DELETE /invitations/i-carol", "POST /invitations"});
+        CHECK(find(p, Kind::user_groups, "SRE", Stage::remove_from_groups) == nullptr);
+        CHECK(p.summary.removals == 1);
+    }
+    SUBCASE("an expired invitation is sent again into its groups, also those the files do not manage") {
+        model::LiveAccount live = live_account();
+        live.state.user_groups[1].members->push_back("dave@example.com");
+        model::AccountState d = matching_desired();
+        d.user_groups.pop_back();  // Old is unmanaged
+        d.invitations.push_back(invitation("dave@example.com", "", 0));
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(paths(p.changes[0]) == List{"DELETE /invitations/i-dave", "POST /invitations", "POST /user-groups/ug-old/members"});
+    }
+}
+
+TEST_CASE("revoking access is guarded: policy.max_removals and --allow-removals") {
+    model::AccountState d = matching_desired();
+    d.user_groups[0].members = List{};
+    d.user_groups[0].roles = List{};
+    d.user_groups[0].service_groups = List{};
+    d.user_groups[1].members = List{};
+    d.policy.max_deletions = 0;
+    d.policy.max_removals = 5;
+    const plan::Plan p = run(d);
+    CHECK(p.summary.removals == 6);  // alice, carol, Engineer, Purge Operator, production; bob
+    CHECK(guard(p, "max_removals").tripped);
+    CHECK(guard(p, "max_removals").message ==
+          "6 access removals planned, more than the 5 that policy.max_removals allows; review them, then rerun "
+          "with --allow-removals 6 if they are intended");
+    CHECK_FALSE(guard(p, "max_deletions").tripped);
+    plan::DiffOptions allow;
+    allow.allow_removals = 6;
+    CHECK_FALSE(run(d, live_account(), allow).refused());
+    SUBCASE("an IAM role taken from a user counts") {
+        model::AccountState one = matching_desired();
+        one.users[1].roles = List{};
+        CHECK(run(one).summary.removals == 1);
+    }
+}
+
+TEST_CASE("pruning a role or service group lists the holders the files do not manage") {
+    model::LiveAccount live = live_account();
+    live.state.users[2].roles = List{"Purge Operator"};  // bob holds it directly
+    model::AccountState d = matching_desired();
+    d.roles.clear();
+    d.user_groups.erase(d.user_groups.begin());  // SRE is not managed
+    d.users[2].roles.reset();                      // bob's roles are not managed
+    d.policy.prune = {Kind::roles};
+    const plan::Plan p = run(d, live);
+    const plan::Change* c = find(p, Kind::roles, "Purge Operator", Stage::delete_roles_and_service_groups);
+    REQUIRE(c);
+    REQUIRE(list_of(*c, "held_by"));
+    CHECK(list_of(*c, "held_by")->remove == List{"user group 'SRE'", "user 'bob@example.com'"});
+    CHECK(c->sensitive == List{"access lost through pruning: 2 holders the files do not manage lose it"});
+    CHECK(p.summary.removals == 2);
+    SUBCASE("a service group too") {
+        model::AccountState s = matching_desired();
+        s.service_groups.pop_back();
+        s.service_groups.erase(s.service_groups.begin());
+        s.user_groups.erase(s.user_groups.begin());
+        s.policy.prune = {Kind::service_groups};
+        const plan::Plan q = run(s);
+        const plan::Change* g = find(q, Kind::service_groups, "production", Stage::delete_roles_and_service_groups);
+        REQUIRE(g);
+        CHECK(list_of(*g, "held_by")->remove == List{"user group 'SRE'"});
+    }
+    SUBCASE("stripping a protected user refuses the plan") {
+        d.policy.protected_logins = {"bob@example.com"};
+        CHECK(guard(run(d, live), "protected").message ==
+              "the plan strips role 'Purge Operator' from bob@example.com by deleting it (listed in policy.protected)");
+    }
+}
+
+TEST_CASE("ignored roles and service groups are never taken out of what the files manage") {
+    model::LiveAccount live = live_account();
+    live.state.user_groups[0].service_groups->push_back("staging");
+    model::AccountState d = matching_desired();
+    d.ignore.patterns[Kind::roles] = {"Purge*"};
+    d.ignore.patterns[Kind::service_groups] = {"stag*"};
+    d.roles.clear();
+    d.service_groups.pop_back();
+    d.user_groups[0].roles = List{"Engineer"};
+    d.user_groups[0].service_groups = List{"production"};
+    CHECK(run(d, live).changes.empty());
+    SUBCASE("a user's roles keep the ignored role when the list is sent") {
+        live.state.users[1].roles = List{"Engineer", "Purge Operator"};
+        d.users[1].roles = List{};
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(field_of(p.changes[0], "roles")->to == plan::Value(List{"Purge Operator"}));
+    }
+    SUBCASE("naming an ignored role in a group adds it like any other") {
+        live.state.user_groups[1].roles = List{};
+        d.user_groups[1].roles = List{"Purge Operator"};
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(list_of(p.changes[0], "roles")->add == List{"Purge Operator"});
+    }
+}
+
+TEST_CASE("privilege escalations and unlocks are marked") {
+    SUBCASE("a user made superuser, given the Superuser role, unlocked") {
+        model::LiveAccount live = live_account();
+        live.state.users[1].locked = true;
+        model::AccountState d = matching_desired();
+        d.users[1].role = UserRole::superuser;
+        d.users[1].roles = List{"Engineer", "superuser"};
+        d.users[1].locked = false;
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(p.changes[0].sensitive == List{"privilege escalation: role \"engineer\" → superuser",
+                                             "privilege escalation: gains the Superuser role",
+                                             "unlocks the user (a lock may have been set by hand, in an incident)"});
+        CHECK(p.summary.sensitive == 1);
+    }
+    SUBCASE("a custom role gaining account-scope permissions, and the groups and members that get it") {
+        model::AccountState d = matching_desired();
+        d.roles[0].permissions = List{"purge_all", "read_stats"};
+        d.user_groups[1].roles = List{"Purge Operator"};
+        const plan::Plan p = run(d);
+        const plan::Change* role = find(p, Kind::roles, "Purge Operator", Stage::create_roles_and_service_groups);
+        REQUIRE(role);
+        CHECK(role->sensitive == List{"privilege escalation: the role gains account-scope permissions (read_stats)"});
+        const plan::Change* old = find(p, Kind::user_groups, "Old", Stage::create_user_groups);
+        REQUIRE(old);
+        CHECK(old->sensitive ==
+              List{"privilege escalation: the group's members gain role 'Purge Operator' (account-scope: read_stats)"});
+    }
+    SUBCASE("a member added to a group that holds Superuser") {
+        model::LiveAccount live = live_account();
+        live.state.user_groups[1].roles = List{"Superuser"};
+        model::AccountState d = matching_desired();
+        d.user_groups[1].roles = List{"Superuser"};
+        d.user_groups[1].members = List{"bob@example.com", "alice@example.com"};
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(p.changes[0].sensitive ==
+              List{"privilege escalation: alice@example.com added to a group with the Superuser role"});
+    }
+    SUBCASE("require_new_password: true asks once; false cancels nothing") {
+        model::LiveAccount live = live_account();
+        live.state.users[1].require_new_password = true;
+        model::AccountState d = matching_desired();
+        d.users[1].require_new_password = false;
+        CHECK(run(d, live).changes.empty());
+        d.users[2].require_new_password = true;
+        CHECK(run(d, live).changes.size() == 1);
+    }
+}
+
+TEST_CASE("one rule protects the owner, the token's user and policy.protected") {
+    SUBCASE("no field of theirs changes, renaming included") {
+        model::AccountState d = matching_desired();
+        d.users[0].name = "The Owner";
+        CHECK(guard(run(d), "protected").message ==
+              "the plan changes name of owner@example.com (the token's own user and the account owner)");
+        model::LiveAccount live = live_account();
+        live.state.users[0].roles = List{"Superuser"};
+        d.users[0] = matching_desired().users[0];
+        d.users[0].roles = List{};
+        CHECK(guard(run(d, live), "protected").message ==
+              "the plan changes roles of owner@example.com (the token's own user and the account owner)");
+    }
+    SUBCASE("never taken out of a group, nor is their group deleted; added to one is fine") {
+        model::AccountState d = matching_desired();
+        d.policy.protected_logins = {"alice@example.com"};
+        d.user_groups[0].members = List{"carol@example.com"};
+        CHECK(guard(run(d), "protected").message ==
+              "the plan removes alice@example.com from user group 'SRE' (listed in policy.protected)");
+        d = matching_desired();
+        d.user_groups[1].members = List{"bob@example.com", "owner@example.com"};
+        CHECK_FALSE(run(d).refused());
+        d = matching_desired();
+        d.policy.protected_logins = {"bob@example.com"};
+        d.user_groups.pop_back();
+        d.policy.prune = {Kind::user_groups};
+        CHECK(guard(run(d), "protected").message ==
+              "the plan deletes user group 'Old', of which bob@example.com is a member (listed in policy.protected)");
+    }
+    SUBCASE("min_superusers counts only superusers who can act") {
+        model::LiveAccount live = live_account();
+        live.state.users[1].role = UserRole::superuser;
+        live.state.users[1].locked = true;
+        model::AccountState d = matching_desired();
+        d.users[1].role = UserRole::superuser;
+        d.users[1].locked = true;
+        d.policy.min_superusers = 2;
+        const plan::Plan p = run(d, live);
+        CHECK(guard(p, "min_superusers").tripped);
+        CHECK(guard(p, "min_superusers").message ==
+              "1 superuser who can act after the plan (and 1 locked); policy.min_superusers is 2");
+    }
+}
+
+TEST_CASE("policy.missing_users: create warns that POST /user is deprecated") {
+    model::AccountState d = matching_desired();
+    d.users.push_back(user("erin@example.com", "", UserRole::engineer));
+    d.policy.missing_users = model::MissingUsers::create;
+    const plan::Plan p = run(d);
+    REQUIRE(p.notes.size() == 1);
+    CHECK(p.notes[0].find("POST /user, which Fastly deprecated in 2025") != std::string::npos);
 }

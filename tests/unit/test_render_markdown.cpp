@@ -26,7 +26,7 @@ plan::Plan with_key(std::string key) {
                          {},
                          {},
                          {{"POST", "/user-groups"}},
-                         ""});
+                         "", {}});
     plan::summarize(p);
     return p;
 }

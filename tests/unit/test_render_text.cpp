@@ -28,7 +28,7 @@ plan::Plan summarized(std::size_t create, std::size_t update, std::size_t remove
                          {},
                          {},
                          {{"POST", "/user"}},
-                         ""});
+                         "", {}});
     p.summary = {create, update, remove, replace, writes, 1000, remaining};
     return p;
 }
@@ -155,7 +155,7 @@ TEST_CASE("render text: lists and values") {
                          {{"description", std::monostate{}, std::string("x")}},
                          {{"members", {"a", "b"}, {"c"}}, {"roles", many, {}}},
                          {},
-                         ""});
+                         "", {}});
     plan::summarize(p);
     const std::string out = text_of(p);
     // An update whose live value is unset still shows where it comes from.
@@ -177,7 +177,7 @@ TEST_CASE("render text: control characters in names are shown, never sent to the
                          {{"description", {}, std::string("tab\there")}},
                          {},
                          {},
-                         ""});
+                         "", {}});
     p.notes = {"bell\x07"};
     plan::summarize(p);
     const std::string out = text_of(p);

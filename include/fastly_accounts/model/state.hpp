@@ -110,6 +110,9 @@ struct UserGroup {
 struct Policy {
     std::set<Kind> prune;  ///< kinds whose unlisted live objects are deleted; empty: prune nothing
     int max_deletions = 10;
+    /// Access removals (a member, role or service group taken out of a group, an IAM role taken from a
+    /// user, what a pruned role or service group strips from others) a plan may make before it is refused.
+    int max_removals = 25;
     std::vector<std::string> protected_logins;
     int min_superusers = 1;
     MissingUsers missing_users = MissingUsers::invite;

@@ -76,6 +76,9 @@ struct Change {
     std::vector<ListChange> lists;
     std::vector<Request> requests;
     std::string note;  ///< why, when the action alone does not say (a re-invitation, a user invited)
+    /// What a reviewer must not miss, one line each, shown in every rendering: a privilege escalation
+    /// ("role engineer → superuser"), a user unlocked, access lost through pruning. Empty for most changes.
+    std::vector<std::string> sensitive;
 };
 
 /// A live object the files do not list, left alone because its kind is not pruned.
@@ -101,6 +104,8 @@ struct Summary {
     std::size_t write_requests = 0;    ///< non-GET requests apply will send
     std::size_t hourly_write_limit = 1000;
     std::optional<long long> writes_remaining;  ///< from the API's last rate-limit header, when known
+    std::size_t removals = 0;                   ///< access removals (see plan::count_removals)
+    std::size_t sensitive = 0;                  ///< changes with a `sensitive` mark
 };
 
 /// Everything `diff` found.
@@ -117,7 +122,22 @@ struct Plan {
     bool refused() const;
 };
 
-/// Recomputes `plan.summary` counts and write requests from `plan.changes`.
+/// Recomputes `plan.summary` counts, write requests, removals and sensitive marks from `plan.changes`.
 void summarize(Plan& plan);
+
+/// The name of the list, on the deletion of a custom role or service group, of the live objects the
+/// files do not manage that lose it with the deletion ("user group 'Ops'", "user 'bob@example.com'").
+inline constexpr std::string_view held_by_list = "held_by";
+
+/// How a `held_by` entry names a holder: "user 'bob@example.com'", "user group 'Ops'".
+std::string held_by_entry(model::Kind kind, std::string_view key);
+
+/// The kind and key a `held_by` entry names (a trailing " (ignored)" allowed), or nullopt.
+std::optional<std::pair<model::Kind, std::string>> parse_held_by_entry(std::string_view entry);
+
+/// How many access removals `change` makes: members, roles and service groups taken out of a user
+/// group, IAM roles taken from a user, and the holders that lose a pruned role or service group
+/// (its `held_by` list). The revocation guard (policy.max_removals) counts these.
+std::size_t count_removals(const Change& change);
 
 }  // namespace fastly_accounts::plan
