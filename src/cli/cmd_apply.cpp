@@ -72,10 +72,7 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
         ->type_name("PLAN.json");
     command->add_flag("--auto-approve", options.auto_approve,
                       "Do not ask for confirmation (required when not run from a terminal)");
-    command->add_option("--allow-deletions", options.allow_deletions,
-                        "Allow up to N deletions, overriding policy.max_deletions")
-        ->type_name("N")
-        ->check(CLI::NonNegativeNumber);
+    add_guard_options(*command, options.guards);
     command->add_option("--journal", options.journal,
                         "Append each change's outcome here (JSON Lines); default .fastly-accounts/journal.jsonl "
                         "beside the first file")
@@ -104,9 +101,8 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     Session session(global, std::chrono::seconds(options.max_wait_seconds));
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
 
-    plan::DiffOptions diff_options;
+    plan::DiffOptions diff_options = cli::diff_options(options.guards);
     diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
-    diff_options.allow_deletions = options.allow_deletions;
     plan::Plan plan;
     if (!options.plan.empty()) {
         plan::SavedPlan saved = plan::parse_saved_plan(read_file(options.plan));

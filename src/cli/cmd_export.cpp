@@ -9,6 +9,7 @@
 #include <fastly_accounts/util/files.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <filesystem>
+#include <set>
 #include <fmt/format.h>
 #include <ostream>
 #include <sstream>
@@ -32,7 +33,23 @@ void sort_list(std::optional<std::vector<std::string>>& list, bool emails) {
 model::AccountState desired_from_live(const model::LiveAccount& live) {
     model::AccountState state = live.state;
     state.customer_id = live.customer.id;
+    // An expired invitation is not exported, and neither is its place in a group: the file would name a
+    // member it does not define. The plan leaves such dead memberships alone.
+    std::set<std::string> dropped;
+    for (const auto& invitation : state.invitations) {
+        if (!invitation.active) {
+            dropped.insert(model::email_key(invitation.email));
+        }
+    }
+    for (const auto& user : state.users) {
+        dropped.erase(model::email_key(user.login));
+    }
     std::erase_if(state.invitations, [](const model::Invitation& i) { return !i.active; });
+    for (auto& group : state.user_groups) {
+        if (group.members) {
+            std::erase_if(*group.members, [&](const std::string& m) { return dropped.count(model::email_key(m)) > 0; });
+        }
+    }
     auto by_email = [](const auto& a, const auto& b) { return model::email_key(a) < model::email_key(b); };
     std::sort(state.users.begin(), state.users.end(), [&](const auto& a, const auto& b) { return by_email(a.login, b.login); });
     std::sort(state.invitations.begin(), state.invitations.end(),

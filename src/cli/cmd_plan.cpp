@@ -18,6 +18,7 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
                         "`apply --plan`")
         ->type_name("PLAN.json");
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
+    add_guard_options(*command, options.guards);
     command->footer(
         "Reads the live account (needs FASTLY_API_TOKEN or --token-file) and changes nothing.\n"
         "Exit status: 0 no changes (or changes without --detailed-exitcode), 2 changes pending with\n"
@@ -27,7 +28,7 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
 
 int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostream& out, std::ostream& err) {
     Session session(global);
-    Planned planned = make_plan(session, options.files, {});
+    Planned planned = make_plan(session, options.files, diff_options(options.guards));
     render_plan(planned.plan, options.format, {render::Mode::plan, use_color(global)}, out);
     if (!options.out.empty()) {
         const plan::SavedPlan saved{planned.plan, planned.desired.fingerprint, planned.desired.files};

@@ -21,6 +21,25 @@ void add_files_option(CLI::App& command, std::vector<std::string>& files) {
         ->type_name("PATH");
 }
 
+void add_guard_options(CLI::App& command, GuardOverrides& guards) {
+    command.add_option("--allow-deletions", guards.allow_deletions,
+                       "Allow up to N deletions in this run, overriding policy.max_deletions")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--allow-removals", guards.allow_removals,
+                       "Allow up to N access removals in this run (members, group roles and service groups, IAM "
+                       "roles of users, what pruning strips), overriding policy.max_removals")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
+}
+
+plan::DiffOptions diff_options(const GuardOverrides& guards) {
+    plan::DiffOptions options;
+    options.allow_deletions = guards.allow_deletions;
+    options.allow_removals = guards.allow_removals;
+    return options;
+}
+
 void add_format_option(CLI::App& command, Format& format) {
     command
         .add_option_function<std::string>(

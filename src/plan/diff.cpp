@@ -151,6 +151,16 @@ private:
         return !created || m_options.now_epoch - *created < invitation_lifetime_seconds;
     }
 
+    // A person the files do not list whose only tie to the account is an invitation that can no longer be
+    // accepted.
+    bool expired_invitee(const std::string& key) const {
+        if (m_desired_people.count(key) > 0 || m_live_users.count(key) > 0) {
+            return false;
+        }
+        auto invitation = m_live_invitations.find(key);
+        return invitation != m_live_invitations.end() && !usable(*invitation->second);
+    }
+
     bool ignored(Kind kind, const std::string& key) const { return m_desired.ignore.matches(kind, key); }
     bool pruned(Kind kind) const { return m_desired.policy.prune.count(kind) > 0; }
 
@@ -732,6 +742,9 @@ void Differ::diff_user_groups() {
             const std::string key = model::email_key(login);
             if (auto replaced = m_replaced.find(key); replaced != m_replaced.end() && replaced->second.count(group.name)) {
                 return true;
+            }
+            if (expired_invitee(key)) {
+                return true;  // a dead membership: nothing to give, nothing worth a request to take
             }
             return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
         };

@@ -701,3 +701,9 @@ TEST_CASE("policy.missing_users: create warns that POST /user is deprecated") {
     REQUIRE(p.notes.size() == 1);
     CHECK(p.notes[0].find("POST /user, which Fastly deprecated in 2025") != std::string::npos);
 }
+
+TEST_CASE("a dead membership (an expired invitation nobody lists) is left alone, as export leaves it out") {
+    model::LiveAccount live = live_account();
+    live.state.user_groups[1].members->push_back("dave@example.com");
+    CHECK(run(matching_desired(), live).changes.empty());
+}

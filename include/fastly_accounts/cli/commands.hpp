@@ -40,12 +40,20 @@ CLI::App& add_export_command(CLI::App& app, ExportOptions& options);
 /// and that `plan` against the same account finds nothing to do for. Throws util::Error subclasses.
 int run_export(const GlobalOptions& global, const ExportOptions& options, std::ostream& out, std::ostream& err);
 
+/// `--allow-deletions N` and `--allow-removals N`, shared by plan and apply: for this run, they replace
+/// policy.max_deletions and policy.max_removals.
+struct GuardOverrides {
+    std::optional<int> allow_deletions;
+    std::optional<int> allow_removals;
+};
+
 /// Options of `plan`.
 struct PlanOptions {
     std::vector<std::string> files;
     Format format = Format::text;
     std::string out;  ///< --out PLAN.json
     bool detailed_exitcode = false;
+    GuardOverrides guards;
 };
 
 CLI::App& add_plan_command(CLI::App& app, PlanOptions& options);
@@ -71,7 +79,7 @@ struct ApplyOptions {
     std::vector<std::string> files;
     std::string plan;  ///< --plan PLAN.json
     bool auto_approve = false;
-    std::optional<int> allow_deletions;
+    GuardOverrides guards;
     std::string journal;
     int max_wait_seconds = 0;
 };

@@ -26,6 +26,12 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
 /// Adds the required, repeatable `-f,--file PATH` to `command`.
 void add_files_option(CLI::App& command, std::vector<std::string>& files);
 
+/// Adds `--allow-deletions N` and `--allow-removals N` to `command`.
+void add_guard_options(CLI::App& command, GuardOverrides& guards);
+
+/// The diff options the overrides set.
+plan::DiffOptions diff_options(const GuardOverrides& guards);
+
 /// Adds `--format` to `command`.
 void add_format_option(CLI::App& command, Format& format);
 
