@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fastly_accounts/apply/executor.hpp>
+#include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/parallel.hpp>
 #include <fastly_accounts/util/strings.hpp>
@@ -73,20 +74,11 @@ class Executor {
 public:
     Executor(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
              const ExecuteOptions& options)
-        : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options) {
+        : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options),
+          m_index(live, options.now_epoch) {
         for (const auto& change : plan.changes) {
             if (change.action == Action::create || change.action == Action::replace) {
                 m_made_by_plan.insert(object_key(change.kind, change.key));
-            }
-        }
-        // Indexed once: a group change resolves each of its members, and a large plan has thousands.
-        for (const auto& user : live.state.users) {
-            m_live_users.emplace(model::email_key(user.login), &user);
-        }
-        for (const auto& invitation : live.state.invitations) {
-            auto& best = m_live_invitations[model::email_key(invitation.email)];
-            if (best == nullptr || invitation.active) {
-                best = &invitation;  // the last active one, else the first, as a linear search would pick
             }
         }
     }
@@ -219,8 +211,8 @@ private:
     Journal& m_journal;
     const ExecuteOptions& m_options;
     std::set<std::string> m_made_by_plan;  // object keys a create or replace of this plan makes
-    std::unordered_map<std::string, const model::User*> m_live_users;              // by email_key(login)
-    std::unordered_map<std::string, const model::Invitation*> m_live_invitations;  // by email_key(email)
+    // The same index diff used: a group change resolves each of its members, and a large plan has thousands.
+    model::LiveIndex m_index;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, std::string> m_created;  // object key -> id made by this run
     std::unordered_map<std::string, Outcome> m_outcomes;     // object key -> outcome of its create
@@ -234,12 +226,10 @@ std::string Executor::role_id(const std::string& name) const {
     if (auto id = created(Kind::roles, name)) {
         return *id;
     }
-    for (const auto& role : m_live.state.roles) {
-        if (role.name == name) {
-            return role.id;
-        }
+    if (const auto* role = m_index.custom_role(name)) {
+        return role->id;
     }
-    if (const auto* role = m_live.find_role(name)) {
+    if (const auto* role = m_index.role(name)) {
         return role->id;
     }
     throw util::Error(fmt::format("role '{}' does not exist", name));
@@ -254,10 +244,8 @@ std::vector<std::string> Executor::role_ids(const std::vector<std::string>& name
 }
 
 std::string Executor::live_user_group_id(const std::string& name) const {
-    for (const auto& group : m_live.state.user_groups) {
-        if (group.name == name) {
-            return group.id;
-        }
+    if (const auto* group = m_index.user_group(name)) {
+        return group->id;
     }
     throw util::Error(fmt::format("user group '{}' does not exist", name));
 }
@@ -266,19 +254,16 @@ std::string Executor::service_group_id(const std::string& name) const {
     if (auto id = created(Kind::service_groups, name)) {
         return *id;
     }
-    for (const auto& group : m_live.state.service_groups) {
-        if (group.name == name) {
-            return group.id;
-        }
+    if (const auto* group = m_index.service_group(name)) {
+        return group->id;
     }
     throw util::Error(fmt::format("service group '{}' does not exist", name));
 }
 
 // A person as a group member: a user, or an invitation (made by this run, or pending in the account).
 Link Executor::member_link(const std::string& person, bool adding) const {
-    const std::string key = model::email_key(person);
-    if (auto user = m_live_users.find(key); user != m_live_users.end()) {
-        return {user->second->id, "user", user->second->login};
+    if (const auto* user = m_index.user(person)) {
+        return {user->id, "user", user->login};
     }
     if (auto id = created(Kind::users, person)) {
         return {*id, "user", person};
@@ -286,9 +271,8 @@ Link Executor::member_link(const std::string& person, bool adding) const {
     if (auto id = created(Kind::invitations, person)) {
         return {*id, "invitation", person};
     }
-    auto found = m_live_invitations.find(key);
-    const model::Invitation* best = found == m_live_invitations.end() ? nullptr : found->second;
-    if (best != nullptr && (best->active || !adding)) {
+    const model::Invitation* best = m_index.invitation(person);
+    if (best != nullptr && (m_index.usable(*best) || !adding)) {
         return {best->id, "invitation", person};
     }
     throw util::Error(fmt::format("'{}' is neither a user nor a pending invitation", person));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -60,7 +61,7 @@ bool named(const std::optional<std::vector<std::string>>& names, const std::stri
 class Differ {
 public:
     Differ(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options)
-        : m_desired(desired), m_live(live), m_options(options) {
+        : m_desired(desired), m_live(live), m_options(options), m_index(live, options.now_epoch) {
         index_live();
     }
 
@@ -90,25 +91,6 @@ public:
 
 private:
     void index_live() {
-        for (const auto& u : m_live.state.users) {
-            m_live_users[model::email_key(u.login)] = &u;
-        }
-        for (const auto& i : m_live.state.invitations) {
-            // With several invitations for one email, the usable (active, newest) one speaks for it.
-            auto& slot = m_live_invitations[model::email_key(i.email)];
-            if (slot == nullptr || (!usable(*slot) && usable(i))) {
-                slot = &i;
-            }
-        }
-        for (const auto& r : m_live.state.roles) {
-            m_live_roles[r.name] = &r;
-        }
-        for (const auto& g : m_live.state.service_groups) {
-            m_live_service_groups[g.name] = &g;
-        }
-        for (const auto& g : m_live.state.user_groups) {
-            m_live_user_groups[g.name] = &g;
-        }
         for (const auto& r : m_desired.roles) {
             m_desired_roles.insert(r.name);
         }
@@ -142,23 +124,16 @@ private:
         return pruned(Kind::user_groups) && m_desired_user_groups.count(name) == 0 && !ignored(Kind::user_groups, name);
     }
 
-    // An invitation that can still be accepted: active and younger than seven days.
-    bool usable(const model::Invitation& invitation) const {
-        if (!invitation.active) {
-            return false;
-        }
-        const auto created = parse_utc(invitation.created_at);
-        return !created || m_options.now_epoch - *created < invitation_lifetime_seconds;
-    }
+    bool usable(const model::Invitation& invitation) const { return m_index.usable(invitation); }
 
     // A person the files do not list whose only tie to the account is an invitation that can no longer be
     // accepted.
     bool expired_invitee(const std::string& key) const {
-        if (m_desired_people.count(key) > 0 || m_live_users.count(key) > 0) {
+        if (m_desired_people.count(key) > 0 || m_index.user(key) != nullptr) {
             return false;
         }
-        auto invitation = m_live_invitations.find(key);
-        return invitation != m_live_invitations.end() && !usable(*invitation->second);
+        const model::Invitation* invitation = m_index.invitation(key);
+        return invitation != nullptr && !usable(*invitation);
     }
 
     bool ignored(Kind kind, const std::string& key) const { return m_desired.ignore.matches(kind, key); }
@@ -169,10 +144,10 @@ private:
     // A name that resolves to nothing is reported against `where`, unless `where` is empty (live names).
     std::string role_identity(const std::string& name, const std::string& where) {
         if (m_desired_roles.count(name) > 0) {
-            auto live = m_live_roles.find(name);
-            return live != m_live_roles.end() ? live->second->id : "new:" + name;
+            const model::Role* live = m_index.custom_role(name);
+            return live != nullptr ? live->id : "new:" + name;
         }
-        if (const auto* role = m_live.find_role(name)) {
+        if (const auto* role = m_index.role(name)) {
             return role->id;
         }
         if (!where.empty()) {
@@ -206,8 +181,8 @@ private:
         const std::vector<std::string>* permissions = nullptr;
         if (auto d = m_desired_role_objects.find(name); d != m_desired_role_objects.end() && d->second->permissions) {
             permissions = &*d->second->permissions;
-        } else if (auto l = m_live_roles.find(name); l != m_live_roles.end() && l->second->permissions) {
-            permissions = &*l->second->permissions;
+        } else if (const model::Role* l = m_index.custom_role(name); l != nullptr && l->permissions) {
+            permissions = &*l->permissions;
         }
         const auto account = account_scope(permissions ? *permissions : std::vector<std::string>{});
         return account.empty() ? "" : fmt::format("role '{}' (account-scope: {})", name, util::join(account, ", "));
@@ -282,11 +257,7 @@ private:
     const DiffOptions& m_options;
     Plan m_plan;
     std::vector<std::string> m_problems;
-    std::unordered_map<std::string, const model::User*> m_live_users;              // by email_key
-    std::unordered_map<std::string, const model::Invitation*> m_live_invitations;  // by email_key
-    std::unordered_map<std::string, const model::Role*> m_live_roles;              // custom, by name
-    std::unordered_map<std::string, const model::ServiceGroup*> m_live_service_groups;
-    std::unordered_map<std::string, const model::UserGroup*> m_live_user_groups;
+    model::LiveIndex m_index;
     std::set<std::string> m_desired_roles;
     std::set<std::string> m_desired_service_groups;
     std::set<std::string> m_desired_people;  // email keys of listed users and invitations
@@ -506,10 +477,9 @@ void Differ::diff_users() {
     for (const auto& user : m_desired.users) {
         const std::string key = model::email_key(user.login);
         const std::string where = fmt::format("user '{}'", user.login);
-        auto live = m_live_users.find(key);
-        if (live == m_live_users.end()) {
-            auto invitation = m_live_invitations.find(key);
-            const model::Invitation* found = invitation != m_live_invitations.end() ? invitation->second : nullptr;
+        const model::User* live = m_index.user(key);
+        if (live == nullptr) {
+            const model::Invitation* found = m_index.invitation(key);
             if (found != nullptr && usable(*found)) {
                 if (user.roles) {
                     role_identities(*user.roles, where);
@@ -550,7 +520,7 @@ void Differ::diff_users() {
             m_creates_users = true;
             continue;
         }
-        const model::User& have = *live->second;
+        const model::User& have = *live;
         Change change{Stage::create_people, Action::update, Kind::users, user.login, have.id, {}, {}, {}, "", {}};
         if (user.name && *user.name != have.name.value_or("")) {
             change.fields.push_back({"name", have.name.value_or(""), *user.name});
@@ -622,15 +592,14 @@ void Differ::diff_invitations() {
     for (const auto& invitation : m_desired.invitations) {
         const std::string key = model::email_key(invitation.email);
         desired_invitations.insert(key);
-        if (m_live_users.count(key) > 0) {
+        if (m_index.user(key) != nullptr) {
             m_plan.notes.push_back(fmt::format(
                 "{}: accepted the invitation and is now a user; move the entry from invitations: to users:",
                 invitation.email));
             continue;
         }
         const std::string where = fmt::format("invitation '{}'", invitation.email);
-        auto live = m_live_invitations.find(key);
-        const model::Invitation* found = live != m_live_invitations.end() ? live->second : nullptr;
+        const model::Invitation* found = m_index.invitation(key);
         if (found != nullptr && usable(*found)) {
             if (invitation.roles) {
                 role_identities(*invitation.roles, where);
@@ -684,13 +653,13 @@ void Differ::diff_user_groups() {
         desired_groups.insert(group.name);
         const std::string where = fmt::format("user group '{}'", group.name);
         for (const auto& name : group.service_groups.value_or(std::vector<std::string>{})) {
-            if (m_desired_service_groups.count(name) == 0 && m_live_service_groups.count(name) == 0) {
+            if (m_desired_service_groups.count(name) == 0 && m_index.service_group(name) == nullptr) {
                 m_problems.push_back(fmt::format("{}: service group '{}' does not exist", where, name));
             }
         }
-        auto live = m_live_user_groups.find(group.name);
-        const bool exists = live != m_live_user_groups.end();
-        const std::string id = exists ? live->second->id : "";
+        const model::UserGroup* live = m_index.user_group(group.name);
+        const bool exists = live != nullptr;
+        const std::string id = exists ? live->id : "";
         const std::string path = "/user-groups/" + (exists ? id : placeholder("user group", group.name));
         Change adds{Stage::create_user_groups, exists ? Action::update : Action::create, Kind::user_groups, group.name,
                     id, {}, {}, {}, "", {}};
@@ -700,12 +669,12 @@ void Differ::diff_user_groups() {
             if (group.description) {
                 adds.fields.push_back({"description", {}, *group.description});
             }
-        } else if (group.description && *group.description != live->second->description.value_or("")) {
-            adds.fields.push_back({"description", live->second->description.value_or(""), *group.description});
+        } else if (group.description && *group.description != live->description.value_or("")) {
+            adds.fields.push_back({"description", live->description.value_or(""), *group.description});
             adds.requests.push_back({"PATCH", path});
         }
         const model::UserGroup empty;
-        const model::UserGroup& have = exists ? *live->second : empty;
+        const model::UserGroup& have = exists ? *live : empty;
 
         auto relation = [&](const char* field, const char* sub, const std::optional<std::vector<std::string>>& wanted,
                             const std::optional<std::vector<std::string>>& got, auto key, auto keep) {

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <ctime>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -205,19 +204,6 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
     plan.guards = {customer_guard(desired, live), protected_guard(plan, desired, live),
                    deletions_guard(plan, desired, options), removals_guard(plan, desired, options),
                    superusers_guard(plan, desired, live)};
-}
-
-std::optional<std::int64_t> parse_utc(const std::string& text) {
-    std::tm tm{};
-    char z = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &z) != 7 ||
-        z != 'Z') {
-        return std::nullopt;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return static_cast<std::int64_t>(timegm(&tm));
 }
 
 }  // namespace fastly_accounts::plan

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/util/time.hpp>
 
 using namespace fastly_accounts;
 using model::Kind;
@@ -407,11 +408,11 @@ TEST_CASE("names that do not resolve against the account make no plan") {
     }
 }
 
-TEST_CASE("parse_utc") {
-    CHECK(plan::parse_utc("1970-01-01T00:00:00Z") == 0);
-    CHECK(plan::parse_utc("2022-11-04T18:02:15Z") == 1667584935);
-    CHECK_FALSE(plan::parse_utc("2022-11-04 18:02:15").has_value());
-    CHECK_FALSE(plan::parse_utc("").has_value());
+TEST_CASE("util::parse_utc") {
+    CHECK(util::parse_utc("1970-01-01T00:00:00Z") == 0);
+    CHECK(util::parse_utc("2022-11-04T18:02:15Z") == 1667584935);
+    CHECK_FALSE(util::parse_utc("2022-11-04 18:02:15").has_value());
+    CHECK_FALSE(util::parse_utc("").has_value());
 }
 
 // ---- Issue 12: nothing changes that the plan did not show, and no access is lost on the way ----

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <ctime>
 #include <fastly_accounts/apply/journal.hpp>
 #include <fastly_accounts/live/api_client.hpp>
 #include <fastly_accounts/model/live.hpp>
@@ -37,6 +39,8 @@ struct ApplyReport {
 
 struct ExecuteOptions {
     std::size_t concurrency = 8;
+    /// "Now" for telling a pending invitation from an expired one, as the plan was made.
+    std::int64_t now_epoch = static_cast<std::int64_t>(std::time(nullptr));
     /// Longest wait for the rate limit to reset before stopping (exit 5) instead.
     std::chrono::seconds max_wait{0};
     /// The API's last Fastly-RateLimit-Remaining, once a write has shown it; compared before each stage with

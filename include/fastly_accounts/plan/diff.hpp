@@ -31,9 +31,6 @@ private:
     std::vector<std::string> m_problems;
 };
 
-/// Invitations older than this are expired and sent anew.
-inline constexpr std::int64_t invitation_lifetime_seconds = 7 * 24 * 3600;
-
 /// Compares `desired` with `live` and returns the ordered plan that makes live match, with unmanaged
 /// objects, notes and evaluated guards. Pure. Follows SPEC.md "Semantics": fields left out of the files
 /// are not managed; lists given are authoritative; logins and emails compare ignoring case; live objects
@@ -45,8 +42,5 @@ Plan diff(const model::AccountState& desired, const model::LiveAccount& live, co
 /// into `plan.guards`. Part of diff; exposed so that apply can re-run it on a saved plan.
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
                      const DiffOptions& options);
-
-/// Seconds since the epoch of an ISO 8601 UTC time `YYYY-MM-DDTHH:MM:SSZ`, or nullopt.
-std::optional<std::int64_t> parse_utc(const std::string& text);
 
 }  // namespace fastly_accounts::plan
