@@ -8,6 +8,7 @@
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/files.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
 #include <set>
 #include <fmt/format.h>
@@ -87,6 +88,67 @@ model::AccountState desired_from_live(const model::LiveAccount& live) {
     return state;
 }
 
+// Objects whose key holds a character that can disguise text (a bidi override, a zero-width space, a
+// control) cannot be written: validate refuses such keys. They are left out, and so is every list that
+// names one (a user's roles, a group's members): a list left out is not managed, so the next plan takes
+// nothing away. Each omission is a note for the operator.
+void leave_out_disguised(model::AccountState& state, std::vector<std::string>& notes) {
+    std::set<std::string> people;  // email keys
+    std::set<std::string> roles;
+    std::set<std::string> service_groups;
+    auto drop = [&](auto& objects, auto key_of, model::Kind kind, std::set<std::string>* names) {
+        std::erase_if(objects, [&](const auto& object) {
+            const std::string& key = key_of(object);
+            const auto bad = util::find_disguising(key);
+            if (!bad) {
+                return false;
+            }
+            notes.push_back(fmt::format("not exported: {} '{}': its name holds {}; rename it in Fastly (plans show "
+                                        "it as unmanaged, escaped)",
+                                        model::noun(kind), util::escape_disguising(key), util::describe_code_point(*bad)));
+            if (names != nullptr) {
+                names->insert(kind == model::Kind::users || kind == model::Kind::invitations ? model::email_key(key) : key);
+            }
+            return true;
+        });
+    };
+    drop(state.users, [](const model::User& u) -> const std::string& { return u.login; }, model::Kind::users, &people);
+    drop(state.invitations, [](const model::Invitation& i) -> const std::string& { return i.email; },
+         model::Kind::invitations, &people);
+    drop(state.roles, [](const model::Role& r) -> const std::string& { return r.name; }, model::Kind::roles, &roles);
+    drop(state.service_groups, [](const model::ServiceGroup& g) -> const std::string& { return g.name; },
+         model::Kind::service_groups, &service_groups);
+    drop(state.user_groups, [](const model::UserGroup& g) -> const std::string& { return g.name; },
+         model::Kind::user_groups, nullptr);
+    auto unmanage = [&](std::optional<std::vector<std::string>>& list, const std::set<std::string>& names, bool emails,
+                        const std::string& owner, const char* field) {
+        if (!list || names.empty()) {
+            return;
+        }
+        const bool names_one = std::any_of(list->begin(), list->end(), [&](const std::string& entry) {
+            return names.count(emails ? model::email_key(entry) : entry) > 0;
+        });
+        if (names_one) {
+            list.reset();
+            notes.push_back(fmt::format("not exported: the {} of {}, which name an object left out above; "
+                                        "they stay as they are (not managed)",
+                                        field, util::escape_disguising(owner)));
+        }
+    };
+    for (auto& user : state.users) {
+        unmanage(user.roles, roles, false, fmt::format("user '{}'", user.login), "roles");
+    }
+    for (auto& invitation : state.invitations) {
+        unmanage(invitation.roles, roles, false, fmt::format("invitation '{}'", invitation.email), "roles");
+    }
+    for (auto& group : state.user_groups) {
+        const std::string owner = fmt::format("user group '{}'", group.name);
+        unmanage(group.roles, roles, false, owner, "roles");
+        unmanage(group.service_groups, service_groups, false, owner, "service_groups");
+        unmanage(group.members, people, true, owner, "members");
+    }
+}
+
 // The schema as the yaml-language-server comment should name it: relative to the file written.
 std::string schema_reference(const std::string& out_path) {
     const fs::path schema = FASTLY_ACCOUNTS_SCHEMA_FILE;
@@ -116,7 +178,19 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
     Session session(global);
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
-    const model::AccountState state = desired_from_live(live);
+    model::AccountState state = desired_from_live(live);
+    std::vector<std::string> notes;
+    leave_out_disguised(state, notes);
+    for (const auto& invitation : live.state.invitations) {
+        if (!invitation.active) {
+            notes.push_back(fmt::format("not exported: the expired invitation of '{}' (list it under invitations to "
+                                        "send it again, or prune invitations to delete it)",
+                                        util::escape_disguising(invitation.email)));
+        }
+    }
+    for (const auto& note : notes) {
+        err << "export: " << note << "\n";
+    }
     std::ostringstream text;
     config::write_desired_state(state, schema_reference(options.out), text);
     if (options.out.empty()) {

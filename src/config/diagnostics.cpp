@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fastly_accounts/config/diagnostics.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <fmt/format.h>
 #include <iterator>
 #include <map>
@@ -8,15 +9,17 @@
 namespace fastly_accounts::config {
 
 std::string format(const Diagnostic& d) {
-    std::string out = d.file;
+    // One problem, one line: a newline or an invisible character quoted from a file (or in its name) is
+    // shown escaped, never raw.
+    std::string out = util::escape_disguising(d.file);
     if (d.line > 0) {
         out += fmt::format(":{}:{}", d.line, d.column);
     }
     out += ": ";
     if (!d.path.empty()) {
-        out += d.path + ": ";
+        out += util::escape_disguising(d.path) + ": ";
     }
-    out += d.message;
+    out += util::escape_disguising(d.message);
     return out;
 }
 

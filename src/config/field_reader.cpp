@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fastly_accounts/config/field_reader.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <unordered_map>
@@ -142,8 +143,13 @@ std::optional<std::string> FieldReader::name(const YamlNode& node, const FieldPa
         error(node, path, "must not be empty");
         return std::nullopt;
     }
-    if (value->front() == ' ' || value->back() == ' ') {
-        error(node, path, fmt::format("'{}' has leading or trailing spaces", *value));
+    // Spaces at either end are allowed (only quotes can write them, and Fastly accepts them, so an export
+    // must round-trip); characters that can disguise a key are not: a reviewer must read what apply does.
+    if (auto bad = util::find_disguising(*value)) {
+        error(node, path,
+              fmt::format("'{}' contains {}, a control or invisible character that can disguise text; logins, "
+                          "emails and names must not hold one",
+                          util::escape_disguising(*value), util::describe_code_point(*bad)));
         return std::nullopt;
     }
     return value;

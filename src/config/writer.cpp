@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fastly_accounts/config/writer.hpp>
 #include <fastly_accounts/config/yaml_tree.hpp>
 #include <yaml-cpp/emitter.h>
@@ -7,9 +8,20 @@ namespace fastly_accounts::config {
 
 namespace {
 
-// A string scalar, quoted whenever it would otherwise read back as something else ("true", "123").
+// Plain scalars that YAML 1.1 readers (PyYAML, older tools, editors) take for a boolean, though YAML 1.2
+// and this tool read them as strings: quoted, so the file means the same to everyone.
+bool yaml11_boolean(const std::string& text) {
+    static const char* const words[] = {"y",   "Y",   "yes", "Yes", "YES", "n",   "N",   "no",  "No",  "NO",
+                                        "on",  "On",  "ON",  "off", "Off", "OFF", "true", "True", "TRUE",
+                                        "false", "False", "FALSE"};
+    return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return text == w; });
+}
+
+// A string scalar, quoted whenever it would otherwise read back as something else ("true", "123", "yes",
+// " padded").
 void scalar(YAML::Emitter& out, const std::string& text) {
-    if (!reads_as_string(text)) {
+    const bool padded = !text.empty() && (text.front() == ' ' || text.back() == ' ');
+    if (!reads_as_string(text) || yaml11_boolean(text) || padded) {
         out << YAML::DoubleQuoted;
     }
     out << text;

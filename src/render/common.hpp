@@ -11,6 +11,7 @@
 #include <fastly_accounts/plan/plan.hpp>
 #include <fastly_accounts/render/render.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -40,30 +41,12 @@ inline std::string_view title(model::Kind kind) {
     return "Objects";
 }
 
-/// `text` with every control character shown as an escape (`\n`, `\t`, `\x1b`, `\u009b`), the rest
-/// unchanged. Names come from files and from the API: this keeps them from moving a terminal's cursor,
-/// faking colours, or breaking a line of the rendering into a new item. Empty in, empty out.
+/// `text` with every control and invisible character shown as an escape (`\n`, `\t`, `\x1b`, `\u009b`,
+/// `\u202e`), the rest unchanged. Names come from files and from the API: this keeps them from moving a
+/// terminal's cursor, faking colours, reordering a line with a bidi override, hiding a character, or
+/// breaking a line of the rendering into a new item. Empty in, empty out.
 inline std::string visible(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte == '\n') {
-            out += "\\n";
-        } else if (byte == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else if (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-            // C1 controls (U+0080..U+009F): U+009B is a one-character CSI on some terminals.
-            out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
-            ++i;
-        } else {
-            out += static_cast<char>(byte);
-        }
-    }
-    return out;
+    return util::escape_disguising(text);
 }
 
 /// The width of `text` in a terminal, counting each UTF-8 sequence as one column (close enough for

@@ -1,5 +1,6 @@
 #include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/render/render.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 
 namespace fastly_accounts::render {
 
@@ -9,7 +10,8 @@ void json(const plan::Plan& plan, std::ostream& out, const Options& options) {
     for (auto& [key, value] : body.items()) {
         document[key] = std::move(value);
     }
-    out << document.dump(2) << "\n";
+    // A bidi override or a zero-width character in a name must not reach a pull-request bot raw.
+    out << util::escape_disguising_json(document.dump(2)) << "\n";
 }
 
 }  // namespace fastly_accounts::render
