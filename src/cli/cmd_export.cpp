@@ -165,7 +165,9 @@ std::string schema_reference(const std::string& out_path) {
 
 CLI::App& add_export_command(CLI::App& app, ExportOptions& options) {
     auto* command = app.add_subcommand("export", "Write the live account as a desired-state file.");
-    command->add_option("--out", options.out, "Write to this file (replaced atomically) instead of stdout")
+    command->add_option("--out", options.out,
+                        "Write to this file (replaced atomically; a symlink's target is replaced, the link kept) "
+                        "instead of stdout; - is stdout")
         ->type_name("FILE");
     command->footer(
         "The file holds every user, pending invitation, custom role, service group and user group, with\n"
@@ -193,7 +195,7 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
     }
     std::ostringstream text;
     config::write_desired_state(state, schema_reference(options.out), text);
-    if (options.out.empty()) {
+    if (options.out.empty() || options.out == "-") {
         out << text.str();
     } else {
         util::write_file_atomically(options.out, text.str());

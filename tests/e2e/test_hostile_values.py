@@ -67,3 +67,42 @@ class HostileValuesTest(EmulatorTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OutputPathTest(EmulatorTest):
+    """--out and --metrics-file never replace a symlink or a device (issue 14 item 5)."""
+
+    def test_a_symlinked_out_file_is_written_through_the_link(self):
+        target = os.path.join(self.tmp, "real", "account.yaml")
+        os.makedirs(os.path.dirname(target))
+        with open(target, "w") as f:
+            f.write("old\n")
+        os.chmod(target, 0o600)
+        link = os.path.join(self.tmp, "account.yaml")
+        os.symlink(os.path.join("real", "account.yaml"), link)
+        result = self.fa("export", "--out", link)
+        self.assertEqual(result.code, 0, result)
+        self.assertTrue(os.path.islink(link))
+        with open(target) as f:
+            self.assertIn("version: 1", f.read())
+        self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)  # its permissions are kept
+        dangling = os.path.join(self.tmp, "dangling.yaml")
+        os.symlink("made-through-the-link.yaml", dangling)
+        self.assertEqual(self.fa("export", "--out", dangling).code, 0)
+        self.assertTrue(os.path.islink(dangling))
+        self.assertTrue(os.path.isfile(os.path.join(self.tmp, "made-through-the-link.yaml")))
+
+    def test_a_device_is_written_in_place_and_a_directory_refused(self):
+        files = self.write("files/account.yaml", "version: 1\n")
+        before = os.lstat("/dev/stdout")
+        result = self.fa("drift", "-f", files, "--metrics-file", "/dev/stdout")
+        self.assertIn(result.code, (0, 2), result)
+        self.assertIn("fastly_accounts_drift_objects", result.out)  # written into this run's stdout pipe
+        self.assertEqual(os.lstat("/dev/stdout").st_mode, before.st_mode)  # still what it was, not a file
+        result = self.fa("export", "--out", self.tmp)
+        self.assertEqual(result.code, 1, result)
+        self.assertIn("cannot write '%s': it is a directory; name a file" % self.tmp, result.err)
+        result = self.fa("export", "--out", "-")
+        self.assertEqual(result.code, 0, result)
+        self.assertIn("version: 1", result.out)
+        self.assertFalse(os.path.exists("-"))
