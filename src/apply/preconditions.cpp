@@ -142,8 +142,8 @@ std::string compare(const Change& saved, const Change& now) {
             found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
                                         plan::display(n->to)));
         } else {
-            found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(s->to),
-                                        plan::display(s->from)));
+            found.push_back(fmt::format("{} needs no change now, the plan changed it from {} to {}", name,
+                                        plan::display(s->from), plan::display(s->to)));
         }
     }
     for (const auto& name : names(saved.lists, now.lists)) {
@@ -177,12 +177,10 @@ std::string compare(const Change& saved, const Change& now) {
             }
             return out;
         };
+        // Notes are not compared: they explain (an invitation pruned as "expired"), they do not act.
         if (requests(saved) != requests(now)) {
             found.push_back(fmt::format("it would send {}, the plan sent {}", fmt::join(requests(now), ", "),
                                         fmt::join(requests(saved), ", ")));
-        } else if (saved.note != now.note) {
-            found.push_back(fmt::format("{} (the plan said: {})", now.note.empty() ? "no note" : now.note,
-                                        saved.note.empty() ? "no note" : saved.note));
         }
     }
     return fmt::format("{}", fmt::join(found, "; "));
@@ -205,16 +203,6 @@ std::string described(const Change& change) {
         }
     }
     return parts.empty() ? what(change) : fmt::format("{} ({})", what(change), fmt::join(parts, ", "));
-}
-
-std::string_view why_not_needed(Action action) {
-    switch (action) {
-        case Action::create: return " (it exists now)";
-        case Action::remove: return " (it is gone now)";
-        case Action::update: return " (the account has what it sets now)";
-        case Action::replace: return "";
-    }
-    return "";
 }
 
 }  // namespace
@@ -254,24 +242,33 @@ std::vector<std::string> plan_differences(const plan::Plan& saved, const plan::P
     for (std::size_t i = 0; i < now.changes.size(); ++i) {
         by_slot[slot(now.changes[i])].push_back(i);
     }
+    // Each saved change is paired with a change made now in its slot: one with its id first, so that a
+    // second object under the same key cannot take its place; then any left.
     std::vector<bool> matched(now.changes.size(), false);
-    std::vector<std::string> out;
-    for (const auto& change : saved.changes) {
-        std::optional<std::size_t> pick;
-        if (auto it = by_slot.find(slot(change)); it != by_slot.end()) {
+    std::vector<std::optional<std::size_t>> pair(saved.changes.size());
+    for (bool same_id : {true, false}) {
+        for (std::size_t k = 0; k < saved.changes.size(); ++k) {
+            const Change& change = saved.changes[k];
+            auto it = by_slot.find(slot(change));
+            if (pair[k] || it == by_slot.end()) {
+                continue;
+            }
             for (std::size_t i : it->second) {
-                if (!matched[i] && (!pick || (now.changes[i].id == change.id && now.changes[*pick].id != change.id))) {
-                    pick = i;
+                if (!matched[i] && (!same_id || now.changes[i].id == change.id)) {
+                    matched[i] = true;
+                    pair[k] = i;
+                    break;
                 }
             }
         }
-        if (!pick) {
-            out.push_back(fmt::format("a change in the plan that is no longer needed: {}{}", described(change),
-                                      why_not_needed(change.action)));
-            continue;
-        }
-        matched[*pick] = true;
-        if (std::string how = compare(change, now.changes[*pick]); !how.empty()) {
+    }
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < saved.changes.size(); ++k) {
+        const Change& change = saved.changes[k];
+        if (!pair[k]) {
+            // Why is the account's business (it exists now, it is gone, someone did it): the line says what.
+            out.push_back(fmt::format("a change in the plan that is no longer needed: {}", described(change)));
+        } else if (std::string how = compare(change, now.changes[*pair[k]]); !how.empty()) {
             out.push_back(fmt::format("{}: {}", what(change), how));
         }
     }

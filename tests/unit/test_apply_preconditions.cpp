@@ -120,14 +120,14 @@ TEST_CASE("what changed in the account since the plan was made, object by object
         {"a field the plan changes, changed by hand to what the files want",
          [](model::LiveAccount& live) { user(live, "bob@example.com").name = "Bob B"; }, planned_at,
          {"a change in the plan that is no longer needed: update user 'bob@example.com' "
-          "(name: \"Bob\" → \"Bob B\") (the account has what it sets now)"}},
+          "(name: \"Bob\" → \"Bob B\")"}},
         {"a user deleted and made again",
          [](model::LiveAccount& live) { user(live, "bob@example.com").id = "u-bob-2"; }, planned_at,
          {"update user 'bob@example.com': it was deleted and made again (its id is u-bob-2 now, the plan "
           "expected u-bob)"}},
         {"a user the plan deletes, deleted by hand",
          [](model::LiveAccount& live) { live.state.users.pop_back(); }, planned_at,
-         {"a change in the plan that is no longer needed: delete user 'dave@example.com' (it is gone now)"}},
+         {"a change in the plan that is no longer needed: delete user 'dave@example.com'"}},
         {"a user added by hand, which the files prune",
          [](model::LiveAccount& live) {
              live.state.users.push_back(person("eve@example.com", "u-eve", UserRole::superuser, "Eve"));
@@ -170,14 +170,15 @@ TEST_CASE("a saved plan edited by hand is not the plan made again, even with a d
         plan::Plan edited = now;
         edited.changes[0].fields.push_back({"role", std::string("engineer"), std::string("superuser")});
         CHECK(apply::plan_differences(edited, now) ==
-              List{"update user 'bob@example.com': role is \"superuser\" now, the plan expected \"engineer\""});
+              List{"update user 'bob@example.com': role needs no change now, the plan changed it from "
+                   "\"engineer\" to \"superuser\""});
     }
     SUBCASE("a whole user deletion added") {
         plan::Plan edited = now;
         edited.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove, model::Kind::users,
                                   "bob@example.com", "u-bob", {}, {}, {{"DELETE", "/user/u-bob"}}, ""});
         CHECK(apply::plan_differences(edited, now) ==
-              List{"a change in the plan that is no longer needed: delete user 'bob@example.com' (it is gone now)"});
+              List{"a change in the plan that is no longer needed: delete user 'bob@example.com'"});
     }
     SUBCASE("a request changed") {
         plan::Plan edited = now;
@@ -196,4 +197,35 @@ TEST_CASE("the files of a saved plan compared with those given now") {
           List{"a.yaml is no longer given: the plan was made with it"});
     // The same files in another order (-f given in another order) make the same desired state.
     CHECK(apply::changed_files(saved, {{"b.yaml", "sha256:2"}, {"a.yaml", "sha256:1"}}).empty());
+}
+
+TEST_CASE("a note that changed alone is not a difference: notes explain, they do not act") {
+    plan::Plan saved;
+    saved.customer_id = "C1";
+    saved.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove, model::Kind::invitations,
+                             "x@example.com", "i-x", {}, {}, {{"DELETE", "/invitations/i-x"}}, ""});
+    plan::Plan now = saved;
+    now.changes[0].note = "expired";  // it expired between plan and apply; it is deleted all the same
+    CHECK(apply::plan_differences(saved, now).empty());
+    now.changes[0].id = "i-y";
+    CHECK(apply::plan_differences(saved, now) ==
+          List{"delete invitation 'x@example.com': it was deleted and made again (its id is i-y now, the plan "
+               "expected i-x)"});
+}
+
+TEST_CASE("several objects under one key are told apart by id") {
+    plan::Plan saved;
+    saved.customer_id = "C1";
+    for (const char* id : {"i-1", "i-2"}) {
+        saved.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove,
+                                 model::Kind::invitations, "x@example.com", id, {}, {},
+                                 {{"DELETE", std::string("/invitations/") + id}}, ""});
+    }
+    plan::Plan now = saved;
+    now.changes[0].id = "i-3";  // i-1 is gone; another invitation for the same email came instead
+    now.changes[0].requests[0].path = "/invitations/i-3";
+    std::swap(now.changes[0], now.changes[1]);
+    CHECK(apply::plan_differences(saved, now) ==
+          List{"delete invitation 'x@example.com': it was deleted and made again (its id is i-3 now, the plan "
+               "expected i-1)"});
 }

@@ -23,6 +23,7 @@ std::vector<std::string> changed_files(const std::vector<plan::SavedFile>& saved
 /// action, id, the from and to of each field, the entries each list adds and removes (as sets) and the
 /// requests. A plan for another customer gives that one line only. Empty when the two plans make the
 /// same changes; guards, notes and unmanaged objects are not compared (apply evaluates `now`'s guards).
+/// The wording assumes the files are those of the saved plan (changed_files is checked first).
 std::vector<std::string> plan_differences(const plan::Plan& saved, const plan::Plan& now);
 
 }  // namespace fastly_accounts::apply
