@@ -263,9 +263,12 @@ class ConcurrencyAndSignalTest(SafetyTest):
                 self.assert_converged()
 
     def test_a_second_signal_stops_at_once_and_the_next_apply_converges(self):
-        self.emulator.faults(latency_ms=LATENCY_MS * 3)
+        self.emulator.faults(latency_ms=LATENCY_MS)
         process, paths = self.start_apply("twice", "--concurrency", "1")
         wait_for(lambda: journal_changes(self.journal) >= 1, process, "apply has made a change")
+        # From the next change on each request takes seconds: the signals come while one is in flight.
+        self.emulator.faults(latency_ms=3000)
+        wait_for(lambda: journal_changes(self.journal) >= 2, process, "apply has made two changes")
         process.send_signal(signal.SIGTERM)
         # Two signals sent at once may reach the process as one: the second goes once the first is taken.
         wait_for(lambda: "no new change starts" in read(paths["err"]), process, "apply has taken the first signal")
