@@ -219,6 +219,7 @@ private:
     std::vector<ChangeOutcome> m_results;
     std::size_t m_completed = 0;
     bool m_stopped = false;
+    bool m_interrupted = false;  // stop_requested said so: no change starts any more
     std::optional<long long> m_retry_at;
 };
 
@@ -512,12 +513,17 @@ ApplyReport Executor::run() {
             const Change& change = m_plan.changes[index];
             ChangeOutcome result{&change, Outcome::done, ""};
             bool stopped = false;
+            bool interrupted = false;
             {
                 std::lock_guard lock(m_mutex);
                 stopped = m_stopped;
+                m_interrupted = m_interrupted || (!m_stopped && m_options.stop_requested && m_options.stop_requested());
+                interrupted = m_interrupted;
             }
             if (stopped) {
                 result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
+            } else if (interrupted) {
+                result = {&change, Outcome::skipped, "not attempted: apply was interrupted"};
             } else if (auto why = failed_dependency(change)) {
                 result = {&change, Outcome::skipped, "skipped: " + *why};
             } else {
@@ -565,6 +571,7 @@ ApplyReport Executor::run() {
         }
     }
     report.rate_limited = m_stopped;
+    report.interrupted = m_interrupted;
     report.retry_at = m_retry_at;
     return report;
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace fastly_accounts::apply {
@@ -44,8 +45,9 @@ std::string last_line(const std::string& path) {
 }
 
 // A journal whose last line is not an apply-end belongs to a run that was stopped (killed, or the machine
-// went down). Nothing needs repairing, since every run plans from the live account, but the operator
-// reading this run's log should know that the previous one did not finish.
+// went down): called with the journal's lock held, so that run is not running any more. Nothing needs
+// repairing, since every run plans from the live account, but the operator reading this run's log
+// should know that the previous one did not finish.
 void warn_if_unfinished(const std::string& path) {
     const std::string line = last_line(path);
     if (line.empty()) {
@@ -62,21 +64,87 @@ void warn_if_unfinished(const std::string& path) {
                  path, when.empty() ? "" : fmt::format(" (last entry at {})", when));
 }
 
-}  // namespace
-
-Journal::Journal(const std::string& path) : m_path(path) {
-    if (path.empty()) {
-        return;
-    }
-    warn_if_unfinished(path);
+void make_parent_directory(const std::string& path) {
     std::error_code ec;
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) {
-        std::filesystem::create_directories(parent, ec);
+        std::filesystem::create_directories(parent, ec);  // a failure shows when the file is opened
     }
-    m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+// "pid 4242 on host ci-7, since 2026-12-01T10:00:00Z": what the holder of a lock wrote into its lock file,
+// or "" when it has written nothing yet.
+std::string holder_of(int fd) {
+    char text[1024];
+    const ssize_t n = ::pread(fd, text, sizeof text, 0);
+    const auto holder = nlohmann::json::parse(text, text + std::max<ssize_t>(n, 0), nullptr, false);
+    if (!holder.is_object()) {
+        return {};
+    }
+    std::string out = holder.contains("pid") ? fmt::format("pid {}", holder["pid"].dump()) : "a process";
+    if (holder.contains("host") && holder["host"].is_string()) {
+        out += " on host " + holder["host"].get<std::string>();
+    }
+    if (holder.contains("since") && holder["since"].is_string()) {
+        out += ", since " + holder["since"].get<std::string>();
+    }
+    return out;
+}
+
+}  // namespace
+
+JournalLock::JournalLock(const std::string& journal_path) : m_journal_path(journal_path) {
+    if (journal_path.empty()) {
+        return;
+    }
+    make_parent_directory(journal_path);
+    const std::string path = journal_path + ".lock";
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (m_fd < 0) {
-        throw util::Error(fmt::format("cannot open the journal '{}': {}", path, std::strerror(errno)));
+        throw util::Error(fmt::format("cannot open the journal's lock file '{}': {}", path, std::strerror(errno)));
+    }
+    if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        const std::string holder = error == EWOULDBLOCK ? holder_of(m_fd) : "";
+        ::close(m_fd);
+        m_fd = -1;
+        if (error != EWOULDBLOCK) {
+            throw util::Error(fmt::format("cannot lock the journal '{}' ({}): {}", journal_path, path,
+                                          std::strerror(error)));
+        }
+        throw JournalBusy(fmt::format("another apply is running on the journal '{}'{}; nothing was changed. Run "
+                                      "apply again once it has finished.",
+                                      journal_path, holder.empty() ? "" : " (" + holder + ")"));
+    }
+    // Who holds the lock, for the message of an apply that finds it taken. The lock itself is the flock.
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string holder = nlohmann::json{{"pid", ::getpid()}, {"host", host}, {"since", utc_now()}}.dump(
+                                   -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n";
+    if (::ftruncate(m_fd, 0) != 0 || ::pwrite(m_fd, holder.data(), holder.size(), 0) < 0) {
+        spdlog::debug("could not note this process in the lock file '{}': {}", path, std::strerror(errno));
+    }
+}
+
+JournalLock::~JournalLock() {
+    if (m_fd >= 0) {
+        if (::ftruncate(m_fd, 0) != 0) {  // the holder noted in it is leaving
+            spdlog::debug("could not clear the lock file of '{}': {}", m_journal_path, std::strerror(errno));
+        }
+        ::close(m_fd);  // and with the last descriptor the flock goes
+    }
+}
+
+Journal::Journal(const JournalLock& lock) : m_path(lock.journal_path()) {
+    if (m_path.empty()) {
+        return;
+    }
+    warn_if_unfinished(m_path);
+    make_parent_directory(m_path);
+    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (m_fd < 0) {
+        throw util::Error(fmt::format("cannot open the journal '{}': {}", m_path, std::strerror(errno)));
     }
 }
 

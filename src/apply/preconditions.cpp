@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <fastly_accounts/apply/preconditions.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <map>
 #include <optional>
-#include <unordered_map>
+#include <set>
+#include <tuple>
 
 namespace fastly_accounts::apply {
 
@@ -10,76 +13,17 @@ namespace {
 
 using model::Kind;
 using plan::Action;
+using plan::Change;
 using plan::Value;
 
-// What a live object looks like to a precondition: its id, its fields as plan values, its lists.
-struct Snapshot {
-    std::string id;
-    std::vector<std::pair<std::string, Value>> fields;
-    std::vector<std::pair<std::string, std::vector<std::string>>> lists;
-};
-
-Value opt(const std::optional<std::string>& value) {
-    return value ? Value(*value) : Value(std::string());
+std::string what(const Change& change) {
+    return fmt::format("{} {} '{}'", plan::to_string(change.action), model::noun(change.kind), change.key);
 }
 
-std::vector<std::string> list_or_empty(const std::optional<std::vector<std::string>>& list) {
-    return list.value_or(std::vector<std::string>{});
-}
-
-using UserIndex = std::unordered_map<std::string, const model::User*>;  // by email_key(login)
-
-std::optional<Snapshot> find(const model::LiveAccount& live, const UserIndex& users, Kind kind, const std::string& key) {
-    const std::string email = model::email_key(key);
-    switch (kind) {
-        case Kind::users:
-            if (auto found = users.find(email); found != users.end()) {
-                const model::User& u = *found->second;
-                Value role = u.role ? Value(std::string(model::to_string(*u.role))) : Value{};
-                return Snapshot{u.id,
-                                {{"name", opt(u.name)},
-                                 {"role", role},
-                                 {"roles", list_or_empty(u.roles)},
-                                 {"limit_services", u.limit_services.value_or(false)},
-                                 {"locked", u.locked.value_or(false)},
-                                 {"require_new_password", u.require_new_password.value_or(false)}},
-                                {}};
-            }
-            return std::nullopt;
-        case Kind::invitations:
-            for (const auto& i : live.state.invitations) {
-                if (model::email_key(i.email) == email && i.active) {
-                    return Snapshot{i.id, {}, {}};
-                }
-            }
-            return std::nullopt;
-        case Kind::roles:
-            for (const auto& r : live.state.roles) {
-                if (r.name == key) {
-                    return Snapshot{r.id, {{"description", opt(r.description)}}, {{"permissions", list_or_empty(r.permissions)}}};
-                }
-            }
-            return std::nullopt;
-        case Kind::service_groups:
-            for (const auto& g : live.state.service_groups) {
-                if (g.name == key) {
-                    return Snapshot{g.id, {{"description", opt(g.description)}}, {{"services", list_or_empty(g.services)}}};
-                }
-            }
-            return std::nullopt;
-        case Kind::user_groups:
-            for (const auto& g : live.state.user_groups) {
-                if (g.name == key) {
-                    return Snapshot{g.id,
-                                    {{"description", opt(g.description)}},
-                                    {{"roles", list_or_empty(g.roles)},
-                                     {"service_groups", list_or_empty(g.service_groups)},
-                                     {"members", list_or_empty(g.members)}}};
-                }
-            }
-            return std::nullopt;
-    }
-    return std::nullopt;
+// Logins and emails are one person whatever their case; names are exact.
+std::string key_of(const Change& change) {
+    const bool person = change.kind == Kind::users || change.kind == Kind::invitations;
+    return person ? model::email_key(change.key) : change.key;
 }
 
 // List entries compare as the diff compares them: people ignoring case, role names as roles.
@@ -93,97 +37,247 @@ std::string entry_key(const std::string& list, const std::string& entry) {
     return entry;
 }
 
-bool same(const Value& a, const Value& b, bool as_roles) {
+// Lists compare as sets: their order comes from the API's answers, which need not repeat it.
+bool same(const std::string& field, const Value& a, const Value& b) {
     const auto* la = std::get_if<std::vector<std::string>>(&a);
     const auto* lb = std::get_if<std::vector<std::string>>(&b);
-    if (la && lb) {
-        auto normalized = [&](std::vector<std::string> list) {
-            for (auto& entry : list) {
-                entry = as_roles ? model::role_name_key(entry) : entry;
-            }
-            std::sort(list.begin(), list.end());
-            return list;
-        };
-        return normalized(*la) == normalized(*lb);
+    if (la == nullptr || lb == nullptr) {
+        return a == b;
     }
-    return a == b;
+    auto normalized = [&](const std::vector<std::string>& list) {
+        std::set<std::string> keys;
+        for (const auto& entry : list) {
+            keys.insert(entry_key(field, entry));
+        }
+        return keys;
+    };
+    return normalized(*la) == normalized(*lb);
+}
+
+const plan::FieldChange* find_field(const Change& change, const std::string& name) {
+    auto it = std::find_if(change.fields.begin(), change.fields.end(),
+                           [&](const plan::FieldChange& f) { return f.field == name; });
+    return it == change.fields.end() ? nullptr : &*it;
+}
+
+const plan::ListChange* find_list(const Change& change, const std::string& name) {
+    auto it = std::find_if(change.lists.begin(), change.lists.end(),
+                           [&](const plan::ListChange& l) { return l.field == name; });
+    return it == change.lists.end() ? nullptr : &*it;
+}
+
+// Names of the fields (or lists) of `a` and then those only `b` has, each once, in their plan order.
+template <typename Item>
+std::vector<std::string> names(const std::vector<Item>& a, const std::vector<Item>& b) {
+    std::vector<std::string> out;
+    for (const auto* items : {&a, &b}) {
+        for (const auto& item : *items) {
+            if (std::find(out.begin(), out.end(), item.field) == out.end()) {
+                out.push_back(item.field);
+            }
+        }
+    }
+    return out;
+}
+
+// Entries of `a` that `b` lacks, as the list compares them.
+std::vector<std::string> minus(const std::string& field, const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
+    std::set<std::string> keys;
+    for (const auto& entry : b) {
+        keys.insert(entry_key(field, entry));
+    }
+    std::vector<std::string> out;
+    for (const auto& entry : a) {
+        if (keys.count(entry_key(field, entry)) == 0) {
+            out.push_back(entry);
+        }
+    }
+    return out;
+}
+
+const std::vector<std::string> no_entries;
+
+// Why a change would now do something else than the plan said, when its action changed.
+std::string action_changed(const Change& saved, const Change& now) {
+    if (saved.action == Action::create && now.action == Action::update) {
+        return "it exists now";
+    }
+    if (saved.action == Action::update && now.action == Action::create) {
+        return "it no longer exists";
+    }
+    if (saved.action == Action::create && now.action == Action::replace) {
+        return "an invitation for this email exists now; it would be replaced";
+    }
+    if (saved.action == Action::replace && now.action == Action::create) {
+        return "the invitation it replaces is gone";
+    }
+    return fmt::format("it would be a {} now", plan::to_string(now.action));
+}
+
+// The differences of two changes to one object, joined with "; ", or "" when they make the same change.
+// The files are the same (apply checks them first), so a difference is the account's doing: a field the
+// plan did not change was equal to what the files want, a field it changed had its `from`.
+std::string compare(const Change& saved, const Change& now) {
+    if (saved.action != now.action) {
+        return action_changed(saved, now);
+    }
+    if (saved.id != now.id) {
+        return fmt::format("it was deleted and made again (its id is {} now, the plan expected {})", now.id,
+                           saved.id);
+    }
+    std::vector<std::string> found;
+    for (const auto& name : names(saved.fields, now.fields)) {
+        const auto* s = find_field(saved, name);
+        const auto* n = find_field(now, name);
+        if (s != nullptr && n != nullptr) {
+            if (!same(name, s->from, n->from)) {
+                found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
+                                            plan::display(s->from)));
+            } else if (!same(name, s->to, n->to)) {
+                found.push_back(fmt::format("{} would be set to {}, the plan set it to {}", name,
+                                            plan::display(n->to), plan::display(s->to)));
+            }
+        } else if (n != nullptr) {
+            found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
+                                        plan::display(n->to)));
+        } else {
+            found.push_back(fmt::format("{} needs no change now, the plan changed it from {} to {}", name,
+                                        plan::display(s->from), plan::display(s->to)));
+        }
+    }
+    for (const auto& name : names(saved.lists, now.lists)) {
+        const auto* s = find_list(saved, name);
+        const auto* n = find_list(now, name);
+        const auto& s_add = s ? s->add : no_entries;
+        const auto& s_remove = s ? s->remove : no_entries;
+        const auto& n_add = n ? n->add : no_entries;
+        const auto& n_remove = n ? n->remove : no_entries;
+        // An entry the plan added that needs no adding, or one removed now that the plan left: it is there now.
+        std::vector<std::string> there = minus(name, s_add, n_add);
+        for (auto& entry : minus(name, n_remove, s_remove)) {
+            there.push_back(std::move(entry));
+        }
+        std::vector<std::string> gone = minus(name, s_remove, n_remove);
+        for (auto& entry : minus(name, n_add, s_add)) {
+            gone.push_back(std::move(entry));
+        }
+        if (!there.empty()) {
+            found.push_back(fmt::format("{} has {} now", name, fmt::join(there, ", ")));
+        }
+        if (!gone.empty()) {
+            found.push_back(fmt::format("{} no longer has {}", name, fmt::join(gone, ", ")));
+        }
+    }
+    if (found.empty()) {
+        auto requests = [](const Change& c) {
+            std::multiset<std::string> out;
+            for (const auto& r : c.requests) {
+                out.insert(r.method + " " + r.path);
+            }
+            return out;
+        };
+        // Notes are not compared: they explain (an invitation pruned as "expired"), they do not act.
+        if (requests(saved) != requests(now)) {
+            found.push_back(fmt::format("it would send {}, the plan sent {}", fmt::join(requests(now), ", "),
+                                        fmt::join(requests(saved), ", ")));
+        }
+    }
+    return fmt::format("{}", fmt::join(found, "; "));
+}
+
+// A change in a line of its own: what it is and what it changes.
+std::string described(const Change& change) {
+    std::vector<std::string> parts;
+    for (const auto& f : change.fields) {
+        parts.push_back(change.action == Action::update
+                            ? fmt::format("{}: {} → {}", f.field, plan::display(f.from), plan::display(f.to))
+                            : fmt::format("{}: {}", f.field, plan::display(f.to)));
+    }
+    for (const auto& l : change.lists) {
+        for (const auto& entry : l.add) {
+            parts.push_back(fmt::format("{} +{}", l.field, entry));
+        }
+        for (const auto& entry : l.remove) {
+            parts.push_back(fmt::format("{} -{}", l.field, entry));
+        }
+    }
+    return parts.empty() ? what(change) : fmt::format("{} ({})", what(change), fmt::join(parts, ", "));
 }
 
 }  // namespace
 
-std::vector<std::string> stale_changes(const plan::Plan& plan, const model::LiveAccount& live) {
-    std::vector<std::string> stale;
-    UserIndex users;  // built once: a saved plan of a large account touches thousands of users
-    for (const auto& user : live.state.users) {
-        users.emplace(model::email_key(user.login), &user);
+std::vector<std::string> changed_files(const std::vector<plan::SavedFile>& saved,
+                                       const std::vector<plan::SavedFile>& now) {
+    std::vector<std::string> out;
+    auto find = [](const std::vector<plan::SavedFile>& files, const std::string& path) {
+        return std::find_if(files.begin(), files.end(), [&](const plan::SavedFile& f) { return f.path == path; });
+    };
+    for (const auto& file : saved) {
+        auto it = find(now, file.path);
+        if (it == now.end()) {
+            out.push_back(fmt::format("{} is no longer given: the plan was made with it", file.path));
+        } else if (it->sha256 != file.sha256) {
+            out.push_back(fmt::format("{} changed since the plan was made", file.path));
+        }
     }
-    for (const auto& change : plan.changes) {
-        const std::string what = fmt::format("{} {} '{}'", plan::to_string(change.action),
-                                             model::noun(change.kind), change.key);
-        auto report = [&](const std::string& why) { stale.push_back(what + ": " + why); };
-        std::optional<Snapshot> now = find(live, users, change.kind, change.key);
-        if (change.kind == Kind::invitations && change.action == Action::create) {
-            if (now) {
-                report("a pending invitation for this email exists now");
-            } else if (users.count(model::email_key(change.key)) > 0) {
-                report("this person is a user now");
-            }
-            continue;
+    for (const auto& file : now) {
+        if (find(saved, file.path) == saved.end()) {
+            out.push_back(fmt::format("{} is new: the plan was made without it", file.path));
         }
-        if (change.action == Action::create) {
-            if (now) {
-                report("it exists now");
-            }
-            continue;
-        }
-        if (change.kind == Kind::invitations) {
-            const bool present = std::any_of(live.state.invitations.begin(), live.state.invitations.end(),
-                                              [&](const model::Invitation& i) { return i.id == change.id; });
-            if (!present) {
-                report("the invitation it replaces or deletes is gone");
-            }
-            continue;
-        }
-        if (!now) {
-            report("it no longer exists");
-            continue;
-        }
-        if (now->id != change.id) {
-            report(fmt::format("it was re-created (id {} was {})", now->id, change.id));
-            continue;
-        }
-        for (const auto& f : change.fields) {
-            auto it = std::find_if(now->fields.begin(), now->fields.end(), [&](const auto& p) { return p.first == f.field; });
-            if (it != now->fields.end() && !same(it->second, f.from, f.field == "roles")) {
-                report(fmt::format("{} is {} now, the plan expected {}", f.field, plan::display(it->second),
-                                   plan::display(f.from)));
-            }
-        }
-        for (const auto& l : change.lists) {
-            auto it = std::find_if(now->lists.begin(), now->lists.end(), [&](const auto& p) { return p.first == l.field; });
-            if (it == now->lists.end()) {
+    }
+    return out;
+}
+
+std::vector<std::string> plan_differences(const plan::Plan& saved, const plan::Plan& now) {
+    if (saved.customer_id != now.customer_id) {
+        return {fmt::format("the plan was made for customer {}, the token belongs to {}", saved.customer_id,
+                            now.customer_id)};
+    }
+    // Changes of one object in one stage, by stage, kind and key; the live account may hold several
+    // objects under one key (invitations for one email), told apart by id.
+    using Slot = std::tuple<int, int, std::string>;
+    auto slot = [](const Change& c) { return Slot{static_cast<int>(c.stage), static_cast<int>(c.kind), key_of(c)}; };
+    std::map<Slot, std::vector<std::size_t>> by_slot;
+    for (std::size_t i = 0; i < now.changes.size(); ++i) {
+        by_slot[slot(now.changes[i])].push_back(i);
+    }
+    // Each saved change is paired with a change made now in its slot: one with its id first, so that a
+    // second object under the same key cannot take its place; then any left.
+    std::vector<bool> matched(now.changes.size(), false);
+    std::vector<std::optional<std::size_t>> pair(saved.changes.size());
+    for (bool same_id : {true, false}) {
+        for (std::size_t k = 0; k < saved.changes.size(); ++k) {
+            const Change& change = saved.changes[k];
+            auto it = by_slot.find(slot(change));
+            if (pair[k] || it == by_slot.end()) {
                 continue;
             }
-            std::vector<std::string> keys;
-            for (const auto& entry : it->second) {
-                keys.push_back(entry_key(l.field, entry));
-            }
-            auto has = [&](const std::string& entry) {
-                return std::find(keys.begin(), keys.end(), entry_key(l.field, entry)) != keys.end();
-            };
-            for (const auto& entry : l.add) {
-                if (has(entry)) {
-                    report(fmt::format("{} already has {}", l.field, entry));
-                }
-            }
-            for (const auto& entry : l.remove) {
-                if (!has(entry)) {
-                    report(fmt::format("{} no longer has {}", l.field, entry));
+            for (std::size_t i : it->second) {
+                if (!matched[i] && (!same_id || now.changes[i].id == change.id)) {
+                    matched[i] = true;
+                    pair[k] = i;
+                    break;
                 }
             }
         }
     }
-    return stale;
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < saved.changes.size(); ++k) {
+        const Change& change = saved.changes[k];
+        if (!pair[k]) {
+            // Why is the account's business (it exists now, it is gone, someone did it): the line says what.
+            out.push_back(fmt::format("a change in the plan that is no longer needed: {}", described(change)));
+        } else if (std::string how = compare(change, now.changes[*pair[k]]); !how.empty()) {
+            out.push_back(fmt::format("{}: {}", what(change), how));
+        }
+    }
+    for (std::size_t i = 0; i < now.changes.size(); ++i) {
+        if (!matched[i]) {
+            out.push_back(fmt::format("a change the plan did not show: {}", described(now.changes[i])));
+        }
+    }
+    return out;
 }
 
 }  // namespace fastly_accounts::apply

@@ -1,4 +1,6 @@
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <ctime>
 #include <fastly_accounts/apply/executor.hpp>
 #include <fastly_accounts/apply/journal.hpp>
@@ -15,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -67,15 +70,15 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
     auto* command = app.add_subcommand("apply", "Change the account to match the files.");
     add_files_option(*command, options.files);
     command->add_option("--plan", options.plan,
-                        "Apply exactly this saved plan (from `plan --out`); refused if the files or the account "
-                        "changed since")
+                        "Apply exactly this saved plan (from `plan --out`) or nothing: refused (exit 4) when it was "
+                        "edited, or the plan made again from the files and the account differs")
         ->type_name("PLAN.json");
     command->add_flag("--auto-approve", options.auto_approve,
                       "Do not ask for confirmation (required when not run from a terminal)");
     add_guard_options(*command, options.guards);
     command->add_option("--journal", options.journal,
                         "Append each change's outcome here (JSON Lines); default .fastly-accounts/journal.jsonl "
-                        "beside the first file")
+                        "beside the first file. PATH.lock beside it keeps a second apply off it while this one runs")
         ->type_name("PATH");
     command->add_option("--max-wait", options.max_wait_seconds,
                         "Wait up to this long for the API rate limit to reset; otherwise stop (exit 5)")
@@ -85,10 +88,87 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
     command->footer(
         "Shows the plan, checks the safety guards, asks for confirmation, then makes the changes stage by\n"
         "stage. Running apply again after any failure converges: nothing is duplicated or lost.\n"
-        "Exit status: 0 done, 1 error (nothing changed), 3 some changes failed, 4 refused by a guard or a\n"
-        "stale saved plan (nothing changed), 5 stopped by the API rate limit (rerun after the time shown).");
+        "With --plan, the plan is made again and applied only if it is the saved one (else exit 4).\n"
+        "Another apply running on the same journal: refused (exit 1). SIGINT or SIGTERM: no new change\n"
+        "starts, the changes under way finish, the journal and the summary say it was interrupted (exit 3\n"
+        "when changes were left undone); a second signal stops at once (exit 128+signal).\n"
+        "Exit status: 0 done, 1 error (nothing changed), 3 some changes failed or were skipped, 4 refused by a\n"
+        "guard or a saved plan that is not the plan any more (nothing changed), 5 stopped by the API rate\n"
+        "limit (rerun after the time shown).");
     return *command;
 }
+
+namespace {
+
+// The signal that asked apply to stop (SIGINT or SIGTERM), or 0. Written by the handler, read by the
+// executor's workers: a lock-free atomic is both async-signal-safe and thread-safe.
+std::atomic<int> stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+void say(std::string_view text) {
+    // write(2) is async-signal-safe; a message that cannot be written is not worth more than the stop.
+    if (::write(STDERR_FILENO, text.data(), text.size()) < 0) {
+        return;
+    }
+}
+
+void on_stop_signal(int number) {
+    if (stop_signal.exchange(number) != 0) {
+        say("\nfastly-accounts: a second signal: stopping at once, without the summary; the journal keeps every "
+            "change that finished. Run apply again to finish.\n");
+        ::_exit(128 + number);
+    }
+    say("\nfastly-accounts: stopping: no new change starts; the changes under way finish, then the summary "
+        "follows (a second signal stops at once)\n");
+}
+
+// SIGINT and SIGTERM ask the apply under way to stop cleanly while this object lives; the previous
+// handlers come back when it goes.
+class StopSignals {
+public:
+    StopSignals() {
+        stop_signal = 0;
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &action, &m_previous_int);
+        ::sigaction(SIGTERM, &action, &m_previous_term);
+    }
+    ~StopSignals() {
+        ::sigaction(SIGINT, &m_previous_int, nullptr);
+        ::sigaction(SIGTERM, &m_previous_term, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+    /// "SIGINT", "SIGTERM", or "" when no signal came.
+    static std::string received() {
+        switch (stop_signal.load()) {
+            case 0: return "";
+            case SIGINT: return "SIGINT";
+            case SIGTERM: return "SIGTERM";
+            default: return fmt::format("signal {}", stop_signal.load());
+        }
+    }
+
+private:
+    struct sigaction m_previous_int {};
+    struct sigaction m_previous_term {};
+};
+
+int refuse_saved_plan(std::ostream& err, const std::string& path, std::string_view why,
+                      const std::vector<std::string>& lines) {
+    err << fmt::format("fastly-accounts: refusing the saved plan {}: {}; nothing was changed. Make a new plan and "
+                       "review it.\n",
+                       path, why);
+    for (const auto& line : lines) {
+        err << "  - " << line << "\n";
+    }
+    return exit_refused;
+}
+
+}  // namespace
 
 int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::istream& in, std::ostream& out,
               std::ostream& err) {
@@ -98,39 +178,34 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     }
     // The files first: invalid files never reach the network.
     const config::DesiredState desired = config::load_desired(options.files);
+    std::optional<plan::SavedPlan> saved;
+    if (!options.plan.empty()) {
+        try {
+            saved = plan::parse_saved_plan(read_file(options.plan));
+        } catch (const plan::EditedPlanError& e) {
+            return refuse_saved_plan(err, options.plan, e.what(), {});
+        }
+        if (auto changed = apply::changed_files(saved->files, saved_files(desired)); !changed.empty()) {
+            return refuse_saved_plan(err, options.plan, "the files are not those it was made from", changed);
+        }
+    }
+    // The lock before the account is read: the plan shown, confirmed and carried out is made with no
+    // other apply writing in between.
+    const apply::JournalLock lock(options.journal.empty() ? default_journal(desired) : options.journal);
     Session session(global, std::chrono::seconds(options.max_wait_seconds));
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
 
     plan::DiffOptions diff_options = cli::diff_options(options.guards);
     diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
-    plan::Plan plan;
-    if (!options.plan.empty()) {
-        plan::SavedPlan saved = plan::parse_saved_plan(read_file(options.plan));
-        std::vector<std::string> stale;
-        if (saved.fingerprint != desired.fingerprint) {
-            stale.push_back("the desired-state files changed since the plan was made");
+    // With --plan too, the plan carried out is the one made now, from today's account (its guards
+    // included), and only when it is the one that was saved.
+    const plan::Plan plan = plan::diff(desired.state, live, diff_options);
+    if (saved) {
+        if (auto differences = apply::plan_differences(saved->plan, plan); !differences.empty()) {
+            return refuse_saved_plan(err, options.plan,
+                                     "made again from the files and today's account, the plan is not the same",
+                                     differences);
         }
-        if (saved.plan.customer_id != live.customer.id) {
-            stale.push_back(fmt::format("the plan was made for customer {}, the token belongs to {}",
-                                        saved.plan.customer_id, live.customer.id));
-        }
-        for (auto& line : apply::stale_changes(saved.plan, live)) {
-            stale.push_back(std::move(line));
-        }
-        if (!stale.empty()) {
-            err << fmt::format("fastly-accounts: refusing the saved plan {}: the account or the files changed since "
-                               "it was made; nothing was changed. Make a new plan.\n",
-                               options.plan);
-            for (const auto& line : stale) {
-                err << "  - " << line << "\n";
-            }
-            return exit_refused;
-        }
-        plan = std::move(saved.plan);
-        plan::evaluate_guards(plan, desired.state, live, diff_options);  // the guards run again, on today's account
-        plan::summarize(plan);
-    } else {
-        plan = plan::diff(desired.state, live, diff_options);
     }
 
     render::text(plan, out, {render::Mode::plan, use_color(global)});
@@ -155,7 +230,8 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
         return exit_error;
     }
 
-    apply::Journal journal(options.journal.empty() ? default_journal(desired) : options.journal);
+    apply::Journal journal(lock);
+    const StopSignals signals;
     journal.append({{"event", "apply-start"},
                     {"customer_id", live.customer.id},
                     {"fingerprint", desired.fingerprint},
@@ -165,8 +241,10 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     const bool progress_line = isatty(STDERR_FILENO) == 1;
     apply::ExecuteOptions execute_options;
     execute_options.concurrency = session.concurrency();
+    execute_options.now_epoch = diff_options.now_epoch;
     execute_options.max_wait = std::chrono::seconds(options.max_wait_seconds);
     execute_options.writes_remaining = [&session] { return session.stats().ratelimit_remaining; };
+    execute_options.stop_requested = [] { return stop_signal.load() != 0; };
     execute_options.on_progress = [&](const apply::ChangeOutcome& outcome, std::size_t completed, std::size_t total) {
         if (progress_line) {
             err << fmt::format("\r\033[Kstage {}/{}: {} of {} changes", static_cast<int>(outcome.change->stage),
@@ -179,11 +257,17 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     };
     const apply::ApplyReport report = apply::execute(plan, live, session.api(), journal, execute_options);
     session.log_summary();
-    journal.append({{"event", "apply-end"},
-                    {"done", report.done},
-                    {"failed", report.failed},
-                    {"skipped", report.skipped},
-                    {"rate_limited", report.rate_limited}});
+    const std::string signal = StopSignals::received();
+    nlohmann::ordered_json end = {{"event", "apply-end"},
+                                  {"done", report.done},
+                                  {"failed", report.failed},
+                                  {"skipped", report.skipped},
+                                  {"rate_limited", report.rate_limited},
+                                  {"interrupted", !signal.empty()}};
+    if (!signal.empty()) {
+        end["signal"] = signal;
+    }
+    journal.append(end);
     if (progress_line) {
         err << "\n";
     }
@@ -195,6 +279,11 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     }
     err << fmt::format("Apply: {} done, {} failed, {} skipped. Journal: {}\n", report.done, report.failed,
                        report.skipped, journal.path());
+    if (!signal.empty()) {
+        err << fmt::format("fastly-accounts: interrupted by {}{}; run apply again to finish (it reads the account "
+                           "afresh and makes only the changes still missing)\n",
+                           signal, report.interrupted ? ": the changes not yet started were skipped" : "");
+    }
     if (report.rate_limited) {
         err << fmt::format("fastly-accounts: stopped by the API's hourly write limit{}; rerun apply then to finish "
                            "(it picks up where this run stopped)\n",

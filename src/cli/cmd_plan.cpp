@@ -14,8 +14,7 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
     add_files_option(*command, options.files);
     add_format_option(*command, options.format);
     command->add_option("--out", options.out,
-                        "Also save the plan, with a fingerprint of the files and the live values it expects, for "
-                        "`apply --plan`")
+                        "Also save the plan, with a digest of each file and of the plan itself, for `apply --plan`")
         ->type_name("PLAN.json");
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
     add_guard_options(*command, options.guards);
@@ -31,7 +30,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostre
     Planned planned = make_plan(session, options.files, diff_options(options.guards));
     render_plan(planned.plan, options.format, {render::Mode::plan, use_color(global)}, out);
     if (!options.out.empty()) {
-        const plan::SavedPlan saved{planned.plan, planned.desired.fingerprint, planned.desired.files};
+        const plan::SavedPlan saved{planned.plan, planned.desired.fingerprint, saved_files(planned.desired)};
         util::write_file_atomically(options.out, plan::saved_plan_json(saved).dump(2) + "\n");
         err << fmt::format("saved the plan to {}; apply exactly it with: fastly-accounts apply -f ... --plan {}\n",
                            options.out, options.out);

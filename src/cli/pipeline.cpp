@@ -14,6 +14,14 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     return planned;
 }
 
+std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired) {
+    std::vector<plan::SavedFile> files;
+    for (std::size_t i = 0; i < desired.files.size(); ++i) {
+        files.push_back({desired.files[i], desired.digests.at(i)});
+    }
+    return files;
+}
+
 void add_files_option(CLI::App& command, std::vector<std::string>& files) {
     command.add_option("-f,--file", files,
                        "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")

@@ -67,15 +67,25 @@ std::vector<LoadedFile> load_files(const std::vector<SourceFile>& sources, Diagn
     return files;
 }
 
-// "sha256:" over the files' contents in order, each length-prefixed so that moving text from the end
-// of one file to the start of the next changes it.
-std::string fingerprint(const std::vector<SourceFile>& sources) {
-    util::Sha256 digest;
+// What identifies the files' text: "sha256:" over all of them in order, each length-prefixed so that
+// moving text from the end of one file to the start of the next changes it, and "sha256:" of each one.
+struct Digests {
+    std::string fingerprint;
+    std::vector<std::string> files;
+};
+
+Digests digests(const std::vector<SourceFile>& sources) {
+    Digests out;
+    util::Sha256 all;
     for (const auto& source : sources) {
-        digest.update(std::to_string(source.text.size()) + ":");
-        digest.update(source.text);
+        all.update(std::to_string(source.text.size()) + ":");
+        all.update(source.text);
+        util::Sha256 one;
+        one.update(source.text);
+        out.files.push_back("sha256:" + one.hex());
     }
-    return "sha256:" + digest.hex();
+    out.fingerprint = "sha256:" + all.hex();
+    return out;
 }
 
 // The merged state of `sources`; throws ConfigError with every problem found, `diagnostics` included.
@@ -92,15 +102,17 @@ model::AccountState checked_state(const std::vector<SourceFile>& sources, Diagno
 DesiredState load_desired(const std::vector<std::string>& paths) {
     Diagnostics diagnostics;
     const std::vector<SourceFile> sources = read_sources(paths, diagnostics);
-    // The fingerprint needs only the text (hashing 4 MB takes some 25 ms): compute it while the files
-    // are checked.
-    std::future<std::string> digest = start([&sources] { return fingerprint(sources); });
+    // The digests need only the text (hashing 4 MB takes some 25 ms): compute them while the files are
+    // checked.
+    std::future<Digests> digest = start([&sources] { return digests(sources); });
     DesiredState out;
     out.state = checked_state(sources, std::move(diagnostics));
     for (const auto& source : sources) {
         out.files.push_back(source.path);
     }
-    out.fingerprint = digest.get();
+    Digests found = digest.get();
+    out.fingerprint = std::move(found.fingerprint);
+    out.digests = std::move(found.files);
     return out;
 }
 

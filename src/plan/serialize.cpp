@@ -1,5 +1,6 @@
 #include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/sha256.hpp>
 #include <fmt/format.h>
 
 namespace fastly_accounts::plan {
@@ -201,16 +202,34 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
 }
 
 namespace {
+
 constexpr const char* saved_plan_format = "fastly-accounts-plan";
-constexpr int saved_plan_version = 1;
+
 }  // namespace
 
+std::string plan_digest(const nlohmann::ordered_json& document) {
+    // Sorted keys make the text canonical: the digest covers what the document says, not its layout.
+    nlohmann::json canonical = nlohmann::json::parse(document.dump(-1, ' ', false, json::error_handler_t::replace));
+    if (canonical.is_object()) {
+        canonical.erase("digest");
+    }
+    util::Sha256 digest;
+    digest.update(canonical.dump(-1, ' ', false, json::error_handler_t::replace));
+    return "sha256:" + digest.hex();
+}
+
 nlohmann::ordered_json saved_plan_json(const SavedPlan& saved) {
-    return json{{"format", saved_plan_format},
-                {"version", saved_plan_version},
-                {"fingerprint", saved.fingerprint},
-                {"files", saved.files},
-                {"plan", to_json(saved.plan)}};
+    json files = json::array();
+    for (const auto& file : saved.files) {
+        files.push_back(json{{"path", file.path}, {"sha256", file.sha256}});
+    }
+    json document{{"format", saved_plan_format},
+                  {"version", saved_plan_version},
+                  {"fingerprint", saved.fingerprint},
+                  {"files", files},
+                  {"plan", to_json(saved.plan)}};
+    document["digest"] = plan_digest(document);
+    return document;
 }
 
 SavedPlan parse_saved_plan(std::string_view text) {
@@ -220,17 +239,33 @@ SavedPlan parse_saved_plan(std::string_view text) {
     } catch (const nlohmann::json::parse_error& e) {
         throw util::Error(fmt::format("not a plan file: it is not JSON ({})", e.what()));
     }
-    if (!document.is_object() || document.value("format", "") != saved_plan_format) {
+    const auto format = document.is_object() ? document.find("format") : document.end();
+    if (format == document.end() || !format->is_string() || format->get<std::string>() != saved_plan_format) {
         throw util::Error("not a plan file: it was not written by `fastly-accounts plan --out`");
     }
-    if (document.value("version", 0) != saved_plan_version) {
-        throw util::Error(fmt::format("the plan file is version {}; this fastly-accounts reads version {}",
-                                      document.value("version", 0), saved_plan_version));
+    const auto found = document.find("version");
+    const int version = found != document.end() && found->is_number_integer() ? found->get<int>() : 0;
+    if (version != saved_plan_version) {
+        throw util::Error(fmt::format(
+            "the plan file is version {}; this fastly-accounts reads version {} only{}; make the plan again with "
+            "`fastly-accounts plan --out`",
+            version, saved_plan_version,
+            version < saved_plan_version ? " (version 2 adds a digest of the plan and of each file)" : ""));
+    }
+    const auto stored = document.find("digest");
+    if (stored == document.end()) {
+        throw EditedPlanError("it has no digest: it was edited after `plan --out` wrote it");
+    }
+    if (!stored->is_string() || stored->get<std::string>() != plan_digest(document)) {
+        throw EditedPlanError("its digest does not match its content: it was edited after `plan --out` wrote it");
     }
     SavedPlan saved;
     try {
         saved.fingerprint = member(document, "fingerprint", "plan file").get<std::string>();
-        saved.files = member(document, "files", "plan file").get<std::vector<std::string>>();
+        for (const auto& file : member(document, "files", "plan file")) {
+            saved.files.push_back({member(file, "path", "plan file files").get<std::string>(),
+                                   member(file, "sha256", "plan file files").get<std::string>()});
+        }
     } catch (const nlohmann::json::exception& e) {
         throw util::Error(fmt::format("the plan file is malformed: {}", e.what()));
     }

@@ -207,7 +207,7 @@ class ApplyTest(DemoTest):
             f.write("\n# an edit after the review\n")
         result = self.apply("--plan", saved, files=files)
         self.assertEqual(result.code, 4)
-        self.assertIn("the desired-state files changed since the plan was made", result.err)
+        self.assertIn("%s changed since the plan was made" % os.path.join(files, "people.yaml"), result.err)
 
     def test_without_a_terminal_auto_approve_is_required(self):
         result = self.fa("apply", "-f", EXAMPLES, stdin="yes\n")

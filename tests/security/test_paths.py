@@ -123,7 +123,7 @@ class OutputConfinementTest(EmulatorTest):
         before = snapshot(self.tmp)
         result = self.fa("apply", "-f", self.desired, "--auto-approve", "--journal", journal, cwd=self.cwd)
         self.assertIn(result.code, (0, 3), result)
-        self.assert_confined(before, [journal], "apply")
+        self.assert_confined(before, [journal, journal + ".lock"], "apply")  # the lock: one apply at a time
 
 
 if __name__ == "__main__":

@@ -187,6 +187,10 @@ TEST_CASE("load_desired returns the merged state, the files read and the fingerp
     CHECK(desired.files == std::vector<std::string>{dir + "/a.yaml", dir + "/b.yaml"});
     // sha256 of "43:" + a.yaml + "11:" + b.yaml.
     CHECK(desired.fingerprint == "sha256:7b62d7e6720600b895c6d64a655d6031447b36bf626bd22717f85fa1e74d538b");
+    // And each file's own sha256, for a saved plan to name the file that changed.
+    CHECK(desired.digests ==
+          std::vector<std::string>{"sha256:30285d02fefea5c306d4bb297c3eb7fb89f4e332e68d134716d4ce9f0a15e41e",
+                                   "sha256:09bfcc6a14b83e2192b8673677725c84883ee9cd0c70e45c9ec09daa8f2b2847"});
     CHECK(desired.state.users.size() == 1);
     CHECK(load_desired_state({dir}).users.size() == 1);
 

@@ -34,6 +34,7 @@ struct ApplyReport {
     std::size_t failed = 0;
     std::size_t skipped = 0;
     bool rate_limited = false;           ///< stopped by the hourly write limit
+    bool interrupted = false;            ///< stop_requested stopped the run before every change had started
     std::optional<long long> retry_at;   ///< when the limit resets (epoch seconds), when known
 };
 
@@ -46,6 +47,10 @@ struct ExecuteOptions {
     /// The API's last Fastly-RateLimit-Remaining, once a write has shown it; compared before each stage with
     /// the writes the rest of the plan needs, with a warning when they will not fit in this hour.
     std::function<std::optional<long long>()> writes_remaining;
+    /// Asked before each change starts; once it returns true no change starts any more: the changes under
+    /// way finish (their requests are bounded by the HTTP timeout), the rest are skipped as interrupted.
+    /// Called from worker threads; must be cheap and thread-safe (it reads a signal flag).
+    std::function<bool()> stop_requested;
     /// Called after each change completes (from worker threads, one call at a time).
     std::function<void(const ChangeOutcome& outcome, std::size_t completed, std::size_t total)> on_progress;
 };
@@ -56,7 +61,8 @@ struct ExecuteOptions {
 /// answer is lost is never blindly repeated: the live state is read to learn whether it happened. Every
 /// change's outcome is appended to `journal` as it completes. On a 429 the wait is taken when it is no
 /// longer than `options.max_wait`; otherwise the remaining changes are skipped and the report says
-/// rate_limited. Never throws for a failed change; throws util::Error only when the journal fails.
+/// rate_limited; when `options.stop_requested` says so, likewise, and the report says interrupted. Never
+/// throws for a failed change; throws util::Error only when the journal fails.
 ApplyReport execute(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
                     const ExecuteOptions& options);
 

@@ -5,6 +5,7 @@
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/model/live.hpp>
 #include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/render/render.hpp>
 #include <ostream>
 #include <string>
@@ -22,6 +23,9 @@ struct Planned {
 /// Loads the files (before any request: invalid files never reach the network), reads the live
 /// account, and diffs them. Throws config::ConfigError, live::ApiError or plan::PlanError.
 Planned make_plan(Session& session, const std::vector<std::string>& files, plan::DiffOptions options);
+
+/// The files of `desired` with their digests, as a saved plan records them.
+std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired);
 
 /// Adds the required, repeatable `-f,--file PATH` to `command`.
 void add_files_option(CLI::App& command, std::vector<std::string>& files);

@@ -83,9 +83,10 @@ struct DesiredState {
     model::AccountState state;
     std::vector<std::string> files;  ///< every file read, in order
     std::string fingerprint;         ///< "sha256:" over the files' contents in order
+    std::vector<std::string> digests;  ///< "sha256:" of each file's contents, in the order of `files`
 };
 
-/// As load_desired_state, also returning the files read and their fingerprint.
+/// As load_desired_state, also returning the files read, their fingerprint and their digests.
 DesiredState load_desired(const std::vector<std::string>& paths);
 
 /// Loads, merges and checks the files and directories in `paths` (a directory means every *.yaml and

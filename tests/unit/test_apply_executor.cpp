@@ -1,0 +1,106 @@
+#include <doctest/doctest.h>
+
+#include "recording_api.hpp"
+
+#include <atomic>
+#include <fastly_accounts/apply/executor.hpp>
+
+using namespace fastly_accounts;
+using model::Kind;
+using plan::Action;
+using plan::Stage;
+using List = std::vector<std::string>;
+
+namespace {
+
+// Five users renamed in stage 2, a user group made with two members in stage 3, a user deleted in stage 5.
+plan::Plan renames_then_a_group() {
+    plan::Plan p;
+    p.customer_id = "C1";
+    for (int i = 1; i <= 5; ++i) {
+        const std::string id = "u" + std::to_string(i);
+        p.changes.push_back({Stage::create_people, Action::update, Kind::users, id + "@example.com", id,
+                             {{"name", std::string("Old"), std::string("New " + id)}}, {}, {{"PUT", "/user/" + id}},
+                             "", {}});
+    }
+    p.changes.push_back({Stage::create_user_groups, Action::create, Kind::user_groups, "SRE", "", {},
+                         {{"members", {"u1@example.com", "u2@example.com"}, {}}},
+                         {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'SRE'}/members"}}, "", {}});
+    p.changes.push_back({Stage::delete_people_and_groups, Action::remove, Kind::users, "u5@example.com", "u5", {}, {},
+                         {{"DELETE", "/user/u5"}}, "", {}});
+    plan::summarize(p);
+    return p;
+}
+
+model::LiveAccount live_with_five_users() {
+    model::LiveAccount live;
+    live.customer = {"C1", "Acme", "u-owner"};
+    for (int i = 1; i <= 5; ++i) {
+        model::User u;
+        u.login = "u" + std::to_string(i) + "@example.com";
+        u.id = "u" + std::to_string(i);
+        live.state.users.push_back(u);
+    }
+    return live;
+}
+
+struct Run {
+    apply::ApplyReport report;
+    List calls;
+};
+
+// Runs the plan one change at a time; `stop_after` is the call after which apply is asked to stop (as a
+// SIGTERM would), 0 for never.
+Run run(const plan::Plan& plan, std::size_t stop_after) {
+    testing::RecordingApi api;
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> calls{0};
+    api.on_call = [&](const std::string&) {
+        if (++calls == stop_after) {
+            stop = true;
+        }
+    };
+    const model::LiveAccount live = live_with_five_users();
+    const apply::JournalLock lock("");
+    apply::Journal journal(lock);
+    apply::ExecuteOptions options;
+    options.concurrency = 1;
+    options.stop_requested = [&] { return stop.load(); };
+    Run out{apply::execute(plan, live, api, journal, options), {}};
+    out.calls = api.calls();
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("without a stop request every change is made, in stage order") {
+    const Run r = run(renames_then_a_group(), 0);
+    CHECK(r.report.done == 7);
+    CHECK_FALSE(r.report.interrupted);
+    CHECK(r.calls == List{"PUT user u1 name=New u1", "PUT user u2 name=New u2", "PUT user u3 name=New u3",
+                          "PUT user u4 name=New u4", "PUT user u5 name=New u5", "POST user group SRE",
+                          "POST links of new-1: u1,u2", "DELETE user u5"});
+}
+
+TEST_CASE("once a stop is requested no change starts; the one under way finishes") {
+    SUBCASE("asked during the second change of stage 2") {
+        const Run r = run(renames_then_a_group(), 2);
+        CHECK(r.calls == List{"PUT user u1 name=New u1", "PUT user u2 name=New u2"});
+        CHECK(r.report.done == 2);
+        CHECK(r.report.skipped == 5);
+        CHECK(r.report.interrupted);
+        for (std::size_t i = 2; i < r.report.outcomes.size(); ++i) {
+            CHECK(r.report.outcomes[i].outcome == apply::Outcome::skipped);
+            CHECK(r.report.outcomes[i].message == "not attempted: apply was interrupted");
+        }
+    }
+    SUBCASE("asked during the first request of a change that makes two") {
+        const Run r = run(renames_then_a_group(), 6);
+        // The group is made and its members added: a stop request never leaves a change half done.
+        CHECK(r.calls.back() == "POST links of new-1: u1,u2");
+        CHECK(r.report.done == 6);
+        CHECK(r.report.skipped == 1);
+        CHECK(r.report.outcomes.back().message == "not attempted: apply was interrupted");
+        CHECK(r.report.interrupted);
+    }
+}
