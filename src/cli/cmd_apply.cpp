@@ -107,6 +107,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     plan::DiffOptions diff_options;
     diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
     diff_options.allow_deletions = options.allow_deletions;
+    diff_options.writes_remaining = session.stats().ratelimit_remaining;
     plan::Plan plan;
     if (!options.plan.empty()) {
         plan::SavedPlan saved = plan::parse_saved_plan(read_file(options.plan));
@@ -169,7 +170,6 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     const bool progress_line = isatty(STDERR_FILENO) == 1;
     apply::ExecuteOptions execute_options;
     execute_options.concurrency = session.concurrency();
-    execute_options.max_wait = std::chrono::seconds(options.max_wait_seconds);
     execute_options.writes_remaining = [&session] { return session.stats().ratelimit_remaining; };
     execute_options.on_progress = [&](const apply::ChangeOutcome& outcome, std::size_t completed, std::size_t total) {
         if (progress_line) {

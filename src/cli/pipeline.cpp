@@ -10,6 +10,9 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     planned.live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
     options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
+    // The account's own figure, when an answer stated it (Fastly sends it only with writes); otherwise the
+    // plan says that Fastly's default limit is assumed.
+    options.writes_remaining = session.stats().ratelimit_remaining;
     planned.plan = plan::diff(planned.desired.state, planned.live, options);
     return planned;
 }
