@@ -19,7 +19,9 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
 
 void add_files_option(CLI::App& command, std::vector<std::string>& files) {
     command.add_option("-f,--file", files,
-                       "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")
+                       "A desired-state file, or a directory: its *.yaml/*.yml files (any case), sorted. Hidden "
+                       "entries, *.md and *.txt are passed over; anything else in it (a subdirectory not named "
+                       "with its own -f, another file) is an error. Repeat for more.")
         ->required()
         ->type_name("PATH");
 }

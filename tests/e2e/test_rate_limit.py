@@ -6,16 +6,9 @@ one request is sent at most 4 times; and a plan says the limit it assumes until 
 """
 import os
 
-from harness import Emulator, EmulatorTest
+from harness import Emulator, EmulatorTest, account
 
-SEED = {
-    "customer": {"id": "51MumwLiSJyFTWhtbByYgR", "name": "Acme", "owner": "owner@example.com"},
-    "users": [
-        {"login": "owner@example.com", "name": "Owner", "role": "superuser"},
-        {"login": "jordan@example.com", "name": "Jordan", "role": "user"},
-        {"login": "sam@example.com", "name": "Sam", "role": "engineer"},
-    ],
-}
+SEED = account(("jordan@example.com", "Jordan", "user"), ("sam@example.com", "Sam", "engineer"))
 
 # Two user updates: two PUT /user/{id}, nothing else.
 TWO_RENAMES = """version: 1
