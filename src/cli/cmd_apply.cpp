@@ -81,7 +81,8 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
                         "beside the first file")
         ->type_name("PATH");
     command->add_option("--max-wait", options.max_wait_seconds,
-                        "Wait up to this long for the API rate limit to reset; otherwise stop (exit 5)")
+                        "Wait up to this long for a spent hourly write budget to reset, otherwise stop (exit 5); "
+                        "a short throttle (Retry-After up to 60 s, or up to this) is always waited out")
         ->type_name("SECONDS")
         ->check(CLI::Range(0, 7200))
         ->capture_default_str();

@@ -5,6 +5,7 @@ budget (429 with Fastly-RateLimit-Remaining: 0, the emulator's --rate-limit) sto
 one request is sent at most 4 times; and a plan says the limit it assumes until the API states one.
 """
 import os
+import time
 
 from harness import Emulator, EmulatorTest, account
 
@@ -70,7 +71,6 @@ class RateLimitTest(EmulatorTest):
         reset = clock["epoch"] - clock["epoch"] % 3600 + 3600
         result = self.apply()
         self.assertEqual(result.code, 5, result)
-        import time
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(reset))
         self.assertIn("stopped by the API's hourly write limit, which resets at %s" % when, result.err)
         self.assertEqual(self.puts(), 2)  # one done, one refused with Remaining: 0, not sent again
