@@ -93,23 +93,29 @@ inline std::string counts(const plan::Summary& summary, Mode mode) {
     return out;
 }
 
-/// "14 write requests (of 1000 per hour)", with "; 950 left in the current hour" inside the
-/// parentheses when the API told us.
-inline std::string write_cost(const plan::Summary& summary) {
-    std::string out = fmt::format("{} (of {} per hour",
-                                  util::plural(summary.write_requests, "write request", "write requests"),
-                                  summary.hourly_write_limit);
+/// The hourly budget a plan's writes are counted against: "950 left in the current hour, as the API said"
+/// once an answer carried Fastly-RateLimit-Remaining, else "of 1000 per hour assumed, Fastly's default".
+inline std::string write_budget(const plan::Summary& summary) {
     if (summary.writes_remaining) {
-        out += fmt::format("; {} left in the current hour", *summary.writes_remaining);
+        return fmt::format("{} left in the current hour, as the API said", *summary.writes_remaining);
     }
-    return out + ")";
+    return fmt::format("of {} per hour assumed, Fastly's default", summary.hourly_write_limit);
+}
+
+/// "14 write requests (of 1000 per hour assumed, Fastly's default)", or with the API's figure (write_budget).
+inline std::string write_cost(const plan::Summary& summary) {
+    return fmt::format("{} ({})", util::plural(summary.write_requests, "write request", "write requests"),
+                       write_budget(summary));
 }
 
 /// A warning when the plan needs more writes than the hour allows, or than are left in it; empty when
 /// it fits. Apply still runs such a plan, but it will meet the rate limit on the way.
 inline std::string rate_warning(const plan::Summary& summary) {
     const auto needed = static_cast<long long>(summary.write_requests);
-    if (summary.writes_remaining && needed > *summary.writes_remaining) {
+    if (summary.writes_remaining) {
+        if (needed <= *summary.writes_remaining) {
+            return "";
+        }
         return fmt::format(
             "{} write requests are more than the {} left in the current hour; apply will meet the "
             "rate limit before it finishes.",
@@ -117,7 +123,7 @@ inline std::string rate_warning(const plan::Summary& summary) {
     }
     if (summary.write_requests > summary.hourly_write_limit) {
         return fmt::format(
-            "{} write requests are more than the {} per hour the API allows; apply will meet the "
+            "{} write requests are more than the {} per hour Fastly allows by default; apply will meet the "
             "rate limit before it finishes.",
             needed, summary.hourly_write_limit);
     }

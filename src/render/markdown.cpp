@@ -142,10 +142,9 @@ private:
                                : "| Missing from the account | Changed | Not in the files | To re-create | "
                                  "Write requests to fix |\n";
         text += "| ---: | ---: | ---: | ---: | :--- |\n";
-        std::string cost = fmt::format("{} of {} per hour", s.write_requests, s.hourly_write_limit);
-        if (s.writes_remaining) {
-            cost += fmt::format("; {} left in the current hour", *s.writes_remaining);
-        }
+        const std::string cost = s.writes_remaining
+                                     ? fmt::format("{}; {}", s.write_requests, detail::write_budget(s))
+                                     : fmt::format("{} {}", s.write_requests, detail::write_budget(s));
         text += fmt::format("| {} | {} | {} | {} | {} |\n", s.create, s.update, s.remove, s.replace, cost);
         block(text);
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {

@@ -39,8 +39,9 @@ public:
     /// Reads the token (from --token-file, else FASTLY_API_TOKEN) and checks the endpoint. Throws
     /// util::UsageError when there is no token, the token file is unreadable or empty, or the endpoint
     /// is refused (plain http:// to a host that is not loopback).
-    /// `max_write_wait` bounds how long a write waits out a 429 inside the HTTP layer (apply's --max-wait).
-    explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_write_wait = {});
+    /// `max_reset_wait` bounds how long a request waits for a spent hourly write budget to reset (apply's
+    /// --max-wait; see http::RetryPolicy). Without it, a spent budget is not waited for.
+    explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_reset_wait = {});
     ~Session();
 
     live::ApiClient& api() { return *m_api; }
