@@ -67,6 +67,11 @@ public:
 
     Plan run() {
         m_plan.customer_id = m_live.customer.id;
+        for (const auto& pair : m_index.ambiguous_users()) {
+            m_problems.push_back(fmt::format("the account has two users whose logins are the same ignoring case: {}; "
+                                             "the files cannot tell them apart (rename or delete one in Fastly)",
+                                             pair));
+        }
         diff_roles();
         diff_service_groups();
         diff_users();

@@ -721,3 +721,16 @@ TEST_CASE("an expired invitation the files do not list is named in a note, not l
     CHECK(p.notes[0].rfind("dave@example.com: an expired invitation (sent ", 0) == 0);
     CHECK(p.notes[0].find("prune invitations to delete it") != std::string::npos);
 }
+
+TEST_CASE("two live users whose logins fold alike make no plan: the files cannot tell them apart") {
+    model::LiveAccount live = live_account();
+    live.state.users.push_back(user("straße@example.com", "u-1", UserRole::user));
+    live.state.users.push_back(user("STRASSE@example.com", "u-2", UserRole::user));
+    try {
+        run(matching_desired(), live);
+        FAIL("expected a PlanError");
+    } catch (const plan::PlanError& e) {
+        REQUIRE(e.problems().size() == 1);
+        CHECK(e.problems()[0].find("straße@example.com and STRASSE@example.com") != std::string::npos);
+    }
+}
