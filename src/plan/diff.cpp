@@ -48,6 +48,30 @@ std::string exact(const std::string& s) {
     return s;
 }
 
+// `what`, prefixed with FILE:LINE:COL of the object when the files say where it is.
+std::string located(const model::SourceLocation& where, const std::string& what) {
+    if (where.file.empty()) {
+        return what;
+    }
+    return where.line > 0 ? fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, what)
+                          : fmt::format("{}: {}", where.file, what);
+}
+
+// "; did you mean 'x'?" for the candidate `name` most likely meant (the same ignoring case first, then
+// the closest spelling), or "".
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+    const std::string folded = util::to_lower(name);
+    for (const auto& candidate : candidates) {
+        if (util::to_lower(candidate) == folded) {
+            return fmt::format("; did you mean '{}'?", candidate);
+        }
+    }
+    if (auto closest = util::closest_match(name, candidates)) {
+        return fmt::format("; did you mean '{}'?", *closest);
+    }
+    return "";
+}
+
 // True when the list `names` (when given) holds an entry equal to `name` by `key`.
 template <typename Key>
 bool named(const std::optional<std::vector<std::string>>& names, const std::string& name, Key key) {
@@ -84,6 +108,9 @@ public:
                 "used it before still have it; elsewhere the creates fail. Invitations (the default) always work.");
         }
         if (!m_problems.empty()) {
+            // One name used in several places is one problem each place, once.
+            std::set<std::string> seen;
+            std::erase_if(m_problems, [&](const std::string& p) { return !seen.insert(p).second; });
             throw PlanError(std::move(m_problems));
         }
         sort_changes();
@@ -132,6 +159,20 @@ private:
 
     bool usable(const model::Invitation& invitation) const { return m_index.usable(invitation); }
 
+    // Where the files name the person `email`: under users or under invitations.
+    model::SourceLocation where_of(const std::string& email) const {
+        const std::string key = model::email_key(email);
+        if (auto user = m_desired_users.find(key); user != m_desired_users.end()) {
+            return user->second->where;
+        }
+        for (const auto& invitation : m_desired.invitations) {
+            if (model::email_key(invitation.email) == key) {
+                return invitation.where;
+            }
+        }
+        return {};
+    }
+
     // A person the files do not list whose only tie to the account is an invitation that can no longer be
     // accepted.
     bool expired_invitee(const std::string& key) const {
@@ -157,9 +198,19 @@ private:
             return role->id;
         }
         if (!where.empty()) {
-            m_problems.push_back(fmt::format("{}: role '{}' does not exist in the account", where, name));
+            m_problems.push_back(fmt::format("{}: role '{}' does not exist in the account{}", where, name,
+                                             did_you_mean(name, role_candidates())));
         }
         return "unknown:" + name;
+    }
+
+    // The role names the files could have meant: the account's, as plans name them, and the files' own.
+    std::vector<std::string> role_candidates() const {
+        std::vector<std::string> out(m_desired_roles.begin(), m_desired_roles.end());
+        for (const auto& role : m_live.role_catalog) {
+            out.push_back(m_live.role_name(role.id));
+        }
+        return out;
     }
 
     // How plans name a role, whatever the files' spelling: a custom role of the files by its name; a role of
@@ -395,8 +446,14 @@ void Differ::diff_roles() {
     for (const auto& role : m_desired.roles) {
         for (const auto& permission : role.permissions.value_or(std::vector<std::string>{})) {
             if (m_live.find_permission(permission) == nullptr) {
-                m_problems.push_back(fmt::format("role '{}': permission '{}' does not exist (see GET /permissions)",
-                                                 role.name, permission));
+                std::vector<std::string> names;
+                for (const auto& p : m_live.permissions) {
+                    names.push_back(p.name);
+                }
+                m_problems.push_back(located(role.where,
+                                             fmt::format("role '{}': permission '{}' does not exist (see GET "
+                                                         "/permissions){}",
+                                                         role.name, permission, did_you_mean(permission, names))));
             }
         }
     }
@@ -412,8 +469,11 @@ void Differ::diff_service_groups() {
     for (const auto& group : m_desired.service_groups) {
         for (const auto& id : group.services.value_or(std::vector<std::string>{})) {
             if (services.count(id) == 0) {
-                m_problems.push_back(fmt::format("service group '{}': service '{}' does not exist in the account",
-                                                 group.name, id));
+                std::vector<std::string> ids(services.begin(), services.end());
+                m_problems.push_back(located(group.where,
+                                             fmt::format("service group '{}': service '{}' does not exist in the "
+                                                         "account{}",
+                                                         group.name, id, did_you_mean(id, ids))));
             }
         }
     }
@@ -439,7 +499,7 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
     }
     std::optional<std::vector<std::string>> send_roles = roles;
     if (roles) {
-        role_identities(*roles, fmt::format("invitation '{}'", email));  // reports unknown roles
+        role_identities(*roles, located(where_of(email), fmt::format("invitation '{}'", email)));  // unknown roles
         if (replace) {
             send_roles = with_ignored_roles(*roles, live->roles.value_or(std::vector<std::string>{}));
         }
@@ -533,7 +593,7 @@ void Differ::pending(const std::string& email, const std::optional<model::UserRo
 void Differ::diff_users() {
     for (const auto& user : m_desired.users) {
         const std::string key = model::email_key(user.login);
-        const std::string where = fmt::format("user '{}'", user.login);
+        const std::string where = located(user.where, fmt::format("user '{}'", user.login));
         const model::User* live = m_index.user(key);
         if (live == nullptr) {
             const model::Invitation* found = m_index.invitation(key);
@@ -655,7 +715,7 @@ void Differ::diff_invitations() {
                 invitation.email));
             continue;
         }
-        const std::string where = fmt::format("invitation '{}'", invitation.email);
+        const std::string where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
         const model::Invitation* found = m_index.invitation(key);
         if (found != nullptr && usable(*found)) {
             if (invitation.roles) {
@@ -714,7 +774,7 @@ void Differ::diff_user_groups() {
     std::set<std::string> desired_groups;
     for (const auto& group : m_desired.user_groups) {
         desired_groups.insert(group.name);
-        const std::string where = fmt::format("user group '{}'", group.name);
+        const std::string where = located(group.where, fmt::format("user group '{}'", group.name));
         for (const auto& name : group.service_groups.value_or(std::vector<std::string>{})) {
             if (m_desired_service_groups.count(name) == 0 && m_index.service_group(name) == nullptr) {
                 m_problems.push_back(fmt::format("{}: service group '{}' does not exist", where, name));

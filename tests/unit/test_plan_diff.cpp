@@ -398,17 +398,25 @@ TEST_CASE("guards") {
 
 TEST_CASE("names that do not resolve against the account make no plan") {
     model::AccountState d = matching_desired();
-    d.roles[0].permissions = List{"purge_everything"};
-    d.users[1].roles = List{"Release Manager"};
+    d.roles[0].permissions = List{"purge_everything", "PURGE_SELECT"};
+    d.roles[0].where = {"access.yaml", 12, 5};
+    d.users[1].roles = List{"Release Manager", "tls viewr"};
+    d.users[1].where = {"people.yaml", 3, 5};
     d.service_groups[0].services = List{"s1", "s9"};
     try {
         run(d);
         FAIL("diff did not throw");
     } catch (const plan::PlanError& e) {
-        CHECK(e.problems() == List{"role 'Purge Operator': permission 'purge_everything' does not exist (see GET "
-                                   "/permissions)",
-                                   "service group 'production': service 's9' does not exist in the account",
-                                   "user 'alice@example.com': role 'Release Manager' does not exist in the account"});
+        // Where the files name it, and what they probably meant: a case difference first, then a typo.
+        CHECK(e.problems() ==
+              List{"access.yaml:12:5: role 'Purge Operator': permission 'purge_everything' does not exist (see GET "
+                   "/permissions)",
+                   "access.yaml:12:5: role 'Purge Operator': permission 'PURGE_SELECT' does not exist (see GET "
+                   "/permissions); did you mean 'purge_select'?",
+                   "service group 'production': service 's9' does not exist in the account; did you mean 's1'?",
+                   "people.yaml:3:5: user 'alice@example.com': role 'Release Manager' does not exist in the account",
+                   "people.yaml:3:5: user 'alice@example.com': role 'tls viewr' does not exist in the account; did "
+                   "you mean 'TLS Viewer'?"});
     }
 }
 
