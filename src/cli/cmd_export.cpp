@@ -99,6 +99,9 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
     Session session(global);
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
+    for (const auto& note : live.read_notes) {
+        err << "fastly-accounts: note: " << note << "\n";
+    }
     const model::AccountState state = desired_from_live(live);
     std::ostringstream text;
     config::write_desired_state(state, schema_reference(options.out), text);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <ctime>
+#include <fastly_accounts/plan/capabilities.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -127,6 +128,9 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
                      const DiffOptions& options) {
     plan.guards = {customer_guard(desired, live), protected_guard(plan, desired, live),
                    deletions_guard(plan, desired, options), superusers_guard(plan, desired, live)};
+    if (auto guard = custom_roles_guard(plan, live)) {
+        plan.guards.push_back(std::move(*guard));
+    }
 }
 
 std::optional<std::int64_t> parse_utc(const std::string& text) {
