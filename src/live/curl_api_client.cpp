@@ -279,8 +279,7 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
             read_body(request, response.body, [paging, size](const std::string& b) { return parse_page(b, paging, size); });
         page.asked_size = size;
         if (paging == Paging::link) {
-            page.next_cursor = json::link_next(response.header("Link").value_or(""));
-            page.more = !page.next_cursor.empty() && !page.items.empty();
+            follow_link(page, response);
         }
         if ((paging == Paging::iam || paging == Paging::jsonapi) && page.current_page != 0 &&
             page.current_page != number) {
@@ -295,10 +294,19 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
 
 json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::string& target) {
     const Request request = get(target);
-    const std::string body = call(request);
-    json::Page page = read_body(request, body, [](const std::string& b) { return json::bare_array_page(b); });
+    http::Response response = m_client.send(request);
+    if (!response.ok()) {
+        throw make_api_error(request, response);
+    }
+    json::Page page = read_body(request, response.body, [](const std::string& b) { return json::bare_array_page(b); });
     page.asked_size = page_size_for(path, Paging::link);
+    follow_link(page, response);
     return page;
+}
+
+void CurlApiClient::follow_link(json::Page& page, const http::Response& response) {
+    page.next_cursor = json::link_next(response.header("Link").value_or(""));
+    page.more = !page.next_cursor.empty() && !page.items.empty();
 }
 
 std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {

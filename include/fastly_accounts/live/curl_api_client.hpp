@@ -68,6 +68,9 @@ private:
     /// The Link-paged page of `path` at request target `target`.
     json::Page fetch_link_page(const std::string& path, const std::string& target);
 
+    /// Sets `page.more` and, in `page.next_cursor`, the URL of the next page from `response`'s Link header.
+    static void follow_link(json::Page& page, const http::Response& response);
+
     /// Every item of the list at `path`, following its pages one after another. Stops, without the
     /// repeated entries, when a page repeats the one before (see paging::repeats_previous).
     std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);
