@@ -1,6 +1,9 @@
 // Fidelity to the real API (issue 13): recorded behaviour by default, each compat switch's alternative.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "harness.hpp"
 
 using namespace fastly_emulator;
@@ -241,4 +244,19 @@ TEST_CASE("delete_user_with_tokens: the tokens go with the user, or the delete i
     h.emulator.set_compat({});
     CHECK(h.call("DELETE", "/user/" + eng).status == 200);
     CHECK(h.call("GET", "/current_user", "", "eng-token").status == 401);
+}
+
+TEST_CASE("src/emulator/README.md documents every compat switch with its values") {
+    std::ifstream in(EMULATOR_README);
+    REQUIRE(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const json defaults = to_json(Compat{});
+    for (const std::string& key : compat_keys()) {
+        CAPTURE(key);
+        CHECK(text.find("| `" + key + "` |") != std::string::npos);
+        if (defaults[key].is_string()) {
+            // The default comes first in the values column.
+            CHECK(text.find("| `" + key + "` | `" + defaults[key].get<std::string>() + "`") != std::string::npos);
+        }
+    }
 }
