@@ -550,7 +550,8 @@ def main():
             log("run_bench: diff_bench")
             bench.results["diff"] = bench.diff()
             print_diff(bench.results["diff"])
-        print_targets(bench.results)
+        if bench.results["sizes"] or "diff" in bench.results:
+            print_targets(bench.results)
         print(f"\nLoad average at the end: {loadavg()}")
     finally:
         if args.json:
