@@ -29,7 +29,7 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("legacy_roles", {"available", "retired"}, &Compat::legacy_roles),
         enum_switch("iam_envelope", {"meta", "data", "array"}, &Compat::iam_envelope),
         enum_switch("page_size_over", {"reject", "clamp"}, &Compat::page_size_over),
-        enum_switch("paging", {"honoured", "ignored"}, &Compat::paging),
+        enum_switch("paging", {"honoured", "ignored", "first_page"}, &Compat::paging),
         enum_switch("permissions_envelope", {"data", "array"}, &Compat::permissions_envelope),
         enum_switch("list_entries", {"full", "minimal"}, &Compat::list_entries),
         enum_switch("group_counts", {"documented", "all", "none"}, &Compat::group_counts),

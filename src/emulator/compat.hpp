@@ -18,8 +18,9 @@ struct Compat {
     enum class IamEnvelope { meta, data, array };
     /// What a page size above `page_size_max` gets: 400, or silently the maximum.
     enum class PageSizeOver { reject, clamp };
-    /// Whether IAM lists honour `page`/`per_page`, or answer the whole list whatever is asked.
-    enum class Paging { honoured, ignored };
+    /// Whether IAM lists honour `page`/`per_page`; answer the whole list whatever is asked; or honour the
+    /// page size but answer the first page whatever `page` says.
+    enum class Paging { honoured, ignored, first_page };
     /// The envelope of GET /permissions: `{data, meta}` or a bare array.
     enum class PermissionsEnvelope { data, array };
     /// Entries of the members, roles, service-groups and services sub-lists: with names, or bare.

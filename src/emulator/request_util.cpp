@@ -196,6 +196,8 @@ PageRequest iam_page_request(const ApiRequest& request, const Compat& compat, si
     }
     if (compat.paging == Compat::Paging::ignored) {
         page.whole = true;
+    } else if (compat.paging == Compat::Paging::first_page) {
+        page.offset = 0;
     }
     return page;
 }

@@ -288,8 +288,45 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
                                        request.describe(), page.current_page),
                            0, request.method, request.target);
         }
+        if (paging == Paging::iam && page.total_pages == 0 && repeats_last_page(path, number, page)) {
+            return after_repeat(path, request, page);
+        }
         return page;
     }
+}
+
+bool CurlApiClient::repeats_last_page(const std::string& path, int number, const json::Page& page) {
+    const paging::PageMark mark = paging::mark_of(page.items, item_id);
+    const std::string text = fmt::format("{}\n{}\n{}", mark.size, mark.first, mark.last);
+    std::lock_guard lock(m_last_pages_mutex);
+    auto it = m_last_pages.find(path);
+    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() && it->second.first == number - 1 &&
+                          it->second.second == text;
+    if (page.more && !repeated) {
+        m_last_pages[path] = {number, text};
+    } else if (it != m_last_pages.end()) {
+        m_last_pages.erase(it);
+    }
+    return repeated;
+}
+
+json::Page CurlApiClient::after_repeat(const std::string& path, const Request& request, const json::Page& page) {
+    // Page `number` is page `number - 1` again: the API ignores `page`. Whether the first page was the
+    // whole list (the API ignores the page size too) or only its first entries (it caps the size, and
+    // nothing past them can be read) shows when a page of one entry is asked for.
+    const Request probe = get(page_target(path, Paging::iam, 1, "", 1));
+    const std::string body = call(probe);
+    const json::Page one = read_body(probe, body, [](const std::string& b) { return json::iam_page(b, 1); });
+    if (one.items.size() < page.items.size()) {
+        throw ApiError(fmt::format("{} -> the same {} entries as the page before: the API ignores the page "
+                                   "parameter but not the page size, so whether more entries follow cannot be "
+                                   "told; stopping",
+                                   request.describe(), page.items.size()),
+                       0, request.method, request.target);
+    }
+    spdlog::info("{}: the API answers the whole list whatever page is asked; the first page held it all",
+                 request.describe());
+    return json::Page{};
 }
 
 json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::string& target) {

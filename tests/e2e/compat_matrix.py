@@ -32,6 +32,7 @@ SETTINGS = [
     "iam_envelope=array,page_size_max=20,page_size_over=clamp",
     "paging=ignored",
     "paging=ignored,iam_envelope=data",
+    "paging=first_page",
     "permissions_envelope=array",
     "list_entries=minimal",
     "group_counts=none",

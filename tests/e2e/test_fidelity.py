@@ -86,6 +86,40 @@ class PagedAccountTest(EmulatorTest):
         self.assertEqual(self.fa("plan", "-f", files, "--detailed-exitcode").code, 0)
 
 
+class IgnoredPageTest(EmulatorTest):
+    """An API that ignores `page`: read whole when it answers whole lists, an error when it answers only
+    the first entries of a longer list; never a loop, never an entry twice, never a plan from part of a
+    list."""
+
+    def setUp(self):
+        super().setUp()
+        self.emulator.set_state(big_seed(groups=45, members=3, services=300))
+
+    def export(self, **switches):
+        self.emulator.compat(**switches)
+        return self.fa("export")
+
+    def test_whole_lists_whatever_is_asked(self):
+        reference = self.export()
+        for envelope in ("meta", "data", "array"):
+            with self.subTest(envelope=envelope):
+                result = self.export(paging="ignored", iam_envelope=envelope, page_size_max=20,
+                                     page_size_over="clamp")
+                self.assertEqual(result.code, 0, result)
+                self.assertEqual(result.out, reference.out)
+
+    def test_only_the_first_page_whatever_is_asked(self):
+        for envelope, why in (("meta", "the answer is page 1: the API ignores the page parameter"),
+                              ("data", "the API ignores the page parameter but not the page size"),
+                              ("array", "the API ignores the page parameter but not the page size")):
+            with self.subTest(envelope=envelope):
+                result = self.export(paging="first_page", iam_envelope=envelope, page_size_max=20,
+                                     page_size_over="clamp")
+                self.assertEqual(result.code, 1, result)
+                self.assertIn(why, result.err)
+                self.assertEqual(result.out, "")
+
+
 class LegacyRolesTest(EmulatorTest):
     """Reading never depends on /roles; changing custom roles gets one refusal before any write."""
 

@@ -201,6 +201,11 @@ TEST_CASE("IAM list shapes: envelopes, page-size caps, ignored paging, bare entr
     CHECK(ignored["data"].size() == 7);
     CHECK(ignored["meta"] == json{{"current_page", 1}, {"per_page", 7}, {"record_count", 7}, {"total_pages", 1}});
 
+    h.emulator.set_compat(switched("paging", "first_page"));
+    json first = h.get("/user-groups?per_page=3&page=2");
+    CHECK(first["data"] == h.get("/user-groups?per_page=3")["data"]);
+    CHECK(first["meta"] == json{{"current_page", 1}, {"per_page", 3}, {"record_count", 7}, {"total_pages", 3}});
+
     h.emulator.set_compat(switched("list_entries", "minimal"));
     CHECK(h.get("/user-groups/" + group + "/roles")["data"] == json::array({{{"id", h.role_id("engineer")}}}));
 

@@ -75,6 +75,14 @@ private:
     /// repeated entries, when a page repeats the one before (see paging::repeats_previous).
     std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);
 
+    /// For an IAM page of `path` without meta: records it, and returns true when page `number` repeats
+    /// page `number - 1` (the API ignores `page`).
+    bool repeats_last_page(const std::string& path, int number, const json::Page& page);
+
+    /// What a repeated page means, asked of the API with a page of one entry: the end of a list the API
+    /// answers whole (an empty last page), or an ApiError when the API pages by size but ignores `page`.
+    json::Page after_repeat(const std::string& path, const http::Request& request, const json::Page& page);
+
     /// The page size to ask of the list at `path`; 0 for endpoints that take none.
     int page_size_for(const std::string& path, Paging paging) const;
 
@@ -93,6 +101,10 @@ private:
     http::Client& m_client;
     mutable std::mutex m_sizes_mutex;
     std::map<std::string, int> m_page_sizes;  ///< by route ("/user-groups/*/members"), after a fallback
+    std::mutex m_last_pages_mutex;
+    /// IAM lists without meta being read: path -> the number of the last page read, and what tells it
+    /// from another (its length and its first and last ids).
+    std::map<std::string, std::pair<int, std::string>> m_last_pages;
 };
 
 /// The ApiError (an AuthError for 401) describing a failed `response` to `request`.
