@@ -80,7 +80,9 @@ void create_service_group(Context& ctx) {
 
 void update_service_group(Context& ctx) {
     update_named(ctx, find_service_group(ctx, ctx.params[0]), "change service groups", check_service_group_name,
-                 [&ctx](const ServiceGroup& group) { return render_service_group(group, ctx.compat.group_counts); });
+                 [&ctx](const ServiceGroup& group) {
+                     return render_service_group(group, ctx.compat.group_counts);
+                 });
 }
 
 void change_services(Context& ctx, bool add) {
@@ -224,7 +226,8 @@ void add_group_routes(Router& router) {
     });
     router.add("POST", "/service-groups", Family::iam, create_service_group);
     router.add("GET", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(200, render_service_group(find_service_group(ctx, ctx.params[0]), ctx.compat.group_counts));
+        ctx.response.set_json(
+            200, render_service_group(find_service_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/service-groups/{service_group_id}", Family::iam, update_service_group);
     router.add("DELETE", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
@@ -240,8 +243,9 @@ void add_group_routes(Router& router) {
                               iam_page(group.services.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
                                   const Service* service = ctx.store.services.find(group.services[i]);
                                   return service ? render_service_item(*service, ctx.compat.list_entries)
-                                                 : render_list_entry(json{{"id", group.services[i]}, {"object", "service"}},
-                                                                     ctx.compat.list_entries);
+                                                 : render_list_entry(
+                                                       json{{"id", group.services[i]}, {"object", "service"}},
+                                                       ctx.compat.list_entries);
                               }));
     });
     router.add("POST", "/service-groups/{service_group_id}/services", Family::iam,
@@ -258,7 +262,8 @@ void add_group_routes(Router& router) {
     });
     router.add("POST", "/user-groups", Family::iam, create_user_group);
     router.add("GET", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(200, render_user_group(find_user_group(ctx, ctx.params[0]), ctx.compat.group_counts));
+        ctx.response.set_json(200,
+                              render_user_group(find_user_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/user-groups/{user_group_id}", Family::iam, update_user_group);
     router.add("DELETE", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {

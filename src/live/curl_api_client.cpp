@@ -229,7 +229,8 @@ std::optional<std::string> link_target(const std::string& url, const std::string
     const auto query = rest.find('?');
     const std::string link_path = rest.substr(0, query);
     // The endpoint may carry a path prefix of its own: the Link's path must end with the list's.
-    if (link_path.size() < path.size() || link_path.compare(link_path.size() - path.size(), path.size(), path) != 0) {
+    if (link_path.size() < path.size() ||
+        link_path.compare(link_path.size() - path.size(), path.size(), path) != 0) {
         return std::nullopt;
     }
     return path + (query == std::string::npos ? "" : rest.substr(query));
@@ -275,8 +276,8 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
         if (!response.ok()) {
             throw make_api_error(request, response);
         }
-        json::Page page =
-            read_body(request, response.body, [paging, size](const std::string& b) { return parse_page(b, paging, size); });
+        json::Page page = read_body(request, response.body,
+                                    [paging, size](const std::string& b) { return parse_page(b, paging, size); });
         page.asked_size = size;
         if (paging == Paging::link) {
             follow_link(page, response);
@@ -300,8 +301,8 @@ bool CurlApiClient::repeats_last_page(const std::string& path, int number, const
     const std::string text = fmt::format("{}\n{}\n{}", mark.size, mark.first, mark.last);
     std::lock_guard lock(m_last_pages_mutex);
     auto it = m_last_pages.find(path);
-    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() && it->second.first == number - 1 &&
-                          it->second.second == text;
+    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() &&
+                          it->second.first == number - 1 && it->second.second == text;
     if (page.more && !repeated) {
         m_last_pages[path] = {number, text};
     } else if (it != m_last_pages.end()) {
@@ -335,7 +336,8 @@ json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::st
     if (!response.ok()) {
         throw make_api_error(request, response);
     }
-    json::Page page = read_body(request, response.body, [](const std::string& b) { return json::bare_array_page(b); });
+    json::Page page =
+        read_body(request, response.body, [](const std::string& b) { return json::bare_array_page(b); });
     page.asked_size = page_size_for(path, Paging::link);
     follow_link(page, response);
     return page;

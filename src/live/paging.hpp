@@ -3,9 +3,10 @@
 // The rules every paged read in live/ shares (CurlApiClient's whole lists and fetch_account's parallel
 // pages): how to notice an API that ignores `page`. Private to live/.
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <fastly_accounts/live/api_client.hpp>
-#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -40,10 +41,11 @@ inline bool repeats_previous(const PageMark& previous, const PageMark& current, 
         return false;
     }
     if (asked_size > 0 && current.size == static_cast<std::size_t>(asked_size)) {
-        throw ApiError(fmt::format("reading {}: page {} holds the same {} entries as page {}: the API ignores the "
-                                   "page parameter, so the rest of the list cannot be read; stopping",
-                                   what, number, current.size, number - 1),
-                       0, "GET", "");
+        throw ApiError(
+            fmt::format("reading {}: page {} holds the same {} entries as page {}: the API ignores the "
+                        "page parameter, so the rest of the list cannot be read; stopping",
+                        what, number, current.size, number - 1),
+            0, "GET", "");
     }
     return true;
 }

@@ -26,7 +26,8 @@ TEST_CASE("the four pagination styles") {
         CHECK_FALSE(json::iam_page(R"([])", 100).more);
         CHECK_FALSE(json::iam_page(R"({"data":[],"meta":{"current_page":1,"total_pages":5}})", 1).more);
         // The page the answer says it is, for a reader to notice an API that ignores `page`.
-        CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":1,"total_pages":5}})", 1).current_page == 1);
+        const char* paged = R"({"data":[{"id":"a"}],"meta":{"current_page":1,"total_pages":5}})";
+        CHECK(json::iam_page(paged, 1).current_page == 1);
         CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 1).current_page == 0);
         CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 7).asked_size == 7);
     }
@@ -114,7 +115,8 @@ TEST_CASE("malformed bodies are errors that say what was expected") {
 TEST_CASE("Link headers: the rel=\"next\" target, in any order and spelling") {
     // As recorded for GET /service (go-fastly fixtures/services/list_paginator.yaml): last before next.
     CHECK(json::link_next(R"(<https://api.fastly.com/service?direction=descend&page=51&per_page=1&sort=created>; )"
-                          R"(rel="last", <https://api.fastly.com/service?direction=descend&page=2&per_page=1&sort=created>; )"
+                          R"(rel="last", )"
+                          R"(<https://api.fastly.com/service?direction=descend&page=2&per_page=1&sort=created>; )"
                           R"(rel="next")") ==
           "https://api.fastly.com/service?direction=descend&page=2&per_page=1&sort=created");
     CHECK(json::link_next(R"(<http://h/service?page=1>; rel="first", <http://h/service?page=2>;rel=next)") ==
@@ -152,10 +154,10 @@ TEST_CASE("group entries carry their sub-lists' counts when the API gives them")
 }
 
 TEST_CASE("the permissions of GET /iam/v1/roles/{id}?include=permissions") {
-    CHECK(json::role_permission_names(json::parse(R"({"id":"r","name":"P","permissions":["purge_all","purge_select"]})")) ==
-          std::vector<std::string>{"purge_all", "purge_select"});
-    CHECK(json::role_permission_names(json::parse(R"({"data":{"id":"r","permissions":[{"id":"p1","name":"purge_all"},{"id":"p2"}]}})")) ==
-          std::vector<std::string>{"purge_all", "p2"});
+    const char* names = R"({"id":"r","name":"P","permissions":["purge_all","purge_select"]})";
+    CHECK(json::role_permission_names(json::parse(names)) == std::vector<std::string>{"purge_all", "purge_select"});
+    const char* objects = R"({"data":{"id":"r","permissions":[{"id":"p1","name":"purge_all"},{"id":"p2"}]}})";
+    CHECK(json::role_permission_names(json::parse(objects)) == std::vector<std::string>{"purge_all", "p2"});
     CHECK(json::role_permission_names(json::parse(R"({"id":"r"})")).empty());
     CHECK_THROWS_WITH_AS(json::role_permission_names(json::parse(R"({"permissions":[1]})")),
                          "expected permissions to hold names, got number", util::Error);
