@@ -24,6 +24,9 @@ SIZES = {
     # name: make_account arguments
     "1k": ["--users", "1000", "--groups", "100", "--members-per-group", "20", "--service-groups", "20"],
     "10k": ["--users", "10000", "--groups", "1000", "--members-per-group", "50", "--service-groups", "200"],
+    # A sparse account (issue 13): 80% of the user groups and service groups are empty.
+    "sparse": ["--users", "1000", "--groups", "500", "--members-per-group", "10", "--service-groups", "100",
+               "--empty-share", "0.8"],
 }
 
 # Bounded: the 10k seed loads in about a second; a hung emulator must not hang the benchmark.
@@ -156,6 +159,10 @@ class Emulator:
     def stats(self):
         """What the emulator counted since reset_stats: "total", "requests" by route ("GET /users": n), "faults"."""
         return http("GET", self.url + "/_emulator/stats")
+
+    def compat(self, **switches):
+        """Set compat switches of the emulator (src/emulator/README.md)."""
+        http("PUT", self.url + "/_emulator/compat", json.dumps(switches).encode())
 
     def load_state(self, path):
         """Replace the emulator's whole account with the seed file at path (a 10k account takes seconds)."""

@@ -281,6 +281,29 @@ class Bench:
         return {"rows": rows, "load": load,
                 "library_debug": bool(data.get("context", {}).get("library_build_type") == "debug")}
 
+    # -- the sparse account (issue 13) ---------------------------------------------------------------
+
+    def sparse(self):
+        """plan of the sparse account with the emulator's documented group counts, then without any
+        (compat group_counts=none): the sub-lists the counts let plan skip, and what that saves."""
+        directory = self.generate("sparse")
+        emulator = Emulator(self.emulator_bin, os.path.join(directory, "seed.json"), self.latency,
+                            threads=self.args.emulator_threads, rate_limit=self.args.rate_limit)
+        rows = []
+        try:
+            for counts in ("documented", "none"):
+                emulator.compat(group_counts=counts)
+                for c in self.args.concurrency:
+                    log(f"run_bench: sparse: plan -f desired at concurrency {c}, group counts {counts}")
+                    row = self.plan(emulator, directory, "desired", c)
+                    row["counts"] = counts
+                    row["by_route"] = emulator.stats()["requests"]
+                    rows.append(row)
+        finally:
+            emulator.stop()
+        self.results["sparse"] = rows
+        return rows
+
     # -- one size ----------------------------------------------------------------------------------
 
     def size(self, size):
@@ -390,6 +413,25 @@ def print_size(size, r, latency):
         print()
 
 
+def print_sparse(rows, latency):
+    print(f"\n### sparse account (1,000 users, 500 user groups and 100 service groups, 80% of both empty), "
+          f"latency {latency} ms\n")
+    print("**plan** (`fastly-accounts --concurrency C plan -f sparse/desired`), with the group counts Fastly "
+          "documents and with none (`PUT /_emulator/compat {\"group_counts\":\"none\"}`)\n")
+    table_rows = [[r["counts"], r["concurrency"], r["requests"], f2(r["wall"]), f2(r["floor"]), f2(r["ratio"]),
+                   r["load"]] for r in rows]
+    print(table(["group counts", "C", "requests", "wall s", "floor s", "ratio", "load avg"], table_rows))
+    with_counts = {r["concurrency"]: r for r in rows if r["counts"] == "documented"}
+    for r in rows:
+        other = with_counts.get(r["concurrency"])
+        if r["counts"] == "none" and other:
+            print(f"- C={r['concurrency']}: the counts save {r['requests'] - other['requests']} of "
+                  f"{r['requests']} requests ({(r['requests'] - other['requests']) / r['requests']:.0%}); "
+                  f"wall {f2(r['wall'])} s -> {f2(other['wall'])} s")
+            break
+    print()
+
+
 def print_diff(d):
     print("\n### diff alone (`build-release/bench/diff_bench`, Google Benchmark)\n")
     rows = [[x["name"], f"{x['real_ms']:.1f}", f"{x['cpu_ms']:.1f}", x["iterations"], int(x["users"] or 0),
@@ -454,8 +496,8 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=20, help="injected emulator latency (default 20)")
     parser.add_argument("--concurrency", default="8,16", help="plan concurrency levels (default 8,16)")
     parser.add_argument("--apply-concurrency", default="8", help="apply concurrency levels (default 8)")
-    parser.add_argument("--parts", default="plan,official,apply,diff",
-                        help="comma-separated subset of plan,official,apply,diff (default all)")
+    parser.add_argument("--parts", default="plan,official,apply,diff,sparse",
+                        help="comma-separated subset of plan,official,apply,diff,sparse (default all)")
     parser.add_argument("--repeat", type=int, default=1, help="plan runs per configuration; the median is shown")
     parser.add_argument("--rate-limit", type=int, default=1000000, help="emulator hourly write limit (default 1000000)")
     parser.add_argument("--emulator-threads", type=int, default=0, help="emulator --threads (default: its own, 64)")
@@ -469,9 +511,9 @@ def main():
     args.apply_concurrency = [int(c) for c in args.apply_concurrency.split(",") if c]
     args.parts = set(p for p in args.parts.split(",") if p)
     args.repeat = max(1, min(args.repeat, 10))
-    unknown = args.parts - {"plan", "official", "apply", "diff"}
+    unknown = args.parts - {"plan", "official", "apply", "diff", "sparse"}
     sizes = [s for s in args.sizes.split(",") if s]
-    if unknown or any(s not in SIZES for s in sizes):
+    if unknown or any(s not in SIZES or s == "sparse" for s in sizes):
         parser.error("unknown part or size")
 
     stop_emulators_on_exit(args.pid_file)
@@ -497,15 +539,19 @@ def main():
     print(f"Machine: nproc {m['nproc']}, {m['mem_gib']} GiB RAM, {m['cpu']}; load average at start "
           f"{loadavg()}; commit {commit or '?'}; latency {args.latency_ms} ms; work dir {args.work_dir}")
     try:
-        for size in sizes:
+        for size in sizes if args.parts & {"plan", "official", "apply"} else []:
             result = bench.size(size)
             print_size(size, result, args.latency_ms)
+            sys.stdout.flush()
+        if "sparse" in args.parts:
+            print_sparse(bench.sparse(), args.latency_ms)
             sys.stdout.flush()
         if "diff" in args.parts:
             log("run_bench: diff_bench")
             bench.results["diff"] = bench.diff()
             print_diff(bench.results["diff"])
-        print_targets(bench.results)
+        if bench.results["sizes"] or "diff" in bench.results:
+            print_targets(bench.results)
         print(f"\nLoad average at the end: {loadavg()}")
     finally:
         if args.json:

@@ -181,7 +181,7 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
     model::AccountState state = desired_from_live(live);
-    std::vector<std::string> notes;
+    std::vector<std::string> notes = live.read_notes;
     leave_out_disguised(state, notes);
     for (const auto& invitation : live.state.invitations) {
         if (!invitation.active) {

@@ -95,6 +95,23 @@ private:
 
     std::optional<model::UserRole> user_role(const YamlNode& value, const FieldPath& path) const;
 
+    // The role facts of a user or an invitation (RoleFacts), gathered field by field.
+    static void note_role(RoleFacts& facts, std::optional<model::UserRole> role, const YamlNode& at) {
+        facts.role = role;
+        facts.role_at = {at.line, at.column};
+    }
+    static void note_limit_services(RoleFacts& facts, std::optional<bool> value, const YamlNode& at) {
+        facts.limit_services = value;
+        facts.limit_services_at = {at.line, at.column};
+    }
+    // Keeps the facts of the object of `kind` kept last, when it sets anything they hold.
+    void keep_role_facts(Kind kind, RoleFacts facts) {
+        if (facts.role || facts.limit_services || facts.end_role_ref > facts.first_role_ref) {
+            facts.path = m_out.objects[static_cast<std::size_t>(kind)].back().path;
+            m_out.role_facts.push_back(std::move(facts));
+        }
+    }
+
     // A list naming other objects; each entry is recorded for the cross-file checks when `target` is set.
     std::optional<std::vector<std::string>> references(
         const YamlNode& value, const FieldPath& path,
@@ -321,6 +338,7 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     user.where = where(item);
     std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
+    RoleFacts facts;
     m_reader.for_each_field(item, path, user_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
         if (key == "login") {
             key_given = true;
@@ -332,10 +350,14 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
             user.name = m_reader.string(v, p);
         } else if (key == "role") {
             user.role = user_role(v, p);
+            note_role(facts, user.role, v);
         } else if (key == "roles") {
+            facts.first_role_ref = m_out.references.size();
             user.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+            facts.end_role_ref = m_out.references.size();
         } else if (key == "limit_services") {
             user.limit_services = m_reader.boolean(v, p);
+            note_limit_services(facts, user.limit_services, v);
         } else if (key == "locked") {
             user.locked = m_reader.boolean(v, p);
         } else if (key == "require_new_password") {
@@ -345,12 +367,14 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     require(item, path, key_given, "login");
     if (key_at) {
         keep(Kind::users, m_out.state.users, std::move(user), path, *key_at);
+        keep_role_facts(Kind::users, std::move(facts));
     }
 }
 
 void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
     model::Invitation invitation;
     invitation.where = where(item);
+    RoleFacts facts;
     std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
     m_reader.for_each_field(item, path, invitation_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
@@ -362,15 +386,20 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
             }
         } else if (key == "role") {
             invitation.role = user_role(v, p);
+            note_role(facts, invitation.role, v);
         } else if (key == "roles") {
+            facts.first_role_ref = m_out.references.size();
             invitation.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+            facts.end_role_ref = m_out.references.size();
         } else if (key == "limit_services") {
             invitation.limit_services = m_reader.boolean(v, p);
+            note_limit_services(facts, invitation.limit_services, v);
         }
     }, "a mapping (one invitation, with at least an email)");
     require(item, path, key_given, "email");
     if (key_at) {
         keep(Kind::invitations, m_out.state.invitations, std::move(invitation), path, *key_at);
+        keep_role_facts(Kind::invitations, std::move(facts));
     }
 }
 

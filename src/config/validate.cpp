@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <fastly_accounts/config/role_rules.hpp>
 #include <fastly_accounts/config/validate.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -62,6 +63,7 @@ public:
         check_role_names();
         check_ignored_definitions();
         check_references();
+        check_role_rules(m_files, [this](const std::string& name) { return m_roles.count(name) > 0; }, m_diagnostics);
         return std::move(m_merged);
     }
 

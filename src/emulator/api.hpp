@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "compat.hpp"
 #include "store.hpp"
 
 namespace fastly_emulator {
@@ -56,6 +57,7 @@ struct Context {
     const ApiRequest& request;
     ApiResponse& response;
     Store& store;
+    const Compat& compat;             ///< the compat switches in force (README.md, "Compat switches")
     std::vector<std::string> params;  ///< path parameters, in template order
     const User* caller = nullptr;     ///< the authenticated user (never null in API handlers)
     bool committed = false;           ///< set by handlers that changed the store

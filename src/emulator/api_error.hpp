@@ -33,6 +33,11 @@ inline ApiError bad_request(std::string detail) {
 inline ApiError not_found(std::string detail) {
     return {404, "Record not found", std::move(detail)};
 }
+/// 404 `{"msg":"Record not found","detail":"Cannot find <type> '<id>'"}`, the recorded wording: `type` is
+/// the record's kind in lower case, run together ("user", "serviceauthorization"; so "usergroup").
+inline ApiError record_not_found(const std::string& type, const std::string& id) {
+    return not_found("Cannot find " + type + " '" + id + "'");
+}
 /// 409 `{"msg":"Duplicate record","detail":detail}`.
 inline ApiError duplicate(std::string detail) {
     return {409, "Duplicate record", std::move(detail)};

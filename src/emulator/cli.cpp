@@ -26,6 +26,7 @@ struct CliOptions {
     long long rate_limit = 1000;
     int latency_ms = 0;
     int threads = 64;
+    std::vector<std::string> compat;  ///< KEY=VALUE
 };
 
 nlohmann::json read_seed(const std::string& path) {
@@ -80,10 +81,27 @@ int run_cli(int argc, char** argv) {
                    "Worker threads serving requests; each open keep-alive connection holds one")
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
+    app.add_option("--compat", options.compat,
+                   "KEY=VALUE: behave one documented way where Fastly's API is not recorded (repeatable; "
+                   "src/emulator/README.md lists the switches)")
+        ->type_name("KEY=VALUE");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return app.exit(error) == 0 ? 0 : 1;
+    }
+    Compat compat;
+    for (const std::string& setting : options.compat) {
+        const auto equals = setting.find('=');
+        try {
+            if (equals == std::string::npos) {
+                throw std::invalid_argument("--compat " + setting + ": expected KEY=VALUE");
+            }
+            set_compat(compat, setting.substr(0, equals), setting.substr(equals + 1));
+        } catch (const std::invalid_argument& error) {
+            std::cerr << "fastly-emulator: " << error.what() << "\n";
+            return 1;
+        }
     }
 
     // Block the stop signals before any thread starts, so only the waiting thread below receives them.
@@ -98,6 +116,7 @@ int run_cli(int argc, char** argv) {
     emulator_options.rate_limit = options.rate_limit;
     emulator_options.latency_ms = options.latency_ms;
     emulator_options.state_file = options.state;
+    emulator_options.compat = compat;
     Emulator emulator(emulator_options);
     if (!options.seed.empty()) {
         try {

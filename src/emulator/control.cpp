@@ -41,7 +41,7 @@ json body_or_empty(const ApiRequest& request) {
 std::string accept_invitation(Store& store, const std::string& invitation_id, const std::string& name) {
     Invitation* invitation = store.invitations.find(invitation_id);
     if (!invitation) {
-        throw not_found("Couldn't find Invitation '" + invitation_id + "'");
+        throw record_not_found("invitation", invitation_id);
     }
     if (store.invitation_status_code(*invitation) != 1) {
         throw bad_request("Invitation '" + invitation_id + "' has expired");
@@ -118,6 +118,17 @@ ApiResponse Emulator::handle_control(const ApiRequest& request) {
                 throw bad_request(error.what());
             }
             response.set_json(200, to_json(m_faults.settings()));
+        } else if (path == "/_emulator/compat" && method == "GET") {
+            response.set_json(200, to_json(compat()));
+        } else if (path == "/_emulator/compat" && method == "PUT") {
+            json body = body_or_empty(request);
+            std::lock_guard lock(m_mutex);
+            try {
+                m_compat = compat_from_json(body, m_compat);
+            } catch (const std::invalid_argument& error) {
+                throw bad_request(error.what());
+            }
+            response.set_json(200, to_json(m_compat));
         } else if (path == "/_emulator/stats" && method == "GET") {
             std::lock_guard lock(m_stats_mutex);
             long long total = 0;

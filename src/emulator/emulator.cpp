@@ -24,13 +24,15 @@ std::string to_string_ll(long long value) {
 }  // namespace
 
 void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
-                  const std::string& detail) {
-    if (family == Family::jsonapi) {
+                  const std::string& detail, Compat::ErrorBodies bodies) {
+    // The one recorded account error, from a JSON:API endpoint, is classic (real-api-evidence 1.6).
+    if (family != Family::classic && bodies == Compat::ErrorBodies::jsonapi) {
         json error{{"title", msg}, {"status", std::to_string(status)}};
         if (!detail.empty()) {
             error["detail"] = detail;
         }
-        response.set_json(status, {{"errors", json::array({error})}}, "application/vnd.api+json");
+        response.set_json(status, {{"errors", json::array({error})}},
+                          family == Family::jsonapi ? "application/vnd.api+json" : "application/json");
         return;
     }
     json body{{"msg", msg}};
@@ -40,7 +42,8 @@ void render_error(ApiResponse& response, Family family, int status, const std::s
     response.set_json(status, body);
 }
 
-Emulator::Emulator(EmulatorOptions options) : m_options(std::move(options)), m_faults(m_options.latency_ms) {
+Emulator::Emulator(EmulatorOptions options)
+    : m_options(std::move(options)), m_compat(m_options.compat), m_faults(m_options.latency_ms) {
     load_default_state(m_store, m_options.superuser_token);
     add_customer_user_routes(m_router);
     add_invitation_routes(m_router);
@@ -79,6 +82,16 @@ void Emulator::open_state_file() {
 json Emulator::dump() {
     std::shared_lock lock(m_mutex);
     return dump_state(m_store);
+}
+
+Compat Emulator::compat() {
+    std::shared_lock lock(m_mutex);
+    return m_compat;
+}
+
+void Emulator::set_compat(const Compat& compat) {
+    std::lock_guard lock(m_mutex);
+    m_compat = compat;
 }
 
 void Emulator::persist_locked() {
@@ -131,16 +144,26 @@ void Emulator::apply_rate_limit(const ApiRequest& request, const User& caller, A
 }
 
 void Emulator::run_route(const Route& route, Context& ctx) {
+    const Compat::ErrorBodies bodies = ctx.compat.error_bodies;
     try {
         route.handler(ctx);
     } catch (const ApiError& error) {
         ctx.committed = false;
-        render_error(ctx.response, route.family, error.status(), error.msg(), error.detail());
+        render_error(ctx.response, route.family, error.status(), error.msg(), error.detail(), bodies);
     } catch (const json::exception& error) {
         ctx.committed = false;
-        render_error(ctx.response, route.family, 400, "Bad request", error.what());
+        render_error(ctx.response, route.family, 400, "Bad request", error.what(), bodies);
     }
 }
+
+namespace {
+
+// Every legacy custom-role path: /roles and what lies under it.
+bool is_legacy_roles_path(const std::string& path) {
+    return path == "/roles" || path.rfind("/roles/", 0) == 0;
+}
+
+}  // namespace
 
 ApiResponse Emulator::handle_api(const ApiRequest& request) {
     ApiResponse response;
@@ -149,6 +172,8 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     const Route* route = m_router.match(request.method, request.path, params, path_known);
     count(request.method + " " + (route ? route->pattern : std::string("(unmatched)")));
     Family family = route ? route->family : Family::classic;
+    // Read once, before the store lock: a fault's error body follows the switches too.
+    const Compat::ErrorBodies bodies = compat().error_bodies;
 
     FaultDecision fault = m_faults.draw(is_read(request.method));
     if (fault.latency_ms > 0) {
@@ -161,17 +186,17 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
             return response;
         case FaultDecision::Before::error_500:
             count_fault("500", request.method);
-            render_error(response, family, 500, "Internal Server Error", "injected fault");
+            render_error(response, family, 500, "Internal Server Error", "injected fault", bodies);
             return response;
         case FaultDecision::Before::error_503:
             count_fault("503", request.method);
-            render_error(response, family, 503, "Service Unavailable", "injected fault");
+            render_error(response, family, 503, "Service Unavailable", "injected fault", bodies);
             return response;
         case FaultDecision::Before::throttle: {
             count_fault("429", request.method);
             // A short throttle: wait a second. A spent hourly budget is the other 429 (apply_rate_limit), with
             // Fastly-RateLimit-Remaining: 0 and the reset.
-            render_error(response, family, 429, "Too Many Requests", "injected throttle");
+            render_error(response, family, 429, "Too Many Requests", "injected throttle", bodies);
             response.headers.emplace_back("Retry-After", "1");
             return response;
         }
@@ -194,7 +219,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         caller = m_store.users.find(it->second);
     }
     if (!caller || m_store.customer.deleted_at) {
-        render_error(response, family, 401, "Provided credentials are missing or invalid", "");
+        render_error(response, family, 401, "Provided credentials are missing or invalid", "", bodies);
         return response;
     }
     bool allowed = true;
@@ -202,21 +227,27 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     if (!allowed) {
         render_error(
             response, family, 429, "Too Many Requests",
-            "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent");
+            "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent", bodies);
         return response;
+    }
+    if (route && m_compat.legacy_roles == Compat::LegacyRoles::retired && is_legacy_roles_path(request.path)) {
+        // Retired as an unknown path is: 404 with the classic body, whatever the method.
+        route = nullptr;
+        path_known = false;
+        family = Family::classic;
     }
     if (!route) {
         render_error(response, family, path_known ? 405 : 404,
-                     path_known ? "Method Not Allowed" : "Not found", "");
+                     path_known ? "Method Not Allowed" : "Not found", "", bodies);
         return response;
     }
-    Context ctx{request, response, m_store, std::move(params), caller, false};
+    Context ctx{request, response, m_store, m_compat, std::move(params), caller, false};
     run_route(*route, ctx);
     if (ctx.committed && response.status < 300) {
         try {
             persist_locked();
         } catch (const std::exception& error) {
-            render_error(response, family, 500, "Internal Server Error", error.what());
+            render_error(response, family, 500, "Internal Server Error", error.what(), bodies);
             return response;
         }
         if (fault.drop_after_commit) {

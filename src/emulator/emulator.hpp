@@ -19,6 +19,7 @@ struct EmulatorOptions {
     long long rate_limit = 1000;  ///< writes per user per hour
     int latency_ms = 0;           ///< base latency of every API request
     std::string state_file;       ///< when set, every committed change is written here before answering
+    Compat compat;                ///< behaviour where the real API is not recorded (README.md)
 };
 
 /// The emulated Fastly API, independent of any HTTP library: `handle` takes a request and returns the
@@ -37,6 +38,11 @@ public:
     void open_state_file();
     /// The whole state in the seed format.
     nlohmann::json dump();
+
+    /// The compat switches in force.
+    Compat compat();
+    /// Replaces the compat switches; requests that follow see the new ones.
+    void set_compat(const Compat& compat);
 
     /// Answers one request: API routes (with auth, rate limit, faults, stats) and /_emulator/ control.
     ApiResponse handle(const ApiRequest& request);
@@ -61,6 +67,7 @@ private:
     EmulatorOptions m_options;
     RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
     Store m_store;
+    Compat m_compat;  ///< guarded by m_mutex, like the store
     Router m_router;
     Faults m_faults;
     std::mutex m_stats_mutex;
@@ -68,9 +75,11 @@ private:
     std::map<std::pair<std::string, std::string>, long long> m_faults_injected;  ///< by (fault, "read"|"write")
 };
 
-/// Renders `error` in the family's format: `{"msg","detail"}` or JSON:API `{"errors":[...]}`.
+/// Renders `error` as the family answers errors under `bodies`: the classic family always as
+/// `{"msg","detail"}`; the JSON:API and IAM families so too unless `bodies` is jsonapi, then as
+/// `{"errors":[{"title","status","detail"}]}` (`application/vnd.api+json` for the JSON:API family).
 void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
-                  const std::string& detail);
+                  const std::string& detail, Compat::ErrorBodies bodies = Compat::ErrorBodies::classic);
 
 /// Accepts a pending invitation: creates its user (login = email, role, roles, limit_services) and moves
 /// its user-group memberships to that user. Returns the new user's ID. Throws ApiError: 404 unknown,

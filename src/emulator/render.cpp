@@ -85,35 +85,46 @@ json render_permission(const Permission& permission) {
             {"scope", permission.scope}};
 }
 
-json render_service_group(const ServiceGroup& group) {
-    return {{"id", group.id},
-            {"object", "service_group"},
-            {"name", group.name},
-            {"description", group.description},
-            {"services_count", group.services.size()},
-            {"created_at", format_timestamp(group.created_at)},
-            {"updated_at", format_timestamp(group.updated_at)}};
+json render_service_group(const ServiceGroup& group, Compat::GroupCounts counts) {
+    json out{{"id", group.id},
+             {"object", "service_group"},
+             {"name", group.name},
+             {"description", group.description},
+             {"created_at", format_timestamp(group.created_at)},
+             {"updated_at", format_timestamp(group.updated_at)}};
+    if (counts != Compat::GroupCounts::none) {
+        out["services_count"] = group.services.size();
+    }
+    return out;
 }
 
-json render_user_group(const UserGroup& group) {
+json render_user_group(const UserGroup& group, Compat::GroupCounts counts) {
     size_t users = 0;
     size_t invitations = 0;
     for (const Member& member : group.members) {
         (member.kind == MemberKind::user ? users : invitations) += 1;
     }
-    return {{"id", group.id},
-            {"object", "user_group"},
-            {"name", group.name},
-            {"description", group.description},
-            {"users_count", users},
-            {"invitations_count", invitations},
-            {"roles_count", group.roles.size()},
-            {"service_groups_count", group.service_groups.size()},
-            {"created_at", format_timestamp(group.created_at)},
-            {"updated_at", format_timestamp(group.updated_at)}};
+    json out{{"id", group.id},
+             {"object", "user_group"},
+             {"name", group.name},
+             {"description", group.description},
+             {"created_at", format_timestamp(group.created_at)},
+             {"updated_at", format_timestamp(group.updated_at)}};
+    if (counts != Compat::GroupCounts::none) {
+        out["users_count"] = users;
+        out["invitations_count"] = invitations;
+        out["roles_count"] = group.roles.size();
+    }
+    if (counts == Compat::GroupCounts::all) {
+        out["service_groups_count"] = group.service_groups.size();
+    }
+    return out;
 }
 
-json render_member(const Store& store, const Member& member) {
+json render_member(const Store& store, const Member& member, Compat::ListEntries entries) {
+    if (entries == Compat::ListEntries::minimal) {
+        return {{"id", member.id}};
+    }
     if (member.kind == MemberKind::user) {
         const User* user = store.users.find(member.id);
         return {{"id", member.id},
@@ -127,8 +138,18 @@ json render_member(const Store& store, const Member& member) {
             {"email", invitation ? json(invitation->email) : json(nullptr)}};
 }
 
-json render_service_item(const Service& service) {
+json render_service_item(const Service& service, Compat::ListEntries entries) {
+    if (entries == Compat::ListEntries::minimal) {
+        return {{"id", service.id}};
+    }
     return {{"id", service.id}, {"object", "service"}, {"name", service.name}};
+}
+
+json render_list_entry(const json& full, Compat::ListEntries entries) {
+    if (entries == Compat::ListEntries::minimal) {
+        return {{"id", full.at("id")}};
+    }
+    return full;
 }
 
 json render_service_classic(const Store& store, const Service& service) {
@@ -189,7 +210,7 @@ void write_user(JsonText& out, const Store& store, const User& user) {
     out.end_object();
 }
 
-void write_service_group(JsonText& out, const ServiceGroup& group) {
+void write_service_group(JsonText& out, const ServiceGroup& group, Compat::GroupCounts counts) {
     out.begin_object();
     out.key("created_at");
     out.timestamp(group.created_at);
@@ -197,37 +218,50 @@ void write_service_group(JsonText& out, const ServiceGroup& group) {
     out.member("id", group.id);
     out.member("name", group.name);
     out.member("object", "service_group");
-    out.member("services_count", static_cast<std::uint64_t>(group.services.size()));
+    if (counts != Compat::GroupCounts::none) {
+        out.member("services_count", static_cast<std::uint64_t>(group.services.size()));
+    }
     out.key("updated_at");
     out.timestamp(group.updated_at);
     out.end_object();
 }
 
-void write_user_group(JsonText& out, const UserGroup& group) {
+void write_user_group(JsonText& out, const UserGroup& group, Compat::GroupCounts counts) {
     std::uint64_t users = 0;
     std::uint64_t invitations = 0;
     for (const Member& member : group.members) {
         (member.kind == MemberKind::user ? users : invitations) += 1;
     }
+    const bool with_counts = counts != Compat::GroupCounts::none;
     out.begin_object();
     out.key("created_at");
     out.timestamp(group.created_at);
     out.member("description", group.description);
     out.member("id", group.id);
-    out.member("invitations_count", invitations);
+    if (with_counts) {
+        out.member("invitations_count", invitations);
+    }
     out.member("name", group.name);
     out.member("object", "user_group");
-    out.member("roles_count", static_cast<std::uint64_t>(group.roles.size()));
-    out.member("service_groups_count", static_cast<std::uint64_t>(group.service_groups.size()));
+    if (with_counts) {
+        out.member("roles_count", static_cast<std::uint64_t>(group.roles.size()));
+    }
+    if (counts == Compat::GroupCounts::all) {
+        out.member("service_groups_count", static_cast<std::uint64_t>(group.service_groups.size()));
+    }
     out.key("updated_at");
     out.timestamp(group.updated_at);
-    out.member("users_count", users);
+    if (with_counts) {
+        out.member("users_count", users);
+    }
     out.end_object();
 }
 
-void write_member(JsonText& out, const Store& store, const Member& member) {
+void write_member(JsonText& out, const Store& store, const Member& member, Compat::ListEntries entries) {
     out.begin_object();
-    if (member.kind == MemberKind::user) {
+    if (entries == Compat::ListEntries::minimal) {
+        out.member("id", member.id);
+    } else if (member.kind == MemberKind::user) {
         const User* user = store.users.find(member.id);
         out.member("id", member.id);
         out.key("login");

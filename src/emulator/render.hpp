@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compat.hpp"
 #include "json_text.hpp"
 #include "store.hpp"
 
@@ -18,12 +19,22 @@ nlohmann::json render_role(const Role& role);
 /// A role in the `/iam/v1/roles` style; `permissions` (names) only when `include_permissions`.
 nlohmann::json render_role_v1(const Store& store, const Role& role, bool include_permissions);
 nlohmann::json render_permission(const Permission& permission);
-nlohmann::json render_service_group(const ServiceGroup& group);
-nlohmann::json render_user_group(const UserGroup& group);
-/// A member list item: a user (`id, object, name, login`) or an invitation (`id, object, email`).
-nlohmann::json render_member(const Store& store, const Member& member);
-/// A service as listed in a service group: `{id, object:"service", name}`.
-nlohmann::json render_service_item(const Service& service);
+/// A service group, with `services_count` unless `counts` is none.
+nlohmann::json render_service_group(const ServiceGroup& group,
+                                    Compat::GroupCounts counts = Compat::GroupCounts::documented);
+/// A user group, with `users_count`, `invitations_count` and `roles_count` unless `counts` is none,
+/// and `service_groups_count` too when it is all.
+nlohmann::json render_user_group(const UserGroup& group,
+                                 Compat::GroupCounts counts = Compat::GroupCounts::documented);
+/// A member list item: a user (`id, object, name, login`) or an invitation (`id, object, email`); only
+/// `{id}` when `entries` is minimal.
+nlohmann::json render_member(const Store& store, const Member& member,
+                             Compat::ListEntries entries = Compat::ListEntries::full);
+/// A service as listed in a service group: `{id, object:"service", name}`; only `{id}` when minimal.
+nlohmann::json render_service_item(const Service& service,
+                                   Compat::ListEntries entries = Compat::ListEntries::full);
+/// A role or a service group as listed under a user group: `full` (the object) or only `{id}`.
+nlohmann::json render_list_entry(const nlohmann::json& full, Compat::ListEntries entries);
 /// A service in the classic GET /service list.
 nlohmann::json render_service_classic(const Store& store, const Service& service);
 /// A JSON:API invitation resource (the value of `data`).
@@ -32,9 +43,12 @@ nlohmann::json render_invitation(const Store& store, const Invitation& invitatio
 /// The same objects written straight as JSON text (for list answers); each gives exactly the bytes of
 /// `render_*(...).dump()`.
 void write_user(JsonText& out, const Store& store, const User& user);
-void write_service_group(JsonText& out, const ServiceGroup& group);
-void write_user_group(JsonText& out, const UserGroup& group);
-void write_member(JsonText& out, const Store& store, const Member& member);
+void write_service_group(JsonText& out, const ServiceGroup& group,
+                         Compat::GroupCounts counts = Compat::GroupCounts::documented);
+void write_user_group(JsonText& out, const UserGroup& group,
+                      Compat::GroupCounts counts = Compat::GroupCounts::documented);
+void write_member(JsonText& out, const Store& store, const Member& member,
+                  Compat::ListEntries entries = Compat::ListEntries::full);
 void write_invitation(JsonText& out, const Store& store, const Invitation& invitation);
 
 }  // namespace fastly_emulator

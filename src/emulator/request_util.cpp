@@ -1,5 +1,6 @@
 #include "request_util.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "api_error.hpp"
@@ -167,11 +168,19 @@ json json_body(const ApiRequest& request) {
     return body;
 }
 
-PageRequest iam_page_request(const ApiRequest& request, size_t default_size) {
+size_t page_size_param(const ApiRequest& request, const char* name, size_t fallback, const Compat& compat) {
+    const size_t max = compat.page_size_max;
+    if (compat.page_size_over == Compat::PageSizeOver::reject) {
+        return positive_param(request, name, std::min(fallback, max), max);
+    }
+    return std::min(positive_param(request, name, fallback, 1000000000), max);
+}
+
+PageRequest iam_page_request(const ApiRequest& request, const Compat& compat, size_t default_size) {
     PageRequest page;
-    // No maximum is documented for per_page; 1000 mirrors the IAM v1 limit.
-    page.size = positive_param(request, "per_page", default_size, 1000);
-    page.size = positive_param(request, "limit", page.size, 1000);
+    page.envelope = compat.iam_envelope;
+    page.size = page_size_param(request, "per_page", default_size, compat);
+    page.size = page_size_param(request, "limit", page.size, compat);
     if (const std::string* cursor = request.query_value("cursor")) {
         page.cursor_style = true;
         if (!cursor->empty()) {
@@ -181,24 +190,48 @@ PageRequest iam_page_request(const ApiRequest& request, size_t default_size) {
             }
             page.offset = *offset;
         }
-        return page;
+    } else {
+        size_t number = positive_param(request, "page", 1, 1000000);
+        page.offset = (number - 1) * page.size;
     }
-    size_t number = positive_param(request, "page", 1, 1000000);
-    page.offset = (number - 1) * page.size;
+    if (compat.paging == Compat::Paging::ignored) {
+        page.whole = true;
+    } else if (compat.paging == Compat::Paging::first_page) {
+        page.offset = 0;
+    }
     return page;
 }
 
-json iam_page(size_t total, const PageRequest& page, const ItemRenderer& render) {
+namespace {
+
+// The page actually answered: with paging ignored, all of the list at once.
+PageRequest effective(size_t total, const PageRequest& page) {
+    PageRequest out = page;
+    if (page.whole) {
+        out.offset = 0;
+        out.size = std::max<size_t>(total, 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+json iam_page(size_t total, const PageRequest& requested, const ItemRenderer& render) {
+    const PageRequest page = effective(total, requested);
     json data = json::array();
     for (size_t i = page.offset; i < total && i < page.offset + page.size; ++i) {
         data.push_back(render(i));
     }
-    json out{{"data", data},
-             {"meta",
-              {{"current_page", page.offset / page.size + 1},
-               {"per_page", page.size},
-               {"record_count", total},
-               {"total_pages", (total + page.size - 1) / page.size}}}};
+    if (page.envelope == Compat::IamEnvelope::array) {
+        return data;
+    }
+    json out{{"data", data}};
+    if (page.envelope == Compat::IamEnvelope::meta) {
+        out["meta"] = {{"current_page", page.offset / page.size + 1},
+                       {"per_page", page.size},
+                       {"record_count", total},
+                       {"total_pages", (total + page.size - 1) / page.size}};
+    }
     if (page.cursor_style) {
         out["next_cursor"] = page.offset + page.size < total ? std::to_string(page.offset + page.size) : "";
     }
@@ -214,10 +247,11 @@ struct JsonapiPage {
     std::string base;  ///< absolute URL of the list, for the links
 };
 
-JsonapiPage jsonapi_page_request(size_t total, const ApiRequest& request, const std::string& path) {
+JsonapiPage jsonapi_page_request(size_t total, const ApiRequest& request, const Compat& compat,
+                                 const std::string& path) {
     JsonapiPage page;
     page.number = positive_param(request, "page[number]", 1, 1000000);
-    page.size = positive_param(request, "page[size]", 20, 1000);
+    page.size = page_size_param(request, "page[size]", 20, compat);
     page.pages = (total + page.size - 1) / page.size;
     std::string host = request.header("host");
     page.base = "http://" + (host.empty() ? std::string("127.0.0.1") : host) + path;
@@ -226,9 +260,9 @@ JsonapiPage jsonapi_page_request(size_t total, const ApiRequest& request, const 
 
 }  // namespace
 
-json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
+json jsonapi_page(size_t total, const ApiRequest& request, const Compat& compat, const std::string& path,
                   const ItemRenderer& render) {
-    JsonapiPage request_page = jsonapi_page_request(total, request, path);
+    JsonapiPage request_page = jsonapi_page_request(total, request, compat, path);
     size_t number = request_page.number;
     size_t size = request_page.size;
     size_t pages = request_page.pages;
@@ -253,23 +287,32 @@ json jsonapi_page(size_t total, const ApiRequest& request, const std::string& pa
          {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
 }
 
-std::string iam_page_text(size_t total, const PageRequest& page, const ItemWriter& write) {
+std::string iam_page_text(size_t total, const PageRequest& requested, const ItemWriter& write) {
+    const PageRequest page = effective(total, requested);
     std::string text;
     JsonText out(text);
-    out.begin_object();
-    out.key("data");
+    const bool bare = page.envelope == Compat::IamEnvelope::array;
+    if (!bare) {
+        out.begin_object();
+        out.key("data");
+    }
     out.begin_array();
     for (size_t i = page.offset; i < total && i < page.offset + page.size; ++i) {
         write(out, i);
     }
     out.end_array();
-    out.key("meta");
-    out.begin_object();
-    out.member("current_page", static_cast<std::uint64_t>(page.offset / page.size + 1));
-    out.member("per_page", static_cast<std::uint64_t>(page.size));
-    out.member("record_count", static_cast<std::uint64_t>(total));
-    out.member("total_pages", static_cast<std::uint64_t>((total + page.size - 1) / page.size));
-    out.end_object();
+    if (bare) {
+        return text;
+    }
+    if (page.envelope == Compat::IamEnvelope::meta) {
+        out.key("meta");
+        out.begin_object();
+        out.member("current_page", static_cast<std::uint64_t>(page.offset / page.size + 1));
+        out.member("per_page", static_cast<std::uint64_t>(page.size));
+        out.member("record_count", static_cast<std::uint64_t>(total));
+        out.member("total_pages", static_cast<std::uint64_t>((total + page.size - 1) / page.size));
+        out.end_object();
+    }
     if (page.cursor_style) {
         out.member("next_cursor",
                    page.offset + page.size < total ? std::to_string(page.offset + page.size) : std::string());
@@ -278,9 +321,9 @@ std::string iam_page_text(size_t total, const PageRequest& page, const ItemWrite
     return text;
 }
 
-std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std::string& path,
-                              const ItemWriter& write) {
-    JsonapiPage page = jsonapi_page_request(total, request, path);
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat,
+                              const std::string& path, const ItemWriter& write) {
+    JsonapiPage page = jsonapi_page_request(total, request, compat, path);
     std::string text;
     JsonText out(text);
     out.begin_object();
@@ -312,6 +355,67 @@ std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std
     out.end_object();
     out.end_object();
     return text;
+}
+
+namespace {
+
+// Unreserved characters stay, everything else is %XX: a query value that survives any URL parser.
+std::string query_encode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::pair<size_t, size_t> link_header_page(size_t total, const ApiRequest& request, const std::string& path,
+                                           ApiResponse& response) {
+    const size_t number = positive_param(request, "page", 1, 1000000);
+    const size_t size = positive_param(request, "per_page", 20, 1000);
+    const size_t pages = (total + size - 1) / size;
+    if (pages > 1) {
+        // Keys sorted, as in the recording (direction, page, per_page, sort); page and per_page replaced.
+        std::map<std::string, std::string> query;
+        for (const auto& [key, value] : request.query) {
+            query.emplace(key, value);
+        }
+        std::string host = request.header("host");
+        const std::string base = "http://" + (host.empty() ? std::string("127.0.0.1") : host) + path;
+        auto link = [&](size_t page, const char* rel) {
+            query["page"] = std::to_string(page);
+            query["per_page"] = std::to_string(size);
+            std::string target;
+            for (const auto& [key, value] : query) {
+                target += (target.empty() ? "?" : "&") + query_encode(key) + "=" + query_encode(value);
+            }
+            return "<" + base + target + ">; rel=\"" + rel + "\"";
+        };
+        std::vector<std::string> links;
+        if (number > 1) {
+            links.push_back(link(1, "first"));
+            links.push_back(link(std::min(number - 1, pages), "prev"));
+        }
+        links.push_back(link(pages, "last"));
+        if (number < pages) {
+            links.push_back(link(number + 1, "next"));
+        }
+        std::string header;
+        for (const std::string& entry : links) {
+            header += (header.empty() ? "" : ", ") + entry;
+        }
+        response.headers.emplace_back("Link", header);
+    }
+    const size_t first = std::min(total, (number - 1) * size);
+    return {first, std::min(total, first + size)};
 }
 
 void answer_change(Context& ctx, bool add, const json& owner) {

@@ -44,21 +44,31 @@ struct PageRequest {
     size_t offset = 0;
     size_t size = 20;
     bool cursor_style = false;  ///< the client sent `cursor`; answer with `next_cursor` too
+    bool whole = false;         ///< paging is ignored (compat): the whole list, whatever was asked
+    Compat::IamEnvelope envelope = Compat::IamEnvelope::meta;
 };
 
-/// Reads `page`/`per_page` (default 1 and 20) or `cursor`/`per_page`/`limit`. Throws 400 for bad values.
-PageRequest iam_page_request(const ApiRequest& request, size_t default_size = 20);
+/// Reads `page`/`per_page` (default 1 and 20) or `cursor`/`per_page`/`limit`, as `compat` says: a page
+/// size above compat.page_size_max is refused (400) or clamped; with paging ignored the whole list is
+/// answered. Throws 400 for bad values.
+PageRequest iam_page_request(const ApiRequest& request, const Compat& compat, size_t default_size = 20);
+
+/// A page size parameter (`per_page`, `limit`, `page[size]`): `fallback` when absent; above
+/// compat.page_size_max refused (400) or clamped, as compat.page_size_over says. Throws 400 otherwise.
+size_t page_size_param(const ApiRequest& request, const char* name, size_t fallback, const Compat& compat);
 
 /// Renders the item at an index; only the items of the requested page are rendered.
 using ItemRenderer = std::function<nlohmann::json(size_t index)>;
 
-/// `{"data":[...], "meta":{current_page, per_page, record_count, total_pages}}` for one page of `total`
-/// items (plus `next_cursor` when the client paginates by cursor).
+/// One page of `total` items in the IAM envelope `page.envelope`: `{"data":[...], "meta":{current_page,
+/// per_page, record_count, total_pages}}`, `{"data":[...]}` or a bare array (plus `next_cursor` in the
+/// object forms when the client paginates by cursor).
 nlohmann::json iam_page(size_t total, const PageRequest& page, const ItemRenderer& render);
 
 /// The JSON:API list envelope `{data, links, meta}` for one page of `total` items of `path`
-/// (e.g. "/invitations"), read from `page[number]` and `page[size]`. Throws 400 for bad values.
-nlohmann::json jsonapi_page(size_t total, const ApiRequest& request, const std::string& path,
+/// (e.g. "/invitations"), read from `page[number]` and `page[size]` (sizes as compat says). Throws 400
+/// for bad values.
+nlohmann::json jsonapi_page(size_t total, const ApiRequest& request, const Compat& compat, const std::string& path,
                             const ItemRenderer& render);
 
 /// Writes the item at an index as JSON text.
@@ -68,8 +78,15 @@ using ItemWriter = std::function<void(JsonText& out, size_t index)>;
 std::string iam_page_text(size_t total, const PageRequest& page, const ItemWriter& write);
 
 /// `jsonapi_page` written straight as text (the same bytes as `jsonapi_page(...).dump()`).
-std::string jsonapi_page_text(size_t total, const ApiRequest& request, const std::string& path,
-                              const ItemWriter& write);
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat,
+                              const std::string& path, const ItemWriter& write);
+
+/// The classic `/service` paging: `page` (default 1) and `per_page` (default 20, at most 1000). Sets
+/// `first`/`prev`/`last`/`next` in an RFC 8288 `Link` header on `response` (absolute URLs keeping the
+/// request's other query parameters) when the list spans more than one page, and returns the index range
+/// [first, last) of the page's items. Throws 400 for bad values.
+std::pair<size_t, size_t> link_header_page(size_t total, const ApiRequest& request, const std::string& path,
+                                           ApiResponse& response);
 
 /// Adds `values` to `list` (each at most once) or removes them from it: the incremental edit behind every
 /// membership-like sub-resource (members, roles, service groups, services, permissions).

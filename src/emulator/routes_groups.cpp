@@ -35,7 +35,7 @@ void update_named(Context& ctx, Group& group, const char* action, CheckName chec
 ServiceGroup& find_service_group(Context& ctx, const std::string& id) {
     ServiceGroup* group = ctx.store.service_groups.find(id);
     if (!group) {
-        throw not_found("Couldn't find Service Group '" + id + "'");
+        throw record_not_found("servicegroup", id);
     }
     return *group;
 }
@@ -44,7 +44,7 @@ std::vector<std::string> checked_service_ids(Context& ctx, const json& body) {
     std::vector<std::string> ids = id_list(body, "services");
     for (const std::string& id : ids) {
         if (!ctx.store.services.find(id)) {
-            throw not_found("Couldn't find Service '" + id + "'");
+            throw record_not_found("service", id);
         }
     }
     return ids;
@@ -75,12 +75,14 @@ void create_service_group(Context& ctx) {
     group.created_at = group.updated_at = ctx.store.now();
     const ServiceGroup& stored = ctx.store.service_groups.insert(std::move(group));
     ctx.committed = true;
-    ctx.response.set_json(201, render_service_group(stored));
+    ctx.response.set_json(201, render_service_group(stored, ctx.compat.group_counts));
 }
 
 void update_service_group(Context& ctx) {
     update_named(ctx, find_service_group(ctx, ctx.params[0]), "change service groups", check_service_group_name,
-                 render_service_group);
+                 [&ctx](const ServiceGroup& group) {
+                     return render_service_group(group, ctx.compat.group_counts);
+                 });
 }
 
 void change_services(Context& ctx, bool add) {
@@ -89,7 +91,7 @@ void change_services(Context& ctx, bool add) {
     json body = json_body(ctx.request);
     edit(group.services, add ? checked_service_ids(ctx, body) : id_list(body, "services"), add);
     group.updated_at = ctx.store.now();
-    answer_change(ctx, add, render_service_group(group));
+    answer_change(ctx, add, render_service_group(group, ctx.compat.group_counts));
 }
 
 // ---- user groups ----------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ void change_services(Context& ctx, bool add) {
 UserGroup& find_user_group(Context& ctx, const std::string& id) {
     UserGroup* group = ctx.store.user_groups.find(id);
     if (!group) {
-        throw not_found("Couldn't find User Group '" + id + "'");
+        throw record_not_found("usergroup", id);
     }
     return *group;
 }
@@ -123,12 +125,12 @@ void create_user_group(Context& ctx) {
     group.created_at = group.updated_at = ctx.store.now();
     const UserGroup& stored = ctx.store.user_groups.insert(std::move(group));
     ctx.committed = true;
-    ctx.response.set_json(201, render_user_group(stored));
+    ctx.response.set_json(201, render_user_group(stored, ctx.compat.group_counts));
 }
 
 void update_user_group(Context& ctx) {
     update_named(ctx, find_user_group(ctx, ctx.params[0]), "change user groups", check_user_group_name,
-                 render_user_group);
+                 [&ctx](const UserGroup& group) { return render_user_group(group, ctx.compat.group_counts); });
 }
 
 std::vector<Member> read_members(Context& ctx, const json& body, bool must_exist) {
@@ -147,12 +149,12 @@ std::vector<Member> read_members(Context& ctx, const json& body, bool must_exist
         if (object == "user") {
             member = {MemberKind::user, id};
             if (must_exist && !ctx.store.users.find(id)) {
-                throw not_found("Couldn't find User '" + id + "'");
+                throw record_not_found("user", id);
             }
         } else if (object == "invitation") {
             member = {MemberKind::invitation, id};
             if (must_exist && !ctx.store.invitations.find(id)) {
-                throw not_found("Couldn't find Invitation '" + id + "'");
+                throw record_not_found("invitation", id);
             }
         } else {
             throw bad_request("member object must be \"user\" or \"invitation\", not '" + object + "'");
@@ -172,7 +174,7 @@ void change_members(Context& ctx, bool add) {
         ctx.store.remove_members(group, members);
     }
     group.updated_at = ctx.store.now();
-    answer_change(ctx, add, render_user_group(group));
+    answer_change(ctx, add, render_user_group(group, ctx.compat.group_counts));
 }
 
 // Roles and service groups of a user group share one shape: `{"<key>":[{"id":...}]}`.
@@ -185,26 +187,30 @@ void change_group_links(Context& ctx, bool add, bool roles) {
     for (const std::string& id : ids) {
         if (add) {
             if (roles && !ctx.store.roles.find(id)) {
-                throw not_found("Couldn't find Role '" + id + "'");
+                throw record_not_found("role", id);
             }
             if (!roles && !ctx.store.service_groups.find(id)) {
-                throw not_found("Couldn't find Service Group '" + id + "'");
+                throw record_not_found("servicegroup", id);
             }
         }
     }
     edit(links, ids, add);
     group.updated_at = ctx.store.now();
-    answer_change(ctx, add, render_user_group(group));
+    answer_change(ctx, add, render_user_group(group, ctx.compat.group_counts));
 }
 
 void list_group_links(Context& ctx, bool roles) {
     const UserGroup& group = find_user_group(ctx, ctx.params[0]);
     const std::vector<std::string>& links = roles ? group.roles : group.service_groups;
-    ctx.response.set_json(200, iam_page(links.size(), iam_page_request(ctx.request), [&](size_t i) {
+    ctx.response.set_json(200, iam_page(links.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
                               if (roles) {
-                                  return render_role(*ctx.store.roles.find(links[i]));
+                                  return render_list_entry(render_role(*ctx.store.roles.find(links[i])),
+                                                           ctx.compat.list_entries);
                               }
-                              return render_service_group(*ctx.store.service_groups.find(links[i]));
+                              return render_list_entry(
+                                  render_service_group(*ctx.store.service_groups.find(links[i]),
+                                                       ctx.compat.group_counts),
+                                  ctx.compat.list_entries);
                           }));
 }
 
@@ -213,12 +219,15 @@ void list_group_links(Context& ctx, bool roles) {
 void add_group_routes(Router& router) {
     router.add("GET", "/service-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.service_groups.rows();
-        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request),
-                                                 [&](JsonText& out, size_t i) { write_service_group(out, rows[i]); }));
+        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat),
+                                                 [&](JsonText& out, size_t i) {
+                                                     write_service_group(out, rows[i], ctx.compat.group_counts);
+                                                 }));
     });
     router.add("POST", "/service-groups", Family::iam, create_service_group);
     router.add("GET", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(200, render_service_group(find_service_group(ctx, ctx.params[0])));
+        ctx.response.set_json(
+            200, render_service_group(find_service_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/service-groups/{service_group_id}", Family::iam, update_service_group);
     router.add("DELETE", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
@@ -231,10 +240,12 @@ void add_group_routes(Router& router) {
     router.add("GET", "/service-groups/{service_group_id}/services", Family::iam, [](Context& ctx) {
         const ServiceGroup& group = find_service_group(ctx, ctx.params[0]);
         ctx.response.set_json(200,
-                              iam_page(group.services.size(), iam_page_request(ctx.request), [&](size_t i) {
+                              iam_page(group.services.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
                                   const Service* service = ctx.store.services.find(group.services[i]);
-                                  return service ? render_service_item(*service)
-                                                 : json{{"id", group.services[i]}, {"object", "service"}};
+                                  return service ? render_service_item(*service, ctx.compat.list_entries)
+                                                 : render_list_entry(
+                                                       json{{"id", group.services[i]}, {"object", "service"}},
+                                                       ctx.compat.list_entries);
                               }));
     });
     router.add("POST", "/service-groups/{service_group_id}/services", Family::iam,
@@ -244,12 +255,15 @@ void add_group_routes(Router& router) {
 
     router.add("GET", "/user-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.user_groups.rows();
-        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request),
-                                                 [&](JsonText& out, size_t i) { write_user_group(out, rows[i]); }));
+        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat),
+                                                 [&](JsonText& out, size_t i) {
+                                                     write_user_group(out, rows[i], ctx.compat.group_counts);
+                                                 }));
     });
     router.add("POST", "/user-groups", Family::iam, create_user_group);
     router.add("GET", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(200, render_user_group(find_user_group(ctx, ctx.params[0])));
+        ctx.response.set_json(200,
+                              render_user_group(find_user_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/user-groups/{user_group_id}", Family::iam, update_user_group);
     router.add("DELETE", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {
@@ -261,9 +275,10 @@ void add_group_routes(Router& router) {
     });
     router.add("GET", "/user-groups/{user_group_id}/members", Family::iam, [](Context& ctx) {
         const UserGroup& group = find_user_group(ctx, ctx.params[0]);
-        ctx.response.set_text(200, iam_page_text(group.members.size(), iam_page_request(ctx.request),
+        ctx.response.set_text(200, iam_page_text(group.members.size(), iam_page_request(ctx.request, ctx.compat),
                                                  [&](JsonText& out, size_t i) {
-                                                     write_member(out, ctx.store, group.members[i]);
+                                                     write_member(out, ctx.store, group.members[i],
+                                                                  ctx.compat.list_entries);
                                                  }));
     });
     router.add("POST", "/user-groups/{user_group_id}/members", Family::iam,

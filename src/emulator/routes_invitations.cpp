@@ -3,6 +3,7 @@
 #include "api_error.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
+#include "role_rules.hpp"
 #include "state_io.hpp"
 
 namespace fastly_emulator {
@@ -56,7 +57,7 @@ std::vector<ServiceInvitation> read_service_invitations(Store& store, const json
         const json& service_data = object_at(service_rel, "data", "service.data");
         std::string service_id = service_data.value("id", "");
         if (!store.services.find(service_id)) {
-            throw not_found("Couldn't find Service '" + service_id + "'");
+            throw record_not_found("service", service_id);
         }
         grants.push_back({store.new_id(), service_id, permission});
     }
@@ -121,9 +122,10 @@ void create_invitation(Context& ctx) {
     const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"),
                                      "data", "data.relationships.customer.data");
     if (customer.contains("id") && customer["id"] != ctx.store.customer.id) {
-        throw not_found("Couldn't find Customer '" + customer["id"].dump() + "'");
+        throw record_not_found("customer", customer["id"].dump());
     }
     invitation.service_invitations = read_service_invitations(ctx.store, relationships);
+    check_role_rules(ctx.store, invitation.role, invitation.roles, invitation.limit_services);
     authorise_invitation(ctx, invitation);
     if (ctx.store.user_by_login(invitation.email)) {
         throw duplicate("'" + invitation.email + "' is already a user of this customer");
@@ -144,7 +146,7 @@ void add_invitation_routes(Router& router) {
     router.add("GET", "/invitations", Family::jsonapi, [](Context& ctx) {
         const auto& rows = ctx.store.invitations.rows();
         ctx.response.set_text(200,
-                              jsonapi_page_text(rows.size(), ctx.request, "/invitations",
+                              jsonapi_page_text(rows.size(), ctx.request, ctx.compat, "/invitations",
                                                 [&](JsonText& out, size_t i) {
                                                     write_invitation(out, ctx.store, rows[i]);
                                                 }),
@@ -154,7 +156,7 @@ void add_invitation_routes(Router& router) {
     router.add("DELETE", "/invitations/{invitation_id}", Family::jsonapi, [](Context& ctx) {
         const std::string& id = ctx.params[0];
         if (!ctx.store.invitations.find(id)) {
-            throw not_found("Couldn't find Invitation '" + id + "'");
+            throw record_not_found("invitation", id);
         }
         ctx.require_superuser("delete invitations");
         ctx.store.delete_invitation(id);

@@ -15,7 +15,7 @@ namespace {
 Role& find_role(Context& ctx, const std::string& id) {
     Role* role = ctx.store.roles.find(id);
     if (!role) {
-        throw not_found("Couldn't find Role '" + id + "'");
+        throw record_not_found("role", id);
     }
     return *role;
 }
@@ -41,7 +41,7 @@ std::vector<std::string> checked_permission_ids(Context& ctx, const json& body) 
     std::vector<std::string> ids = id_list(body, "permissions");
     for (const std::string& id : ids) {
         if (!ctx.store.permissions.find(id)) {
-            throw not_found("Couldn't find Permission '" + id + "'");
+            throw record_not_found("permission", id);
         }
     }
     return ids;
@@ -113,7 +113,8 @@ bool include_permissions(const ApiRequest& request) {
 }
 
 void list_roles_v1(Context& ctx) {
-    PageRequest page = iam_page_request(ctx.request, 100);
+    // Documented: limit up to 1000 (default 100), cursor paging; no compat switch applies.
+    PageRequest page = iam_page_request(ctx.request, Compat{}, 100);
     bool with_permissions = include_permissions(ctx.request);
     const auto& rows = ctx.store.roles.rows();
     json data = json::array();
@@ -129,7 +130,7 @@ void list_roles_v1(Context& ctx) {
 void add_role_routes(Router& router) {
     router.add("GET", "/roles", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.roles.rows();
-        ctx.response.set_json(200, iam_page(rows.size(), iam_page_request(ctx.request),
+        ctx.response.set_json(200, iam_page(rows.size(), iam_page_request(ctx.request, ctx.compat),
                                             [&](size_t i) { return render_role(rows[i]); }));
     });
     router.add("POST", "/roles", Family::iam, create_role);
@@ -145,9 +146,12 @@ void add_role_routes(Router& router) {
     router.add("GET", "/roles/{role_id}/permissions", Family::iam, [](Context& ctx) {
         const Role& role = find_role(ctx, ctx.params[0]);
         ctx.response.set_json(200,
-                              iam_page(role.permissions.size(), iam_page_request(ctx.request), [&](size_t i) {
-                                  return render_permission(*ctx.store.permissions.find(role.permissions[i]));
-                              }));
+                              iam_page(role.permissions.size(), iam_page_request(ctx.request, ctx.compat),
+                                       [&](size_t i) {
+                                           return render_list_entry(
+                                               render_permission(*ctx.store.permissions.find(role.permissions[i])),
+                                               ctx.compat.list_entries);
+                                       }));
     });
     router.add("POST", "/roles/{role_id}/permissions", Family::iam,
                [](Context& ctx) { change_role_permissions(ctx, true); });
@@ -159,9 +163,13 @@ void add_role_routes(Router& router) {
         ctx.response.set_json(200, render_role_v1(ctx.store, role, include_permissions(ctx.request)));
     });
     router.add("GET", "/permissions", Family::iam, [](Context& ctx) {
+        // It takes no parameters [DOC]: the whole catalogue, in the envelope the compat switch names.
         const auto& rows = ctx.store.permissions.rows();
         PageRequest page;
-        page.size = std::max<size_t>(rows.size(), 1);
+        page.whole = true;
+        page.envelope = ctx.compat.permissions_envelope == Compat::PermissionsEnvelope::array
+                            ? Compat::IamEnvelope::array
+                            : Compat::IamEnvelope::meta;
         ctx.response.set_json(
             200, iam_page(rows.size(), page, [&](size_t i) { return render_permission(rows[i]); }));
     });

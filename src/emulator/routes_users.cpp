@@ -5,6 +5,7 @@
 #include "api_error.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
+#include "role_rules.hpp"
 #include "state_io.hpp"
 
 namespace fastly_emulator {
@@ -38,14 +39,14 @@ const std::set<std::string>& customer_text_fields() {
 
 void require_customer(Context& ctx, const std::string& id) {
     if (id != ctx.store.customer.id) {
-        throw not_found("Couldn't find Customer '" + id + "'");
+        throw record_not_found("customer", id);
     }
 }
 
 User& find_user(Context& ctx, const std::string& id) {
     User* user = ctx.store.users.find(id);
     if (!user) {
-        throw not_found("Couldn't find User '" + id + "'");
+        throw record_not_found("user", id);
     }
     return *user;
 }
@@ -131,6 +132,7 @@ void create_user(Context& ctx) {
     user.limit_services = fields.boolean("limit_services").value_or(false);
     user.locked = fields.boolean("locked");
     user.require_new_password = fields.boolean("require_new_password");
+    check_role_rules(ctx.store, user.role, user.roles, user.limit_services);
     user.id = ctx.store.new_id();
     user.created_at = user.updated_at = ctx.store.now();
     const User& stored = ctx.store.add_user(std::move(user));
@@ -172,6 +174,9 @@ void update_user(Context& ctx) {
          updated.limit_services != user.limit_services || updated.locked != user.locked)) {
         throw forbidden("only a superuser may change roles, service limits or locking");
     }
+    if (fields.has("role") || fields.has("roles") || fields.has("limit_services")) {
+        check_role_rules(ctx.store, updated.role, updated.roles, updated.limit_services);
+    }
     updated.updated_at = ctx.store.now();
     user = std::move(updated);
     ctx.committed = true;
@@ -184,6 +189,13 @@ void delete_user(Context& ctx) {
     if (user.id == ctx.store.customer.owner_id) {
         throw bad_request("The account owner cannot be deleted");
     }
+    if (ctx.compat.delete_user_with_tokens == Compat::DeleteUserWithTokens::refuse) {
+        for (const auto& [token, holder] : ctx.store.tokens) {
+            if (holder == user.id) {
+                throw bad_request("User '" + user.login + "' has API tokens; revoke them before deleting the user");
+            }
+        }
+    }
     ctx.store.delete_user(user.id);
     ctx.committed = true;
     ctx.response.set_json(200, {{"status", "ok"}});
@@ -193,7 +205,7 @@ void request_password_reset(Context& ctx) {
     const std::string& login = ctx.params[0];
     User* user = ctx.store.user_by_login(login);
     if (!user) {
-        throw not_found("Couldn't find User '" + login + "'");
+        throw record_not_found("user", login);
     }
     if (user->id != ctx.caller->id && !ctx.caller_is_superuser()) {
         throw forbidden("only a superuser may reset another user's password");
@@ -245,9 +257,12 @@ void add_customer_user_routes(Router& router) {
     router.add("DELETE", "/user/{user_id}", Family::classic, delete_user);
     router.add("POST", "/user/{user_login}/password/request_reset", Family::classic, request_password_reset);
     router.add("GET", "/service", Family::classic, [](Context& ctx) {
+        // Paginated as recorded: a bare array, `page`/`per_page` (default 20), and a Link header.
+        const auto& rows = ctx.store.services.rows();
+        const auto [first, last] = link_header_page(rows.size(), ctx.request, "/service", ctx.response);
         json services = json::array();
-        for (const Service& service : ctx.store.services.rows()) {
-            services.push_back(render_service_classic(ctx.store, service));
+        for (size_t i = first; i < last; ++i) {
+            services.push_back(render_service_classic(ctx.store, rows[i]));
         }
         ctx.response.set_json(200, services);
     });

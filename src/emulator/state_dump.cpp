@@ -97,14 +97,18 @@ json dump_state(const Store& store) {
     }
     json& roles = doc["roles"] = json::array();
     for (const Role& role : store.roles.rows()) {
-        roles.push_back({{"id", role.id},
-                         {"name", role.name},
-                         {"display_name", role.display_name},
-                         {"description", role.description},
-                         {"custom", role.custom},
-                         {"permissions", role.permissions},
-                         {"created_at", format_timestamp(role.created_at)},
-                         {"updated_at", format_timestamp(role.updated_at)}});
+        json entry{{"id", role.id},
+                   {"name", role.name},
+                   {"display_name", role.display_name},
+                   {"description", role.description},
+                   {"custom", role.custom},
+                   {"permissions", role.permissions},
+                   {"created_at", format_timestamp(role.created_at)},
+                   {"updated_at", format_timestamp(role.updated_at)}};
+        if (role.security) {
+            entry["security"] = true;
+        }
+        roles.push_back(std::move(entry));
     }
     json& services = doc["services"] = json::array();
     for (const Service& service : store.services.rows()) {

@@ -50,14 +50,15 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         std::string path = item_path("roles", i);
         const json& r = list[i];
         check_keys(r, path,
-                   {"id", "name", "display_name", "description", "custom", "permissions", "created_at",
-                    "updated_at"});
+                   {"id", "name", "display_name", "description", "custom", "security", "permissions",
+                    "created_at", "updated_at"});
         Role role;
         role.id = take_id(store, r, path, seen);
         role.name = require_string(r, path, "name");
         role.display_name = get_string(r, path, "display_name", role.name);
         role.description = get_string(r, path, "description");
         role.custom = get_bool(r, path, "custom").value_or(true);
+        role.security = get_bool(r, path, "security").value_or(false);
         role.created_at = get_time(r, path, "created_at").value_or(now);
         role.updated_at = get_time(r, path, "updated_at").value_or(role.created_at);
         for (const std::string& ref : get_string_list(r, path, "permissions")) {
@@ -77,14 +78,8 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         if (store.role_by_ref(predefined.name)) {
             continue;
         }
-        Role role{store.new_id(),
-                  predefined.name,
-                  predefined.display_name,
-                  predefined.description,
-                  false,
-                  {},
-                  now,
-                  now};
+        Role role{store.new_id(), predefined.name, predefined.display_name, predefined.description, false, false, {},
+                  now, now};
         for (const std::string& name : predefined.permissions) {
             if (Permission* permission = store.permission_by_ref(name)) {
                 role.permissions.push_back(permission->id);

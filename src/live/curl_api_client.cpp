@@ -1,6 +1,9 @@
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <algorithm>
+#include <spdlog/spdlog.h>
+#include "paging.hpp"
+#include <ctime>
 #include <fmt/format.h>
 #include <iterator>
 
@@ -150,15 +153,30 @@ auto CurlApiClient::read_body(const http::Request& request, const std::string& b
 
 namespace {
 
+// The key under which lists of one route share a page size: ids replaced, "/user-groups/*/members".
+std::string route_key(const std::string& path) {
+    std::string key;
+    std::size_t segment = 0;
+    for (std::size_t at = 1; at <= path.size(); ++segment) {
+        std::size_t end = path.find('/', at);
+        if (end == std::string::npos) {
+            end = path.size();
+        }
+        key += "/" + (segment % 2 == 1 ? std::string("*") : path.substr(at, end - at));
+        at = end + 1;
+    }
+    return key;
+}
+
 // The request target of one page: page `number` for numbered paging, the page at `cursor` for cursors.
-std::string page_target(const std::string& path, CurlApiClient::Paging paging, int number,
-                        const std::string& cursor) {
+std::string page_target(const std::string& path, CurlApiClient::Paging paging, int number, const std::string& cursor,
+                        int size) {
     using Paging = CurlApiClient::Paging;
     const char separator = path.find('?') == std::string::npos ? '?' : '&';
-    const int size = CurlApiClient::page_size;
     switch (paging) {
         case Paging::none: return path;
-        case Paging::iam: return path + fmt::format("{}page={}&per_page={}", separator, number, size);
+        case Paging::iam:
+        case Paging::link: return path + fmt::format("{}page={}&per_page={}", separator, number, size);
         case Paging::jsonapi:
             return path + fmt::format("{}page%5Bnumber%5D={}&page%5Bsize%5D={}", separator, number, size);
         case Paging::cursor: return path + fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
@@ -166,37 +184,186 @@ std::string page_target(const std::string& path, CurlApiClient::Paging paging, i
     return path;
 }
 
-json::Page parse_page(const std::string& body, CurlApiClient::Paging paging) {
+json::Page parse_page(const std::string& body, CurlApiClient::Paging paging, int size) {
     using Paging = CurlApiClient::Paging;
     switch (paging) {
-        case Paging::none: return json::bare_array_page(body);
-        case Paging::iam: return json::iam_page(body, CurlApiClient::page_size);
+        case Paging::none:
+        case Paging::link: return json::bare_array_page(body);
+        case Paging::iam: return json::iam_page(body, size);
         case Paging::jsonapi: return json::jsonapi_page(body);
         case Paging::cursor: return json::cursor_page(body);
     }
     return json::Page{};
 }
 
+// The id of a list item, for telling pages apart; its text when it has none.
+std::string item_id(const json::json& item) {
+    if (item.is_object()) {
+        if (auto it = item.find("id"); it != item.end() && it->is_string()) {
+            return it->get<std::string>();
+        }
+    }
+    return item.dump();
+}
+
+// The request target of a Link header's `next` URL: its path and query only, sent to the configured
+// endpoint (the token never travels to a host the Link names), and only if the path is the list's own.
+std::optional<std::string> link_target(const std::string& url, const std::string& path) {
+    std::string rest = url;
+    if (const auto scheme = rest.find("://"); scheme != std::string::npos) {
+        const auto slash = rest.find('/', scheme + 3);
+        rest = slash == std::string::npos ? "/" : rest.substr(slash);
+    }
+    const auto query = rest.find('?');
+    const std::string link_path = rest.substr(0, query);
+    // The endpoint may carry a path prefix of its own: the Link's path must end with the list's.
+    if (link_path.size() < path.size() ||
+        link_path.compare(link_path.size() - path.size(), path.size(), path) != 0) {
+        return std::nullopt;
+    }
+    return path + (query == std::string::npos ? "" : rest.substr(query));
+}
+
 }  // namespace
 
-json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int number,
-                                                     const std::string& cursor) {
-    const Request request = get(page_target(path, paging, number, cursor),
-                                paging == Paging::jsonapi ? jsonapi_type : json_type);
-    const std::string body = call(request);
-    return read_body(request, body, [paging](const std::string& b) { return parse_page(b, paging); });
+int CurlApiClient::page_size_for(const std::string& path, Paging paging) const {
+    if (paging != Paging::iam && paging != Paging::jsonapi && paging != Paging::link) {
+        return 0;
+    }
+    std::lock_guard lock(m_sizes_mutex);
+    auto it = m_page_sizes.find(route_key(path));
+    if (it != m_page_sizes.end()) {
+        return it->second;
+    }
+    return paging == Paging::link ? service_page_size : page_size;
+}
+
+bool CurlApiClient::fall_back(const std::string& path, int refused) {
+    if (refused <= fallback_page_size) {
+        return false;
+    }
+    spdlog::info("GET {}: the API refused {} entries a page; asking {} from now on", path, refused,
+                 fallback_page_size);
+    std::lock_guard lock(m_sizes_mutex);
+    m_page_sizes[route_key(path)] = fallback_page_size;
+    return true;
+}
+
+json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int number, const std::string& cursor) {
+    for (;;) {
+        const int size = page_size_for(path, paging);
+        const Request request = get(page_target(path, paging, number, cursor, size),
+                                    paging == Paging::jsonapi ? jsonapi_type : json_type);
+        http::Response response = m_client.send(request);
+        // The largest page size the API accepts is documented nowhere; one that refuses ours with 400
+        // gets the documented default from then on, for every list of that route (so the pages of one
+        // list are always numbered by one size).
+        if (!response.ok() && response.status == 400 && size > 0 && fall_back(path, size)) {
+            continue;
+        }
+        if (!response.ok()) {
+            throw make_api_error(request, response);
+        }
+        json::Page page = read_body(request, response.body,
+                                    [paging, size](const std::string& b) { return parse_page(b, paging, size); });
+        page.asked_size = size;
+        if (paging == Paging::link) {
+            follow_link(page, response);
+        }
+        if ((paging == Paging::iam || paging == Paging::jsonapi) && page.current_page != 0 &&
+            page.current_page != number) {
+            throw ApiError(fmt::format("{} -> the answer is page {}: the API ignores the page parameter, so the "
+                                       "list cannot be read whole; stopping",
+                                       request.describe(), page.current_page),
+                           0, request.method, request.target);
+        }
+        if (paging == Paging::iam && page.total_pages == 0 && repeats_last_page(path, number, page)) {
+            return after_repeat(path, request, page);
+        }
+        return page;
+    }
+}
+
+bool CurlApiClient::repeats_last_page(const std::string& path, int number, const json::Page& page) {
+    const paging::PageMark mark = paging::mark_of(page.items, item_id);
+    const std::string text = fmt::format("{}\n{}\n{}", mark.size, mark.first, mark.last);
+    std::lock_guard lock(m_last_pages_mutex);
+    auto it = m_last_pages.find(path);
+    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() &&
+                          it->second.first == number - 1 && it->second.second == text;
+    if (page.more && !repeated) {
+        m_last_pages[path] = {number, text};
+    } else if (it != m_last_pages.end()) {
+        m_last_pages.erase(it);
+    }
+    return repeated;
+}
+
+json::Page CurlApiClient::after_repeat(const std::string& path, const Request& request, const json::Page& page) {
+    // Page `number` is page `number - 1` again: the API ignores `page`. Whether the first page was the
+    // whole list (the API ignores the page size too) or only its first entries (it caps the size, and
+    // nothing past them can be read) shows when a page of one entry is asked for.
+    const Request probe = get(page_target(path, Paging::iam, 1, "", 1));
+    const std::string body = call(probe);
+    const json::Page one = read_body(probe, body, [](const std::string& b) { return json::iam_page(b, 1); });
+    if (one.items.size() < page.items.size()) {
+        throw ApiError(fmt::format("{} -> the same {} entries as the page before: the API ignores the page "
+                                   "parameter but not the page size, so whether more entries follow cannot be "
+                                   "told; stopping",
+                                   request.describe(), page.items.size()),
+                       0, request.method, request.target);
+    }
+    spdlog::info("{}: the API answers the whole list whatever page is asked; the first page held it all",
+                 request.describe());
+    return json::Page{};
+}
+
+json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::string& target) {
+    const Request request = get(target);
+    http::Response response = m_client.send(request);
+    if (!response.ok()) {
+        throw make_api_error(request, response);
+    }
+    json::Page page =
+        read_body(request, response.body, [](const std::string& b) { return json::bare_array_page(b); });
+    page.asked_size = page_size_for(path, Paging::link);
+    follow_link(page, response);
+    return page;
+}
+
+void CurlApiClient::follow_link(json::Page& page, const http::Response& response) {
+    page.next_cursor = json::link_next(response.header("Link").value_or(""));
+    page.more = !page.next_cursor.empty() && !page.items.empty();
 }
 
 std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging paging) {
     std::vector<json::json> items;
     std::string cursor;
+    paging::PageMark previous;
     for (int number = 1; number <= max_list_pages; ++number) {
-        json::Page page = fetch_page(path, paging, number, cursor);
+        // Link paging follows the `next` URL the API gave; the first page is asked like numbered ones.
+        json::Page page = paging == Paging::link && number > 1 ? fetch_link_page(path, cursor)
+                                                                 : fetch_page(path, paging, number, cursor);
+        const paging::PageMark mark = paging::mark_of(page.items, item_id);
+        if (paging::repeats_previous(previous, mark, number, page.asked_size, "GET " + path)) {
+            return items;
+        }
+        previous = mark;
         std::move(page.items.begin(), page.items.end(), std::back_inserter(items));
         if (!page.more) {
             return items;
         }
         cursor = page.next_cursor;
+        if (paging == Paging::link) {
+            auto target = link_target(cursor, path);
+            if (!target) {
+                throw ApiError(fmt::format("GET {} -> its Link header names {} as the next page, not a page of {}; "
+                                           "stopping",
+                                           path, cursor, path),
+                               0, "GET", path);
+            }
+            cursor = *target;
+        }
     }
     throw ApiError(fmt::format("GET {} -> more than {} pages; stopping", path, max_list_pages), 0, "GET", path);
 }
@@ -227,7 +394,7 @@ ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, 
     // max_list_pages + 1, still too many for any reader.
     const int total_pages =
         page.more ? static_cast<int>(std::min<long long>(page.total_pages, max_list_pages + 1LL)) : 0;
-    return {convert_all<T>(page.items, path, convert), page.more, total_pages};
+    return {convert_all<T>(page.items, path, convert), page.more, total_pages, page.asked_size};
 }
 
 model::Customer CurlApiClient::current_customer() {
@@ -300,32 +467,42 @@ void CurlApiClient::delete_invitation(const std::string& id) {
 }
 
 std::vector<model::CatalogRole> CurlApiClient::list_role_catalog() {
-    // /iam/v1/roles names every role and gives display names; the older /roles tells which are custom.
-    // Both are read and joined by id.
-    auto roles = convert_all<model::CatalogRole>(list_all("/iam/v1/roles", Paging::cursor), "/iam/v1/roles",
-                                                 json::catalog_role);
-    const auto legacy =
-        convert_all<model::CatalogRole>(list_all("/roles", Paging::iam), "/roles", json::catalog_role);
-    for (const auto& old : legacy) {
-        auto it = std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.id == old.id; });
-        if (it == roles.end()) {
-            roles.push_back(old);
-        } else {
-            it->custom = old.custom;
-            if (it->description.empty()) {
-                it->description = old.description;
-            }
+    return convert_all<model::CatalogRole>(list_all("/iam/v1/roles", Paging::cursor), "/iam/v1/roles",
+                                           json::catalog_role);
+}
+
+std::optional<std::vector<model::CatalogRole>> CurlApiClient::list_legacy_roles() {
+    try {
+        return convert_all<model::CatalogRole>(list_all("/roles", Paging::iam), "/roles", json::catalog_role);
+    } catch (const AuthError&) {
+        throw;
+    } catch (const ApiError& e) {
+        // Gone from Fastly's documentation and clients since 2025-10-31; an API that no longer serves it
+        // answers 404 (or 410).
+        if (e.status() == 404 || e.status() == 410) {
+            spdlog::info("{}: the legacy roles API is gone; custom roles can be read, not changed", e.what());
+            return std::nullopt;
         }
+        throw;
     }
-    return roles;
+}
+
+std::vector<std::string> CurlApiClient::role_permission_names(const std::string& role_id) {
+    const Request request = get("/iam/v1/roles/" + percent_encode(role_id) + "?include=permissions");
+    const std::string body = call(request);
+    return read_body(request, body, [](const std::string& b) { return json::role_permission_names(json::parse(b)); });
 }
 
 std::vector<model::Permission> CurlApiClient::list_permissions() {
-    return convert_all<model::Permission>(list_all("/permissions", Paging::iam), "/permissions", json::permission);
+    // GET /permissions takes no parameters: one request, the whole catalogue, in whichever envelope.
+    const Request request = get("/permissions");
+    const std::string body = call(request);
+    const auto items = read_body(request, body, [](const std::string& b) { return json::whole_list(b); });
+    return convert_all<model::Permission>(items, "/permissions", json::permission);
 }
 
 std::vector<model::Service> CurlApiClient::list_services() {
-    return convert_all<model::Service>(list_all("/service", Paging::none), "/service", json::service);
+    return convert_all<model::Service>(list_all("/service", Paging::link), "/service", json::service);
 }
 
 std::vector<NamedObject> CurlApiClient::list(Collection collection) {

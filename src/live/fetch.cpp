@@ -1,13 +1,20 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fastly_accounts/live/fetch.hpp>
 #include <fastly_accounts/util/parallel.hpp>
+#include <fastly_accounts/util/strings.hpp>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "paging.hpp"
 
 namespace fastly_accounts::live {
 
@@ -50,6 +57,12 @@ private:
         if (total_pages > 0) {
             check_known_page(number, total_pages, page);
         } else {
+            // Pages followed one by one: page `number - 1` was marked before this one was queued.
+            const paging::PageMark mark = paging::mark_of(page.items, [](const T& entry) { return entry.id; });
+            if (paging::repeats_previous(m_last_mark, mark, number, page.asked_size, m_what)) {
+                return;  // the API ignored `page`: the pages before held the whole list
+            }
+            m_last_mark = mark;
             queue_next_pages(pool, number, page);
         }
         if (m_on_page) {
@@ -109,6 +122,9 @@ private:
     std::mutex m_mutex;
     std::map<int, std::vector<T>> m_pages;  // by page number, as they arrive
     std::vector<T> m_entries;               // the pages joined, by entries()
+    // The last page read one after another; only the task reading the next page touches it, after the
+    // pool's lock made the write of the one before visible.
+    paging::PageMark m_last_mark;
 };
 
 std::string describe(Relation relation, const std::string& owner) {
@@ -139,13 +155,25 @@ public:
         }
     }
 
-    /// The entries of a sub-list started before, once `pool.wait()` has returned without an error.
+    /// Records that `relation` of `owner` is empty without reading it (its owner's count said 0).
+    void known_empty(Relation relation, const std::string& owner) {
+        std::lock_guard lock(m_mutex);
+        m_empty.insert({relation, owner});
+    }
+
+    /// The entries of a sub-list started (or known empty) before, once `pool.wait()` has returned
+    /// without an error.
     const std::vector<Link>& links(Relation relation, const std::string& owner) {
+        static const std::vector<Link> none;
+        if (m_empty.count({relation, owner}) > 0) {
+            return none;
+        }
         return m_lists.at({relation, owner}).entries();
     }
 
 private:
     ApiClient& m_api;
+    std::set<std::pair<Relation, std::string>> m_empty;
     std::mutex m_mutex;
     // A map, not a vector: its nodes stay put while other tasks add sub-lists.
     std::map<std::pair<Relation, std::string>, PagedList<Link>> m_lists;
@@ -187,7 +215,16 @@ public:
         pool.submit([this] { m_account.token_user = m_api.current_user(); });
         pool.submit([this] { m_account.state.users = m_api.list_users(m_account.customer.id); });
         m_invitations.start(pool);
-        pool.submit([this, &pool] { read_role_catalog(pool); });
+        // /iam/v1/roles names every role; the legacy /roles, when it still answers, tells which are
+        // custom. Both at once; the second to arrive joins them and starts the custom roles' reads.
+        pool.submit([this, &pool] {
+            m_catalog = m_api.list_role_catalog();
+            role_list_arrived(pool);
+        });
+        pool.submit([this, &pool] {
+            m_legacy_roles = m_api.list_legacy_roles();
+            role_list_arrived(pool);
+        });
         pool.submit([this] { m_account.permissions = m_api.list_permissions(); });
         pool.submit([this] { m_account.services = m_api.list_services(); });
         m_service_groups.start(pool);
@@ -209,28 +246,77 @@ private:
         return [&api, collection](int number) { return api.list_page(collection, number); };
     }
 
-    void read_role_catalog(util::TaskPool& pool) {
-        m_account.role_catalog = m_api.list_role_catalog();
+    void role_list_arrived(util::TaskPool& pool) {
+        // acq_rel: the second task to get here sees what the first one wrote.
+        if (m_role_lists_pending.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+            return;
+        }
+        join_role_lists();
         for (const auto& role : m_account.role_catalog) {
             if (role.custom) {
-                m_custom_roles.push_back({role.id, role.name, role.description});
-                m_sub_lists.start(pool, Relation::role_permissions, role.id);
+                m_custom_roles.push_back({role.id, role.name, role.description, {}});
+                pool.submit([this, id = role.id] {
+                    std::vector<std::string> names = m_api.role_permission_names(id);
+                    std::lock_guard lock(m_role_permissions_mutex);
+                    m_role_permissions[id] = std::move(names);
+                });
             }
         }
     }
 
+    void join_role_lists() {
+        std::vector<model::CatalogRole> roles = std::move(m_catalog);
+        if (m_legacy_roles) {
+            for (const auto& old : *m_legacy_roles) {
+                auto it = std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.id == old.id; });
+                if (it == roles.end()) {
+                    roles.push_back(old);
+                } else {
+                    it->custom = it->custom || old.custom;
+                    if (it->description.empty()) {
+                        it->description = old.description;
+                    }
+                }
+            }
+        } else {
+            // /iam/v1/roles does not say which roles are custom: a role that is not one of Fastly's
+            // predefined roles by name is taken for one.
+            m_account.custom_roles_writable = false;
+            for (auto& role : roles) {
+                const bool predefined = model::is_predefined_role(role.name) ||
+                                        (!role.display_name.empty() && model::is_predefined_role(role.display_name));
+                role.custom = role.custom || !predefined;
+            }
+            m_account.read_notes.push_back(
+                "the legacy roles API (GET /roles) answered 404: Fastly retired it. Roles were read from "
+                "/iam/v1/roles, which does not say which are custom, so every role not named like a predefined "
+                "one (" + util::join(model::predefined_role_names(), ", ") +
+                ") was taken for a custom role; custom roles can no longer be created, changed or deleted "
+                "through the API");
+        }
+        m_account.role_catalog = std::move(roles);
+    }
+
     void start_service_group_lists(util::TaskPool& pool, const std::vector<NamedObject>& groups) {
         for (const auto& group : groups) {
-            m_sub_lists.start(pool, Relation::service_group_services, group.id);
+            start_unless_empty(pool, Relation::service_group_services, group.id, group.counts.services);
         }
     }
 
     void start_user_group_lists(util::TaskPool& pool, const std::vector<NamedObject>& groups) {
         for (const auto& group : groups) {
-            for (Relation r : {Relation::user_group_members, Relation::user_group_roles,
-                               Relation::user_group_service_groups}) {
-                m_sub_lists.start(pool, r, group.id);
-            }
+            start_unless_empty(pool, Relation::user_group_members, group.id, group.counts.members);
+            start_unless_empty(pool, Relation::user_group_roles, group.id, group.counts.roles);
+            start_unless_empty(pool, Relation::user_group_service_groups, group.id, group.counts.service_groups);
+        }
+    }
+
+    // A sub-list its owner's entry counts as empty is not read: a sparse account costs fewer requests.
+    void start_unless_empty(util::TaskPool& pool, Relation relation, const std::string& owner, long long count) {
+        if (count == 0) {
+            m_sub_lists.known_empty(relation, owner);
+        } else {
+            m_sub_lists.start(pool, relation, owner);
         }
     }
 
@@ -244,10 +330,16 @@ private:
     }
 
     void assemble_roles() {
+        std::unordered_map<std::string, std::string> permission_name;
+        for (const auto& permission : m_account.permissions) {
+            permission_name[permission.id] = permission.name;
+        }
         for (const auto& role : m_custom_roles) {
             model::Role out{role.name, role.description, std::vector<std::string>{}, role.id, {}};
-            for (const auto& link : m_sub_lists.links(Relation::role_permissions, role.id)) {
-                out.permissions->push_back(!link.name.empty() ? link.name : link.id);
+            for (const auto& name : m_role_permissions[role.id]) {
+                // Names are documented; an id that slipped in is named as the catalogue names it.
+                auto it = m_account.find_permission(name) ? permission_name.end() : permission_name.find(name);
+                out.permissions->push_back(it != permission_name.end() ? it->second : name);
             }
             m_account.state.roles.push_back(std::move(out));
         }
@@ -302,7 +394,12 @@ private:
 
     ApiClient& m_api;
     model::LiveAccount m_account;
+    std::vector<model::CatalogRole> m_catalog;                        // GET /iam/v1/roles
+    std::optional<std::vector<model::CatalogRole>> m_legacy_roles;    // GET /roles, when it answers
+    std::atomic<int> m_role_lists_pending{2};
     std::vector<NamedObject> m_custom_roles;
+    std::mutex m_role_permissions_mutex;
+    std::map<std::string, std::vector<std::string>> m_role_permissions;  // by custom role id
     SubLists m_sub_lists;
     PagedList<model::Invitation> m_invitations;
     PagedList<NamedObject> m_service_groups;

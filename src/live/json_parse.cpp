@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <limits>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 
 namespace fastly_accounts::live::json {
@@ -104,15 +106,28 @@ Page bare_array_page(std::string_view body) {
     return Page{array_items(parse(body), "the response"), false, ""};
 }
 
+// meta.current_page of a paginated answer; 0 when it states none.
+long long stated_current_page(const json& document) {
+    const auto meta = document.find("meta");
+    if (meta == document.end() || !meta->is_object()) {
+        return 0;
+    }
+    return std::max(integer(*meta, "current_page", 0), 0LL);
+}
+
 Page iam_page(std::string_view body, int per_page) {
     const json document = parse(body);
+    Page page;
+    page.asked_size = per_page;
     if (document.is_array()) {
-        return Page{array_items(document, "the response"), false, ""};
+        page.items = array_items(document, "the response");
+        page.more = !page.items.empty();
+        return page;
     }
     require_object(document, "a page");
-    Page page;
     page.items = array_items(document.value("data", json::array()), "data");
     page.total_pages = stated_total_pages(document);
+    page.current_page = stated_current_page(document);
     auto meta = document.find("meta");
     // An empty page ends the list whatever meta says, so a confused server cannot keep the reader looping.
     if (page.items.empty()) {
@@ -120,9 +135,52 @@ Page iam_page(std::string_view body, int per_page) {
     } else if (meta != document.end() && meta->is_object() && meta->contains("total_pages")) {
         page.more = integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
     } else {
-        page.more = static_cast<int>(page.items.size()) >= per_page;
+        page.more = true;
     }
     return page;
+}
+
+std::vector<json> whole_list(std::string_view body) {
+    const json document = parse(body);
+    if (document.is_array()) {
+        return array_items(document, "the response");
+    }
+    require_object(document, "a list");
+    return array_items(document.value("data", json::array()), "data");
+}
+
+std::string link_next(std::string_view header) {
+    // Entries are `<target>; param; param`, separated by commas outside the angle brackets.
+    std::size_t at = 0;
+    while (at < header.size()) {
+        const std::size_t open = header.find('<', at);
+        if (open == std::string_view::npos) {
+            return "";
+        }
+        const std::size_t close = header.find('>', open);
+        if (close == std::string_view::npos) {
+            return "";
+        }
+        std::size_t end = header.find('<', close);
+        if (end == std::string_view::npos) {
+            end = header.size();
+        }
+        std::string params = util::to_lower(header.substr(close + 1, end - close - 1));
+        params.erase(std::remove_if(params.begin(), params.end(), [](char c) { return c == ' ' || c == '"'; }),
+                     params.end());
+        // rel may list several types: rel="next last".
+        const std::size_t rel = params.find("rel=");
+        if (rel != std::string::npos) {
+            std::string_view types(params);
+            types = types.substr(rel + 4);
+            types = types.substr(0, types.find_first_of(";,"));
+            if (types == "next") {
+                return std::string(header.substr(open + 1, close - open - 1));
+            }
+        }
+        at = end;
+    }
+    return "";
 }
 
 Page jsonapi_page(std::string_view body) {
@@ -138,6 +196,7 @@ Page jsonapi_page(std::string_view body) {
                            integer(*meta, "current_page", 1) < integer(*meta, "total_pages", 1);
     page.more = (has_next || meta_more) && !page.items.empty();
     page.total_pages = stated_total_pages(document);
+    page.current_page = stated_current_page(document);
     return page;
 }
 
@@ -236,6 +295,27 @@ model::CatalogRole catalog_role(const json& object) {
     return out;
 }
 
+std::vector<std::string> role_permission_names(const json& role) {
+    const json& object = role.is_object() && role.contains("data") && role["data"].is_object() ? role["data"] : role;
+    require_object(object, "a role");
+    std::vector<std::string> names;
+    auto it = object.find("permissions");
+    if (it == object.end() || it->is_null()) {
+        return names;
+    }
+    for (const auto& entry : array_items(*it, "permissions")) {
+        if (entry.is_string()) {
+            names.push_back(entry.get<std::string>());
+        } else if (entry.is_object()) {
+            std::string name = text(entry, "name");
+            names.push_back(name.empty() ? text(entry, "id") : name);
+        } else {
+            throw util::Error(fmt::format("expected permissions to hold names, got {}", entry.type_name()));
+        }
+    }
+    return names;
+}
+
 model::Permission permission(const json& object) {
     require_object(object, "a permission");
     return {text(object, "id"), text(object, "name"), text(object, "scope")};
@@ -246,9 +326,28 @@ model::Service service(const json& object) {
     return {text(object, "id"), text(object, "name")};
 }
 
+namespace {
+
+// A `*_count` field: its value when it is a non-negative integer, else -1 (not stated).
+long long count_field(const json& object, const char* key) {
+    const long long value = integer(object, key, -1);
+    return value < 0 ? -1 : value;
+}
+
+}  // namespace
+
 NamedObject named_object(const json& object) {
     require_object(object, "a group or role");
-    return {text(object, "id"), text(object, "name"), text(object, "description")};
+    NamedObject out{text(object, "id"), text(object, "name"), text(object, "description"), {}};
+    const long long users = count_field(object, "users_count");
+    const long long invitations = count_field(object, "invitations_count");
+    // Members are users and invitations: their count is known only when both are given.
+    const bool known = users >= 0 && invitations >= 0 && users <= std::numeric_limits<long long>::max() - invitations;
+    out.counts.members = known ? users + invitations : -1;
+    out.counts.roles = count_field(object, "roles_count");
+    out.counts.service_groups = count_field(object, "service_groups_count");
+    out.counts.services = count_field(object, "services_count");
+    return out;
 }
 
 Link link(Relation relation, const json& object) {

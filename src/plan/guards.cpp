@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <fastly_accounts/plan/capabilities.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
@@ -204,6 +205,9 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
     plan.guards = {customer_guard(desired, live), protected_guard(plan, desired, live),
                    deletions_guard(plan, desired, options), removals_guard(plan, desired, options),
                    superusers_guard(plan, desired, live)};
+    if (auto guard = custom_roles_guard(plan, live)) {
+        plan.guards.push_back(std::move(*guard));
+    }
 }
 
 }  // namespace fastly_accounts::plan

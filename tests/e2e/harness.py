@@ -2,7 +2,9 @@
 binary against it. Standard library only.
 
 The binaries come from the environment: FA_BINARY (fastly-accounts) and FA_EMULATOR (fastly-emulator),
-which tests/CMakeLists.txt sets for every e2e test.
+which tests/CMakeLists.txt sets for every e2e test. FA_EMULATOR_COMPAT, a comma-separated list of
+KEY=VALUE, starts every emulator with those compat switches (src/emulator/README.md); tests that depend on
+one read COMPAT. tests/e2e/compat_matrix.py runs the suites under each switch setting.
 """
 import json
 import os
@@ -18,6 +20,13 @@ BINARY = os.environ.get("FA_BINARY", "")
 EMULATOR = os.environ.get("FA_EMULATOR", "")
 SUPERUSER_TOKEN = "emulator-superuser-token"
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The compat switches every emulator of this run starts with, as {key: value}.
+COMPAT = dict(item.split("=", 1) for item in os.environ.get("FA_EMULATOR_COMPAT", "").split(",") if "=" in item)
+
+
+def legacy_roles_retired():
+    """True when this run's emulators answer 404 on the legacy /roles API."""
+    return COMPAT.get("legacy_roles") == "retired"
 
 
 class Emulator:
@@ -26,7 +35,8 @@ class Emulator:
     def __init__(self, *args):
         # stderr goes to a file: a pipe nobody reads would fill up and stall the emulator.
         self.log = tempfile.TemporaryFile(mode="w+")
-        self.process = subprocess.Popen([EMULATOR, "--host", "127.0.0.1", "--port", "0", *args],
+        compat = [a for key, value in COMPAT.items() for a in ("--compat", "%s=%s" % (key, value))]
+        self.process = subprocess.Popen([EMULATOR, "--host", "127.0.0.1", "--port", "0", *compat, *args],
                                         stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         match = re.match(r"fastly-emulator listening on (http://[\d.]+:\d+)", line)
@@ -88,6 +98,32 @@ class Emulator:
 
     def stats(self):
         return self.request("GET", "/_emulator/stats", token=None)[1]
+
+    def compat(self, **switches):
+        status, body = self.request("PUT", "/_emulator/compat", switches, token=None)
+        if status >= 300:
+            raise RuntimeError("PUT /_emulator/compat -> %d %r" % (status, body))
+        return body
+
+    def add_custom_role(self, name, description, permission_names):
+        """Makes a custom role with these permissions: through the legacy /roles API when it answers,
+        else through the state (custom roles cannot be made any other way then). Returns its id."""
+        if not legacy_roles_retired():
+            status, role = self.request("POST", "/roles", {"name": name, "description": description})
+            assert status == 201, (status, role)
+            permissions = self.request("GET", "/permissions")[1]
+            permissions = permissions["data"] if isinstance(permissions, dict) else permissions
+            ids = [{"id": p["id"]} for p in permissions if p["name"] in permission_names]
+            status, body = self.request("POST", "/roles/%s/permissions" % role["id"], {"permissions": ids})
+            assert status == 201, (status, body)
+            return role["id"]
+        state = self.state()
+        names = {p["id"]: p["name"] for p in state["permissions"]}
+        by_name = {v: k for k, v in names.items()}
+        state["roles"].append({"name": name, "description": description,
+                               "permissions": [by_name[p] for p in permission_names]})
+        self.set_state(state)
+        return next(r["id"] for r in self.state()["roles"] if r["name"] == name)
 
 
 def account(*users):

@@ -29,11 +29,7 @@ def build_account(emulator):
         "type": "invitation", "attributes": {"email": "carol@example.com", "role": "engineer"},
         "relationships": {"customer": {"data": {"id": customer["id"], "type": "customer"}}}}},
         content_type="application/vnd.api+json"), "invite")["data"]
-    permissions = ok(*emulator.request("GET", "/permissions?per_page=100"), "permissions")["data"]
-    purge = [p["id"] for p in permissions if p["name"] in ("purge_all", "purge_select")]
-    role = ok(*emulator.request("POST", "/roles", {"name": "Purge Operator", "description": "Purges"}), "role")
-    ok(*emulator.request("POST", "/roles/%s/permissions" % role["id"],
-                         {"permissions": [{"id": i} for i in purge]}), "role permissions")
+    role = {"id": emulator.add_custom_role("Purge Operator", "Purges", ["purge_all", "purge_select"])}
     services = ok(*emulator.request("GET", "/service"), "services")
     production = ok(*emulator.request("POST", "/service-groups", {"name": "production"}), "sg")
     ok(*emulator.request("POST", "/service-groups", {"name": "staging", "description": "Pre-release"}), "sg")

@@ -166,6 +166,11 @@ TEST_CASE(
     CHECK(h.send_json("POST", "/user-groups/" + id + "/roles", {{"roles", ids({role})}},
                       201)["roles_count"] == 1);
     CHECK(h.get("/user-groups/" + id + "/roles")["data"][0]["id"] == role);
+    // Fastly's user-group model has no service_groups_count [DOC]; the compat switch adds it.
+    CHECK_FALSE(group.contains("service_groups_count"));
+    Compat all_counts;
+    all_counts.group_counts = Compat::GroupCounts::all;
+    h.emulator.set_compat(all_counts);
     CHECK(h.send_json("POST", "/user-groups/" + id + "/service-groups", {{"service_groups", ids({sg["id"]})}},
                       201)["service_groups_count"] == 1);
     CHECK(h.get("/user-groups/" + id + "/service-groups")["data"][0]["name"] == "prod");

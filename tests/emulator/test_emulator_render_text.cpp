@@ -55,6 +55,22 @@ ApiRequest page_request(std::multimap<std::string, std::string> query) {
     return request;
 }
 
+// The paging switches in every combination that changes a page's shape.
+std::vector<Compat> compat_variants() {
+    std::vector<Compat> out;
+    for (auto envelope : {Compat::IamEnvelope::meta, Compat::IamEnvelope::data, Compat::IamEnvelope::array}) {
+        for (auto paging : {Compat::Paging::honoured, Compat::Paging::ignored}) {
+            Compat compat;
+            compat.iam_envelope = envelope;
+            compat.paging = paging;
+            compat.page_size_max = 4;
+            compat.page_size_over = Compat::PageSizeOver::clamp;
+            out.push_back(compat);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("the text writers give the bytes of render_*().dump() for users, groups, members, invitations") {
@@ -67,15 +83,23 @@ TEST_CASE("the text writers give the bytes of render_*().dump() for users, group
         for (const User& user : store.users.rows()) {
             CHECK(text_of([&](JsonText& out) { write_user(out, store, user); }) == render_user(store, user).dump());
         }
-        for (const ServiceGroup& group : store.service_groups.rows()) {
-            CHECK(text_of([&](JsonText& out) { write_service_group(out, group); }) ==
-                  render_service_group(group).dump());
+        using Counts = Compat::GroupCounts;
+        for (Counts counts : {Counts::documented, Counts::all, Counts::none}) {
+            for (const ServiceGroup& group : store.service_groups.rows()) {
+                CHECK(text_of([&](JsonText& out) { write_service_group(out, group, counts); }) ==
+                      render_service_group(group, counts).dump());
+            }
+            for (const UserGroup& group : store.user_groups.rows()) {
+                CHECK(text_of([&](JsonText& out) { write_user_group(out, group, counts); }) ==
+                      render_user_group(group, counts).dump());
+            }
         }
         for (const UserGroup& group : store.user_groups.rows()) {
-            CHECK(text_of([&](JsonText& out) { write_user_group(out, group); }) == render_user_group(group).dump());
-            for (const Member& member : group.members) {
-                CHECK(text_of([&](JsonText& out) { write_member(out, store, member); }) ==
-                      render_member(store, member).dump());
+            for (Compat::ListEntries entries : {Compat::ListEntries::full, Compat::ListEntries::minimal}) {
+                for (const Member& member : group.members) {
+                    CHECK(text_of([&](JsonText& out) { write_member(out, store, member, entries); }) ==
+                          render_member(store, member, entries).dump());
+                }
             }
         }
         for (const Invitation& invitation : store.invitations.rows()) {
@@ -134,14 +158,18 @@ TEST_CASE("iam_page_text and jsonapi_page_text match their document twins on eve
                  {{"cursor", ""}, {"per_page", "5"}},
                  {{"cursor", "5"}, {"limit", "5"}},
                  {{"cursor", "95"}, {"per_page", "10"}}}) {
-            PageRequest page = iam_page_request(page_request(query));
-            CHECK(iam_page_text(total, page, write_item) == iam_page(total, page, item).dump());
+            for (const Compat& compat : compat_variants()) {
+                PageRequest page = iam_page_request(page_request(query), compat);
+                CHECK(iam_page_text(total, page, write_item) == iam_page(total, page, item).dump());
+            }
         }
         for (const auto& query : std::vector<std::multimap<std::string, std::string>>{
                  {}, {{"page[number]", "2"}, {"page[size]", "5"}}, {{"page[number]", "9"}, {"page[size]", "3"}}}) {
             ApiRequest request = page_request(query);
-            CHECK(jsonapi_page_text(total, request, "/invitations", write_item) ==
-                  jsonapi_page(total, request, "/invitations", item).dump());
+            for (const Compat& compat : compat_variants()) {
+                CHECK(jsonapi_page_text(total, request, compat, "/invitations", write_item) ==
+                      jsonapi_page(total, request, compat, "/invitations", item).dump());
+            }
         }
     }
 }

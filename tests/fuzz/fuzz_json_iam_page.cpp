@@ -11,6 +11,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const int per_page = data[0] % 8;  // 0..7: small pages, including the degenerate 0
     return run_json_target(data + 1, size - 1, [per_page](std::string_view body) {
+        try {
+            (void)json::whole_list(body);  // GET /permissions: the same envelopes, read whole
+        } catch (const fastly_accounts::util::Error&) {
+        }
         const json::Page page = json::iam_page(body, per_page);
         each_item(page, [](const json::json& item) { (void)json::named_object(item); });
         each_item(page, [](const json::json& item) { (void)json::permission(item); });

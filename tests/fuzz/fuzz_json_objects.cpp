@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         each_item(one, [](const json::json& item) { (void)json::permission(item); });
         each_item(one, [](const json::json& item) { (void)json::service(item); });
         each_item(one, [](const json::json& item) { (void)json::named_object(item); });
+        each_item(one, [](const json::json& item) { (void)json::role_permission_names(item); });
         for (auto relation : all_relations) {
             each_item(one, [relation](const json::json& item) { (void)json::link(relation, item); });
         }

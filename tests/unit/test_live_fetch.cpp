@@ -53,9 +53,9 @@ ApiAccount small_account() {
                  {"r-read", "Readers", "", "", true}};
     a.permissions = {{"p1", "purge_all", "service"}, {"p2", "read", "account"}};
     a.services = {{"s1", "www"}, {"s2", "api"}, {"s3", "cdn"}};
-    a.service_groups = {{"sg1", "prod", "production"}, {"sg2", "staging", ""}, {"sg3", "empty", ""}};
-    a.user_groups = {
-        {"g1", "sre", "on call"}, {"g2", "dev", ""}, {"g3", "ops", ""}, {"g4", "audit", ""}, {"g5", "x", ""}};
+    a.service_groups = {{"sg1", "prod", "production", {}}, {"sg2", "staging", "", {}}, {"sg3", "empty", "", {}}};
+    a.user_groups = {{"g1", "sre", "on call", {}}, {"g2", "dev", "", {}}, {"g3", "ops", "", {}},
+                     {"g4", "audit", "", {}},   {"g5", "x", "", {}}};
     a.links = {
         {{Relation::role_permissions, "r-purge"}, {{"p1", "", "purge_all"}}},
         {{Relation::role_permissions, "r-read"}, {{"p2", "", ""}}},
@@ -87,7 +87,7 @@ invitation i1@example.com roles [Readers]
 invitation i2@example.com roles []
 invitation i3@example.com roles [Engineer]
 role Purgers (purges caches) permissions [purge_all]
-role Readers () permissions [p2]
+role Readers () permissions [read]
 service group prod (production) services [s1, s2]
 service group staging () services [s3]
 service group empty () services []
@@ -157,6 +157,9 @@ public:
     void tamper_with(Tamper tamper) { m_tamper = std::move(tamper); }
     /// Makes the read logged as `name` throw an ApiError instead of answering.
     void fail_on(std::string name) { m_fail = std::move(name); }
+    /// The legacy /roles API is gone (404): list_legacy_roles says so, and /iam/v1/roles, as documented,
+    /// tells no custom role from a predefined one.
+    void retire_legacy_roles() { m_legacy_retired = true; }
 
     int max_in_flight() const {
         std::lock_guard lock(m_mutex);
@@ -185,7 +188,27 @@ public:
     }
     std::vector<model::CatalogRole> list_role_catalog() override {
         Visit visit(*this, "role catalog");
+        std::vector<model::CatalogRole> catalog = m_account.catalog;
+        for (auto& role : catalog) {
+            role.custom = false;  // /iam/v1/roles has no such field
+        }
+        return catalog;
+    }
+    std::optional<std::vector<model::CatalogRole>> list_legacy_roles() override {
+        Visit visit(*this, "legacy roles");
+        if (m_legacy_retired) {
+            return std::nullopt;
+        }
         return m_account.catalog;
+    }
+    std::vector<std::string> role_permission_names(const std::string& role_id) override {
+        Visit visit(*this, "permissions of " + role_id);
+        std::vector<std::string> names;
+        auto it = m_account.links.find({Relation::role_permissions, role_id});
+        for (const auto& link : it != m_account.links.end() ? it->second : std::vector<Link>{}) {
+            names.push_back(link.name.empty() ? link.id : link.name);
+        }
+        return names;
     }
     std::vector<model::Permission> list_permissions() override {
         Visit visit(*this, "permissions");
@@ -286,6 +309,7 @@ private:
     const int m_together;
     Tamper m_tamper;
     std::string m_fail;
+    bool m_legacy_retired = false;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<std::string> m_log;
@@ -312,8 +336,9 @@ TEST_CASE("fetch_account reads every list once and names references, whatever th
         FakeApi api(small_account(), c.states_totals, c.concurrency);
         const model::LiveAccount account = live::fetch_account(api, static_cast<std::size_t>(c.concurrency));
         CHECK(summary(account) == expected_account);
-        // 6 single reads, 7 pages of invitations and groups, 21 pages of sub-lists (g1 has 3 members).
-        CHECK(api.log().size() == 34);
+        // 7 single reads (the role catalog and the legacy roles among them), 7 pages of invitations and
+        // groups, 19 pages of group sub-lists (g1 has 3 members), 2 custom roles' permissions.
+        CHECK(api.log().size() == 35);
         // `together` makes the first reads wait for each other: reaching the concurrency shows the fetch
         // keeps that many going, and it never has more in flight.
         CHECK(api.max_in_flight() == c.concurrency);
@@ -374,5 +399,77 @@ TEST_CASE("fetch_account fails with the error of a read that fails") {
         api.fail_on("members of g3 page 1");
         CHECK_THROWS_WITH_AS(live::fetch_account(api, concurrency),
                              "members of g3 page 1 -> 503 Service Unavailable", live::ApiError);
+    }
+}
+
+TEST_CASE("without the legacy roles API, roles are read from /iam/v1/roles and custom ones told by name") {
+    FakeApi api(small_account(), true);
+    api.retire_legacy_roles();
+    const model::LiveAccount account = live::fetch_account(api, 2);
+    // The same account: Purgers and Readers are not named like Fastly's predefined roles.
+    CHECK(summary(account) == expected_account);
+    CHECK_FALSE(account.custom_roles_writable);
+    REQUIRE(account.read_notes.size() == 1);
+    CHECK(account.read_notes[0].find("the legacy roles API (GET /roles) answered 404") == 0);
+    const auto log = api.log();
+    CHECK(std::count(log.begin(), log.end(), "permissions of r-purge") == 1);
+
+    FakeApi with_legacy(small_account(), true);
+    const model::LiveAccount writable = live::fetch_account(with_legacy, 2);
+    CHECK(writable.custom_roles_writable);
+    CHECK(writable.read_notes.empty());
+}
+
+TEST_CASE("a group whose entry counts a sub-list as empty is not asked for it") {
+    ApiAccount a = small_account();
+    // audit (g4) has nothing; x (g5) has one member and no roles; counts left out are read as before.
+    a.user_groups[3].counts = {0, 0, 0, -1};
+    a.user_groups[4].counts = {1, 0, -1, -1};
+    a.service_groups[2].counts.services = 0;
+    FakeApi api(a, true);
+    const model::LiveAccount account = live::fetch_account(api, 3);
+    CHECK(summary(account) == expected_account);
+    const auto log = api.log();
+    for (const char* skipped : {"members of g4 page 1", "roles of g4 page 1", "service groups of g4 page 1",
+                                "roles of g5 page 1", "services of sg3 page 1"}) {
+        CHECK_MESSAGE(std::find(log.begin(), log.end(), skipped) == log.end(), skipped);
+    }
+    for (const char* read : {"service groups of g5 page 1", "members of g5 page 1"}) {
+        CHECK_MESSAGE(std::find(log.begin(), log.end(), read) != log.end(), read);
+    }
+    CHECK(log.size() == 35 - 5);
+}
+
+TEST_CASE("an API that ignores `page` is noticed: never a loop, never an entry twice") {
+    SUBCASE("it answers the whole list whatever is asked: the first page was all of it") {
+        FakeApi api(small_account(), false);
+        const ApiAccount all = small_account();
+        api.tamper_with([&all](Collection collection, int, ListPage<NamedObject>& page) {
+            if (collection == Collection::user_groups) {
+                page.items = all.user_groups;  // 5 entries, asked 2 a page
+                page.more = true;
+                page.asked_size = 2;
+            }
+        });
+        const model::LiveAccount account = live::fetch_account(api, 2);
+        CHECK(summary(account) == expected_account);
+        const auto log = api.log();
+        CHECK(std::find(log.begin(), log.end(), "user groups page 2") != log.end());
+        CHECK(std::find(log.begin(), log.end(), "user groups page 3") == log.end());
+    }
+    SUBCASE("it answers page 1 again at the size asked: the rest cannot be read, so it stops") {
+        FakeApi api(small_account(), false);
+        const ApiAccount all = small_account();
+        api.tamper_with([&all](Collection collection, int, ListPage<NamedObject>& page) {
+            if (collection == Collection::user_groups) {
+                page.items = {all.user_groups[0], all.user_groups[1]};
+                page.more = true;
+                page.asked_size = 2;
+            }
+        });
+        CHECK_THROWS_WITH_AS(live::fetch_account(api, 2),
+                             "reading the user groups: page 2 holds the same 2 entries as page 1: the API ignores the "
+                             "page parameter, so the rest of the list cannot be read; stopping",
+                             live::ApiError);
     }
 }

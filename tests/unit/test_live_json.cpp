@@ -15,12 +15,21 @@ TEST_CASE("the four pagination styles") {
     SUBCASE("IAM: meta decides") {
         CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":1,"per_page":1,"record_count":2,"total_pages":2}})", 1).more);
         CHECK_FALSE(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":2,"total_pages":2}})", 1).more);
-        // Without meta, a full page may have a successor; a short one does not.
+        // Without meta any page but an empty one may have a successor: a short page may be the API's own
+        // maximum page size (the IAM maximum is documented nowhere), not the end.
         CHECK(json::iam_page(R"({"data":[{"id":"a"},{"id":"b"}]})", 2).more);
-        CHECK_FALSE(json::iam_page(R"({"data":[{"id":"a"}]})", 2).more);
-        // A bare array is accepted too (the permissions envelope is not documented).
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 2).more);
+        CHECK_FALSE(json::iam_page(R"({"data":[]})", 2).more);
+        // A bare array is read the same way (the IAM envelope is not documented either).
         CHECK(json::iam_page(R"([{"id":"a"}])", 100).items.size() == 1);
+        CHECK(json::iam_page(R"([{"id":"a"}])", 100).more);
+        CHECK_FALSE(json::iam_page(R"([])", 100).more);
         CHECK_FALSE(json::iam_page(R"({"data":[],"meta":{"current_page":1,"total_pages":5}})", 1).more);
+        // The page the answer says it is, for a reader to notice an API that ignores `page`.
+        const char* paged = R"({"data":[{"id":"a"}],"meta":{"current_page":1,"total_pages":5}})";
+        CHECK(json::iam_page(paged, 1).current_page == 1);
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 1).current_page == 0);
+        CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 7).asked_size == 7);
     }
     SUBCASE("JSON:API: links.next or meta") {
         CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"next":"https://x/?page%5Bnumber%5D=2"},"meta":{}})").more);
@@ -79,8 +88,8 @@ TEST_CASE("invitations, roles, links") {
 }
 
 TEST_CASE("error bodies in all three formats") {
-    CHECK(json::error_message(R"({"msg":"Record not found","detail":"Couldn't find User 'x'"})") ==
-          "Record not found (Couldn't find User 'x')");
+    CHECK(json::error_message(R"({"msg":"Record not found","detail":"Cannot find user 'x'"})") ==
+          "Record not found (Cannot find user 'x')");
     CHECK(json::error_message(R"({"msg":"Provided credentials are missing or invalid"})") ==
           "Provided credentials are missing or invalid");
     CHECK(json::error_message(R"({"errors":[{"title":"Not found","detail":"gone"},{"title":"Bad"}]})") ==
@@ -101,4 +110,62 @@ TEST_CASE("malformed bodies are errors that say what was expected") {
     CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"login":["a"]})")), "field 'login' is array, expected a string",
                          util::Error);
     CHECK_THROWS_WITH_AS(json::iam_page(R"({"data":{}})", 10), "expected data to be a list, got object", util::Error);
+}
+
+TEST_CASE("Link headers: the rel=\"next\" target, in any order and spelling") {
+    // As recorded for GET /service (go-fastly fixtures/services/list_paginator.yaml): last before next.
+    CHECK(json::link_next(R"(<https://api.fastly.com/service?direction=descend&page=51&per_page=1&sort=created>; )"
+                          R"(rel="last", )"
+                          R"(<https://api.fastly.com/service?direction=descend&page=2&per_page=1&sort=created>; )"
+                          R"(rel="next")") ==
+          "https://api.fastly.com/service?direction=descend&page=2&per_page=1&sort=created");
+    CHECK(json::link_next(R"(<http://h/service?page=1>; rel="first", <http://h/service?page=2>;rel=next)") ==
+          "http://h/service?page=2");
+    CHECK(json::link_next(R"(<http://h/a?page=3>; REL="Next")") == "http://h/a?page=3");
+    CHECK(json::link_next(R"(<http://h/a?page=9>; rel="last")").empty());
+    CHECK(json::link_next(R"(<http://h/a?page=9>; rel="nextish")").empty());
+    CHECK(json::link_next("").empty());
+    CHECK(json::link_next("<unterminated; rel=\"next\"").empty());
+}
+
+TEST_CASE("a list answered whole: a bare array or {data}, meta ignored") {
+    CHECK(json::whole_list(R"([{"id":"p1"},{"id":"p2"}])").size() == 2);
+    CHECK(json::whole_list(R"({"data":[{"id":"p1"}],"meta":{"current_page":1,"total_pages":9}})").size() == 1);
+    CHECK(json::whole_list(R"({"meta":{}})").empty());
+    CHECK_THROWS_WITH_AS(json::whole_list(R"("x")"), "expected a list as a JSON object, got string", util::Error);
+}
+
+TEST_CASE("group entries carry their sub-lists' counts when the API gives them") {
+    const live::NamedObject group = json::named_object(json::parse(
+        R"({"id":"g","name":"SRE","users_count":2,"invitations_count":1,"roles_count":0,"object":"user_group"})"));
+    CHECK(group.counts.members == 3);
+    CHECK(group.counts.roles == 0);
+    CHECK(group.counts.service_groups == -1);  // not in Fastly's user-group model
+    CHECK(group.counts.services == -1);
+    // Members are known only when both counts are: users alone say nothing of invitations.
+    CHECK(json::named_object(json::parse(R"({"id":"g","users_count":0})")).counts.members == -1);
+    CHECK(json::named_object(json::parse(R"({"id":"g","users_count":-1,"invitations_count":0})")).counts.members == -1);
+    CHECK(json::named_object(json::parse(R"({"id":"g","users_count":"2","invitations_count":0})")).counts.members ==
+          -1);
+    CHECK(json::named_object(json::parse(R"({"id":"s","services_count":0})")).counts.services == 0);
+    CHECK(json::named_object(
+              json::parse(R"({"id":"g","users_count":9223372036854775807,"invitations_count":1})"))
+              .counts.members == -1);
+}
+
+TEST_CASE("the permissions of GET /iam/v1/roles/{id}?include=permissions") {
+    const char* names = R"({"id":"r","name":"P","permissions":["purge_all","purge_select"]})";
+    CHECK(json::role_permission_names(json::parse(names)) == std::vector<std::string>{"purge_all", "purge_select"});
+    const char* objects = R"({"data":{"id":"r","permissions":[{"id":"p1","name":"purge_all"},{"id":"p2"}]}})";
+    CHECK(json::role_permission_names(json::parse(objects)) == std::vector<std::string>{"purge_all", "p2"});
+    CHECK(json::role_permission_names(json::parse(R"({"id":"r"})")).empty());
+    CHECK_THROWS_WITH_AS(json::role_permission_names(json::parse(R"({"permissions":[1]})")),
+                         "expected permissions to hold names, got number", util::Error);
+}
+
+TEST_CASE("list entries with nothing but an id") {
+    const live::Link member = json::link(live::Relation::user_group_members, json::parse(R"({"id":"u1"})"));
+    CHECK(member.id == "u1");
+    CHECK(member.name.empty());
+    CHECK(json::link(live::Relation::user_group_roles, json::parse(R"({"id":"r1"})")).id == "r1");
 }

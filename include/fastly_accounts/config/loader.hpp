@@ -49,6 +49,19 @@ struct ObjectSource {
     Position key_at;   ///< where its key (login, email or name) is written
 };
 
+/// What the API's role rules look at in one user or invitation that sets `role`, `roles` or
+/// `limit_services` (checked by check_role_rules once the files are merged).
+struct RoleFacts {
+    std::string path;  ///< the object's field path, as `users[3]`
+    std::optional<model::UserRole> role;
+    Position role_at;
+    std::optional<bool> limit_services;
+    Position limit_services_at;
+    /// The object's `roles` entries: `references[first_role_ref, end_role_ref)` of its file.
+    std::size_t first_role_ref = 0;
+    std::size_t end_role_ref = 0;
+};
+
 /// What one file holds, before it is merged with the others.
 struct LoadedFile {
     std::string path;
@@ -63,6 +76,8 @@ struct LoadedFile {
     std::optional<Position> ignore_at;
     /// Every entry that names another object, in file order.
     std::vector<Reference> references;
+    /// The role facts of every user and invitation kept that sets role, roles or limit_services.
+    std::vector<RoleFacts> role_facts;
     /// For each kind (indexed by model::Kind), where each object kept in `state` was read, in order:
     /// `objects[users][k]` tells where `state.users[k]` was read.
     std::array<std::vector<ObjectSource>, model::all_kinds.size()> objects;

@@ -68,11 +68,22 @@ enum class Relation {
     role_permissions            ///< permissions of a custom role
 };
 
+/// How many entries an object's sub-lists hold, as the list naming the object says (user groups:
+/// `users_count` + `invitations_count`, `roles_count`, `service_groups_count`; service groups:
+/// `services_count`); -1 where it says nothing. A reader may skip a sub-list whose count is 0.
+struct SubListCounts {
+    long long members = -1;
+    long long roles = -1;
+    long long service_groups = -1;
+    long long services = -1;
+};
+
 /// One entry of a collection.
 struct NamedObject {
     std::string id;
     std::string name;
     std::string description;
+    SubListCounts counts;
 };
 
 /// One entry of a relation. Only `id` is needed to add or remove; `type` is "user" or "invitation" for
@@ -95,6 +106,10 @@ struct ListPage {
     std::vector<T> items;
     bool more = false;  ///< another page follows this one
     int total_pages = 0;
+    /// The page size asked for when pages are numbered (0 otherwise). A page that repeats the one before
+    /// means the API ignored `page`; the page before was then the whole list only if the API ignored the
+    /// size too, that is when this page's length differs from the size asked.
+    int asked_size = 0;
 };
 
 /// The Fastly Account and IAM API, as the reconciler uses it. List reads return every page; `_page` reads
@@ -124,8 +139,16 @@ public:
     virtual std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) = 0;
     virtual void delete_invitation(const std::string& id) = 0;
 
-    /// Every IAM role, predefined and custom.
+    /// Every IAM role, predefined and custom, from GET /iam/v1/roles. `custom` is set only where the API
+    /// says so (that list documents no such field): see list_legacy_roles.
     virtual std::vector<model::CatalogRole> list_role_catalog() = 0;
+    /// Every role as the legacy `/roles` API lists it, with `custom` set; nullopt when that API answers
+    /// 404 (Fastly retired it: custom roles can then be read, not created, changed or deleted). The
+    /// default implementation returns list_role_catalog().
+    virtual std::optional<std::vector<model::CatalogRole>> list_legacy_roles();
+    /// The names of the permissions of role `role_id` (GET /iam/v1/roles/{id}?include=permissions). The
+    /// default implementation reads list_links(Relation::role_permissions, role_id).
+    virtual std::vector<std::string> role_permission_names(const std::string& role_id);
     virtual std::vector<model::Permission> list_permissions() = 0;
     virtual std::vector<model::Service> list_services() = 0;
 

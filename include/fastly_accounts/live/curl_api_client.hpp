@@ -3,7 +3,10 @@
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/live/api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace fastly_accounts::live {
 
@@ -13,6 +16,11 @@ class CurlApiClient : public ApiClient {
 public:
     /// Page size asked of paginated lists.
     static constexpr int page_size = 100;
+    /// Page size asked of a route's lists once the API refused `page_size` with 400: the documented
+    /// default of the IAM and JSON:API lists.
+    static constexpr int fallback_page_size = 20;
+    /// Page size asked of GET /service (a recording shows 200 honoured; its default is 20).
+    static constexpr int service_page_size = 200;
 
     explicit CurlApiClient(http::Client& client) : m_client(client) {}
 
@@ -27,6 +35,8 @@ public:
     std::string create_invitation(const std::string& customer_id, const model::Invitation& invitation) override;
     void delete_invitation(const std::string& id) override;
     std::vector<model::CatalogRole> list_role_catalog() override;
+    std::optional<std::vector<model::CatalogRole>> list_legacy_roles() override;
+    std::vector<std::string> role_permission_names(const std::string& role_id) override;
     std::vector<model::Permission> list_permissions() override;
     std::vector<model::Service> list_services() override;
     std::vector<NamedObject> list(Collection collection) override;
@@ -41,19 +51,44 @@ public:
     void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
     void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
 
-    /// How an endpoint splits a list into pages.
-    enum class Paging { none, iam, jsonapi, cursor };
+    /// How an endpoint splits a list into pages: not at all; IAM `page`/`per_page`; JSON:API
+    /// `page[number]`/`page[size]`; `cursor`/`limit`; `page`/`per_page` with the next page in an RFC 8288
+    /// `Link` header (GET /service).
+    enum class Paging { none, iam, jsonapi, cursor, link };
 
 private:
     /// Sends `request`; returns the body of a 2xx answer, throws ApiError/AuthError otherwise.
     std::string call(const http::Request& request);
 
     /// Page `number` of the list at `path` (for cursor paging: the page at `cursor`), with the page count
-    /// the answer states, as in ListPage.
+    /// the answer states, as in ListPage; for Link paging `next_cursor` holds the next page's URL. Throws
+    /// ApiError when the answer says it is another page than the one asked for.
     json::Page fetch_page(const std::string& path, Paging paging, int number, const std::string& cursor);
 
-    /// Every item of the list at `path`, following its pages one after another.
+    /// The Link-paged page of `path` at request target `target`.
+    json::Page fetch_link_page(const std::string& path, const std::string& target);
+
+    /// Sets `page.more` and, in `page.next_cursor`, the URL of the next page from `response`'s Link header.
+    static void follow_link(json::Page& page, const http::Response& response);
+
+    /// Every item of the list at `path`, following its pages one after another. Stops, without the
+    /// repeated entries, when a page repeats the one before (see paging::repeats_previous).
     std::vector<nlohmann::json> list_all(const std::string& path, Paging paging);
+
+    /// For an IAM page of `path` without meta: records it, and returns true when page `number` repeats
+    /// page `number - 1` (the API ignores `page`).
+    bool repeats_last_page(const std::string& path, int number, const json::Page& page);
+
+    /// What a repeated page means, asked of the API with a page of one entry: the end of a list the API
+    /// answers whole (an empty last page), or an ApiError when the API pages by size but ignores `page`.
+    json::Page after_repeat(const std::string& path, const http::Request& request, const json::Page& page);
+
+    /// The page size to ask of the list at `path`; 0 for endpoints that take none.
+    int page_size_for(const std::string& path, Paging paging) const;
+
+    /// After a 400 to a page of `path` asked with `refused` entries: asks the fallback size of that route
+    /// from now on and returns true, or returns false when `refused` was that size already.
+    bool fall_back(const std::string& path, int refused);
 
     /// Page `number` of the list at `path`, its items converted with `convert`.
     template <typename T, typename Convert>
@@ -64,6 +99,12 @@ private:
     auto read_body(const http::Request& request, const std::string& body, Read read) -> decltype(read(body));
 
     http::Client& m_client;
+    mutable std::mutex m_sizes_mutex;
+    std::map<std::string, int> m_page_sizes;  ///< by route ("/user-groups/*/members"), after a fallback
+    std::mutex m_last_pages_mutex;
+    /// IAM lists without meta being read: path -> the number of the last page read, and what tells it
+    /// from another (its length and its first and last ids).
+    std::map<std::string, std::pair<int, std::string>> m_last_pages;
 };
 
 /// The ApiError (an AuthError for 401) describing a failed `response` to `request`.

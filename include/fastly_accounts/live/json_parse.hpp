@@ -20,6 +20,8 @@ struct Page {
     bool more = false;
     std::string next_cursor;  ///< cursor style only
     long long total_pages = 0;  ///< meta.total_pages of IAM and JSON:API pages; 0 when absent or invalid
+    long long current_page = 0;  ///< meta.current_page of IAM and JSON:API pages; 0 when absent or invalid
+    int asked_size = 0;          ///< the page size the request asked for, when the reader said (iam_page)
 };
 
 /// Parses `body` as JSON; throws util::Error("the response is not JSON: ...") otherwise.
@@ -27,9 +29,17 @@ json parse(std::string_view body);
 
 /// A bare JSON array (classic endpoints); never has more pages.
 Page bare_array_page(std::string_view body);
-/// `{data, meta{current_page, total_pages}}` (IAM lists); a bare array is accepted as a single page.
-/// Another page follows when current_page < total_pages, or, without meta, when the page was full.
+/// An IAM page asked for with page size `per_page`: `{data, meta{current_page, total_pages}}`, or
+/// `{data}` alone, or a bare array (the IAM envelope is not documented). With meta, another page follows
+/// when current_page < total_pages; without it, whenever this page is not empty, since a short page may
+/// be the API's own maximum page size rather than the end. An empty page always ends the list.
 Page iam_page(std::string_view body, int per_page);
+/// A list answered whole, in any envelope: a bare array or `{data:[...]}` (anything else beside `data`,
+/// such as `meta`, is ignored). GET /permissions, which takes no paging parameters.
+std::vector<json> whole_list(std::string_view body);
+/// The target of the `rel="next"` link of an RFC 8288 `Link` header value (`<URL>; rel="next", ...`),
+/// or "" when there is none.
+std::string link_next(std::string_view header);
 /// JSON:API `{data, links, meta}`: another page follows when links.next is present or meta says so.
 Page jsonapi_page(std::string_view body);
 /// `{data, next_cursor}` (/iam/v1/roles): another page follows when next_cursor is non-empty.
@@ -46,6 +56,9 @@ model::User user(const json& object);
 /// A JSON:API invitation resource (`{id, type, attributes}`); `roles` holds role ids.
 model::Invitation invitation(const json& resource);
 model::CatalogRole catalog_role(const json& object);
+/// The permission names of GET /iam/v1/roles/{id}?include=permissions: the role (or `{data: role}`)'s
+/// `permissions`, strings or objects with a `name` (else their `id`). Empty when it has none.
+std::vector<std::string> role_permission_names(const json& role);
 model::Permission permission(const json& object);
 model::Service service(const json& object);
 NamedObject named_object(const json& object);

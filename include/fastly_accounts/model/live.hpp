@@ -53,6 +53,11 @@ struct LiveAccount {
     std::vector<CatalogRole> role_catalog;  ///< every role, predefined and custom
     std::vector<Permission> permissions;
     std::vector<Service> services;
+    /// False when the legacy `/roles` API answered 404: Fastly retired it, so custom roles can be read
+    /// (through /iam/v1/roles) but not created, changed or deleted.
+    bool custom_roles_writable = true;
+    /// What the reader could not read or had to infer, one sentence each, for the commands to pass on.
+    std::vector<std::string> read_notes;
 
     /// The role that `name` refers to, as desired-state files name roles: a custom role by its exact
     /// name; a predefined role by its name or display name compared with role_name_key. Null when none.

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace fastly_emulator {
+
+/// How the emulator behaves where Fastly's real API is not recorded or not documented. Every switch
+/// defaults to the recorded behaviour when there is a recording, and to the emulator's long-standing
+/// behaviour otherwise; README.md lists each one with its evidence. Set with `--compat KEY=VALUE` or
+/// `PUT /_emulator/compat`.
+struct Compat {
+    /// The legacy `/roles` API (custom-role CRUD): answering, or retired (every `/roles` path 404).
+    enum class LegacyRoles { available, retired };
+    /// The envelope of IAM page/per_page lists: `{data, meta}`, `{data}` alone, or a bare array.
+    enum class IamEnvelope { meta, data, array };
+    /// What a page size above `page_size_max` gets: 400, or silently the maximum.
+    enum class PageSizeOver { reject, clamp };
+    /// Whether IAM lists honour `page`/`per_page`; answer the whole list whatever is asked; or honour the
+    /// page size but answer the first page whatever `page` says.
+    enum class Paging { honoured, ignored, first_page };
+    /// The envelope of GET /permissions: `{data, meta}` or a bare array.
+    enum class PermissionsEnvelope { data, array };
+    /// Entries of the members, roles, service-groups and services sub-lists: with names, or bare.
+    enum class ListEntries { full, minimal };
+    /// The `*_count` fields of user groups and service groups.
+    enum class GroupCounts { documented, all, none };
+    /// The error bodies of the JSON:API and IAM families: classic `{"msg","detail"}` or `{"errors":[...]}`.
+    enum class ErrorBodies { classic, jsonapi };
+    /// DELETE /user/{id} of a user who holds API tokens: the tokens go too, or 400.
+    enum class DeleteUserWithTokens { cascade, refuse };
+
+    LegacyRoles legacy_roles = LegacyRoles::available;
+    IamEnvelope iam_envelope = IamEnvelope::meta;
+    std::size_t page_size_max = 1000;  ///< of per_page, limit and page[size]
+    PageSizeOver page_size_over = PageSizeOver::reject;
+    Paging paging = Paging::honoured;
+    PermissionsEnvelope permissions_envelope = PermissionsEnvelope::data;
+    ListEntries list_entries = ListEntries::full;
+    GroupCounts group_counts = GroupCounts::documented;
+    ErrorBodies error_bodies = ErrorBodies::classic;
+    DeleteUserWithTokens delete_user_with_tokens = DeleteUserWithTokens::cascade;
+};
+
+/// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.
+nlohmann::json to_json(const Compat& compat);
+
+/// Sets one switch from its text form (`page_size_max` takes a number 1-1000000). Throws
+/// std::invalid_argument naming the key and the values it takes.
+void set_compat(Compat& compat, const std::string& key, const std::string& value);
+
+/// `base` with the switches of `doc` (an object of key -> value, numbers as JSON numbers or text) set.
+/// Throws std::invalid_argument for an unknown key or value; `base` is then unchanged.
+Compat compat_from_json(const nlohmann::json& doc, const Compat& base);
+
+/// The names of every switch, in README order.
+const std::vector<std::string>& compat_keys();
+
+}  // namespace fastly_emulator

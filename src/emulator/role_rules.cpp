@@ -1,0 +1,44 @@
+#include "role_rules.hpp"
+
+#include "api_error.hpp"
+
+namespace fastly_emulator {
+
+namespace {
+
+bool is_superuser_role(const Role& role) {
+    return !role.custom && role.name == "superuser";
+}
+
+std::string shown_name(const Role& role) {
+    return role.display_name.empty() ? role.name : role.display_name;
+}
+
+}  // namespace
+
+void check_role_rules(const Store& store, const std::string& role, const std::vector<std::string>& role_ids,
+                      bool limit_services) {
+    if (role == "user" && limit_services) {
+        throw ApiError(400, "Record invalid", "Role 'user' is not allowed to be service limited");
+    }
+    bool superuser = role == "superuser";
+    const Role* other = nullptr;
+    for (const std::string& id : role_ids) {
+        const Role* held = store.roles.find(id);
+        if (!held) {
+            continue;
+        }
+        if (is_superuser_role(*held)) {
+            superuser = true;
+        } else if (!held->security && !other) {
+            other = held;
+        }
+    }
+    if (superuser && other) {
+        throw ApiError(400, "Record invalid",
+                       "Role 'Superuser' cannot be combined with '" + shown_name(*other) +
+                           "'; Superuser combines only with the Security (Next-Gen WAF) roles");
+    }
+}
+
+}  // namespace fastly_emulator

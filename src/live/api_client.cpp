@@ -1,0 +1,18 @@
+// The default implementations of ApiClient's optional reads.
+#include <fastly_accounts/live/api_client.hpp>
+
+namespace fastly_accounts::live {
+
+std::optional<std::vector<model::CatalogRole>> ApiClient::list_legacy_roles() {
+    return list_role_catalog();
+}
+
+std::vector<std::string> ApiClient::role_permission_names(const std::string& role_id) {
+    std::vector<std::string> names;
+    for (const auto& link : list_links(Relation::role_permissions, role_id)) {
+        names.push_back(link.name.empty() ? link.id : link.name);
+    }
+    return names;
+}
+
+}  // namespace fastly_accounts::live
