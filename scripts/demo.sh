@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, starts fastly-emulator with the demo account, and walks through
-# validate -> plan -> apply -> drift on examples/. Nothing leaves this machine.
+# validate -> plan -> apply -> drift on examples/demo/. Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
@@ -26,22 +26,22 @@ echo "$endpoint" >&2
 export FASTLY_API_ENDPOINT="$endpoint" FASTLY_API_TOKEN=emulator-superuser-token
 
 step "validate: offline checks of the files, no token needed"
-"$bin" validate -f examples/
+"$bin" validate -f examples/demo/
 
 step "plan: what apply would change (the account has a hand-made user and group the files do not list)"
-"$bin" plan -f examples/
+"$bin" plan -f examples/demo/
 
 step "apply: make the changes (--auto-approve because this is a script)"
-"$bin" apply -f examples/ --auto-approve --journal "$FA_BUILD_DIR/demo-journal.jsonl" >/dev/null
+"$bin" apply -f examples/demo/ --auto-approve --journal "$FA_BUILD_DIR/demo-journal.jsonl" >/dev/null
 
 step "drift: the account now matches the files"
-"$bin" drift -f examples/
+"$bin" drift -f examples/demo/
 
 step "a change made by hand shows up as drift (exit 2)"
 group=$(curl -s -H "Fastly-Key: $FASTLY_API_TOKEN" "$endpoint/user-groups?per_page=100" |
     python3 -c 'import json,sys; print(next(g["id"] for g in json.load(sys.stdin)["data"] if g["name"] == "Developers"))')
 curl -s -o /dev/null -X PATCH -H "Fastly-Key: $FASTLY_API_TOKEN" -H 'Content-Type: application/json' \
     -d '{"description": "edited in the control panel"}' "$endpoint/user-groups/$group"
-"$bin" drift -f examples/ || echo "(drift exited $?)" >&2
+"$bin" drift -f examples/demo/ || echo "(drift exited $?)" >&2
 
 step "done: the apply's journal is $FA_BUILD_DIR/demo-journal.jsonl; README.md explains the rest"

@@ -102,34 +102,32 @@ private:
     std::optional<std::string> failed_dependency(const Change& change) const;
     void warn_if_over_limit(int stage);
 
-    // Calls `call`, waiting out a 429 when the wait fits in --max-wait, else stopping the run.
+    // Calls `call`; a 429 that the HTTP layer read as the hourly budget spent stops the run. Nothing is
+    // waited or resent here: http::RetryPolicy, the one place that decides retries, has done that.
     template <typename Call>
     auto limited(Call call) -> decltype(call()) {
-        for (int attempt = 1;; ++attempt) {
-            try {
-                return call();
-            } catch (const live::ApiError& e) {
-                if (e.status() != 429) {
-                    throw;
-                }
-                const long long now = static_cast<long long>(std::time(nullptr));
-                const long long wait = e.retry_at() ? std::max(0LL, *e.retry_at() - now) : -1;
-                if (wait < 0 || wait > m_options.max_wait.count() || attempt >= 3) {
-                    throw RateLimited{e.retry_at()};
-                }
-                std::this_thread::sleep_for(std::chrono::seconds(wait));
+        try {
+            return call();
+        } catch (const live::ApiError& e) {
+            if (e.budget_spent()) {
+                throw RateLimited{e.retry_at()};
             }
+            throw;
         }
     }
+
+    // The sends of one create or one addition of links, all rounds together: the HTTP layer's own bound
+    // (http::RetryPolicy::max_attempts), which a lookup between rounds does not reset.
+    static constexpr int max_sends = 4;
 
     // A create whose outcome is unknown (no answer, or a 5xx) is looked up before it is tried again, and so
     // is one refused as a duplicate (409): an earlier attempt of this run may have made it after all.
     std::string create_checked(const std::function<std::string()>& post,
                                const std::function<std::optional<std::string>()>& find_existing) {
-        constexpr int attempts = 4;
-        for (int attempt = 1;; ++attempt) {
-            if (attempt > 1) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+        int sent = 0;
+        for (int round = 1;; ++round) {
+            if (round > 1) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100 << round));
             }
             try {
                 return limited(post);
@@ -137,11 +135,12 @@ private:
                 if (!e.outcome_unknown() && e.status() != 409) {
                     throw;
                 }
+                sent += e.attempts();
                 spdlog::info("{}; looking it up before trying again", e.what());
                 if (auto id = find_existing()) {
                     return *id;
                 }
-                if (attempt >= attempts || e.status() == 409) {
+                if (sent >= max_sends || e.status() == 409) {
                     throw;
                 }
             }
@@ -151,18 +150,19 @@ private:
     // Adds links; when the outcome is unknown, reads the list back and sends only what is still missing,
     // after a growing pause (as the HTTP layer does for the requests it may resend by itself).
     void add_links_checked(Relation relation, const std::string& owner, std::vector<Link> links) {
-        constexpr int attempts = 4;
-        for (int attempt = 1; !links.empty(); ++attempt) {
+        int sent = 0;
+        for (int round = 1; !links.empty(); ++round) {
             try {
                 limited([&] { m_api.add_links(relation, owner, links); });
                 return;
             } catch (const live::ApiError& e) {
-                if (!e.outcome_unknown() || attempt >= attempts) {
+                sent += e.attempts();
+                if (!e.outcome_unknown() || sent >= max_sends) {
                     throw;
                 }
                 spdlog::info("{}; reading the list back to send only what is missing", e.what());
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 << round));
             std::set<std::string> present;
             for (const auto& link : m_api.list_links(relation, owner)) {
                 present.insert(link.id);

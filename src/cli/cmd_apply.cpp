@@ -82,7 +82,8 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
                         "symlink is followed. PATH.lock beside it keeps a second apply off it while this one runs")
         ->type_name("PATH");
     command->add_option("--max-wait", options.max_wait_seconds,
-                        "Wait up to this long for the API rate limit to reset; otherwise stop (exit 5)")
+                        "Wait up to this long for a spent hourly write budget to reset, otherwise stop (exit 5); "
+                        "a short throttle (Retry-After up to 60 s, or up to this) is always waited out")
         ->type_name("SECONDS")
         ->check(CLI::Range(0, 7200))
         ->capture_default_str();
@@ -202,6 +203,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
     // With --plan too, the plan carried out is the one made now, from today's account (its guards
     // included), and only when it is the one that was saved.
+    diff_options.writes_remaining = session.stats().ratelimit_remaining;
     const plan::Plan plan = plan::diff(desired.state, live, diff_options);
     if (saved) {
         if (auto differences = apply::plan_differences(saved->plan, plan); !differences.empty()) {
@@ -245,7 +247,6 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     apply::ExecuteOptions execute_options;
     execute_options.concurrency = session.concurrency();
     execute_options.now_epoch = diff_options.now_epoch;
-    execute_options.max_wait = std::chrono::seconds(options.max_wait_seconds);
     execute_options.writes_remaining = [&session] { return session.stats().ratelimit_remaining; };
     execute_options.stop_requested = [] { return stop_signal.load() != 0; };
     execute_options.on_progress = [&](const apply::ChangeOutcome& outcome, std::size_t completed, std::size_t total) {

@@ -10,6 +10,9 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     planned.live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
     options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
+    // The account's own figure, when an answer stated it (Fastly sends it only with writes); otherwise the
+    // plan says that Fastly's default limit is assumed.
+    options.writes_remaining = session.stats().ratelimit_remaining;
     planned.plan = plan::diff(planned.desired.state, planned.live, options);
     return planned;
 }
@@ -24,7 +27,9 @@ std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired) {
 
 void add_files_option(CLI::App& command, std::vector<std::string>& files) {
     command.add_option("-f,--file", files,
-                       "A desired-state file, or a directory meaning every *.yaml/*.yml in it. Repeat for more.")
+                       "A desired-state file, or a directory: its *.yaml/*.yml files (any case), sorted. Hidden "
+                       "entries, *.md and *.txt are passed over; anything else in it (a subdirectory not named "
+                       "with its own -f, another file) is an error. Repeat for more.")
         ->required()
         ->type_name("PATH");
 }

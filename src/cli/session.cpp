@@ -94,7 +94,7 @@ bool use_color(const GlobalOptions& options, int fd) {
     return !options.no_color && (no_color == nullptr || *no_color == '\0') && isatty(fd) == 1;
 }
 
-Session::Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_write_wait)
+Session::Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_reset_wait)
     : m_concurrency(static_cast<std::size_t>(options.concurrency)) {
     m_endpoint = choose_endpoint(options);
     http::check_endpoint(m_endpoint);  // before reading the token: a refused endpoint never sees it
@@ -102,8 +102,8 @@ Session::Session(const GlobalOptions& options, std::optional<std::chrono::millis
     client_options.base_url = m_endpoint;
     client_options.token = read_token(options);
     client_options.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
-    if (max_write_wait) {
-        client_options.retry.max_write_wait = *max_write_wait;
+    if (max_reset_wait) {
+        client_options.retry.max_reset_wait = *max_reset_wait;
     }
     m_http = std::make_unique<http::Client>(std::move(client_options));
     m_api = std::make_unique<live::CurlApiClient>(*m_http);

@@ -13,10 +13,53 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_yaml_name(const fs::path& path) {
-    const std::string name = path.filename().string();
-    const std::string ext = path.extension().string();
-    return !name.empty() && name[0] != '.' && (ext == ".yaml" || ext == ".yml");
+std::string lower_extension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    return ext;
+}
+
+// What becomes of one entry of a directory named with -f.
+enum class Entry { read, pass_over, subdirectory, other_file, not_a_file };
+
+Entry classify(const fs::directory_entry& entry, const std::set<fs::path>& named_directories) {
+    const fs::path name = entry.path().filename();
+    if (name.string().front() == '.') {
+        return Entry::pass_over;  // hidden: .git, .github, the journal's .fastly-accounts/, editor files
+    }
+    std::error_code ec;
+    if (entry.is_directory(ec)) {
+        const fs::path canonical = fs::weakly_canonical(entry.path(), ec);
+        return !ec && named_directories.count(canonical) > 0 ? Entry::pass_over : Entry::subdirectory;
+    }
+    if (!entry.is_regular_file(ec)) {
+        return Entry::not_a_file;
+    }
+    const std::string ext = lower_extension(name);
+    if (ext == ".yaml" || ext == ".yml") {
+        return Entry::read;
+    }
+    return ext == ".md" || ext == ".txt" ? Entry::pass_over : Entry::other_file;
+}
+
+// The problem that refuses the entry `name` of the directory `shown`, or "" when there is none.
+std::string refusal(Entry entry, const std::string& shown, const std::string& name) {
+    switch (entry) {
+        case Entry::subdirectory:
+            return fmt::format("a directory, not read: -f {} does not look inside it; add -f {} to read its "
+                               "files, or move them up",
+                               shown, (fs::path(shown) / name).string());
+        case Entry::other_file:
+            return fmt::format("not read: -f {} reads *.yaml and *.yml files only (passing over *.md, *.txt and "
+                               "hidden ones); move this file out of the directory, or rename it",
+                               shown);
+        case Entry::not_a_file:
+            return "not a regular file or directory (a broken link?); remove it or move it out of the directory";
+        case Entry::read:
+        case Entry::pass_over: return "";
+    }
+    return "";
 }
 
 void read_one(const std::string& shown, std::set<fs::path>& seen, std::vector<SourceFile>& out,
@@ -52,6 +95,13 @@ void read_one(const std::string& shown, std::set<fs::path>& seen, std::vector<So
 std::vector<SourceFile> read_sources(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
     std::vector<SourceFile> out;
     std::set<fs::path> seen;
+    std::set<fs::path> named_directories;  // a directory inside another one is read when it is named itself
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            named_directories.insert(fs::weakly_canonical(path, ec));
+        }
+    }
     for (const auto& path : paths) {
         std::error_code ec;
         const auto status = fs::status(path, ec);
@@ -64,16 +114,24 @@ std::vector<SourceFile> read_sources(const std::vector<std::string>& paths, Diag
             continue;
         }
         std::vector<std::string> names;
+        std::vector<std::pair<std::string, Entry>> refused;
         for (const auto& entry : fs::directory_iterator(path, ec)) {
-            if (entry.is_regular_file(ec) && is_yaml_name(entry.path())) {
+            const Entry what = classify(entry, named_directories);
+            if (what == Entry::read) {
                 names.push_back(entry.path().filename().string());
+            } else if (what != Entry::pass_over) {
+                refused.emplace_back(entry.path().filename().string(), what);
             }
         }
         if (ec) {
             diagnostics.add({path, 0, 0, "", fmt::format("cannot list the directory: {}", ec.message())});
             continue;
         }
-        if (names.empty()) {
+        std::sort(refused.begin(), refused.end());
+        for (const auto& [name, what] : refused) {
+            diagnostics.add({(fs::path(path) / name).string(), 0, 0, "", refusal(what, path, name)});
+        }
+        if (names.empty() && refused.empty()) {
             diagnostics.add({path, 0, 0, "", "no *.yaml or *.yml files in this directory"});
             continue;
         }

@@ -150,7 +150,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     count(request.method + " " + (route ? route->pattern : std::string("(unmatched)")));
     Family family = route ? route->family : Family::classic;
 
-    FaultDecision fault = m_faults.draw();
+    FaultDecision fault = m_faults.draw(is_read(request.method));
     if (fault.latency_ms > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(fault.latency_ms));
     }
@@ -169,12 +169,10 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
             return response;
         case FaultDecision::Before::throttle: {
             count_fault("429", request.method);
+            // A short throttle: wait a second. A spent hourly budget is the other 429 (apply_rate_limit), with
+            // Fastly-RateLimit-Remaining: 0 and the reset.
             render_error(response, family, 429, "Too Many Requests", "injected throttle");
             response.headers.emplace_back("Retry-After", "1");
-            std::shared_lock lock(m_mutex);
-            EpochSeconds now = m_store.now();
-            response.headers.emplace_back("Fastly-RateLimit-Remaining", "0");
-            response.headers.emplace_back("Fastly-RateLimit-Reset", to_string_ll(now - now % 3600 + 3600));
             return response;
         }
         case FaultDecision::Before::none:

@@ -10,7 +10,7 @@ Faults::Faults(int base_latency_ms) {
     m_rng.seed(m_settings.seed);
 }
 
-FaultDecision Faults::draw() {
+FaultDecision Faults::draw(bool read) {
     std::lock_guard lock(m_mutex);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     double reset = unit(m_rng);
@@ -20,6 +20,9 @@ FaultDecision Faults::draw() {
     double after_commit = unit(m_rng);
     FaultDecision decision;
     decision.latency_ms = m_settings.latency_ms;
+    if (read && m_settings.writes_only) {
+        return decision;  // the values are drawn all the same, so the sequence does not depend on the mix
+    }
     if (reset < m_settings.reset_rate) {
         decision.before = FaultDecision::Before::drop;
     } else if (error < m_settings.error_rate) {
@@ -48,6 +51,7 @@ nlohmann::json to_json(const FaultSettings& settings) {
             {"throttle_rate", settings.throttle_rate},
             {"reset_rate", settings.reset_rate},
             {"reset_after_commit_rate", settings.reset_after_commit_rate},
+            {"writes_only", settings.writes_only},
             {"seed", settings.seed}};
 }
 
@@ -77,7 +81,7 @@ FaultSettings fault_settings_from_json(const nlohmann::json& doc, const FaultSet
     for (const auto& item : doc.items()) {
         const std::string& key = item.key();
         if (key != "latency_ms" && key != "error_rate" && key != "throttle_rate" && key != "reset_rate" &&
-            key != "reset_after_commit_rate" && key != "seed") {
+            key != "reset_after_commit_rate" && key != "writes_only" && key != "seed") {
             throw std::invalid_argument(key + " is not a fault setting");
         }
     }
@@ -92,6 +96,12 @@ FaultSettings fault_settings_from_json(const nlohmann::json& doc, const FaultSet
     out.throttle_rate = read_rate(doc, "throttle_rate", base.throttle_rate);
     out.reset_rate = read_rate(doc, "reset_rate", base.reset_rate);
     out.reset_after_commit_rate = read_rate(doc, "reset_after_commit_rate", base.reset_after_commit_rate);
+    if (auto it = doc.find("writes_only"); it != doc.end() && !it->is_null()) {
+        if (!it->is_boolean()) {
+            throw std::invalid_argument("writes_only must be true or false");
+        }
+        out.writes_only = it->get<bool>();
+    }
     if (auto it = doc.find("seed"); it != doc.end() && !it->is_null()) {
         if (!it->is_number_integer()) {
             throw std::invalid_argument("seed must be an integer");

@@ -14,6 +14,7 @@ struct FaultSettings {
     double throttle_rate = 0;            ///< 429 with Retry-After, nothing committed
     double reset_rate = 0;               ///< connection dropped before the request runs
     double reset_after_commit_rate = 0;  ///< a successful write is committed, then the connection drops
+    bool writes_only = false;            ///< the faults above fall on writes only; reads are left alone
     std::uint64_t seed = 0;              ///< seeds the random sequence; equal seeds give equal faults
 };
 
@@ -32,8 +33,8 @@ public:
     /// `base_latency_ms` is the `--latency-ms` default for `latency_ms`.
     explicit Faults(int base_latency_ms);
 
-    /// Draws the decision for the next API request.
-    FaultDecision draw();
+    /// Draws the decision for the next API request, a read (GET, HEAD) when `read`.
+    FaultDecision draw(bool read);
     /// The current settings.
     FaultSettings settings() const;
     /// Replaces the settings and restarts the random sequence from `settings.seed`.

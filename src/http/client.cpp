@@ -243,29 +243,19 @@ struct Client::Impl {
         return response;
     }
 
-    void record(const Request& request, const Response& response, bool retry) {
+    void record(const Request& request, const Response& response, bool retry, std::int64_t now) {
         std::lock_guard lock(mutex);
         ++stats.requests_by_method[request.method];
         if (retry) {
             ++stats.retries;
         }
-        if (request.method != "GET" && response.error == TransportError::none) {
-            auto number = [](const std::optional<std::string>& text) -> std::optional<long long> {
-                if (!text) {
-                    return std::nullopt;
-                }
-                try {
-                    return std::stoll(*text);
-                } catch (const std::exception&) {
-                    return std::nullopt;
-                }
-            };
-            if (auto remaining = number(response.header("Fastly-RateLimit-Remaining"))) {
-                stats.ratelimit_remaining = remaining;
-            }
-            if (auto reset = number(response.header("Fastly-RateLimit-Reset"))) {
-                stats.ratelimit_reset = reset;
-            }
+        // Fastly sends these on answers to writes only; any answer that carries them is believed.
+        const RateLimitHeaders limit = read_rate_limit(response, now);
+        if (limit.remaining) {
+            stats.ratelimit_remaining = limit.remaining;
+        }
+        if (limit.reset) {
+            stats.ratelimit_reset = limit.reset;
         }
     }
 };
@@ -292,20 +282,22 @@ Response Client::send(const Request& request) {
     for (int attempt = 1;; ++attempt) {
         response = m_impl->perform_once(handle.get(), request);
         response.attempts = attempt;
-        m_impl->record(request, response, attempt > 1);
+        const std::int64_t now = now_epoch();
+        m_impl->record(request, response, attempt > 1, now);
         const std::string outcome = response.error == TransportError::none
                                         ? std::to_string(response.status)
                                         : std::string(to_string(response.error));
         spdlog::debug("{} -> {} ({:.0f} ms)", request.describe(), outcome, response.elapsed_ms);
         const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(random);
-        const auto delay =
-            m_impl->options.retry.delay_before_retry(request, response, attempt, now_epoch(), jitter);
-        if (!delay) {
+        const RetryDecision decision = m_impl->options.retry.decide(request, response, attempt, now, jitter);
+        if (!decision.delay) {
+            response.budget_spent = decision.budget_spent;
+            response.retry_at = decision.retry_at;
             break;
         }
-        spdlog::info("{} -> {}; retrying in {} ms (attempt {} of {})", request.describe(), outcome, delay->count(),
-                     attempt + 1, m_impl->options.retry.max_attempts);
-        std::this_thread::sleep_for(*delay);
+        spdlog::info("{} -> {}; retrying in {} ms (attempt {} of {})", request.describe(), outcome,
+                     decision.delay->count(), attempt + 1, m_impl->options.retry.max_attempts);
+        std::this_thread::sleep_for(*decision.delay);
     }
     m_impl->release(std::move(handle));
     return response;

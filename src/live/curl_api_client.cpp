@@ -1,7 +1,6 @@
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <algorithm>
-#include <ctime>
 #include <fmt/format.h>
 #include <iterator>
 
@@ -95,11 +94,12 @@ std::string_view noun(Collection collection) {
 }
 
 ApiError make_api_error(const http::Request& request, const http::Response& response) {
+    const FailureDetail detail{response.attempts, response.budget_spent, response.retry_at};
     const std::string attempts = response.attempts > 1 ? fmt::format(" (after {} attempts)", response.attempts) : "";
     if (response.error != http::TransportError::none) {
         return ApiError(fmt::format("{} -> {}: {}{}", request.describe(), http::to_string(response.error),
                                     response.error_message, attempts),
-                        0, request.method, request.target);
+                        0, request.method, request.target, detail);
     }
     std::string said = json::error_message(response.body);
     std::string message = fmt::format("{} -> {} {}", request.describe(), response.status,
@@ -112,29 +112,16 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
         return AuthError(fmt::format("the API token was refused ({}); check FASTLY_API_TOKEN or the file given to "
                                      "--token-file",
                                      message),
-                         401, request.method, request.target);
+                         401, request.method, request.target, detail);
     }
     if (response.status == 403) {
         message += "; the token's user is not allowed to do this (changing other users, groups, roles and "
                    "invitations needs a superuser)";
     }
-    std::optional<long long> retry_at;
-    if (response.status == 429) {
-        const long long now = static_cast<long long>(std::time(nullptr));
-        auto number = [](const std::optional<std::string>& text) -> std::optional<long long> {
-            try {
-                return text ? std::optional<long long>(std::stoll(*text)) : std::nullopt;
-            } catch (const std::exception&) {
-                return std::nullopt;
-            }
-        };
-        if (auto after = number(response.header("Retry-After"))) {
-            retry_at = now + *after;
-        } else if (auto reset = number(response.header("Fastly-RateLimit-Reset"))) {
-            retry_at = *reset;
-        }
+    if (response.budget_spent) {
+        message += "; the hourly write budget is spent";
     }
-    return ApiError(message, response.status, request.method, request.target, retry_at);
+    return ApiError(message, response.status, request.method, request.target, detail);
 }
 
 std::string CurlApiClient::call(const http::Request& request) {

@@ -23,7 +23,10 @@ auto lookup(const Map& map, const Key& key) -> typename Map::mapped_type {
 
 LiveIndex::LiveIndex(const LiveAccount& live, std::int64_t now_epoch) : m_live(live), m_now(now_epoch) {
     for (const auto& u : live.state.users) {
-        m_users.emplace(email_key(u.login), &u);
+        auto [it, inserted] = m_users.emplace(email_key(u.login), &u);
+        if (!inserted) {
+            m_ambiguous.push_back(it->second->login + " and " + u.login);
+        }
     }
     for (const auto& i : live.state.invitations) {
         auto& slot = m_invitations[email_key(i.email)];

@@ -81,7 +81,7 @@ bool IgnoreRules::matches(Kind kind, std::string_view key) const {
 }
 
 std::string email_key(std::string_view email) {
-    return util::to_lower(email);
+    return util::fold_case(email);
 }
 
 bool looks_like_email(std::string_view text) {

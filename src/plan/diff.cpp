@@ -67,6 +67,11 @@ public:
 
     Plan run() {
         m_plan.customer_id = m_live.customer.id;
+        for (const auto& pair : m_index.ambiguous_users()) {
+            m_problems.push_back(fmt::format("the account has two users whose logins are the same ignoring case: {}; "
+                                             "the files cannot tell them apart (rename or delete one in Fastly)",
+                                             pair));
+        }
         diff_roles();
         diff_service_groups();
         diff_users();
@@ -82,6 +87,7 @@ public:
             throw PlanError(std::move(m_problems));
         }
         sort_changes();
+        name_services();
         evaluate_guards(m_plan, m_desired, m_live, m_options);
         summarize(m_plan);
         m_plan.summary.hourly_write_limit = m_options.hourly_write_limit;
@@ -154,6 +160,34 @@ private:
             m_problems.push_back(fmt::format("{}: role '{}' does not exist in the account", where, name));
         }
         return "unknown:" + name;
+    }
+
+    // How plans name a role, whatever the files' spelling: a custom role of the files by its name; a role of
+    // the account as the account names it ("TLS Viewer" for tls_viewer). So a list that changes shows only
+    // the roles that really come and go.
+    std::string canonical_role(const std::string& name) const {
+        if (m_desired_roles.count(name) > 0) {
+            return name;
+        }
+        if (const auto* role = m_index.role(name)) {
+            return m_live.role_name(role->id);
+        }
+        return name;
+    }
+
+    std::vector<std::string> canonical_roles(const std::vector<std::string>& names) const {
+        std::vector<std::string> out;
+        for (const auto& name : names) {
+            out.push_back(canonical_role(name));
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
+    static std::vector<std::string> sorted(std::vector<std::string> list) {
+        std::sort(list.begin(), list.end());
+        return list;
     }
 
     std::vector<std::string> role_identities(const std::vector<std::string>& names, const std::string& where) {
@@ -230,6 +264,28 @@ private:
     }
 
     void add(Change change) { m_plan.changes.push_back(std::move(change)); }
+
+    // The names of the services the plan's lists name by ID.
+    void name_services() {
+        std::unordered_map<std::string, const std::string*> names;
+        for (const auto& service : m_live.services) {
+            names.emplace(service.id, &service.name);
+        }
+        for (const auto& change : m_plan.changes) {
+            for (const auto& list : change.lists) {
+                if (list.field != "services") {
+                    continue;
+                }
+                for (const auto* entries : {&list.add, &list.remove}) {
+                    for (const auto& id : *entries) {
+                        if (auto it = names.find(id); it != names.end() && !it->second->empty()) {
+                            m_plan.service_names[id] = *it->second;
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     template <typename Object>
     void diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
@@ -391,8 +447,9 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
         send_roles = live->roles;
     }
     if (send_roles) {
-        change.fields.push_back(
-            {"roles", replace ? Value(live->roles.value_or(std::vector<std::string>{})) : Value{}, *send_roles});
+        change.fields.push_back({"roles", replace ? Value(sorted(live->roles.value_or(std::vector<std::string>{})))
+                                                  : Value{},
+                                 canonical_roles(*send_roles)});
     }
     const std::optional<bool> send_limit = limit_services ? limit_services : (replace ? live->limit_services : std::nullopt);
     if (send_limit) {
@@ -507,7 +564,7 @@ void Differ::diff_users() {
             }
             if (user.roles) {
                 role_identities(*user.roles, where);
-                change.fields.push_back({"roles", {}, *user.roles});
+                change.fields.push_back({"roles", {}, canonical_roles(*user.roles)});
             }
             for (auto [name, value] : {std::pair{"limit_services", &user.limit_services}, std::pair{"locked", &user.locked},
                                        std::pair{"require_new_password", &user.require_new_password}}) {
@@ -533,7 +590,7 @@ void Differ::diff_users() {
         if (user.roles) {
             const auto wanted = with_ignored_roles(*user.roles, have_roles);
             if (roles_differ(wanted, have_roles, where)) {
-                change.fields.push_back({"roles", have_roles, wanted});
+                change.fields.push_back({"roles", sorted(have_roles), canonical_roles(wanted)});
             }
         }
         if (user.limit_services && *user.limit_services != have.limit_services.value_or(false)) {
@@ -625,6 +682,12 @@ void Differ::diff_invitations() {
                  {{"DELETE", "/invitations/" + have.id}}, usable(have) ? "" : "expired", {}});
         } else if (usable(have)) {
             m_plan.unmanaged.push_back({Kind::invitations, have.email});
+        } else {
+            // Invisible otherwise: expired invitations pile up unseen.
+            m_plan.notes.push_back(fmt::format(
+                "{}: an expired invitation{} that the files do not list; it can no longer be accepted (unmanaged: "
+                "prune invitations to delete it, or list the person to invite them again)",
+                have.email, have.created_at.size() >= 10 ? " (sent " + have.created_at.substr(0, 10) + ")" : ""));
         }
     }
 }
@@ -718,6 +781,11 @@ void Differ::diff_user_groups() {
             return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
         };
         relation("roles", "roles", group.roles, have.roles, role_key, ignored_role);
+        for (auto& list : adds.lists) {
+            if (list.field == "roles") {
+                list.add = canonical_roles(list.add);
+            }
+        }
         relation("service_groups", "service-groups", group.service_groups, have.service_groups, exact,
                  ignored_service_group);
         relation("members", "members", group.members, have.members, model::email_key, handled_person);

@@ -144,6 +144,11 @@ nlohmann::ordered_json to_json(const Plan& plan) {
     }
     document["unmanaged"] = unmanaged;
     document["notes"] = plan.notes;
+    json services = json::object();
+    for (const auto& [id, name] : plan.service_names) {
+        services[id] = name;
+    }
+    document["service_names"] = services;
     return document;
 }
 
@@ -190,6 +195,9 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
                                       member(u, "key", "unmanaged").get<std::string>()});
         }
         plan.notes = member(document, "notes", "plan").get<std::vector<std::string>>();
+        for (const auto& [id, name] : member(document, "service_names", "plan").items()) {
+            plan.service_names[id] = name.get<std::string>();
+        }
         for (const auto& g : member(document, "guards", "plan")) {
             plan.guards.push_back({member(g, "name", "guards").get<std::string>(), member(g, "tripped", "guards").get<bool>(),
                                    member(g, "message", "guards").get<std::string>()});

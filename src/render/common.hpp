@@ -12,6 +12,8 @@
 #include <fastly_accounts/render/render.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -91,23 +93,29 @@ inline std::string counts(const plan::Summary& summary, Mode mode) {
     return out;
 }
 
-/// "14 write requests (of 1000 per hour)", with "; 950 left in the current hour" inside the
-/// parentheses when the API told us.
-inline std::string write_cost(const plan::Summary& summary) {
-    std::string out = fmt::format("{} (of {} per hour",
-                                  util::plural(summary.write_requests, "write request", "write requests"),
-                                  summary.hourly_write_limit);
+/// The hourly budget a plan's writes are counted against: "950 left in the current hour, as the API said"
+/// once an answer carried Fastly-RateLimit-Remaining, else "of 1000 per hour assumed, Fastly's default".
+inline std::string write_budget(const plan::Summary& summary) {
     if (summary.writes_remaining) {
-        out += fmt::format("; {} left in the current hour", *summary.writes_remaining);
+        return fmt::format("{} left in the current hour, as the API said", *summary.writes_remaining);
     }
-    return out + ")";
+    return fmt::format("of {} per hour assumed, Fastly's default", summary.hourly_write_limit);
+}
+
+/// "14 write requests (of 1000 per hour assumed, Fastly's default)", or with the API's figure (write_budget).
+inline std::string write_cost(const plan::Summary& summary) {
+    return fmt::format("{} ({})", util::plural(summary.write_requests, "write request", "write requests"),
+                       write_budget(summary));
 }
 
 /// A warning when the plan needs more writes than the hour allows, or than are left in it; empty when
 /// it fits. Apply still runs such a plan, but it will meet the rate limit on the way.
 inline std::string rate_warning(const plan::Summary& summary) {
     const auto needed = static_cast<long long>(summary.write_requests);
-    if (summary.writes_remaining && needed > *summary.writes_remaining) {
+    if (summary.writes_remaining) {
+        if (needed <= *summary.writes_remaining) {
+            return "";
+        }
         return fmt::format(
             "{} write requests are more than the {} left in the current hour; apply will meet the "
             "rate limit before it finishes.",
@@ -115,7 +123,7 @@ inline std::string rate_warning(const plan::Summary& summary) {
     }
     if (summary.write_requests > summary.hourly_write_limit) {
         return fmt::format(
-            "{} write requests are more than the {} per hour the API allows; apply will meet the "
+            "{} write requests are more than the {} per hour Fastly allows by default; apply will meet the "
             "rate limit before it finishes.",
             needed, summary.hourly_write_limit);
     }
@@ -147,6 +155,72 @@ inline std::vector<std::string> sensitive_lines(const plan::Plan& plan) {
     for (const auto& change : plan.changes) {
         for (const auto& mark : change.sensitive) {
             out.push_back(fmt::format("{} '{}': {}", singular(change.kind), change.key, mark));
+        }
+    }
+    return out;
+}
+
+/// A field whose value is a list and changes (a user's IAM roles) as the entries it gains and loses, so it
+/// reads like a group's lists: `roles: + Superuser`, `roles: - Engineer`. Nullopt for other fields, for a
+/// new object's field, and for a list that stays the same.
+inline std::optional<plan::ListChange> list_delta(const plan::FieldChange& field) {
+    const auto* from = std::get_if<std::vector<std::string>>(&field.from);
+    const auto* to = std::get_if<std::vector<std::string>>(&field.to);
+    if (from == nullptr || to == nullptr || *from == *to) {
+        return std::nullopt;
+    }
+    plan::ListChange delta{field.field, {}, {}};
+    for (const auto& entry : *to) {
+        if (std::find(from->begin(), from->end(), entry) == from->end()) {
+            delta.add.push_back(entry);
+        }
+    }
+    for (const auto& entry : *from) {
+        if (std::find(to->begin(), to->end(), entry) == to->end()) {
+            delta.remove.push_back(entry);
+        }
+    }
+    return delta;
+}
+
+/// An entry of a list as people should read it: a service ID with its name beside it
+/// ("SU1Z0isxPaozGVKXdv0eY (www.example.com)"); anything else as it is. Not cleaned.
+inline std::string labelled(const plan::Plan& plan, std::string_view field, const std::string& entry) {
+    if (field == "services") {
+        if (auto it = plan.service_names.find(entry); it != plan.service_names.end()) {
+            return fmt::format("{} ({})", entry, it->second);
+        }
+    }
+    return entry;
+}
+
+/// `list` with its entries labelled (see labelled()).
+inline plan::ListChange labelled(const plan::Plan& plan, const plan::ListChange& list) {
+    plan::ListChange out{list.field, {}, {}};
+    for (const auto& entry : list.add) {
+        out.add.push_back(labelled(plan, list.field, entry));
+    }
+    for (const auto& entry : list.remove) {
+        out.remove.push_back(labelled(plan, list.field, entry));
+    }
+    return out;
+}
+
+/// True when `a` and `b` change the same object (a user group's additions and its removals).
+inline bool same_object(const plan::Change& a, const plan::Change& b) {
+    return a.kind == b.kind && a.key == b.key;
+}
+
+/// For each change, every change of the same object in plan (stage) order, the change itself included.
+inline std::map<const plan::Change*, std::vector<const plan::Change*>> parts_by_object(const plan::Plan& plan) {
+    std::map<std::pair<model::Kind, std::string>, std::vector<const plan::Change*>> objects;
+    for (const auto& change : plan.changes) {
+        objects[{change.kind, change.key}].push_back(&change);
+    }
+    std::map<const plan::Change*, std::vector<const plan::Change*>> out;
+    for (const auto& [object, parts] : objects) {
+        for (const auto* part : parts) {
+            out[part] = parts;
         }
     }
     return out;

@@ -142,10 +142,9 @@ private:
                                : "| Missing from the account | Changed | Not in the files | To re-create | "
                                  "Write requests to fix |\n";
         text += "| ---: | ---: | ---: | ---: | :--- |\n";
-        std::string cost = fmt::format("{} of {} per hour", s.write_requests, s.hourly_write_limit);
-        if (s.writes_remaining) {
-            cost += fmt::format("; {} left in the current hour", *s.writes_remaining);
-        }
+        const std::string cost = s.writes_remaining
+                                     ? fmt::format("{}; {}", s.write_requests, detail::write_budget(s))
+                                     : fmt::format("{} {}", s.write_requests, detail::write_budget(s));
         text += fmt::format("| {} | {} | {} | {} | {} |\n", s.create, s.update, s.remove, s.replace, cost);
         block(text);
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
@@ -177,9 +176,14 @@ private:
 
     // One kind's changes, collapsed; open when it deletes something, so no deletion is folded away.
     void section(const std::vector<const Change*>& changes) {
+        // Counted by object: a group changed in two stages is one change.
         std::size_t per_action[4] = {0, 0, 0, 0};
-        for (const Change* change : changes) {
-            ++per_action[static_cast<int>(change->action)];
+        std::size_t objects = 0;
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            if (i == 0 || !detail::same_object(*changes[i], *changes[i - 1])) {
+                ++per_action[static_cast<int>(changes[i]->action)];
+                ++objects;
+            }
         }
         std::string breakdown;
         for (Action action : {Action::create, Action::update, Action::remove, Action::replace}) {
@@ -194,25 +198,51 @@ private:
         std::string text =
             fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
                         detail::title(changes.front()->kind),
-                        m_mode == Mode::plan ? util::plural(changes.size(), "change", "changes")
-                                             : util::plural(changes.size(), "difference", "differences"),
+                        m_mode == Mode::plan ? util::plural(objects, "change", "changes")
+                                             : util::plural(objects, "difference", "differences"),
                         breakdown);
-        for (const Change* change : changes) {
-            text += item(*change);
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            if (i > 0 && detail::same_object(*changes[i], *changes[i - 1])) {
+                // One object, one item: its later changes (a group's removals) follow, with their stage.
+                if (m_mode == Mode::plan) {
+                    text += fmt::format("  - *then in stage {} ({}):*\n", static_cast<int>(changes[i]->stage),
+                                        plan::describe(changes[i]->stage));
+                }
+                text += body(*changes[i]);
+            } else {
+                text += item(*changes[i]);
+            }
         }
         block(text + "\n</details>\n");
     }
 
     std::string item(const Change& change) const {
-        std::string text =
-            fmt::format("- **{}** {}\n", detail::action_word(change.action, m_mode), code(change.key));
+        return fmt::format("- **{}** {}\n", detail::action_word(change.action, m_mode), code(change.key)) +
+               body(change);
+    }
+
+    // A change's sub-items: marks, fields, lists, note.
+    std::string body(const Change& change) const {
+        std::string text;
         for (const auto& mark : change.sensitive) {
             text += "  - ⚠️ **" + escaped(mark) + "**\n";
         }
         const bool fresh = change.action == Action::create || change.action == Action::replace;
+        const bool drift = m_mode == Mode::drift;
+        auto list_lines = [&](const plan::ListChange& list) {
+            if (!list.add.empty()) {
+                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "missing" : "add", codes(list.add));
+            }
+            if (!list.remove.empty()) {
+                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "extra" : "remove",
+                                    codes(list.remove));
+            }
+        };
         for (const auto& field : change.fields) {
             if (fresh && std::holds_alternative<std::monostate>(field.from)) {
                 text += fmt::format("  - {}: {}\n", code(field.field), value(field.to));
+            } else if (auto delta = detail::list_delta(field)) {
+                list_lines(*delta);
             } else if (field.from == field.to) {
                 text += fmt::format("  - {}: {} (kept)\n", code(field.field), value(field.to));
             } else {
@@ -220,16 +250,8 @@ private:
                     fmt::format("  - {}: {} → {}\n", code(field.field), value(field.from), value(field.to));
             }
         }
-        const bool drift = m_mode == Mode::drift;
         for (const auto& list : change.lists) {
-            if (!list.add.empty()) {
-                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "missing" : "add",
-                                    codes(list.add));
-            }
-            if (!list.remove.empty()) {
-                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "extra" : "remove",
-                                    codes(list.remove));
-            }
+            list_lines(detail::labelled(m_plan, list));
         }
         if (!change.note.empty()) {
             text += "  - note: " + escaped(change.note) + "\n";

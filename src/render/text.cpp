@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <fastly_accounts/render/render.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -128,19 +129,32 @@ private:
         m_out << line << "\n\n";
     }
 
+    // Each object under the stage of its first change, with its later changes (a group's removals in
+    // stage 4) right below, saying the stage they run in: one object's edits read as one edit.
     void by_stage() {
+        const auto parts = detail::parts_by_object(m_plan);
+        std::set<const Change*> written;
         for (int number = 1; number <= plan::stage_count; ++number) {
             const auto stage = static_cast<plan::Stage>(number);
             bool heading = false;
             for (const auto& change : m_plan.changes) {
-                if (change.stage != stage) {
+                if (change.stage != stage || written.count(&change) > 0) {
                     continue;
                 }
                 if (!heading) {
                     m_out << paint(bold, fmt::format("Stage {}: {}", number, plan::describe(stage))) << '\n';
                     heading = true;
                 }
-                write_change(change);
+                const auto& object = parts.at(&change);
+                write_change(*object.front());
+                for (std::size_t i = 1; i < object.size(); ++i) {
+                    m_out << detail_indent
+                          << fmt::format("then in stage {} ({}):", static_cast<int>(object[i]->stage),
+                                         plan::describe(object[i]->stage))
+                          << '\n';
+                    write_body(*object[i]);
+                }
+                written.insert(object.begin(), object.end());
             }
             if (heading) {
                 m_out << '\n';
@@ -148,14 +162,19 @@ private:
         }
     }
 
-    // Drift is about what departs, kind by kind; the stages only matter to apply.
+    // Drift is about what departs, kind by kind; the stages only matter to apply, so an object's changes
+    // in two stages read as one.
     void by_kind() {
         const auto ordered = detail::by_kind(m_plan);
         for (std::size_t i = 0; i < ordered.size(); ++i) {
             if (i == 0 || ordered[i]->kind != ordered[i - 1]->kind) {
                 m_out << paint(bold, detail::title(ordered[i]->kind)) << '\n';
             }
-            write_change(*ordered[i]);
+            if (i > 0 && detail::same_object(*ordered[i], *ordered[i - 1])) {
+                write_body(*ordered[i]);
+            } else {
+                write_change(*ordered[i]);
+            }
             if (i + 1 == ordered.size() || ordered[i + 1]->kind != ordered[i]->kind) {
                 m_out << '\n';
             }
@@ -168,15 +187,25 @@ private:
                        fmt::format("{} {} {}", symbol(change.action), detail::singular(change.kind),
                                    quoted_key(change.key)))
               << '\n';
+        write_body(change);
+    }
+
+    // A change's lines below its heading: marks, fields, lists, note.
+    void write_body(const Change& change) {
         for (const auto& mark : change.sensitive) {
             m_out << detail_indent << paint(bold_red, "! " + detail::visible(mark)) << '\n';
         }
         const bool fresh = change.action == Action::create || change.action == Action::replace;
         for (const auto& field : change.fields) {
-            write_field(field, fresh && std::holds_alternative<std::monostate>(field.from));
+            const bool value_only = fresh && std::holds_alternative<std::monostate>(field.from);
+            if (auto delta = value_only ? std::nullopt : detail::list_delta(field)) {
+                write_list(*delta);
+            } else {
+                write_field(field, value_only);
+            }
         }
         for (const auto& list : change.lists) {
-            write_list(list);
+            write_list(detail::labelled(m_plan, list));
         }
         if (!change.note.empty()) {
             m_out << detail_indent << "note: " << detail::visible(change.note) << '\n';

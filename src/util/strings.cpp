@@ -1,5 +1,10 @@
 #include <algorithm>
+#include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fmt/format.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+#include <unicode/utypes.h>
 
 namespace fastly_accounts::util {
 
@@ -13,31 +18,57 @@ bool bytes_equal(char a, char b, bool ignore_case) {
     return ignore_case ? ascii_lower(a) == ascii_lower(b) : a == b;
 }
 
-// Matches text[t] against the set starting at pattern[p] (just after '['). Returns the index just
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The code points of `text`. A byte that is not part of well-formed UTF-8 becomes U+DC00 + the byte, a lone
+// surrogate that no valid text holds, so it still matches only itself.
+std::u32string code_points(std::string_view text) {
+    std::u32string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto rest = text.substr(i);
+        const auto bad = find_invalid_utf8(rest.substr(0, std::min<std::size_t>(4, rest.size())));
+        const auto lead = static_cast<unsigned char>(rest[0]);
+        const std::size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        if ((bad && *bad == 0) || len > rest.size()) {
+            out.push_back(static_cast<char32_t>(0xDC00 + lead));
+            ++i;
+            continue;
+        }
+        char32_t cp = len == 1 ? lead : lead & (0x3F >> (len - 1));
+        for (std::size_t k = 1; k < len; ++k) {
+            cp = (cp << 6) | (static_cast<unsigned char>(rest[k]) & 0x3F);
+        }
+        out.push_back(cp);
+        i += len;
+    }
+    return out;
+}
+
+// Matches the code point c against the set starting at pattern[p] (just after '['). Returns the index just
 // past the closing ']' and whether it matched, or nullopt when the set is not closed.
-std::optional<std::pair<std::size_t, bool>> match_set(std::string_view pattern, std::size_t p, char c,
-                                                      bool ignore_case) {
+std::optional<std::pair<std::size_t, bool>> match_set(std::u32string_view pattern, std::size_t p, char32_t c) {
     bool negate = false;
-    if (p < pattern.size() && (pattern[p] == '!' || pattern[p] == '^')) {
+    if (p < pattern.size() && (pattern[p] == U'!' || pattern[p] == U'^')) {
         negate = true;
         ++p;
     }
     bool matched = false;
     bool first = true;
-    while (p < pattern.size() && (first || pattern[p] != ']')) {
+    while (p < pattern.size() && (first || pattern[p] != U']')) {
         first = false;
-        char lo = pattern[p];
-        char hi = lo;
-        if (p + 2 < pattern.size() && pattern[p + 1] == '-' && pattern[p + 2] != ']') {
+        const char32_t lo = pattern[p];
+        char32_t hi = lo;
+        if (p + 2 < pattern.size() && pattern[p + 1] == U'-' && pattern[p + 2] != U']') {
             hi = pattern[p + 2];
             p += 3;
         } else {
             p += 1;
         }
-        char cc = ignore_case ? ascii_lower(c) : c;
-        char l = ignore_case ? ascii_lower(lo) : lo;
-        char h = ignore_case ? ascii_lower(hi) : hi;
-        if (l <= cc && cc <= h) {
+        if (lo <= c && c <= hi) {
             matched = true;
         }
     }
@@ -45,6 +76,64 @@ std::optional<std::pair<std::size_t, bool>> match_set(std::string_view pattern, 
         return std::nullopt;
     }
     return std::make_pair(p + 1, matched != negate);
+}
+
+bool glob_code_points(std::u32string_view pattern, std::u32string_view text) {
+    // Iterative matcher with one backtrack point for the last '*': linear in practice and never
+    // exponential, whatever the pattern (globs come from user files).
+    std::size_t p = 0;
+    std::size_t t = 0;
+    std::optional<std::size_t> star_p;
+    std::size_t star_t = 0;
+    while (t < text.size()) {
+        if (p < pattern.size()) {
+            char32_t pc = pattern[p];
+            if (pc == U'*') {
+                star_p = ++p;
+                star_t = t;
+                continue;
+            }
+            if (pc == U'?') {
+                ++p;
+                ++t;
+                continue;
+            }
+            if (pc == U'[') {
+                if (auto set = match_set(pattern, p + 1, text[t])) {
+                    if (set->second) {
+                        p = set->first;
+                        ++t;
+                        continue;
+                    }
+                } else if (text[t] == U'[') {
+                    ++p;
+                    ++t;
+                    continue;
+                }
+            } else {
+                if (pc == U'\\' && p + 1 < pattern.size()) {
+                    if (pattern[p + 1] == text[t]) {
+                        p += 2;
+                        ++t;
+                        continue;
+                    }
+                } else if (pc == text[t]) {
+                    ++p;
+                    ++t;
+                    continue;
+                }
+            }
+        }
+        if (!star_p) {
+            return false;
+        }
+        p = *star_p;
+        t = ++star_t;
+    }
+    while (p < pattern.size() && pattern[p] == U'*') {
+        ++p;
+    }
+    return p == pattern.size();
 }
 
 }  // namespace
@@ -60,63 +149,33 @@ bool iequals(std::string_view a, std::string_view b) {
            std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return bytes_equal(x, y, true); });
 }
 
+std::string fold_case(std::string_view text) {
+    if (is_ascii(text) || find_invalid_utf8(text)) {
+        return to_lower(text);  // ASCII folds to lower case; invalid UTF-8 has no characters to fold
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) {
+        throw Error(fmt::format("ICU cannot load its normalization data: {}", u_errorName(status)));
+    }
+    const auto source = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString decomposed = nfd->normalize(source, status);
+    decomposed.foldCase(U_FOLD_CASE_DEFAULT);
+    const icu::UnicodeString folded = nfc->normalize(decomposed, status);
+    if (U_FAILURE(status)) {
+        throw Error(fmt::format("ICU could not fold '{}': {}", text, u_errorName(status)));
+    }
+    std::string out;
+    folded.toUTF8String(out);
+    return out;
+}
+
 bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case) {
-    // Iterative matcher with one backtrack point for the last '*': linear in practice and never
-    // exponential, whatever the pattern (globs come from user files).
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::optional<std::size_t> star_p;
-    std::size_t star_t = 0;
-    while (t < text.size()) {
-        if (p < pattern.size()) {
-            char pc = pattern[p];
-            if (pc == '*') {
-                star_p = ++p;
-                star_t = t;
-                continue;
-            }
-            if (pc == '?') {
-                ++p;
-                ++t;
-                continue;
-            }
-            if (pc == '[') {
-                if (auto set = match_set(pattern, p + 1, text[t], ignore_case)) {
-                    if (set->second) {
-                        p = set->first;
-                        ++t;
-                        continue;
-                    }
-                } else if (bytes_equal('[', text[t], ignore_case)) {
-                    ++p;
-                    ++t;
-                    continue;
-                }
-            } else {
-                if (pc == '\\' && p + 1 < pattern.size()) {
-                    pc = pattern[p + 1];
-                    if (bytes_equal(pc, text[t], ignore_case)) {
-                        p += 2;
-                        ++t;
-                        continue;
-                    }
-                } else if (bytes_equal(pc, text[t], ignore_case)) {
-                    ++p;
-                    ++t;
-                    continue;
-                }
-            }
-        }
-        if (!star_p) {
-            return false;
-        }
-        p = *star_p;
-        t = ++star_t;
+    if (ignore_case) {
+        return glob_code_points(code_points(fold_case(pattern)), code_points(fold_case(text)));
     }
-    while (p < pattern.size() && pattern[p] == '*') {
-        ++p;
-    }
-    return p == pattern.size();
+    return glob_code_points(code_points(pattern), code_points(text));
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {

@@ -90,6 +90,16 @@ class Emulator:
         return self.request("GET", "/_emulator/stats", token=None)[1]
 
 
+def account(*users):
+    """A small account in the emulator's seed format (--seed, PUT /_emulator/state): the customer Acme,
+    owned by owner@example.com (a superuser, whose token the tests use), and one user for each
+    (login, name, role) in `users`."""
+    people = [{"login": "owner@example.com", "name": "Owner", "role": "superuser"}]
+    people += [{"login": login, "name": name, "role": role} for login, name, role in users]
+    return {"customer": {"id": "51MumwLiSJyFTWhtbByYgR", "name": "Acme", "owner": "owner@example.com"},
+            "users": people}
+
+
 class Result:
     def __init__(self, proc):
         self.code = proc.returncode

@@ -8,8 +8,8 @@ import unittest
 from harness import REPO, EmulatorTest, run
 from test_live import build_account
 
-EXAMPLES = os.path.join(REPO, "examples")
-DEMO_SEED = os.path.join(EXAMPLES, "demo-seed.json")
+EXAMPLES = os.path.join(REPO, "examples", "demo")
+DEMO_SEED = os.path.join(REPO, "examples", "demo-seed.json")
 FASTLY_CLI = os.environ.get("FA_FASTLY_CLI", "")
 
 
@@ -23,7 +23,7 @@ def names(state, section, field="name"):
 
 
 class DemoTest(EmulatorTest):
-    """An emulator seeded with examples/demo-seed.json, the files in examples/."""
+    """An emulator seeded with examples/demo-seed.json, the files in examples/demo/."""
 
     emulator_args = ("--seed", DEMO_SEED)
 

@@ -79,11 +79,28 @@ TEST_CASE("injected errors and throttles are reproducible with the seed") {
     ApiResponse throttled = h.call("GET", "/current_user");
     CHECK(throttled.status == 429);
     CHECK(throttled.header("Retry-After") == "1");
+    // A short throttle, not the hourly budget: that 429 alone says Remaining 0 and the reset.
+    CHECK(throttled.header("Fastly-RateLimit-Remaining").empty());
+    CHECK(throttled.header("Fastly-RateLimit-Reset").empty());
     json settings = h.get("/_emulator/faults");
     CHECK(settings["throttle_rate"] == 1.0);
     CHECK(settings["seed"] == 7);
     CHECK(h.call("PUT", "/_emulator/faults", R"({"error_rate": 2})", "").status == 400);
     CHECK(h.call("PUT", "/_emulator/faults", R"({"bogus": 1})", "").status == 400);
+}
+
+TEST_CASE("writes_only: faults fall on writes, reads are answered") {
+    Harness h;
+    CHECK(h.call("PUT", "/_emulator/faults", R"({"throttle_rate": 1, "writes_only": true})", "").status == 200);
+    CHECK(h.call("GET", "/current_user").status == 200);
+    ApiResponse throttled = h.call("POST", "/user-groups", R"({"name":"later"})");
+    CHECK(throttled.status == 429);
+    CHECK(throttled.header("Retry-After") == "1");
+    CHECK(h.get("/user-groups")["meta"]["record_count"] == 0);
+    CHECK(h.get("/_emulator/faults")["writes_only"] == true);
+    CHECK(h.call("PUT", "/_emulator/faults", R"({"writes_only": 1})", "").status == 400);
+    CHECK(h.call("PUT", "/_emulator/faults", R"({"writes_only": false})", "").status == 200);
+    CHECK(h.call("GET", "/current_user").status == 429);
 }
 
 TEST_CASE("dropped connections: before the request nothing commits, after commit the change stays") {

@@ -233,6 +233,7 @@ inline plan::Plan full_plan() {
         "users:"};
     p.guards = passing_guards();
     p.customer_id = "51MumwLiSJyFTWhtbByYgR";
+    p.service_names = {{"4fXkmfS1nRhxUf8mVRiA5C", "staging.example.com"}};
     plan::summarize(p);
     return p;
 }

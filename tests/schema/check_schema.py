@@ -10,8 +10,8 @@ Checks, one output line each:
   - the schema is a valid JSON Schema 2020-12 document;
   - every *.yaml / *.yml under --examples (recursively, skipping directories
     named `ci`) is accepted by the schema;
-  - every directory under --examples that directly holds such files
-    (--examples itself included: its own files are the small demo account) is
+  - every directory under --examples that directly holds such files (demo/,
+    the small demo account; large/) is
     accepted by `BINARY validate -f DIR` (exit 0), and so are all of them
     given together (`-f DIR1 DIR2 ...`: the examples must not clash). An
     example directory splits one desired state over several files that refer
@@ -195,8 +195,8 @@ def check_examples(results, validator, binary, root):
             results.fail("schema accepts %s" % rel(path), "\n".join(errors))
         else:
             results.ok("schema accepts %s" % rel(path))
-    # Each directory holding YAML files is one account (examples/ itself is the small demo account,
-    # read without its subdirectories, as `-f DIR` does); they must not clash when read together.
+    # Each directory holding YAML files is one account (examples/demo/ is the small demo account); they
+    # must not clash when read together.
     targets = [[d] for d in dirs]
     if len(dirs) > 1:
         targets.append(dirs)

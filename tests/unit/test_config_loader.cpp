@@ -7,20 +7,11 @@
 #include <fstream>
 #include <memory>
 
+#include "config_messages.hpp"
+
 using namespace fastly_accounts;
 using namespace fastly_accounts::config;
-
-namespace {
-
-std::vector<std::string> messages(const Diagnostics& diagnostics) {
-    std::vector<std::string> out;
-    for (const auto& d : diagnostics.sorted()) {
-        out.push_back(format(d));
-    }
-    return out;
-}
-
-}  // namespace
+using testing::messages;
 
 TEST_CASE("a full file loads into the model; left-out fields stay unmanaged") {
     const char* text = R"(version: 1

@@ -54,3 +54,14 @@ TEST_CASE("LiveIndex: users by folded login, groups and custom roles by exact na
     CHECK(index.role("ops admin") == nullptr);
     CHECK(index.role("ENGINEER")->id == "r2");  // predefined ones forgive case and spelling
 }
+
+TEST_CASE("LiveIndex: two live logins that fold alike are named, not silently merged") {
+    model::LiveAccount live;
+    model::User a;
+    a.login = "straße@example.com";
+    model::User b;
+    b.login = "STRASSE@example.com";
+    live.state.users = {a, b};
+    const model::LiveIndex index(live, now);
+    CHECK(index.ambiguous_users() == std::vector<std::string>{"straße@example.com and STRASSE@example.com"});
+}

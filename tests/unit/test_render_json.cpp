@@ -43,7 +43,8 @@ TEST_CASE("JSON rendering: stable order, every part of the plan, expectations pe
     for (const auto& [key, value] : document.items()) {
         keys.push_back(key);
     }
-    CHECK(keys == std::vector<std::string>{"mode", "summary", "customer_id", "guards", "changes", "unmanaged", "notes"});
+    CHECK(keys == std::vector<std::string>{"mode", "summary", "customer_id", "guards", "changes", "unmanaged", "notes",
+                                          "service_names"});
     CHECK(document["summary"]["write_requests"] == 3);
     CHECK(document["summary"]["update"] == 1);
     CHECK(document["summary"]["create"] == 1);

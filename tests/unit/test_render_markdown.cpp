@@ -120,7 +120,7 @@ TEST_CASE("render markdown: summary table and sections") {
     CHECK(contains(out,
                    "| Create | Update | Delete | Replace | Write requests |\n"
                    "| ---: | ---: | ---: | ---: | :--- |\n"
-                   "| 5 | 4 | 5 | 1 | 25 of 1000 per hour |\n"));
+                   "| 5 | 4 | 5 | 1 | 25 of 1000 per hour assumed, Fastly's default |\n"));
     // Sections that delete something are open; the rest are folded.
     CHECK(contains(
         out, "<details open><summary><b>Users</b>: 3 changes (1 create, 1 update, 1 delete)</summary>\n"));

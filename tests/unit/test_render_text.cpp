@@ -87,27 +87,28 @@ TEST_CASE("render text: the closing line") {
     };
     const Case cases[] = {
         {summarized(1, 0, 0, 0, 1), Mode::plan,
-         "Plan: 1 to create, 0 to update, 0 to delete, 0 to replace; 1 write request (of 1000 per hour)."},
+         "Plan: 1 to create, 0 to update, 0 to delete, 0 to replace; 1 write request (of 1000 per hour assumed, "
+         "Fastly's default)."},
         {summarized(2, 3, 1, 1, 14), Mode::plan,
-         "Plan: 2 to create, 3 to update, 1 to delete, 1 to replace; 14 write requests (of 1000 per hour)."},
+         "Plan: 2 to create, 3 to update, 1 to delete, 1 to replace; 14 write requests (of 1000 per hour assumed, "
+         "Fastly's default)."},
         {summarized(0, 1, 0, 0, 0), Mode::plan,
-         "Plan: 0 to create, 1 to update, 0 to delete, 0 to replace; 0 write requests (of 1000 per hour)."},
+         "Plan: 0 to create, 1 to update, 0 to delete, 0 to replace; 0 write requests (of 1000 per hour assumed, "
+         "Fastly's default)."},
         {summarized(2, 3, 1, 1, 14, 950), Mode::plan,
-         "Plan: 2 to create, 3 to update, 1 to delete, 1 to replace; 14 write requests (of 1000 per hour; "
-         "950 left "
-         "in the current hour)."},
+         "Plan: 2 to create, 3 to update, 1 to delete, 1 to replace; 14 write requests (950 left in the current "
+         "hour, as the API said)."},
         {summarized(2, 3, 1, 1, 14), Mode::drift,
          "Drift: 2 missing from the account, 3 changed, 1 not in the files, 1 to re-create; fixing it takes "
          "14 write "
-         "requests (of 1000 per hour)."},
+         "requests (of 1000 per hour assumed, Fastly's default)."},
         {summarized(0, 0, 1, 0, 1), Mode::drift,
          "Drift: 0 missing from the account, 0 changed, 1 not in the files, 0 to re-create; fixing it takes "
          "1 write "
-         "request (of 1000 per hour)."},
+         "request (of 1000 per hour assumed, Fastly's default)."},
         {summarized(1200, 0, 0, 0, 1200), Mode::plan,
-         "Warning: 1200 write requests are more than the 1000 per hour the API allows; apply will meet the "
-         "rate "
-         "limit before it finishes."},
+         "Warning: 1200 write requests are more than the 1000 per hour Fastly allows by default; apply will "
+         "meet the rate limit before it finishes."},
         {summarized(20, 0, 0, 0, 20, 5), Mode::plan,
          "Warning: 20 write requests are more than the 5 left in the current hour; apply will meet the rate "
          "limit "

@@ -30,12 +30,65 @@ TEST_CASE("glob_match") {
         {"", "", false, true},
         {"", "x", false, false},
         {"a*b*c*d*e*f*g*h", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false, false},
+        // By character, not byte: "ë" is two bytes of UTF-8, "😀" four.
+        {"zo?@example.com", "zo\xC3\xAB@example.com", false, true},
+        {"zo??@example.com", "zo\xC3\xAB@example.com", false, false},
+        {"?", "\xF0\x9F\x98\x80", false, true},
+        {"[\xC3\xA0-\xC3\xBF]x", "\xC3\xABx", false, true},  // [à-ÿ] holds ë
+        {"[!\xC3\xAB]", "\xC3\xAB", false, false},
+        {"*\xC3\xAB", "zo\xC3\xAB", false, true},
+        // Unicode case folding when ignoring case.
+        {"ZO\xC3\x8B@*", "zo\xC3\xAB@example.com", true, true},   // ZOË@* matches zoë@
+        {"ZO\xC3\x8B@*", "zo\xC3\xAB@example.com", false, false},
+        {"zo?@*", "ZOE\xCC\x88@example.com", true, true},           // a decomposed Ë is one character
+        {"*@stra\xC3\x9F" "e.example", "ann@STRASSE.example", true, true},  // ß folds to ss
+        {"\xC4\xB1*", "i", true, false},                            // dotless ı is not i
+        // Not UTF-8: each stray byte is one character and matches only itself.
+        {"a?b", "a\xFF" "b", false, true},
+        {"a?b", "a\xFF\xFE" "b", false, false},
+        {"a\xFF*", "a\xFFz", true, true},
     };
     for (const auto& c : cases) {
         CAPTURE(c.pattern);
         CAPTURE(c.text);
         CHECK(glob_match(c.pattern, c.text, c.ignore_case) == c.expected);
     }
+}
+
+TEST_CASE("fold_case: full Unicode case folding of canonical equivalents") {
+    struct Case {
+        const char* what;
+        const char* a;
+        const char* b;
+        bool same;
+    };
+    const Case cases[] = {
+        {"ASCII", "Alice@Example.COM", "alice@example.com", true},
+        {"ZO\u00cb and zo\u00eb", "ZO\xC3\x8B@example.com", "zo\xC3\xAB@example.com", true},
+        {"composed and decomposed \u00eb", "zo\xC3\xAB@example.com", "zoe\xCC\x88@example.com", true},
+        {"decomposed \u00cb and composed \u00eb", "ZOE\xCC\x88@example.com", "zo\xC3\xAB@example.com", true},
+        {"\u00e9 is not e", "jos\xC3\xA9@example.com", "jose@example.com", false},
+        {"full folding: \u00df is ss", "stra\xC3\x9F" "e@example.com", "STRASSE@example.com", true},
+        {"\u1e9e (capital sharp s) is ss", "\xE1\xBA\x9E", "ss", true},
+        {"Greek final sigma folds to sigma", "\xCF\x82", "\xCF\x83", true},
+        {"Cyrillic", "\xD0\x90\xD0\x9D\xD0\x9D\xD0\x90", "\xD0\xB0\xD0\xBD\xD0\xBD\xD0\xB0", true},
+        {"Kelvin sign is k", "\xE2\x84\xAA", "k", true},
+        // Turkish, stated: the default folding, not the Turkic one.
+        {"I is i", "I", "i", true},
+        {"dotless \u0131 is not i", "\xC4\xB1", "i", false},
+        {"dotless \u0131 is not I", "\xC4\xB1", "I", false},
+        {"\u0130 is not i", "\xC4\xB0", "i", false},
+        {"\u0130 is i + U+0307", "\xC4\xB0", "i\xCC\x87", true},
+        {"full folding: the ligature \ufb01 is fi", "\xEF\xAC\x81", "fi", true},
+        {"no compatibility mapping: fullwidth A is not A", "\xEF\xBC\xA1", "a", false},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        CHECK((fold_case(c.a) == fold_case(c.b)) == c.same);
+    }
+    CHECK(fold_case("ZO\xC3\x8B@Example.com") == "zo\xC3\xAB@example.com");  // NFC out, one code point
+    CHECK(fold_case("") == "");
+    CHECK(fold_case("A\xFF\xC3") == "a\xFF\xC3");  // not UTF-8: ASCII lowered, the rest kept as it is
 }
 
 TEST_CASE("find_invalid_utf8") {

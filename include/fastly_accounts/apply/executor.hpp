@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
@@ -42,8 +41,6 @@ struct ExecuteOptions {
     std::size_t concurrency = 8;
     /// "Now" for telling a pending invitation from an expired one, as the plan was made.
     std::int64_t now_epoch = static_cast<std::int64_t>(std::time(nullptr));
-    /// Longest wait for the rate limit to reset before stopping (exit 5) instead.
-    std::chrono::seconds max_wait{0};
     /// The API's last Fastly-RateLimit-Remaining, once a write has shown it; compared before each stage with
     /// the writes the rest of the plan needs, with a warning when they will not fit in this hour.
     std::function<std::optional<long long>()> writes_remaining;
@@ -59,10 +56,12 @@ struct ExecuteOptions {
 /// `options.concurrency` changes at once inside a stage. A failed change does not stop the others;
 /// changes that depend on it (members of a group that could not be created) are skipped. A create whose
 /// answer is lost is never blindly repeated: the live state is read to learn whether it happened. Every
-/// change's outcome is appended to `journal` as it completes. On a 429 the wait is taken when it is no
-/// longer than `options.max_wait`; otherwise the remaining changes are skipped and the report says
-/// rate_limited; when `options.stop_requested` says so, likewise, and the report says interrupted. Never
-/// throws for a failed change; throws util::Error only when the journal fails.
+/// change's outcome is appended to `journal` as it completes. 429s are waited out (or not) by the HTTP layer
+/// alone (http::RetryPolicy, with apply's --max-wait); one that it gives up on as the hourly budget spent
+/// stops the run: the remaining changes are skipped and the report says rate_limited; when
+/// `options.stop_requested` says so, likewise, and the report says interrupted. One create, or one addition
+/// of links, is sent at most 4 times in all, lookups between its rounds included. Never throws for a failed
+/// change; throws util::Error only when the journal fails.
 ApplyReport execute(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
                     const ExecuteOptions& options);
 

@@ -41,8 +41,9 @@ public:
     /// Checks the endpoint, then reads the token (from --token-file, else FASTLY_API_TOKEN). Throws
     /// util::UsageError when the endpoint is given but empty or is refused (http::check_endpoint), or when
     /// there is no token or it is refused (read_token_file, checked_token).
-    /// `max_write_wait` bounds how long a write waits out a 429 inside the HTTP layer (apply's --max-wait).
-    explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_write_wait = {});
+    /// `max_reset_wait` bounds how long a request waits for a spent hourly write budget to reset (apply's
+    /// --max-wait; see http::RetryPolicy). Without it, a spent budget is not waited for.
+    explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_reset_wait = {});
     ~Session();
 
     live::ApiClient& api() { return *m_api; }

@@ -45,6 +45,9 @@ struct Response {
     std::string error_message;  ///< libcurl's words when `error` is set
     int attempts = 1;           ///< how many times the request was sent
     double elapsed_ms = 0;      ///< of the last attempt
+    /// Set by Client::send on a final 429 that RetryPolicy read as a spent hourly write budget.
+    bool budget_spent = false;
+    std::optional<long long> retry_at;  ///< with budget_spent: when the budget resets (epoch seconds), if known
 
     bool ok() const { return error == TransportError::none && status >= 200 && status < 300; }
 

@@ -9,23 +9,34 @@
 
 namespace fastly_accounts::live {
 
+/// How a failed request ended, beyond its status: filled from the http::Response it came from.
+struct FailureDetail {
+    int attempts = 1;           ///< how many times the request was sent
+    bool budget_spent = false;  ///< a 429 read as the hourly write budget spent (http::RetryPolicy)
+    std::optional<long long> retry_at;  ///< with budget_spent: when the budget resets (epoch seconds), if known
+};
+
 /// A request the API answered with an error, or that got no answer. The message names the request and
 /// what the API said: "GET /user-groups?page=2 -> 503 Service Unavailable (after 4 attempts)".
 class ApiError : public util::Error {
 public:
-    ApiError(std::string message, long status, std::string method, std::string target,
-             std::optional<long long> retry_at = std::nullopt)
+    ApiError(std::string message, long status, std::string method, std::string target, FailureDetail detail = {})
         : util::Error(std::move(message)),
           m_status(status),
           m_method(std::move(method)),
           m_target(std::move(target)),
-          m_retry_at(retry_at) {}
+          m_detail(detail) {}
 
     long status() const { return m_status; }  ///< 0 when no answer arrived
     const std::string& method() const { return m_method; }
     const std::string& target() const { return m_target; }
-    /// For 429: when (epoch seconds) the API said to try again, from Retry-After or Fastly-RateLimit-Reset.
-    std::optional<long long> retry_at() const { return m_retry_at; }
+    /// How many times the request was sent before this answer (the HTTP layer's retries included).
+    int attempts() const { return m_detail.attempts; }
+    /// True for a 429 that means the hourly write budget is spent: the HTTP layer has waited what it may,
+    /// and the run must stop (exit 5). A 429 without it is a throttle that outlasted the retries: a failure.
+    bool budget_spent() const { return m_detail.budget_spent; }
+    /// With budget_spent(): when (epoch seconds) the budget resets, from Fastly-RateLimit-Reset or Retry-After.
+    std::optional<long long> retry_at() const { return m_detail.retry_at; }
     /// True when the request may or may not have taken effect: no answer arrived, or a 5xx came back.
     bool outcome_unknown() const { return m_status == 0 || m_status >= 500; }
 
@@ -33,7 +44,7 @@ private:
     long m_status;
     std::string m_method;
     std::string m_target;
-    std::optional<long long> m_retry_at;
+    FailureDetail m_detail;
 };
 
 /// The token was refused (401): nothing else will work, so this stops the run with a clear remedy.

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace fastly_accounts::model {
 
@@ -32,6 +33,9 @@ public:
     /// The catalog role the name in a file stands for (LiveAccount::find_role).
     const CatalogRole* role(std::string_view name) const { return m_live.find_role(name); }
     bool usable(const Invitation& invitation) const { return model::usable(invitation, m_now); }
+    /// Live users whose logins are the same key (straße@ and STRASSE@ fold alike): "a and b", one line
+    /// each. The files cannot name one of them apart from the other, so a plan must not guess.
+    const std::vector<std::string>& ambiguous_users() const { return m_ambiguous; }
     std::int64_t now() const { return m_now; }
 
 private:
@@ -42,6 +46,7 @@ private:
     std::unordered_map<std::string, const UserGroup*> m_user_groups;
     std::unordered_map<std::string, const ServiceGroup*> m_service_groups;
     std::unordered_map<std::string, const Role*> m_roles;
+    std::vector<std::string> m_ambiguous;
 };
 
 }  // namespace fastly_accounts::model

@@ -123,7 +123,7 @@ struct IgnoreRules {
     std::map<Kind, std::vector<std::string>> patterns;
 
     /// True when the object of `kind` with key `key` matches one of the patterns for that kind. Logins
-    /// and emails are matched ignoring ASCII case; names exactly.
+    /// and emails are matched ignoring case as email_key does (Unicode case folding); names exactly.
     bool matches(Kind kind, std::string_view key) const;
 };
 
@@ -139,7 +139,9 @@ struct AccountState {
     std::vector<UserGroup> user_groups;
 };
 
-/// The canonical form of a login or email, used as its key: ASCII lower case.
+/// The canonical form of a login or email, used as its key wherever two are compared: util::fold_case
+/// (Unicode full case folding, canonical equivalents alike), so "ZOË@example.com" and "zoë@example.com" are
+/// one person.
 std::string email_key(std::string_view email);
 
 /// True when `text` looks like an email address: one `@`, something before it, a dot in the domain,

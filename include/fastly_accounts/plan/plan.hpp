@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <fastly_accounts/model/state.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,6 +117,8 @@ struct Plan {
     std::vector<Guard> guards;
     Summary summary;
     std::string customer_id;  ///< the live customer planned against
+    /// The names of the services the changes name by ID, so that every rendering can show them.
+    std::map<std::string, std::string> service_names;
 
     bool has_changes() const { return !changes.empty(); }
     /// True when any guard tripped: apply must refuse.

@@ -14,9 +14,20 @@ std::string to_lower(std::string_view s);
 /// True when `a` and `b` are equal ignoring ASCII case.
 bool iequals(std::string_view a, std::string_view b);
 
-/// Shell-style glob match of `text` against `pattern`: `*` matches any run of bytes (also empty),
-/// `?` one byte, `[abc]` / `[a-z]` / `[!abc]` a set; `\` escapes the next byte. ASCII case is
-/// ignored when `ignore_case` is true. A malformed set (`[` with no `]`) matches a literal `[`.
+/// The caseless form of `text`, for comparing logins and emails: Unicode full case folding (ICU,
+/// U_FOLD_CASE_DEFAULT) of its canonical decomposition, recomposed to NFC: canonical caseless matching
+/// (Unicode D145), so "ZOË", "zoë" and "zoe" + U+0308 fold alike, and so do "STRASSE" and "straße".
+/// Turkish letters fold as everywhere else: "ı" (dotless) stays itself, "İ" folds to "i" + U+0307, neither
+/// equals "i". ASCII text is lower-cased; text that is not valid UTF-8 is lower-cased in its ASCII bytes
+/// only. Throws Error only if ICU's data cannot be loaded.
+std::string fold_case(std::string_view text);
+
+/// Shell-style glob match of `text` against `pattern`, by characters (code points of UTF-8; a byte that
+/// is not valid UTF-8 counts as one character): `*` matches any run of characters (also empty), `?` one
+/// character, `[abc]` / `[a-z]` / `[!abc]` a set (a range by code point); `\` escapes the next character.
+/// With `ignore_case`, pattern and text are both compared in their fold_case form, so `?` matches one
+/// character of the folded text ("ß" folds to "ss"). A malformed set (`[` with no `]`) matches a literal
+/// `[`.
 bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case = false);
 
 /// `items` joined with `separator` between them; empty when `items` is empty.
