@@ -11,6 +11,7 @@
 #include <fstream>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fastly_accounts::apply {
@@ -64,12 +65,33 @@ void warn_if_unfinished(const std::string& path) {
                  path, when.empty() ? "" : fmt::format(" (last entry at {})", when));
 }
 
-void make_parent_directory(const std::string& path) {
-    std::error_code ec;
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) {
-        std::filesystem::create_directories(parent, ec);  // a failure shows when the file is opened
+// Checks that the journal at `path`, whose links lead to `target`, can be a file: it is not a directory,
+// and its directory exists (or, with `create_directory`, is made now, that one level only: a typo in
+// --journal must not become a tree of new directories). Throws util::Error saying which.
+void check_place(const std::string& path, const std::filesystem::path& target, bool create_directory) {
+    struct stat st {};
+    if (path.back() == '/' || (::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+        throw util::Error(fmt::format("the journal '{}' names a directory; name a file in it, such as '{}'", path,
+                                      (std::filesystem::path(path) / "journal.jsonl").string()));
     }
+    const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
+    if (::stat(directory.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            throw util::Error(fmt::format("cannot use the journal '{}': '{}' is not a directory", path,
+                                          directory.string()));
+        }
+        return;
+    }
+    if (errno == ENOENT && create_directory && ::mkdir(directory.c_str(), 0777) == 0) {
+        return;
+    }
+    if (errno == ENOENT) {
+        throw util::Error(fmt::format("the directory of the journal '{}' does not exist ('{}'); create it, or name "
+                                      "another --journal",
+                                      path, directory.string()));
+    }
+    throw util::Error(
+        fmt::format("cannot use the journal '{}': '{}': {}", path, directory.string(), std::strerror(errno)));
 }
 
 // "pid 4242 on host ci-7, since 2026-12-01T10:00:00Z": what the holder of a lock wrote into its lock file,
@@ -93,13 +115,22 @@ std::string holder_of(int fd) {
 
 }  // namespace
 
-JournalLock::JournalLock(const std::string& journal_path) : m_journal_path(journal_path) {
+JournalLock::JournalLock(const std::string& journal_path, bool create_directory) : m_journal_path(journal_path) {
     if (journal_path.empty()) {
         return;
     }
-    make_parent_directory(journal_path);
-    const std::string path = journal_path + ".lock";
-    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // A link is followed: the journal is appended at its target, and the lock sits beside that target, so
+    // that two links to one journal share one lock.
+    const std::filesystem::path target = util::resolve_links(journal_path);
+    check_place(journal_path, target, create_directory);
+    const std::string path = target.string() + ".lock";
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw util::Error(fmt::format("the journal's lock file '{}' is a directory; remove it, or name another "
+                                      "--journal",
+                                      path));
+    }
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);  // a link here is followed too
     if (m_fd < 0) {
         throw util::Error(fmt::format("cannot open the journal's lock file '{}': {}", path, std::strerror(errno)));
     }
@@ -141,7 +172,6 @@ Journal::Journal(const JournalLock& lock) : m_path(lock.journal_path()) {
         return;
     }
     warn_if_unfinished(m_path);
-    make_parent_directory(m_path);
     m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (m_fd < 0) {
         throw util::Error(fmt::format("cannot open the journal '{}': {}", m_path, std::strerror(errno)));

@@ -78,7 +78,8 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
     add_guard_options(*command, options.guards);
     command->add_option("--journal", options.journal,
                         "Append each change's outcome here (JSON Lines); default .fastly-accounts/journal.jsonl "
-                        "beside the first file. PATH.lock beside it keeps a second apply off it while this one runs")
+                        "beside the first file (that directory is made when missing; any other must exist). A "
+                        "symlink is followed. PATH.lock beside it keeps a second apply off it while this one runs")
         ->type_name("PATH");
     command->add_option("--max-wait", options.max_wait_seconds,
                         "Wait up to this long for a spent hourly write budget to reset, otherwise stop (exit 5); "
@@ -192,7 +193,9 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     }
     // The lock before the account is read: the plan shown, confirmed and carried out is made with no
     // other apply writing in between.
-    const apply::JournalLock lock(options.journal.empty() ? default_journal(desired) : options.journal);
+    // Only the default journal's directory, .fastly-accounts/ beside the first file, is made when missing.
+    const bool default_place = options.journal.empty();
+    const apply::JournalLock lock(default_place ? default_journal(desired) : options.journal, default_place);
     Session session(global, std::chrono::seconds(options.max_wait_seconds));
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
 

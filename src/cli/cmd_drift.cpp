@@ -66,10 +66,12 @@ int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ost
             throw util::Error(guard.message + "; drift against another account means nothing");
         }
     }
-    render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
+    // The metrics file first: when it cannot be written, the run fails before printing anything (a --format
+    // json reader then sees only the error object).
     if (!options.metrics_file.empty()) {
         util::write_file_atomically(options.metrics_file, metrics(planned.plan, std::time(nullptr)));
     }
+    render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
     return planned.plan.has_changes() ? exit_changes : exit_ok;
 }
 

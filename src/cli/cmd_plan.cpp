@@ -6,6 +6,7 @@
 #include <fastly_accounts/util/files.hpp>
 #include <fmt/format.h>
 #include <ostream>
+#include <unistd.h>
 
 namespace fastly_accounts::cli {
 
@@ -14,7 +15,8 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
     add_files_option(*command, options.files);
     add_format_option(*command, options.format);
     command->add_option("--out", options.out,
-                        "Also save the plan, with a digest of each file and of the plan itself, for `apply --plan`")
+                        "Also save the plan, with a digest of each file and of the plan itself, for `apply --plan`. "
+                        "'-' writes it to stdout, and the plan shown then goes to stderr")
         ->type_name("PLAN.json");
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
     add_guard_options(*command, options.guards);
@@ -28,10 +30,27 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
 int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostream& out, std::ostream& err) {
     Session session(global);
     Planned planned = make_plan(session, options.files, diff_options(options.guards));
-    render_plan(planned.plan, options.format, {render::Mode::plan, use_color(global)}, out);
+    // The saved plan first: when it cannot be written, the run fails before printing anything (a --format
+    // json reader then sees only the error object).
+    const bool saved_to_stdout = options.out == "-";
     if (!options.out.empty()) {
         const plan::SavedPlan saved{planned.plan, planned.desired.fingerprint, saved_files(planned.desired)};
-        util::write_file_atomically(options.out, plan::saved_plan_json(saved).dump(2) + "\n");
+        const std::string text = plan::saved_plan_json(saved).dump(2) + "\n";
+        if (saved_to_stdout) {
+            out << text;
+            out.flush();
+        } else {
+            util::write_file_atomically(options.out, text);
+        }
+    }
+    // With --out -, stdout holds the saved plan alone, and the plan for people goes to stderr.
+    render_plan(planned.plan, options.format,
+                {render::Mode::plan, use_color(global, saved_to_stdout ? STDERR_FILENO : STDOUT_FILENO)},
+                saved_to_stdout ? err : out);
+    if (saved_to_stdout) {
+        err << "wrote the saved plan to standard output; apply exactly it with: fastly-accounts apply -f ... --plan "
+               "PLAN.json\n";
+    } else if (!options.out.empty()) {
         err << fmt::format("saved the plan to {}; apply exactly it with: fastly-accounts apply -f ... --plan {}\n",
                            options.out, options.out);
     }

@@ -60,7 +60,8 @@ void add_format_option(CLI::App& command, Format& format) {
             [&format](const std::string& name) {
                 format = name == "json" ? Format::json : name == "markdown" ? Format::markdown : Format::text;
             },
-            "Output: text (people), json (machines), markdown (pull-request comment)")
+            "Output: text (people), json (machines), markdown (pull-request comment). With json, an error "
+            "also prints one object on stdout: {\"error\": {\"message\", \"exit_code\", \"problems\": [...]}}")
         ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->type_name("FORMAT")
         ->default_str("text");

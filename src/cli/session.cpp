@@ -1,59 +1,54 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fastly_accounts/cli/session.hpp>
+#include <fastly_accounts/cli/token.hpp>
 #include <fastly_accounts/util/error.hpp>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sstream>
 #include <unistd.h>
 
 namespace fastly_accounts::cli {
 
 namespace {
 
-std::string env(const char* name) {
-    const char* value = std::getenv(name);
-    return value == nullptr ? "" : value;
-}
-
+// The API token: from --token-file when given, else from FASTLY_API_TOKEN; checked either way.
 std::string read_token(const GlobalOptions& options) {
-    if (!options.token_file.empty()) {
-        std::ifstream in(options.token_file, std::ios::binary);
-        if (!in) {
-            throw util::UsageError(fmt::format("cannot read the token file '{}'", options.token_file));
+    if (options.token_file) {
+        if (options.token_file->empty()) {
+            throw util::UsageError("--token-file is empty (an unset variable?); name the file that holds the API "
+                                   "token, or leave the option out to use FASTLY_API_TOKEN");
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        std::string token = text.str();
-        const auto end = token.find_last_not_of(" \t\r\n");
-        token.erase(end == std::string::npos ? 0 : end + 1);
-        token.erase(0, token.find_first_not_of(" \t\r\n"));
-        if (token.empty()) {
-            throw util::UsageError(fmt::format("the token file '{}' is empty", options.token_file));
-        }
-        if (token.find_first_of(" \t\r\n") != std::string::npos) {
-            throw util::UsageError(fmt::format("the token file '{}' holds more than one word; it must hold only the "
-                                               "API token",
-                                               options.token_file));
-        }
-        namespace fs = std::filesystem;
-        std::error_code ec;
-        const auto perms = fs::status(options.token_file, ec).permissions();
-        if (!ec && (perms & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none) {
-            spdlog::warn("the token file '{}' is readable by other users; consider chmod 600", options.token_file);
-        }
-        return token;
+        return read_token_file(*options.token_file, options.allow_readable_token_file);
     }
-    std::string token = env("FASTLY_API_TOKEN");
-    if (token.empty()) {
+    const char* token = std::getenv("FASTLY_API_TOKEN");
+    if (token == nullptr || *token == '\0') {
         throw util::UsageError(
             "no API token: set FASTLY_API_TOKEN, or pass --token-file PATH (the token is never accepted as an "
             "argument)");
     }
-    return token;
+    return checked_token(token, "FASTLY_API_TOKEN");
+}
+
+// The endpoint: --endpoint, else FASTLY_API_ENDPOINT, else production. Given but empty is refused rather than
+// taken to mean production: an unset CI variable must not send a test run to the real account.
+std::string choose_endpoint(const GlobalOptions& options) {
+    if (options.endpoint) {
+        if (options.endpoint->empty()) {
+            throw util::UsageError("--endpoint is empty (an unset variable?); give the API's URL, or leave the "
+                                   "option out to use https://api.fastly.com");
+        }
+        return *options.endpoint;
+    }
+    const char* variable = std::getenv("FASTLY_API_ENDPOINT");
+    if (variable == nullptr) {
+        return "https://api.fastly.com";
+    }
+    if (*variable == '\0') {
+        throw util::UsageError("FASTLY_API_ENDPOINT is set but empty (an unset CI variable?); set it to the API's "
+                               "URL, or unset it to use https://api.fastly.com");
+    }
+    return variable;
 }
 
 }  // namespace
@@ -61,11 +56,15 @@ std::string read_token(const GlobalOptions& options) {
 void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_option("--endpoint", options.endpoint,
                    "API base URL (env FASTLY_API_ENDPOINT; default https://api.fastly.com). Plain http:// is "
-                   "accepted only for loopback hosts.")
+                   "accepted only for loopback hosts; an empty value, user:password@, a query or a fragment is "
+                   "refused.")
         ->type_name("URL");
     app.add_option("--token-file", options.token_file,
-                   "Read the API token from this file (otherwise env FASTLY_API_TOKEN). Never printed or logged.")
+                   "Read the API token from this file (otherwise env FASTLY_API_TOKEN). Never printed or logged. "
+                   "Refused when readable by group or others, unless --allow-readable-token-file.")
         ->type_name("PATH");
+    app.add_flag("--allow-readable-token-file", options.allow_readable_token_file,
+                 "Accept a --token-file that other users can read (refused by default, as ssh refuses a loose key)");
     app.add_option("--concurrency", options.concurrency, "Parallel API requests")
         ->type_name("N")
         ->check(CLI::Range(1, 64))
@@ -78,7 +77,7 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
         ->type_name("LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->capture_default_str();
-    app.add_flag("--no-color", options.no_color, "No colours in output (also: env NO_COLOR, or stdout not a terminal)");
+    app.add_flag("--no-color", options.no_color, "No colours in output (also: env NO_COLOR not empty, or stdout not a terminal)");
 }
 
 void configure_logging(const GlobalOptions& options) {
@@ -90,16 +89,14 @@ void configure_logging(const GlobalOptions& options) {
     spdlog::set_level(spdlog::level::from_str(options.log_level));
 }
 
-bool use_color(const GlobalOptions& options) {
-    return !options.no_color && std::getenv("NO_COLOR") == nullptr && isatty(STDOUT_FILENO) == 1;
+bool use_color(const GlobalOptions& options, int fd) {
+    const char* no_color = std::getenv("NO_COLOR");  // set but empty leaves colour on (no-color.org)
+    return !options.no_color && (no_color == nullptr || *no_color == '\0') && isatty(fd) == 1;
 }
 
 Session::Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_reset_wait)
     : m_concurrency(static_cast<std::size_t>(options.concurrency)) {
-    m_endpoint = !options.endpoint.empty() ? options.endpoint : env("FASTLY_API_ENDPOINT");
-    if (m_endpoint.empty()) {
-        m_endpoint = "https://api.fastly.com";
-    }
+    m_endpoint = choose_endpoint(options);
     http::check_endpoint(m_endpoint);  // before reading the token: a refused endpoint never sees it
     http::ClientOptions client_options;
     client_options.base_url = m_endpoint;

@@ -118,6 +118,20 @@ void check_endpoint(const std::string& url) {
     }
     const std::string scheme = util::to_lower(url_part(parsed.get(), CURLUPART_SCHEME).value_or(""));
     const std::string host = url_part(parsed.get(), CURLUPART_HOST).value_or("");
+    // Not echoed: what sits in these parts may be a secret.
+    if (url_part(parsed.get(), CURLUPART_USER) || url_part(parsed.get(), CURLUPART_PASSWORD)) {
+        throw util::UsageError(fmt::format(
+            "the endpoint for '{}' carries a user name or password ('user:password@'): the API token, sent as the "
+            "Fastly-Key header, is the only credential; remove them from the URL",
+            host));
+    }
+    // Every request path is appended to the endpoint: after a '?' or '#', even a bare one, it would land in
+    // the query or the fragment.
+    if (const auto mark = url.find_first_of("?#"); mark != std::string::npos) {
+        throw util::UsageError(fmt::format("the endpoint for '{}' has {}, which every request path would land in; "
+                                           "give the API's base URL only, such as https://api.fastly.com",
+                                           host, url[mark] == '?' ? "a query ('?...')" : "a fragment ('#...')"));
+    }
     if (scheme == "https") {
         return;
     }

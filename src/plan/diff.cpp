@@ -48,13 +48,24 @@ std::string exact(const std::string& s) {
     return s;
 }
 
-// `what`, prefixed with FILE:LINE:COL of the object when the files say where it is.
-std::string located(const model::SourceLocation& where, const std::string& what) {
-    if (where.file.empty()) {
-        return what;
-    }
-    return where.line > 0 ? fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, what)
-                          : fmt::format("{}: {}", where.file, what);
+// What a problem is about ("user 'alice@example.com'") and where the files define it. Empty for live
+// names, which are never reported.
+struct Where {
+    model::SourceLocation at;
+    std::string what;
+
+    Where() = default;
+    Where(const char* text) : what(text) {}  // NOLINT: "" for "not reported"
+    Where(model::SourceLocation location, std::string text) : at(std::move(location)), what(std::move(text)) {}
+    bool empty() const { return what.empty(); }
+};
+
+Where located(const model::SourceLocation& where, std::string what) {
+    return {where, std::move(what)};
+}
+
+PlanError::Problem problem(const model::SourceLocation& where, std::string message) {
+    return {where, std::move(message)};
 }
 
 // "; did you mean 'x'?" for the candidate `name` most likely meant (the same ignoring case first, then
@@ -92,9 +103,10 @@ public:
     Plan run() {
         m_plan.customer_id = m_live.customer.id;
         for (const auto& pair : m_index.ambiguous_users()) {
-            m_problems.push_back(fmt::format("the account has two users whose logins are the same ignoring case: {}; "
-                                             "the files cannot tell them apart (rename or delete one in Fastly)",
-                                             pair));
+            m_problems.push_back({{}, fmt::format("the account has two users whose logins are the same ignoring case: "
+                                                  "{}; the files cannot tell them apart (rename or delete one in "
+                                                  "Fastly)",
+                                                  pair)});
         }
         diff_roles();
         diff_service_groups();
@@ -110,7 +122,10 @@ public:
         if (!m_problems.empty()) {
             // One name used in several places is one problem each place, once.
             std::set<std::string> seen;
-            std::erase_if(m_problems, [&](const std::string& p) { return !seen.insert(p).second; });
+            std::erase_if(m_problems, [&](const PlanError::Problem& p) {
+                return !seen.insert(fmt::format("{}:{}:{}:{}", p.where.file, p.where.line, p.where.column, p.message))
+                            .second;
+            });
             throw PlanError(std::move(m_problems));
         }
         sort_changes();
@@ -189,7 +204,7 @@ private:
     // What a role name stands for, so that lists compare by role rather than by spelling: a custom role
     // of the files (by its live id, or "new:" when it is created by this plan), or a catalog role by id.
     // A name that resolves to nothing is reported against `where`, unless `where` is empty (live names).
-    std::string role_identity(const std::string& name, const std::string& where) {
+    std::string role_identity(const std::string& name, const Where& where) {
         if (m_desired_roles.count(name) > 0) {
             const model::Role* live = m_index.custom_role(name);
             return live != nullptr ? live->id : "new:" + name;
@@ -198,8 +213,8 @@ private:
             return role->id;
         }
         if (!where.empty()) {
-            m_problems.push_back(fmt::format("{}: role '{}' does not exist in the account{}", where, name,
-                                             did_you_mean(name, role_candidates())));
+            m_problems.push_back({where.at, fmt::format("{}: role '{}' does not exist in the account{}", where.what,
+                                                        name, did_you_mean(name, role_candidates()))});
         }
         return "unknown:" + name;
     }
@@ -241,7 +256,7 @@ private:
         return list;
     }
 
-    std::vector<std::string> role_identities(const std::vector<std::string>& names, const std::string& where) {
+    std::vector<std::string> role_identities(const std::vector<std::string>& names, const Where& where) {
         std::vector<std::string> out;
         for (const auto& name : names) {
             out.push_back(role_identity(name, where));
@@ -252,7 +267,7 @@ private:
 
     // The role lists differ as sets of roles (spelling and order aside)?
     bool roles_differ(const std::vector<std::string>& wanted, const std::vector<std::string>& have,
-                      const std::string& where) {
+                      const Where& where) {
         return role_identities(wanted, where) != role_identities(have, "");
     }
 
@@ -349,7 +364,7 @@ private:
     void diff_user_groups();
     void pending(const std::string& email, const std::optional<model::UserRole>& role,
                  const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                 const model::Invitation& live, const std::string& where);
+                 const model::Invitation& live, const Where& where);
     void invite(const std::string& email, const std::optional<model::UserRole>& role,
                 const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
                 const model::Invitation* live, const std::string& note);
@@ -363,7 +378,7 @@ private:
     const model::LiveAccount& m_live;
     const DiffOptions& m_options;
     Plan m_plan;
-    std::vector<std::string> m_problems;
+    std::vector<PlanError::Problem> m_problems;
     model::LiveIndex m_index;
     std::set<std::string> m_desired_roles;
     std::set<std::string> m_desired_service_groups;
@@ -450,7 +465,7 @@ void Differ::diff_roles() {
                 for (const auto& p : m_live.permissions) {
                     names.push_back(p.name);
                 }
-                m_problems.push_back(located(role.where,
+                m_problems.push_back(problem(role.where,
                                              fmt::format("role '{}': permission '{}' does not exist (see GET "
                                                          "/permissions){}",
                                                          role.name, permission, did_you_mean(permission, names))));
@@ -470,7 +485,7 @@ void Differ::diff_service_groups() {
         for (const auto& id : group.services.value_or(std::vector<std::string>{})) {
             if (services.count(id) == 0) {
                 std::vector<std::string> ids(services.begin(), services.end());
-                m_problems.push_back(located(group.where,
+                m_problems.push_back(problem(group.where,
                                              fmt::format("service group '{}': service '{}' does not exist in the "
                                                          "account{}",
                                                          group.name, id, did_you_mean(id, ids))));
@@ -569,7 +584,7 @@ void Differ::carry_memberships(Change& change, const std::string& email) {
 // limit_services). The API cannot update an invitation, so one that departs is replaced.
 void Differ::pending(const std::string& email, const std::optional<model::UserRole>& role,
                      const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                     const model::Invitation& live, const std::string& where) {
+                     const model::Invitation& live, const Where& where) {
     std::vector<std::string> departs;
     if (role && role != live.role) {
         departs.push_back("role");
@@ -593,7 +608,7 @@ void Differ::pending(const std::string& email, const std::optional<model::UserRo
 void Differ::diff_users() {
     for (const auto& user : m_desired.users) {
         const std::string key = model::email_key(user.login);
-        const std::string where = located(user.where, fmt::format("user '{}'", user.login));
+        const Where where = located(user.where, fmt::format("user '{}'", user.login));
         const model::User* live = m_index.user(key);
         if (live == nullptr) {
             const model::Invitation* found = m_index.invitation(key);
@@ -715,7 +730,7 @@ void Differ::diff_invitations() {
                 invitation.email));
             continue;
         }
-        const std::string where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
+        const Where where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
         const model::Invitation* found = m_index.invitation(key);
         if (found != nullptr && usable(*found)) {
             if (invitation.roles) {
@@ -774,10 +789,10 @@ void Differ::diff_user_groups() {
     std::set<std::string> desired_groups;
     for (const auto& group : m_desired.user_groups) {
         desired_groups.insert(group.name);
-        const std::string where = located(group.where, fmt::format("user group '{}'", group.name));
+        const Where where = located(group.where, fmt::format("user group '{}'", group.name));
         for (const auto& name : group.service_groups.value_or(std::vector<std::string>{})) {
             if (m_desired_service_groups.count(name) == 0 && m_index.service_group(name) == nullptr) {
-                m_problems.push_back(fmt::format("{}: service group '{}' does not exist", where, name));
+                m_problems.push_back({where.at, fmt::format("{}: service group '{}' does not exist", where.what, name)});
             }
         }
         const model::UserGroup* live = m_index.user_group(group.name);
@@ -937,7 +952,15 @@ void Differ::sort_changes() {
 
 }  // namespace
 
-PlanError::PlanError(std::vector<std::string> problems)
+std::string PlanError::Problem::located() const {
+    if (where.file.empty()) {
+        return message;
+    }
+    return where.line > 0 ? fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, message)
+                          : fmt::format("{}: {}", where.file, message);
+}
+
+PlanError::PlanError(std::vector<Problem> problems)
     : util::Error(fmt::format("the files name {} the account does not have",
                               problems.size() == 1 ? "something" : "things")),
       m_problems(std::move(problems)) {}

@@ -33,10 +33,6 @@ bool write_all(int fd, std::string_view text) {
     return true;
 }
 
-namespace {
-
-// Where writing `path` must land: a symlink is followed to its target (also a dangling one, whose target
-// is then created), so the link stays a link. Relative targets resolve against the link's directory.
 std::filesystem::path resolve_links(const std::string& path) {
     namespace fs = std::filesystem;
     fs::path current = path;
@@ -55,6 +51,8 @@ std::filesystem::path resolve_links(const std::string& path) {
     errno = ELOOP;
     fail(path, "following its symbolic links");
 }
+
+namespace {
 
 // A path that exists and is not a regular file (a terminal, /dev/stdout, a pipe): written in place, as a
 // shell redirection would, never replaced by a regular file.

@@ -112,6 +112,7 @@ class ExportTest(EmulatorTest):
         result = self.fa("--token-file", path, "export", token=None)
         self.assertEqual(result.code, 0, result)
         empty = self.write("empty", "\n")
+        os.chmod(empty, 0o600)
         result = self.fa("--token-file", empty, "export", token=None)
         self.assertEqual(result.code, 1)
         self.assertIn("is empty", result.err)

@@ -5,9 +5,12 @@ Every token here is 40 random hex digits, and every 12-character piece of it is 
 that is masked, cut or quoted in an error message counts as leaked too.
 """
 import os
+import shutil
+import tempfile
 import unittest
 
-from security_common import EmulatorTest, has_apply, leaks, random_token, write_json
+from security_common import EmulatorTest, has_apply, leaks, random_token, run, write_json
+from standin import RecordingServer
 
 LEVELS = ("trace", "debug", "info", "warn", "error")
 
@@ -139,6 +142,61 @@ class TokenSecrecyTest(EmulatorTest):
                          token=wrong)
         self.assertEqual(result.code, 1, result)
         self.assert_no_leak(wrong, result, [journal], "apply with a refused token")
+
+
+class TokenInjectionTest(unittest.TestCase):
+    """A CR or LF (or any control character) in the token would add HTTP headers to every request: refused,
+    from either source, before anything is sent and without quoting the token. Spaces and line ends around
+    the token are dropped the same way for both sources. A recording stand-in shows what reached it."""
+
+    def setUp(self):
+        self.token = random_token()
+        self.tmp = tempfile.mkdtemp(prefix="fa-sec-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def export(self, token, source):
+        """(result, server) of `export` against the stand-in with `token` given through `source`."""
+        with RecordingServer() as server:
+            if source == "env":
+                result = run(["--log-level", "trace", "export"], endpoint=server.url, token=token)
+            else:
+                path = os.path.join(self.tmp, "token")
+                with open(path, "w", newline="") as f:
+                    f.write(token)
+                os.chmod(path, 0o600)
+                result = run(["--log-level", "trace", "--token-file", path, "export"], endpoint=server.url,
+                             token=None)
+        return result, server
+
+    def test_a_control_character_in_the_token_is_refused_before_anything_is_sent(self):
+        cases = [("\r\nX-Injected: yes", "a carriage return (CR)"), ("\nX-Injected: yes", "a line feed (LF)"),
+                 ("\x1b[2J", "a control character (0x1b)"), ("\x7f", "a control character (0x7f)"),
+                 ("\u00e9", "a byte that is not ASCII (0xc3)")]
+        for suffix, named in cases:
+            for source in ("env", "file"):
+                with self.subTest(suffix=suffix, source=source):
+                    result, server = self.export(self.token + suffix + "-end", source)
+                    self.assertEqual(result.code, 1, result)
+                    where = "FASTLY_API_TOKEN" if source == "env" else "the token file '"
+                    self.assertIn(where, result.err)
+                    self.assertIn("holds %s inside the token; an API token is one word of printable ASCII" % named,
+                                  result.err)
+                    self.assertEqual(server.requests, [], "a request was sent with a broken token")
+                    self.assertEqual(leaks(self.token, result.out + result.err), [], result)
+
+    def test_spaces_and_line_ends_around_the_token_are_dropped_for_both_sources(self):
+        for source in ("env", "file"):
+            for around in (("", "\n"), ("  ", " \r\n"), ("\t", "\t")):
+                with self.subTest(source=source, around=around):
+                    result, server = self.export(around[0] + self.token + around[1], source)
+                    self.assertEqual(result.code, 1, result)  # the stand-in answers 401
+                    self.assertEqual(server.header_values("Fastly-Key"), [self.token], server.requests)
+                    self.assertEqual(server.header_values("X-Injected"), [])
+        result, server = self.export(self.token + " " + self.token, "env")
+        self.assertEqual(result.code, 1, result)
+        self.assertIn("FASTLY_API_TOKEN holds more than one word", result.err)
+        self.assertEqual(server.requests, [])
+        self.assertEqual(leaks(self.token, result.out + result.err), [], result)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,14 @@ public:
 /// run never leaves it behind.
 class JournalLock {
 public:
-    /// Takes the lock of the journal at `journal_path` without waiting, creating the lock file and its
-    /// directory when missing. An empty path takes no lock. Throws JournalBusy naming the journal and the
-    /// holder when another process (or another JournalLock) holds it, util::Error naming the lock file
-    /// when it cannot be opened.
-    explicit JournalLock(const std::string& journal_path);
+    /// Takes the lock of the journal at `journal_path` without waiting, creating the lock file when
+    /// missing. A symbolic link is followed: the lock file is `<target>.lock` beside the link's target,
+    /// and itself followed when it is a link. The journal's directory must exist; with
+    /// `create_directory` (apply's default journal) that one directory is made when missing. An empty path
+    /// takes no lock. Throws JournalBusy naming the journal and the holder when another process (or another
+    /// JournalLock) holds it; util::Error when the journal or its lock file is a directory, when the
+    /// directory is missing, or naming the lock file when it cannot be opened.
+    explicit JournalLock(const std::string& journal_path, bool create_directory = false);
     ~JournalLock();
     JournalLock(const JournalLock&) = delete;
     JournalLock& operator=(const JournalLock&) = delete;
@@ -40,10 +43,10 @@ private:
 /// stopped at any point (even by SIGKILL) leaves a record of everything it did. Thread-safe.
 class Journal {
 public:
-    /// Opens the journal `lock` is held for, for appending, creating it and its parent directory when
-    /// missing; warns (spdlog) when its last line is not an `apply-end`, since, the lock being free, the
-    /// apply that wrote it is dead. An empty path makes a journal that records nothing. Throws util::Error
-    /// naming the path when it cannot be opened.
+    /// Opens the journal `lock` is held for, for appending (through a symbolic link to its target, never
+    /// replacing the link), creating the file when missing; warns (spdlog) when its last line is not an
+    /// `apply-end`, since, the lock being free, the apply that wrote it is dead. An empty path makes a
+    /// journal that records nothing. Throws util::Error naming the path when it cannot be opened.
     explicit Journal(const JournalLock& lock);
     ~Journal();
     Journal(const Journal&) = delete;

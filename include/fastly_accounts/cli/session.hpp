@@ -16,8 +16,9 @@ namespace fastly_accounts::cli {
 
 /// The options every command that talks to the API shares (SPEC.md "Global options").
 struct GlobalOptions {
-    std::string endpoint;    ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
-    std::string token_file;  ///< --token-file; else env FASTLY_API_TOKEN
+    std::optional<std::string> endpoint;    ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
+    std::optional<std::string> token_file;  ///< --token-file; else env FASTLY_API_TOKEN
+    bool allow_readable_token_file = false;  ///< --allow-readable-token-file
     int concurrency = 8;
     double timeout_seconds = 30;
     std::string log_level = "warn";
@@ -30,15 +31,16 @@ void add_global_options(CLI::App& app, GlobalOptions& options);
 /// Sets up logging to stderr at `options.log_level`.
 void configure_logging(const GlobalOptions& options);
 
-/// True when output to stdout may use colour: a terminal, no --no-color, no NO_COLOR in the environment.
-bool use_color(const GlobalOptions& options);
+/// True when output to `fd` (stdout by default) may use colour: a terminal, no --no-color, and NO_COLOR
+/// unset or empty.
+bool use_color(const GlobalOptions& options, int fd = 1);
 
 /// A connection to the API for one command: the endpoint checked, the token read, the client ready.
 class Session {
 public:
-    /// Reads the token (from --token-file, else FASTLY_API_TOKEN) and checks the endpoint. Throws
-    /// util::UsageError when there is no token, the token file is unreadable or empty, or the endpoint
-    /// is refused (plain http:// to a host that is not loopback).
+    /// Checks the endpoint, then reads the token (from --token-file, else FASTLY_API_TOKEN). Throws
+    /// util::UsageError when the endpoint is given but empty or is refused (http::check_endpoint), or when
+    /// there is no token or it is refused (read_token_file, checked_token).
     /// `max_reset_wait` bounds how long a request waits for a spent hourly write budget to reset (apply's
     /// --max-wait; see http::RetryPolicy). Without it, a spent budget is not waited for.
     explicit Session(const GlobalOptions& options, std::optional<std::chrono::milliseconds> max_reset_wait = {});

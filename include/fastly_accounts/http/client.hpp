@@ -29,7 +29,8 @@ struct ClientStats {
 };
 
 /// Checks that `url` is an endpoint the tool may send a token to: `https://`, or plain `http://` to a
-/// loopback host only (127.0.0.0/8, ::1, localhost). Throws util::UsageError saying why otherwise.
+/// loopback host only (127.0.0.0/8, ::1, localhost), with no `user:password@`, query or fragment. Throws
+/// util::UsageError saying why otherwise (never echoing the user, password, query or fragment).
 void check_endpoint(const std::string& url);
 
 /// The HTTP client: libcurl underneath, TLS verification always on, redirects never followed (the

@@ -24,11 +24,21 @@ struct DiffOptions {
 /// plan can be made. Carries every such problem.
 class PlanError : public util::Error {
 public:
-    explicit PlanError(std::vector<std::string> problems);
-    const std::vector<std::string>& problems() const { return m_problems; }
+    /// One name the account lacks, and where the files name it (`where.file` empty when unknown).
+    struct Problem {
+        model::SourceLocation where;
+        std::string message;
+
+        /// "FILE:LINE:COL: message", or the message alone when the place is unknown.
+        std::string located() const;
+        bool operator==(const Problem&) const = default;
+    };
+
+    explicit PlanError(std::vector<Problem> problems);
+    const std::vector<Problem>& problems() const { return m_problems; }
 
 private:
-    std::vector<std::string> m_problems;
+    std::vector<Problem> m_problems;
 };
 
 /// Compares `desired` with `live` and returns the ordered plan that makes live match, with unmanaged
