@@ -400,16 +400,47 @@ void Executor::run_invitation(const Change& change) {
     }
     invitation.limit_services = bool_to(change, "limit_services");
     const std::string key = model::email_key(change.key);
-    const std::string id = create_checked(
-        [&] { return m_api.create_invitation(m_live.customer.id, invitation); },
-        [&]() -> std::optional<std::string> {
-            for (const auto& existing : m_api.list_invitations()) {
-                if (model::email_key(existing.email) == key && existing.active && existing.id != change.id) {
+    // A pending invitation found after a lost answer or a 409 is ours only when it says what we sent: one
+    // made by hand in between (or a second one for the same person) is never adopted as this change's.
+    auto same_as_sent = [&](const model::Invitation& existing) {
+        auto ids = [](std::vector<std::string> list) {
+            std::sort(list.begin(), list.end());
+            return list;
+        };
+        return (!invitation.role || existing.role == invitation.role) &&
+               (!invitation.limit_services || existing.limit_services.value_or(false) == *invitation.limit_services) &&
+               (!invitation.roles || ids(existing.roles.value_or(std::vector<std::string>{})) == ids(*invitation.roles));
+    };
+    std::string id;
+    try {
+        id = create_checked(
+            [&] { return m_api.create_invitation(m_live.customer.id, invitation); },
+            [&]() -> std::optional<std::string> {
+                for (const auto& existing : m_api.list_invitations()) {
+                    if (model::email_key(existing.email) != key || !existing.active || existing.id == change.id) {
+                        continue;
+                    }
+                    if (!same_as_sent(existing)) {
+                        throw util::Error(fmt::format(
+                            "another pending invitation for {} exists (id {}, role {}), not the one this plan sends; "
+                            "it was not taken for it: the next plan shows it",
+                            existing.email, existing.id, existing.role ? model::to_string(*existing.role) : "unknown"));
+                    }
                     return existing.id;
                 }
-            }
-            return std::nullopt;
-        });
+                return std::nullopt;
+            });
+    } catch (const std::exception& e) {
+        // The old invitation is gone and its groups with it: say which, since no later read can tell.
+        const auto* groups = list(change, "user_groups");
+        if (change.action == Action::replace && groups != nullptr && !groups->add.empty()) {
+            throw util::Error(fmt::format("{}; the old invitation was deleted, and with it its place in user groups "
+                                          "{}: the next apply invites {} again, but puts the invitation back only "
+                                          "into the groups whose members the files list",
+                                          e.what(), util::join(groups->add, ", "), change.key));
+        }
+        throw;
+    }
     remember(Kind::invitations, change.key, id);
     // A replaced invitation goes back into the user groups the old one was in (the plan lists them).
     if (const auto* groups = list(change, "user_groups")) {

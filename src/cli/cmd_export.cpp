@@ -100,12 +100,19 @@ void leave_out_disguised(model::AccountState& state, std::vector<std::string>& n
         std::erase_if(objects, [&](const auto& object) {
             const std::string& key = key_of(object);
             const auto bad = util::find_disguising(key);
-            if (!bad) {
+            // A custom role named like a predefined one ("Engineer") cannot be written either: the files name
+            // predefined roles that way, and validate refuses to define one.
+            const bool predefined_name = kind == model::Kind::roles && model::is_predefined_role(key);
+            if (!bad && !predefined_name) {
                 return false;
             }
-            notes.push_back(fmt::format("not exported: {} '{}': its name holds {}; rename it in Fastly (plans show "
-                                        "it as unmanaged, escaped)",
-                                        model::noun(kind), util::escape_disguising(key), util::describe_code_point(*bad)));
+            notes.push_back(bad ? fmt::format("not exported: {} '{}': its name holds {}; rename it in Fastly (plans "
+                                              "show it as unmanaged, escaped)",
+                                              model::noun(kind), util::escape_disguising(key),
+                                              util::describe_code_point(*bad))
+                                : fmt::format("not exported: custom role '{}': its name is a predefined role's; rename "
+                                              "it in Fastly (plans show it as unmanaged)",
+                                              util::escape_disguising(key)));
             if (names != nullptr) {
                 names->insert(kind == model::Kind::users || kind == model::Kind::invitations ? model::email_key(key) : key);
             }

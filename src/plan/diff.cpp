@@ -600,9 +600,9 @@ void Differ::pending(const std::string& email, const std::optional<model::UserRo
         return;
     }
     invite(email, role, roles, limit_services, &live,
-           fmt::format("the pending invitation's {} {} from the files; an invitation cannot be changed, so it is "
+           fmt::format("the pending invitation departs from the files ({}); an invitation cannot be changed, so it is "
                        "deleted and sent again, in the same user groups",
-                       util::join(departs, ", "), departs.size() == 1 ? "differs" : "differ"));
+                       util::join(departs, ", ")));
 }
 
 void Differ::diff_users() {
@@ -713,6 +713,8 @@ void Differ::mark_user_escalations(Change& change, bool created) {
                                                to ? *to : std::vector<std::string>{})) {
                 change.sensitive.push_back("privilege escalation: gains " + why);
             }
+        } else if (f.field == "limit_services" && f.from == Value(true) && f.to == Value(false)) {
+            change.sensitive.push_back("privilege escalation: limit_services lifted, so every service is open to them");
         } else if (f.field == "locked" && f.from == Value(true) && f.to == Value(false)) {
             change.sensitive.push_back("unlocks the user (a lock may have been set by hand, in an incident)");
         }
@@ -748,8 +750,21 @@ void Differ::diff_invitations() {
     }
     for (const auto& have : m_live.state.invitations) {
         const std::string key = model::email_key(have.email);
-        // A listed person's invitation (pending or replaced above) is theirs, not an extra one.
-        if (desired_invitations.count(key) > 0 || desired_users.count(key) > 0 || ignored(Kind::invitations, have.email)) {
+        if (ignored(Kind::invitations, have.email)) {
+            continue;
+        }
+        // A listed person's invitation (pending or replaced above) is theirs. Another pending one for the same
+        // person (ZOË@ beside zoë@) would let them accept with what the files do not say: it goes.
+        if (desired_invitations.count(key) > 0 || desired_users.count(key) > 0) {
+            if (usable(have) && m_index.invitation(key) != &have) {
+                Change extra{Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id,
+                             {}, {}, {{"DELETE", "/invitations/" + have.id}},
+                             "a second pending invitation for a person the files list once; only one is kept", {}};
+                if (have.role == model::UserRole::superuser) {
+                    extra.sensitive.push_back("a pending invitation as superuser that the files do not describe");
+                }
+                add(std::move(extra));
+            }
             continue;
         }
         if (pruned(Kind::invitations)) {
@@ -889,6 +904,7 @@ void Differ::diff_user_groups() {
 // manage lose it through changes of their own (counted there); the others are listed on the deletion,
 // as `held_by`, so the reviewer sees who loses access and the revocation guard counts them.
 void Differ::strip_pruned() {
+    std::set<const Change*> kept;  // deletions not made: an ignored object holds what they would delete
     for (auto& change : m_plan.changes) {
         if (change.action != Action::remove || (change.kind != Kind::roles && change.kind != Kind::service_groups)) {
             continue;
@@ -928,6 +944,19 @@ void Differ::strip_pruned() {
                 }
             }
         }
+        const auto ignored_holder = std::find_if(held.remove.begin(), held.remove.end(), [](const std::string& entry) {
+            return entry.size() > 10 && entry.compare(entry.size() - 10, 10, " (ignored)") == 0;
+        });
+        if (ignored_holder != held.remove.end()) {
+            // Ignored objects are never changed, and deleting this would change one: it stays, as unmanaged.
+            m_plan.notes.push_back(fmt::format("{} '{}' is not pruned: the ignored {} holds it, and ignored objects are "
+                                               "never changed",
+                                               model::noun(change.kind), change.key,
+                                               ignored_holder->substr(0, ignored_holder->size() - 10)));
+            m_plan.unmanaged.push_back({change.kind, change.key});
+            kept.insert(&change);
+            continue;
+        }
         if (!held.remove.empty()) {
             change.sensitive.push_back(fmt::format("access lost through pruning: {} the files do not manage {} it",
                                                    util::plural(held.remove.size(), "holder", "holders"),
@@ -935,6 +964,7 @@ void Differ::strip_pruned() {
             change.lists.push_back(std::move(held));
         }
     }
+    std::erase_if(m_plan.changes, [&](const Change& c) { return kept.count(&c) > 0; });
 }
 
 void Differ::sort_changes() {

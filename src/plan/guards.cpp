@@ -83,11 +83,30 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                 }
             }
         }
+        // The live members of the user group `name`: who loses what the group loses.
+        auto members_of = [&](const std::string& name) {
+            for (const auto& group : live.state.user_groups) {
+                if (group.name == name) {
+                    return group.members.value_or(std::vector<std::string>{});
+                }
+            }
+            return std::vector<std::string>{};
+        };
         if (change.kind == Kind::user_groups) {
             for (const auto& list : change.lists) {
                 for (const auto& person : list.field == "members" ? list.remove : std::vector<std::string>{}) {
                     if (const auto* because = reason(person)) {
                         refusals.push_back(fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
+                    }
+                }
+                // A role the group loses is lost by its members too.
+                for (const auto& role : list.field == "roles" ? list.remove : std::vector<std::string>{}) {
+                    for (const auto& person : members_of(change.key)) {
+                        if (const auto* because = reason(person)) {
+                            refusals.push_back(fmt::format("takes role '{}' from user group '{}', of which {} is a "
+                                                           "member ({})",
+                                                           role, change.key, person, *because));
+                        }
                     }
                 }
             }
@@ -115,6 +134,16 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                     if (const auto* because = reason(holder->second)) {
                         refusals.push_back(fmt::format("strips {} '{}' from {} by deleting it ({})", model::noun(change.kind),
                                                        change.key, holder->second, *because));
+                    }
+                }
+                // A role pruned from a group is lost by the group's members.
+                if (holder && holder->first == Kind::user_groups && change.kind == Kind::roles) {
+                    for (const auto& person : members_of(holder->second)) {
+                        if (const auto* because = reason(person)) {
+                            refusals.push_back(fmt::format("strips role '{}' from user group '{}', of which {} is a "
+                                                           "member, by deleting it ({})",
+                                                           change.key, holder->second, person, *because));
+                        }
                     }
                 }
             }

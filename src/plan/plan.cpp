@@ -96,7 +96,9 @@ std::size_t count_removals(const Change& change) {
             count += list.remove.size();
         }
     }
-    if (change.kind == model::Kind::users && change.action == Action::update) {
+    // IAM roles taken from a user, or from a pending invitation that is sent again without them.
+    if ((change.kind == model::Kind::users && change.action == Action::update) ||
+        (change.kind == model::Kind::invitations && change.action == Action::replace)) {
         for (const auto& field : change.fields) {
             const auto* from = std::get_if<std::vector<std::string>>(&field.from);
             const auto* to = std::get_if<std::vector<std::string>>(&field.to);

@@ -104,3 +104,33 @@ TEST_CASE("once a stop is requested no change starts; the one under way finishes
         CHECK(r.report.interrupted);
     }
 }
+
+TEST_CASE("a replaced invitation whose new one cannot be sent says which groups went with the old one") {
+    plan::Plan p;
+    p.customer_id = "C1";
+    p.changes.push_back({Stage::create_people, Action::replace, Kind::invitations, "carol@example.com", "i-old",
+                         {{"role", std::string("engineer"), std::string("user")}},
+                         {{"user_groups", {"SRE"}, {}}},
+                         {{"DELETE", "/invitations/i-old"}, {"POST", "/invitations"}, {"POST", "/user-groups/g1/members"}},
+                         "", {}});
+    plan::summarize(p);
+    testing::RecordingApi api;
+    api.on_call = [](const std::string& call) {
+        if (call.rfind("POST invitation", 0) == 0) {
+            throw live::ApiError("POST /invitations -> 400 Bad Request", 400, "POST", "/invitations");
+        }
+    };
+    model::LiveAccount live = live_with_five_users();
+    live.state.user_groups = {{"SRE", std::nullopt, std::nullopt, std::nullopt, List{"carol@example.com"}, "g1", {}}};
+    const apply::JournalLock lock("");
+    apply::Journal journal(lock);
+    apply::ExecuteOptions options;
+    options.concurrency = 1;
+    const apply::ApplyReport report = apply::execute(p, live, api, journal, options);
+    REQUIRE(report.outcomes.size() == 1);
+    CHECK(report.outcomes[0].outcome == apply::Outcome::failed);
+    CHECK(report.outcomes[0].message ==
+          "POST /invitations -> 400 Bad Request; the old invitation was deleted, and with it its place in user "
+          "groups SRE: the next apply invites carol@example.com again, but puts the invitation back only into the "
+          "groups whose members the files list");
+}

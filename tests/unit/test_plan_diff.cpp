@@ -472,7 +472,7 @@ TEST_CASE("a pending invitation that departs from the files is replaced, with it
         const plan::Change& c = p.changes[0];
         CHECK(c.action == Action::replace);
         CHECK(c.id == "i-carol");
-        CHECK(c.note.find("role differs from the files") != std::string::npos);
+        CHECK(c.note.find("departs from the files (role)") != std::string::npos);
         REQUIRE(field_of(c, "role"));
         CHECK(field_of(c, "role")->from == plan::Value(std::string("engineer")));
         CHECK(field_of(c, "role")->to == plan::Value(std::string("user")));
@@ -491,7 +491,7 @@ TEST_CASE("a pending invitation that departs from the files is replaced, with it
         CHECK(run(d).changes.size() == 1);
         d.invitations[0].roles = List{};
         d.invitations[0].limit_services = true;
-        CHECK(run(d).changes.at(0).note.find("limit_services differs") != std::string::npos);
+        CHECK(run(d).changes.at(0).note.find("(limit_services)") != std::string::npos);
     }
     SUBCASE("a listed user awaiting acceptance, whose invitation differs, is replaced as well") {
         model::AccountState d = matching_desired();
@@ -744,5 +744,66 @@ TEST_CASE("two live users whose logins fold alike make no plan: the files cannot
     } catch (const plan::PlanError& e) {
         REQUIRE(e.problems().size() == 1);
         CHECK(e.problems()[0].message.find("straße@example.com and STRASSE@example.com") != std::string::npos);
+    }
+}
+
+TEST_CASE("red-team findings on issue 12: each closed") {
+    SUBCASE("a second pending invitation for a listed person is deleted, and marked when it is superuser") {
+        model::LiveAccount live = live_account();
+        model::Invitation extra = invitation("CAROL@example.com", "i-carol-2", now - 2 * day);
+        extra.role = UserRole::superuser;
+        live.state.invitations.push_back(extra);
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        const plan::Plan p = run(d, live);
+        const plan::Change* c = find(p, Kind::invitations, "CAROL@example.com", Stage::delete_people_and_groups);
+        REQUIRE(c);
+        CHECK(c->id == "i-carol-2");
+        CHECK(c->sensitive == List{"a pending invitation as superuser that the files do not describe"});
+    }
+    SUBCASE("a protected member loses no role through a group, nor through pruning a group's role") {
+        model::LiveAccount live = live_account();
+        model::AccountState d = matching_desired();
+        d.policy.protected_logins = {"alice@example.com"};
+        d.user_groups[0].roles = List{"Engineer"};
+        CHECK(guard(run(d, live), "protected").message ==
+              "the plan takes role 'Purge Operator' from user group 'SRE', of which alice@example.com is a member "
+              "(listed in policy.protected)");
+        d = matching_desired();
+        d.policy.protected_logins = {"alice@example.com"};
+        d.roles.clear();
+        d.user_groups.erase(d.user_groups.begin());
+        d.policy.prune = {Kind::roles};
+        CHECK(guard(run(d, live), "protected").message ==
+              "the plan strips role 'Purge Operator' from user group 'SRE', of which alice@example.com is a member, "
+              "by deleting it (listed in policy.protected)");
+    }
+    SUBCASE("an IAM role a replaced invitation loses counts as a removal") {
+        model::LiveAccount live = live_account();
+        live.state.invitations[0].roles = List{"Engineer"};
+        model::AccountState d = matching_desired();
+        d.invitations = {invitation("carol@example.com", "", 0)};
+        d.invitations[0].roles = List{};
+        CHECK(run(d, live).summary.removals == 1);
+    }
+    SUBCASE("a role an ignored group holds is not pruned") {
+        model::AccountState d = matching_desired();
+        d.roles.clear();
+        d.user_groups.erase(d.user_groups.begin());
+        d.ignore.patterns[Kind::user_groups] = {"SRE"};
+        d.policy.prune = {Kind::roles};
+        const plan::Plan p = run(d);
+        CHECK(find(p, Kind::roles, "Purge Operator", Stage::delete_roles_and_service_groups) == nullptr);
+        CHECK(has_note(p, "role 'Purge Operator' is not pruned: the ignored user group 'SRE' holds it, and ignored "
+                          "objects are never changed"));
+    }
+    SUBCASE("lifting limit_services is marked") {
+        model::LiveAccount live = live_account();
+        live.state.users[1].limit_services = true;
+        model::AccountState d = matching_desired();
+        d.users[1].limit_services = false;
+        const plan::Plan p = run(d, live);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(p.changes[0].sensitive == List{"privilege escalation: limit_services lifted, so every service is open to them"});
     }
 }
