@@ -130,7 +130,14 @@ JournalLock::JournalLock(const std::string& journal_path, bool create_directory)
                                       "--journal",
                                       path));
     }
-    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);  // a link here is followed too
+    // Never through a link: apply rewrites the lock file with its holder's name, and a link placed there
+    // would make it overwrite whatever the link points at.
+    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (m_fd < 0 && errno == ELOOP) {
+        throw util::Error(fmt::format("the journal's lock file '{}' is a symbolic link; apply writes its holder's "
+                                      "name into that file, so it refuses to follow one: remove the link",
+                                      path));
+    }
     if (m_fd < 0) {
         throw util::Error(fmt::format("cannot open the journal's lock file '{}': {}", path, std::strerror(errno)));
     }

@@ -254,7 +254,7 @@ class PlanOutStdoutTest(EmulatorTest):
 
 class JournalPlaceTest(EmulatorTest):
     """The journal: a missing directory is an error (but the default one is made), a directory is an error,
-    a symlink is followed; its lock file alike. Each refusal comes before the account is read."""
+    a symlinked journal is followed, a symlinked lock file refused. Each refusal comes before the account is read."""
 
     def setUp(self):
         super().setUp()

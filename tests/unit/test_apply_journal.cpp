@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/apply/journal.hpp>
 #include <filesystem>
 #include <fstream>
@@ -102,14 +103,28 @@ TEST_CASE("a journal or a lock file that is a directory is one clear error") {
                          util::Error);
 }
 
+TEST_CASE("a lock file that is a symbolic link is refused: apply would overwrite what it points at") {
+    ScratchDirectory dir;
+    std::ofstream(dir.path + "/precious") << "keep me\n";
+    std::filesystem::create_symlink("precious", dir.path + "/journal.jsonl.lock");
+    try {
+        const apply::JournalLock lock(dir.path + "/journal.jsonl");
+        FAIL("the link was followed");
+    } catch (const util::Error& e) {
+        CHECK(std::string(e.what()).find("is a symbolic link") != std::string::npos);
+    }
+    std::ifstream in(dir.path + "/precious");
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "keep me");
+}
+
 TEST_CASE("a symlinked journal is appended at its target, and locked beside it; the links stay links") {
     ScratchDirectory dir;
     std::filesystem::create_directory(dir.path + "/real");
     std::ofstream(dir.path + "/real/journal.jsonl") << R"({"event":"apply-end"})" << "\n";
     const std::string link = dir.path + "/journal.jsonl";
     std::filesystem::create_symlink("real/journal.jsonl", link);
-    // A lock file that is a link (to a file not there yet) is followed too.
-    std::filesystem::create_symlink("lock-target", dir.path + "/real/journal.jsonl.lock");
     {
         const apply::JournalLock lock(link);
         // Through the link or not, one journal has one lock.
@@ -119,8 +134,7 @@ TEST_CASE("a symlinked journal is appended at its target, and locked beside it; 
         CHECK(journal.path() == link);
     }
     CHECK(std::filesystem::is_symlink(link));
-    CHECK(std::filesystem::is_symlink(dir.path + "/real/journal.jsonl.lock"));
-    CHECK(std::filesystem::is_regular_file(dir.path + "/real/lock-target"));
+    CHECK(std::filesystem::is_regular_file(dir.path + "/real/journal.jsonl.lock"));
     CHECK_FALSE(std::filesystem::exists(link + ".lock"));
     std::ifstream in(dir.path + "/real/journal.jsonl");
     std::string first;

@@ -20,8 +20,9 @@ public:
 class JournalLock {
 public:
     /// Takes the lock of the journal at `journal_path` without waiting, creating the lock file when
-    /// missing. A symbolic link is followed: the lock file is `<target>.lock` beside the link's target,
-    /// and itself followed when it is a link. The journal's directory must exist; with
+    /// missing. A symbolic link is followed: the lock file is `<target>.lock` beside the link's target; a
+    /// lock file that is itself a link is refused (its holder line would overwrite the link's target). The
+    /// journal's directory must exist; with
     /// `create_directory` (apply's default journal) that one directory is made when missing. An empty path
     /// takes no lock. Throws JournalBusy naming the journal and the holder when another process (or another
     /// JournalLock) holds it; util::Error when the journal or its lock file is a directory, when the
