@@ -27,7 +27,13 @@ struct CliOptions {
     int latency_ms = 0;
     int threads = 64;
     std::vector<std::string> compat;  ///< KEY=VALUE
+    bool allow_non_loopback = false;
 };
+
+// 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches.
+bool loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 nlohmann::json read_seed(const std::string& path) {
     std::optional<std::string> text = read_file_if_exists(path);
@@ -61,7 +67,13 @@ int run_cli(int argc, char** argv) {
         "Serves customers, users, invitations, IAM roles, permissions, service groups and user groups,\n"
         "plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept).",
         "fastly-emulator"};
-    app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
+    app.add_option("--host", options.host,
+                   "Address to listen on; a loopback address unless --allow-non-loopback (the /_emulator/ control "
+                   "endpoints have no authentication and dump every token)")
+        ->capture_default_str();
+    app.add_flag("--allow-non-loopback", options.allow_non_loopback,
+                 "Listen on an address other machines can reach: anyone who reaches it can read every token and "
+                 "rewrite the state through /_emulator/");
     app.add_option("--port", options.port, "Port to listen on; 0 picks a free port")
         ->capture_default_str()
         ->check(CLI::Range(0, 65535));
@@ -89,6 +101,13 @@ int run_cli(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return app.exit(error) == 0 ? 0 : 1;
+    }
+    if (!loopback(options.host) && !options.allow_non_loopback) {
+        std::cerr << "fastly-emulator: refusing to listen on " << options.host
+                  << ": its /_emulator/ control endpoints have no authentication and hand out every token and the "
+                     "whole state, so it listens on loopback only (127.0.0.1, ::1) unless --allow-non-loopback says "
+                     "otherwise\n";
+        return 1;
     }
     Compat compat;
     for (const std::string& setting : options.compat) {

@@ -63,6 +63,12 @@ def test_startup_errors(tmp):
     check(bad_seed in result.stderr and 'users[0].login: "nobody" is not an email address' in result.stderr,
           f"bad seed message: {result.stderr!r}")
 
+    # The control endpoints have no authentication: no address other machines reach without saying so.
+    for host in ("0.0.0.0", "::", "192.0.2.1", "example.com"):
+        result = subprocess.run([BINARY, "--host", host, "--port", "0"], capture_output=True, text=True, timeout=10)
+        check(result.returncode == 1 and f"refusing to listen on {host}" in result.stderr
+              and "--allow-non-loopback" in result.stderr, f"non-loopback {host}: {result.returncode} {result.stderr!r}")
+
     missing = os.path.join(tmp, "missing.json")
     result = subprocess.run([BINARY, "--seed", missing], capture_output=True, text=True, timeout=10)
     check(result.returncode == 1 and missing in result.stderr and "no such file" in result.stderr, result.stderr)

@@ -807,3 +807,17 @@ TEST_CASE("red-team findings on issue 12: each closed") {
         CHECK(p.changes[0].sensitive == List{"privilege escalation: limit_services lifted, so every service is open to them"});
     }
 }
+
+TEST_CASE("replacing a service-limited invitation says its per-service grants are not carried") {
+    model::LiveAccount live = live_account();
+    live.state.invitations[0].limit_services = true;
+    model::AccountState d = matching_desired();
+    d.invitations = {invitation("carol@example.com", "", 0)};
+    d.invitations[0].role = UserRole::user;
+    d.invitations[0].limit_services.reset();
+    const plan::Plan p = run(d, live);
+    REQUIRE(p.changes.size() == 1);
+    CHECK(p.changes[0].sensitive ==
+          List{"access lost: the pending invitation is service-limited, and its per-service grants "
+               "(service_invitations) are not read, so they are not sent again"});
+}
