@@ -182,6 +182,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
             failure.problems.push_back(problem_json(&at, problem.message));
         }
         return fail(failure);
+    } catch (const util::Refusal& e) {
+        err << "fastly-accounts: " << e.what() << "\n";
+        Failure failure{e.what()};
+        failure.exit_code = exit_refused;
+        return fail(failure);
     } catch (const util::Error& e) {
         err << "fastly-accounts: " << e.what() << "\n";
         return fail({e.what()});

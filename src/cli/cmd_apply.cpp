@@ -198,6 +198,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     const apply::JournalLock lock(default_place ? default_journal(desired) : options.journal, default_place);
     Session session(global, std::chrono::seconds(options.max_wait_seconds));
     const model::LiveAccount live = live::fetch_account(session.api(), session.concurrency());
+    refuse_foreign_customer(desired, live);  // one line, before any plan of another account is shown
 
     plan::DiffOptions diff_options = cli::diff_options(options.guards);
     diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
@@ -213,6 +214,15 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
         }
     }
 
+    // Only a superuser may change other users, groups, roles and invitations: say so before showing a plan
+    // that cannot be applied, rather than fail change by change with 403s. (The API lets other users change
+    // their own profile only, which this tool does not do on its own.)
+    if (plan.has_changes() && live.token_user.role != model::UserRole::superuser) {
+        throw util::Refusal(fmt::format(
+            "the token belongs to {}, whose role is {}; apply needs a superuser's token (plan, drift and export "
+            "work with any token). Nothing was shown or changed.",
+            live.token_user.login, model::to_string(live.token_user.role)));
+    }
     render::text(plan, out, {render::Mode::plan, use_color(global)});
     out.flush();
     if (plan.refused()) {
@@ -222,14 +232,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     if (!plan.has_changes()) {
         return exit_ok;
     }
-    // Only a superuser may change other users, groups, roles and invitations: say so now rather than
-    // fail change by change with 403s.
-    if (live.token_user.role != model::UserRole::superuser) {
-        throw util::Error(fmt::format(
-            "the token belongs to {}, whose role is {}; apply needs a superuser's token (plan, drift and export "
-            "work with any token). Nothing was changed.",
-            live.token_user.login, model::to_string(live.token_user.role)));
-    }
+
     if (!options.auto_approve && !confirmed(plan, live.customer.id, in, err)) {
         err << "fastly-accounts: apply cancelled; nothing was changed.\n";
         return exit_error;

@@ -2,6 +2,8 @@
 #include <ctime>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/live/fetch.hpp>
+#include <fastly_accounts/util/error.hpp>
+#include <fmt/format.h>
 
 namespace fastly_accounts::cli {
 
@@ -9,12 +11,23 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     Planned planned{config::load_desired(files), {}, {}};
     planned.live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
+    refuse_foreign_customer(planned.desired, planned.live);
     options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
     // The account's own figure, when an answer stated it (Fastly sends it only with writes); otherwise the
     // plan says that Fastly's default limit is assumed.
     options.writes_remaining = session.stats().ratelimit_remaining;
     planned.plan = plan::diff(planned.desired.state, planned.live, options);
     return planned;
+}
+
+void refuse_foreign_customer(const config::DesiredState& desired, const model::LiveAccount& live) {
+    if (desired.state.customer_id && *desired.state.customer_id != live.customer.id) {
+        throw util::Refusal(fmt::format("refused: the files are for customer {}, but the token belongs to customer {}"
+                                        "{}; nothing was shown or changed (use that customer's token, or fix "
+                                        "customer_id)",
+                                        *desired.state.customer_id, live.customer.id,
+                                        live.customer.name.empty() ? "" : " (" + live.customer.name + ")"));
+    }
 }
 
 std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired) {

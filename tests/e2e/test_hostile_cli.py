@@ -218,11 +218,14 @@ class JsonErrorTest(EmulatorTest):
         error = self.error_of(self.fa("plan", "-f", files, "--format", "json", "--bogus"))
         self.assertEqual(error["message"], "The following argument was not expected: --bogus")
         other = self.write("other/customer.yaml", "version: 1\ncustomer_id: SomeOtherCustomer1\n")
-        error = self.error_of(self.fa("drift", "-f", other, "--format", "json"))
+        result = self.fa("drift", "-f", other, "--format", "json")
+        self.assertEqual(result.code, 4, result)
+        error = json.loads(result.out)["error"]
+        self.assertEqual(error["exit_code"], 4)
         self.assertIn("the files are for customer SomeOtherCustomer1", error["message"])
 
     def test_a_guard_refusal_is_a_plan_and_text_errors_stay_off_stdout(self):
-        other = self.write("other/customer.yaml", "version: 1\ncustomer_id: SomeOtherCustomer1\n")
+        other = self.write("other/guard.yaml", "version: 1\npolicy:\n  min_superusers: 5\n")
         result = self.fa("plan", "-f", other, "--format", "json")
         self.assertEqual(result.code, 4, result)
         self.assertNotIn("error", json.loads(result.out))

@@ -170,10 +170,15 @@ class ApplyTest(DemoTest):
         shutil.copytree(EXAMPLES, files, ignore=shutil.ignore_patterns("large", "*.json", "*.txt"))
         with open(os.path.join(files, "customer.yaml"), "w") as f:
             f.write("version: 1\ncustomer_id: SomeOtherCustomer1\n")
-        self.assertEqual(self.apply(files=files).code, 4)
-        result = self.fa("drift", "-f", files)
-        self.assertEqual(result.code, 1)
-        self.assertIn("the files are for customer SomeOtherCustomer1", result.err)
+        # Checked first: one line, exit 4, and no plan of the other account is shown (issue 20 item 4).
+        for command in (["apply", "-f", files, "--auto-approve"], ["plan", "-f", files], ["drift", "-f", files]):
+            result = self.fa(*command, "--journal", os.path.join(self.tmp, "j.jsonl")) if command[0] == "apply" \
+                else self.fa(*command)
+            self.assertEqual(result.code, 4, result)
+            self.assertEqual(result.out, "", result)
+            self.assertEqual(result.err.count("\n"), 1, result)
+            self.assertIn("refused: the files are for customer SomeOtherCustomer1, but the token belongs to customer "
+                          "51MumwLiSJyFTWhtbByYgR", result.err)
 
     def test_a_stale_saved_plan_is_refused_and_a_fresh_one_applied_exactly(self):
         saved = os.path.join(self.tmp, "plan.json")
@@ -221,7 +226,8 @@ class ApplyTest(DemoTest):
         self.emulator.set_state(seed)
         self.emulator.request("DELETE", "/_emulator/stats", token=None)
         result = self.apply(token="engineer-token")
-        self.assertEqual(result.code, 1, result)
+        self.assertEqual(result.code, 4, result)  # refused before anything is shown (issue 20 item 5)
+        self.assertEqual(result.out, "")
         self.assertIn("the token belongs to eng@example.com, whose role is engineer; apply needs a superuser's token",
                       result.err)
         self.assertFalse([r for r in self.emulator.stats()["requests"] if not r.startswith("GET ")])

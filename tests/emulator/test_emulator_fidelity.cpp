@@ -83,7 +83,7 @@ TEST_CASE("legacy_roles=retired: every /roles path answers 404 with the classic 
     const std::string custom = h.role_id("Purge Operator");
     CHECK(h.call("GET", "/roles").status == 200);
     h.emulator.set_compat(switched("legacy_roles", "retired"));
-    for (const auto& [method, target] :
+    for (const auto& request :
          std::vector<std::pair<std::string, std::string>>{{"GET", "/roles"},
                                                           {"POST", "/roles"},
                                                           {"GET", "/roles/" + custom},
@@ -91,6 +91,9 @@ TEST_CASE("legacy_roles=retired: every /roles path answers 404 with the classic 
                                                           {"DELETE", "/roles/" + custom},
                                                           {"GET", "/roles/" + custom + "/permissions"},
                                                           {"POST", "/roles/" + custom + "/permissions"}}) {
+        // Named copies, not structured bindings: doctest's CAPTURE is a lambda, and clang 14 cannot capture those.
+        const std::string& method = request.first;
+        const std::string& target = request.second;
         CAPTURE(method + " " + target);
         ApiResponse response = h.call(method, target, method == "GET" ? "" : "{}");
         CHECK(response.status == 404);

@@ -27,6 +27,10 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
 /// The files of `desired` with their digests, as a saved plan records them.
 std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired);
 
+/// Refuses (util::Refusal, exit 4) files whose customer_id is not the token's customer, before any plan
+/// is made or shown: a plan for another account (its owner's deletion included) is never printed.
+void refuse_foreign_customer(const config::DesiredState& desired, const model::LiveAccount& live);
+
 /// Adds the required, repeatable `-f,--file PATH` to `command`.
 void add_files_option(CLI::App& command, std::vector<std::string>& files);
 

@@ -12,6 +12,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A refusal that comes before anything is shown: nothing was read further, shown or changed (exit 4).
+class Refusal : public Error {
+public:
+    using Error::Error;
+};
+
 /// Bad command-line usage: an option value out of range, a missing required option, ...
 class UsageError : public Error {
 public:
