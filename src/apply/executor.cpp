@@ -407,9 +407,11 @@ void Executor::run_invitation(const Change& change) {
             std::sort(list.begin(), list.end());
             return list;
         };
-        return (!invitation.role || existing.role == invitation.role) &&
-               (!invitation.limit_services || existing.limit_services.value_or(false) == *invitation.limit_services) &&
-               (!invitation.roles || ids(existing.roles.value_or(std::vector<std::string>{})) == ids(*invitation.roles));
+        // A field the listing does not show cannot tell them apart, so it is not held against the match.
+        return (!invitation.role || !existing.role || existing.role == invitation.role) &&
+               (!invitation.limit_services || !existing.limit_services ||
+                *existing.limit_services == *invitation.limit_services) &&
+               (!invitation.roles || !existing.roles || ids(*existing.roles) == ids(*invitation.roles));
     };
     std::string id;
     try {
