@@ -14,7 +14,7 @@ using namespace fastly_accounts;
 namespace {
 
 // Answers nothing; the writes the tests use call the handlers below and count.
-class FakeApi : public live::ApiClient {
+class RateLimitApi : public live::ApiClient {
 public:
     std::function<void()> on_update_user = [] {};
     std::function<std::string()> on_create_invitation = [] { return std::string("new-id"); };
@@ -95,7 +95,7 @@ apply::ApplyReport run(const plan::Plan& plan, live::ApiClient& api) {
 }  // namespace
 
 TEST_CASE("a 429 read as a spent budget stops the run; the executor does not send it again") {
-    FakeApi api;
+    RateLimitApi api;
     api.on_update_user = [] { throw too_many({1, true, 1'700'003'600}); };
     plan::Plan plan;
     plan.changes = {renamed_user("a@example.com", "1"), renamed_user("b@example.com", "2")};
@@ -108,7 +108,7 @@ TEST_CASE("a 429 read as a spent budget stops the run; the executor does not sen
 }
 
 TEST_CASE("a 429 that is a throttle outlasting the HTTP layer's sends fails its change: exit 3, not 5") {
-    FakeApi api;
+    RateLimitApi api;
     api.on_update_user = [] { throw too_many({4, false, std::nullopt}); };
     plan::Plan plan;
     plan.changes = {renamed_user("a@example.com", "1"), renamed_user("b@example.com", "2")};
@@ -132,7 +132,7 @@ TEST_CASE("a create whose answer is lost is sent at most 4 times in all, lookups
     };
     for (const auto& c : cases) {
         CAPTURE(c.what);
-        FakeApi api;
+        RateLimitApi api;
         const int attempts = c.attempts_per_round;
         api.on_create_invitation = [attempts]() -> std::string {
             throw live::ApiError("POST /invitations -> 503 Service Unavailable", 503, "POST", "/invitations",

@@ -14,9 +14,10 @@ using namespace fastly_accounts;
 
 namespace {
 
-// A scratch directory that makes files with a given mode.
-struct ScratchDirectory : testing::ScratchDirectory {
-    ScratchDirectory() : testing::ScratchDirectory("cli-token-test") {}
+// A scratch directory that makes files with a given mode. (Its own name: the checks build compiles the
+// unit tests as unity batches, where another file's ScratchDirectory may be in scope.)
+struct TokenFiles : testing::ScratchDirectory {
+    TokenFiles() : testing::ScratchDirectory("cli-token-test") {}
 
     std::string file(const std::string& name, const std::string& content, mode_t mode) const {
         const std::string at = path + "/" + name;
@@ -71,7 +72,7 @@ TEST_CASE("checked_token: spaces around are dropped, whichever the source; what 
 }
 
 TEST_CASE("read_token_file: a directory, a missing file, a loose file and a huge file are refused, saying why") {
-    ScratchDirectory dir;
+    TokenFiles dir;
     CHECK(cli::read_token_file(dir.file("token", "tok-123\n", 0600), false) == "tok-123");
     CHECK(refusal([&] { cli::read_token_file(dir.path, false); }) ==
           "the token file '" + dir.path + "' is a directory; name the file that holds the API token");
