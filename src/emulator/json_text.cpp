@@ -113,14 +113,6 @@ void JsonText::number(std::uint64_t value) {
     m_out.append(buf, result.ptr);
 }
 
-void JsonText::optional_boolean(const std::optional<bool>& value) {
-    if (value) {
-        boolean(*value);
-    } else {
-        null();
-    }
-}
-
 void JsonText::timestamp(EpochSeconds value) {
     separate();
     // Days to civil date (proleptic Gregorian), as gmtime would; avoids strftime on the hot path.
@@ -167,20 +159,20 @@ void JsonText::timestamp(EpochSeconds value) {
     m_out.append(buf, sizeof buf);
 }
 
-void JsonText::optional_timestamp(const std::optional<EpochSeconds>& value) {
-    if (value) {
-        timestamp(*value);
-    } else {
-        null();
+nlohmann::json& JsonTree::put(nlohmann::json value) {
+    if (m_open.empty()) {
+        m_root = std::move(value);
+        return m_root;
     }
-}
-
-void JsonText::strings(const std::vector<std::string>& values) {
-    begin_array();
-    for (const std::string& value : values) {
-        string(value);
+    nlohmann::json& container = *m_open.back();
+    if (container.is_array()) {
+        // Only the innermost open container grows, so the pointers to the ones around it stay valid.
+        container.push_back(std::move(value));
+        return container.back();
     }
-    end_array();
+    nlohmann::json& slot = container[m_key];
+    slot = std::move(value);
+    return slot;
 }
 
 }  // namespace fastly_emulator

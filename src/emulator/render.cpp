@@ -6,10 +6,6 @@ using nlohmann::json;
 
 namespace {
 
-json optional_bool(const std::optional<bool>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
 json optional_time(const std::optional<EpochSeconds>& value) {
     return value ? json(format_timestamp(*value)) : json(nullptr);
 }
@@ -26,24 +22,6 @@ json render_customer(const Store& store) {
     out["updated_at"] = format_timestamp(customer.updated_at);
     out["deleted_at"] = optional_time(customer.deleted_at);
     return out;
-}
-
-json render_user(const Store& store, const User& user) {
-    return {{"id", user.id},
-            {"login", user.login},
-            {"name", user.name},
-            {"customer_id", store.customer.id},
-            {"role", user.role},
-            {"roles", user.roles},
-            {"limit_services", user.limit_services},
-            {"locked", optional_bool(user.locked)},
-            {"require_new_password", optional_bool(user.require_new_password)},
-            {"two_factor_auth_enabled", optional_bool(user.two_factor_auth_enabled)},
-            {"two_factor_setup_required", false},
-            {"created_at", format_timestamp(user.created_at)},
-            {"updated_at", format_timestamp(user.updated_at)},
-            {"deleted_at", nullptr},
-            {"last_active_at", optional_time(user.last_active_at)}};
 }
 
 json render_role(const Role& role) {
@@ -85,59 +63,6 @@ json render_permission(const Permission& permission) {
             {"scope", permission.scope}};
 }
 
-json render_service_group(const ServiceGroup& group, Compat::GroupCounts counts) {
-    json out{{"id", group.id},
-             {"object", "service_group"},
-             {"name", group.name},
-             {"description", group.description},
-             {"created_at", format_timestamp(group.created_at)},
-             {"updated_at", format_timestamp(group.updated_at)}};
-    if (counts != Compat::GroupCounts::none) {
-        out["services_count"] = group.services.size();
-    }
-    return out;
-}
-
-json render_user_group(const UserGroup& group, Compat::GroupCounts counts) {
-    size_t users = 0;
-    size_t invitations = 0;
-    for (const Member& member : group.members) {
-        (member.kind == MemberKind::user ? users : invitations) += 1;
-    }
-    json out{{"id", group.id},
-             {"object", "user_group"},
-             {"name", group.name},
-             {"description", group.description},
-             {"created_at", format_timestamp(group.created_at)},
-             {"updated_at", format_timestamp(group.updated_at)}};
-    if (counts != Compat::GroupCounts::none) {
-        out["users_count"] = users;
-        out["invitations_count"] = invitations;
-        out["roles_count"] = group.roles.size();
-    }
-    if (counts == Compat::GroupCounts::all) {
-        out["service_groups_count"] = group.service_groups.size();
-    }
-    return out;
-}
-
-json render_member(const Store& store, const Member& member, Compat::ListEntries entries) {
-    if (entries == Compat::ListEntries::minimal) {
-        return {{"id", member.id}};
-    }
-    if (member.kind == MemberKind::user) {
-        const User* user = store.users.find(member.id);
-        return {{"id", member.id},
-                {"object", "user"},
-                {"name", user ? json(user->name) : json(nullptr)},
-                {"login", user ? json(user->login) : json(nullptr)}};
-    }
-    const Invitation* invitation = store.invitations.find(member.id);
-    return {{"id", member.id},
-            {"object", "invitation"},
-            {"email", invitation ? json(invitation->email) : json(nullptr)}};
-}
-
 json render_service_item(const Service& service, Compat::ListEntries entries) {
     if (entries == Compat::ListEntries::minimal) {
         return {{"id", service.id}};
@@ -164,30 +89,14 @@ json render_service_classic(const Store& store, const Service& service) {
             {"deleted_at", nullptr}};
 }
 
-json render_invitation(const Store& store, const Invitation& invitation) {
-    json grants = json::array();
-    for (const ServiceInvitation& grant : invitation.service_invitations) {
-        grants.push_back({{"id", grant.id}, {"type", "service_invitation"}});
-    }
-    return {{"id", invitation.id},
-            {"type", "invitation"},
-            {"attributes",
-             {{"email", invitation.email},
-              {"role", invitation.role},
-              {"roles", invitation.roles},
-              {"limit_services", invitation.limit_services},
-              {"status_code", store.invitation_status_code(invitation)},
-              {"created_at", format_timestamp(invitation.created_at)},
-              {"updated_at", format_timestamp(invitation.updated_at)},
-              {"deleted_at", nullptr}}},
-            {"relationships",
-             {{"customer", {{"data", {{"id", store.customer.id}, {"type", "customer"}}}}},
-              {"service_invitations", {{"data", grants}}}}}};
-}
+// ---- objects written to either sink -------------------------------------------------------------------
+// Each object is written once, here, for both JsonText (list answers) and JsonTree (single answers).
+// Keys come in sorted order, as JsonText needs to give the bytes nlohmann::json::dump() gives.
 
-// ---- text writers: keys in sorted order, as nlohmann::json keeps them ------------------------------
+namespace {
 
-void write_user(JsonText& out, const Store& store, const User& user) {
+template <class Sink>
+void emit_user(Sink& out, const Store& store, const User& user) {
     out.begin_object();
     out.key("created_at");
     out.timestamp(user.created_at);
@@ -210,7 +119,8 @@ void write_user(JsonText& out, const Store& store, const User& user) {
     out.end_object();
 }
 
-void write_service_group(JsonText& out, const ServiceGroup& group, Compat::GroupCounts counts) {
+template <class Sink>
+void emit_service_group(Sink& out, const ServiceGroup& group, Compat::GroupCounts counts) {
     out.begin_object();
     out.key("created_at");
     out.timestamp(group.created_at);
@@ -226,7 +136,8 @@ void write_service_group(JsonText& out, const ServiceGroup& group, Compat::Group
     out.end_object();
 }
 
-void write_user_group(JsonText& out, const UserGroup& group, Compat::GroupCounts counts) {
+template <class Sink>
+void emit_user_group(Sink& out, const UserGroup& group, Compat::GroupCounts counts) {
     std::uint64_t users = 0;
     std::uint64_t invitations = 0;
     for (const Member& member : group.members) {
@@ -257,7 +168,8 @@ void write_user_group(JsonText& out, const UserGroup& group, Compat::GroupCounts
     out.end_object();
 }
 
-void write_member(JsonText& out, const Store& store, const Member& member, Compat::ListEntries entries) {
+template <class Sink>
+void emit_member(Sink& out, const Store& store, const Member& member, Compat::ListEntries entries) {
     out.begin_object();
     if (entries == Compat::ListEntries::minimal) {
         out.member("id", member.id);
@@ -279,7 +191,8 @@ void write_member(JsonText& out, const Store& store, const Member& member, Compa
     out.end_object();
 }
 
-void write_invitation(JsonText& out, const Store& store, const Invitation& invitation) {
+template <class Sink>
+void emit_invitation(Sink& out, const Store& store, const Invitation& invitation) {
     out.begin_object();
     out.key("attributes");
     out.begin_object();
@@ -320,6 +233,50 @@ void write_invitation(JsonText& out, const Store& store, const Invitation& invit
     out.end_object();
     out.member("type", "invitation");
     out.end_object();
+}
+
+}  // namespace
+
+template <class Emit>
+json tree_of(Emit emit) {
+    JsonTree tree;
+    emit(tree);
+    return tree.take();
+}
+
+json render_user(const Store& store, const User& user) {
+    return tree_of([&](JsonTree& out) { emit_user(out, store, user); });
+}
+void write_user(JsonText& out, const Store& store, const User& user) {
+    emit_user(out, store, user);
+}
+
+json render_service_group(const ServiceGroup& group, Compat::GroupCounts counts) {
+    return tree_of([&](JsonTree& out) { emit_service_group(out, group, counts); });
+}
+void write_service_group(JsonText& out, const ServiceGroup& group, Compat::GroupCounts counts) {
+    emit_service_group(out, group, counts);
+}
+
+json render_user_group(const UserGroup& group, Compat::GroupCounts counts) {
+    return tree_of([&](JsonTree& out) { emit_user_group(out, group, counts); });
+}
+void write_user_group(JsonText& out, const UserGroup& group, Compat::GroupCounts counts) {
+    emit_user_group(out, group, counts);
+}
+
+json render_member(const Store& store, const Member& member, Compat::ListEntries entries) {
+    return tree_of([&](JsonTree& out) { emit_member(out, store, member, entries); });
+}
+void write_member(JsonText& out, const Store& store, const Member& member, Compat::ListEntries entries) {
+    emit_member(out, store, member, entries);
+}
+
+json render_invitation(const Store& store, const Invitation& invitation) {
+    return tree_of([&](JsonTree& out) { emit_invitation(out, store, invitation); });
+}
+void write_invitation(JsonText& out, const Store& store, const Invitation& invitation) {
+    emit_invitation(out, store, invitation);
 }
 
 }  // namespace fastly_emulator

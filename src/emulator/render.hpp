@@ -40,7 +40,8 @@ nlohmann::json render_service_classic(const Store& store, const Service& service
 /// A JSON:API invitation resource (the value of `data`).
 nlohmann::json render_invitation(const Store& store, const Invitation& invitation);
 
-/// The same objects written straight as JSON text (for list answers); each gives exactly the bytes of
+/// The same objects written straight as JSON text (for list answers). A user, group, member or invitation
+/// is described once (render.cpp) for both forms, so `write_*` gives exactly the bytes of
 /// `render_*(...).dump()`.
 void write_user(JsonText& out, const Store& store, const User& user);
 void write_service_group(JsonText& out, const ServiceGroup& group,
