@@ -32,10 +32,6 @@ json openid_configuration(const ApiRequest& request) {
             {"scopes_supported", {"openid", "email", "profile"}}};
 }
 
-json body_or_empty(const ApiRequest& request) {
-    return json_body(request);
-}
-
 }  // namespace
 
 std::string accept_invitation(Store& store, const std::string& invitation_id, const std::string& name) {
@@ -64,92 +60,122 @@ std::string accept_invitation(Store& store, const std::string& invitation_id, co
     return id;
 }
 
+void Emulator::add_control_routes() {
+    const Family family = Family::classic;  // unused by control answers: their errors are always classic
+    m_control.add("GET", openid_path, family,
+                  [](Context& ctx) { ctx.response.set_json(200, openid_configuration(ctx.request)); });
+    m_control.add("GET", "/_emulator/state", family, [this](Context& ctx) { ctx.response.set_json(200, dump()); });
+    m_control.add("PUT", "/_emulator/state", family, [this](Context& ctx) {
+        json doc = json::parse(ctx.request.body, nullptr, false);
+        if (doc.is_discarded()) {
+            throw bad_request("the state is not valid JSON");
+        }
+        try {
+            load(doc);
+        } catch (const StateError& error) {
+            throw bad_request(error.what());
+        }
+        std::lock_guard lock(m_mutex);
+        persist_locked();
+        ctx.response.set_json(200, dump_state(m_store));
+    });
+    m_control.add("POST", "/_emulator/invitations/{id}/accept", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        std::lock_guard lock(m_mutex);
+        std::string user_id = accept_invitation(m_store, ctx.params[0], body.value("name", ""));
+        persist_locked();
+        ctx.response.set_json(200, render_user(m_store, *m_store.users.find(user_id)));
+    });
+    auto clock = [this](Context& ctx) {
+        const bool advance = ctx.request.method == "POST";
+        json body = advance ? json_body(ctx.request) : json::object();
+        std::lock_guard lock(m_mutex);
+        if (advance) {
+            auto it = body.find("advance_seconds");
+            if (it == body.end() || !it->is_number_integer()) {
+                throw bad_request("advance_seconds must be an integer");
+            }
+            m_store.clock_offset += it->get<EpochSeconds>();
+            persist_locked();
+        }
+        ctx.response.set_json(
+            200, {{"now", format_timestamp(m_store.now())}, {"epoch", m_store.now()}, {"offset_seconds", m_store.clock_offset}});
+    };
+    m_control.add("GET", "/_emulator/clock", family, clock);
+    m_control.add("POST", "/_emulator/clock", family, clock);
+    m_control.add("GET", "/_emulator/faults", family,
+                  [this](Context& ctx) { ctx.response.set_json(200, to_json(m_faults.settings())); });
+    m_control.add("PUT", "/_emulator/faults", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        try {
+            m_faults.configure(fault_settings_from_json(body, m_faults.settings()));
+        } catch (const std::invalid_argument& error) {
+            throw bad_request(error.what());
+        }
+        ctx.response.set_json(200, to_json(m_faults.settings()));
+    });
+    m_control.add("GET", "/_emulator/compat", family, [this](Context& ctx) { ctx.response.set_json(200, to_json(compat())); });
+    m_control.add("PUT", "/_emulator/compat", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        std::lock_guard lock(m_mutex);
+        try {
+            m_compat = compat_from_json(body, m_compat);
+        } catch (const std::invalid_argument& error) {
+            throw bad_request(error.what());
+        }
+        ctx.response.set_json(200, to_json(m_compat));
+    });
+    m_control.add("GET", "/_emulator/stats", family, [this](Context& ctx) {
+        std::lock_guard lock(m_stats_mutex);
+        long long total = 0;
+        json requests = json::object();
+        for (const auto& [key, value] : m_stats) {
+            requests[key] = value;
+            total += value;
+        }
+        json faults = json::object();
+        for (const auto& [key, value] : m_faults_injected) {
+            faults[key.first][key.second] = value;
+        }
+        ctx.response.set_json(200, {{"total", total}, {"requests", requests}, {"faults", faults}});
+    });
+    m_control.add("GET", "/_emulator/requests", family, [this](Context& ctx) {
+        std::lock_guard lock(m_stats_mutex);
+        json requests = json::array();
+        for (const LoggedRequest& logged : m_request_log) {
+            requests.push_back({{"method", logged.method},
+                                {"path", logged.path},
+                                {"status", logged.status},
+                                {"dropped", logged.dropped}});
+        }
+        ctx.response.set_json(200, {{"requests", requests}, {"left_out", m_requests_dropped}});
+    });
+    m_control.add("DELETE", "/_emulator/requests", family, [this](Context& ctx) {
+        std::lock_guard lock(m_stats_mutex);
+        m_request_log.clear();
+        m_requests_dropped = 0;
+        ctx.response.status = 204;
+    });
+    m_control.add("DELETE", "/_emulator/stats", family, [this](Context& ctx) {
+        std::lock_guard lock(m_stats_mutex);
+        m_stats.clear();
+        m_faults_injected.clear();
+        ctx.response.status = 204;
+    });
+}
+
 ApiResponse Emulator::handle_control(const ApiRequest& request) {
     ApiResponse response;
-    const std::string& path = request.path;
-    const std::string& method = request.method;
     try {
-        if (path == openid_path && method == "GET") {
-            response.set_json(200, openid_configuration(request));
-        } else if (path == "/_emulator/state" && method == "GET") {
-            response.set_json(200, dump());
-        } else if (path == "/_emulator/state" && method == "PUT") {
-            json doc = json::parse(request.body, nullptr, false);
-            if (doc.is_discarded()) {
-                throw bad_request("the state is not valid JSON");
-            }
-            try {
-                load(doc);
-            } catch (const StateError& error) {
-                throw bad_request(error.what());
-            }
-            std::lock_guard lock(m_mutex);
-            persist_locked();
-            response.set_json(200, dump_state(m_store));
-        } else if (path.rfind("/_emulator/invitations/", 0) == 0 && method == "POST" && path.size() > 30 &&
-                   path.compare(path.size() - 7, 7, "/accept") == 0) {
-            std::string id = path.substr(23, path.size() - 23 - 7);
-            json body = body_or_empty(request);
-            std::lock_guard lock(m_mutex);
-            std::string user_id = accept_invitation(m_store, id, body.value("name", ""));
-            persist_locked();
-            response.set_json(200, render_user(m_store, *m_store.users.find(user_id)));
-        } else if (path == "/_emulator/clock" && (method == "POST" || method == "GET")) {
-            json body = method == "POST" ? body_or_empty(request) : json::object();
-            std::lock_guard lock(m_mutex);
-            if (method == "POST") {
-                auto it = body.find("advance_seconds");
-                if (it == body.end() || !it->is_number_integer()) {
-                    throw bad_request("advance_seconds must be an integer");
-                }
-                m_store.clock_offset += it->get<EpochSeconds>();
-                persist_locked();
-            }
-            response.set_json(200, {{"now", format_timestamp(m_store.now())},
-                                    {"epoch", m_store.now()},
-                                    {"offset_seconds", m_store.clock_offset}});
-        } else if (path == "/_emulator/faults" && method == "GET") {
-            response.set_json(200, to_json(m_faults.settings()));
-        } else if (path == "/_emulator/faults" && method == "PUT") {
-            json body = body_or_empty(request);
-            try {
-                m_faults.configure(fault_settings_from_json(body, m_faults.settings()));
-            } catch (const std::invalid_argument& error) {
-                throw bad_request(error.what());
-            }
-            response.set_json(200, to_json(m_faults.settings()));
-        } else if (path == "/_emulator/compat" && method == "GET") {
-            response.set_json(200, to_json(compat()));
-        } else if (path == "/_emulator/compat" && method == "PUT") {
-            json body = body_or_empty(request);
-            std::lock_guard lock(m_mutex);
-            try {
-                m_compat = compat_from_json(body, m_compat);
-            } catch (const std::invalid_argument& error) {
-                throw bad_request(error.what());
-            }
-            response.set_json(200, to_json(m_compat));
-        } else if (path == "/_emulator/stats" && method == "GET") {
-            std::lock_guard lock(m_stats_mutex);
-            long long total = 0;
-            json requests = json::object();
-            for (const auto& [key, value] : m_stats) {
-                requests[key] = value;
-                total += value;
-            }
-            json faults = json::object();
-            for (const auto& [key, value] : m_faults_injected) {
-                faults[key.first][key.second] = value;
-            }
-            response.set_json(200, {{"total", total}, {"requests", requests}, {"faults", faults}});
-        } else if (path == "/_emulator/stats" && method == "DELETE") {
-            std::lock_guard lock(m_stats_mutex);
-            m_stats.clear();
-            m_faults_injected.clear();
-            response.status = 204;
-        } else {
-            throw ApiError(404, "Not found", method + " " + path + " is not an emulator endpoint");
+        std::vector<std::string> params;
+        bool path_known = false;
+        const Route* route = m_control.match(request.method, request.path, params, path_known);
+        if (!route) {
+            throw ApiError(404, "Not found", request.method + " " + request.path + " is not an emulator endpoint");
         }
+        // Control handlers take the locks they need themselves; the store and compat are not locked here.
+        Context ctx{request, response, m_store, m_compat, std::move(params), nullptr, false};
+        route->handler(ctx);
     } catch (const ApiError& error) {
         render_error(response, Family::classic, error.status(), error.msg(), error.detail());
     } catch (const std::exception& error) {

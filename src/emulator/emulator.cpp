@@ -50,6 +50,7 @@ Emulator::Emulator(EmulatorOptions options)
     add_role_routes(m_router);
     add_group_routes(m_router);
     add_misc_routes(m_router);
+    add_control_routes();
 }
 
 void Emulator::load(const json& doc) {
@@ -114,7 +115,20 @@ ApiResponse Emulator::handle(const ApiRequest& request) {
     if (request.path.rfind("/_emulator/", 0) == 0 || request.path.rfind("/realms/", 0) == 0) {
         return handle_control(request);
     }
-    return handle_api(request);
+    ApiResponse response = handle_api(request);
+    log_request(request, response);
+    return response;
+}
+
+void Emulator::log_request(const ApiRequest& request, const ApiResponse& response) {
+    std::lock_guard lock(m_stats_mutex);
+    if (m_request_log.size() >= max_logged_requests) {
+        m_request_log.pop_front();
+        ++m_requests_dropped;
+    }
+    const bool dropped = response.disposition == Disposition::drop;
+    m_request_log.push_back({request.method, request.path, dropped ? 0 : response.status,
+                             response.disposition != Disposition::respond});
 }
 
 void Emulator::apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -57,22 +58,35 @@ public:
 private:
     ApiResponse handle_api(const ApiRequest& request);
     ApiResponse handle_control(const ApiRequest& request);
+    void add_control_routes();
     void run_route(const Route& route, Context& ctx);
     void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,
                           bool& allowed);
     void persist_locked();
     void count(const std::string& key);
     void count_fault(const char* fault, const std::string& method);
+    void log_request(const ApiRequest& request, const ApiResponse& response);
 
     EmulatorOptions m_options;
     RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
     Store m_store;
     Compat m_compat;  ///< guarded by m_mutex, like the store
-    Router m_router;
+    Router m_router;   ///< the Fastly API
+    Router m_control;  ///< /_emulator/ and the OpenID discovery document: no token, faults or stats
     Faults m_faults;
     std::mutex m_stats_mutex;
     std::map<std::string, long long> m_stats;  ///< requests by "METHOD /route pattern"
     std::map<std::pair<std::string, std::string>, long long> m_faults_injected;  ///< by (fault, "read"|"write")
+    /// One API request as received, for GET /_emulator/requests.
+    struct LoggedRequest {
+        std::string method;
+        std::string path;  ///< percent-decoded, without the query
+        int status = 0;    ///< 0 when the connection was dropped unanswered
+        bool dropped = false;  ///< the connection was closed (after the change was committed, when status > 0)
+    };
+    static constexpr std::size_t max_logged_requests = 10000;  ///< the oldest go first beyond this
+    std::deque<LoggedRequest> m_request_log;  ///< guarded by m_stats_mutex
+    long long m_requests_dropped = 0;         ///< requests that fell out of the log
 };
 
 /// Renders `error` as the family answers errors under `bodies`: the classic family always as
