@@ -2,7 +2,7 @@
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
 #include <fastly_accounts/cli/pipeline.hpp>
-#include <fastly_accounts/config/loader.hpp>
+#include <fastly_accounts/config/desired.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <ostream>

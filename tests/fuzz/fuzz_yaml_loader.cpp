@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <fastly_accounts/config/diagnostics.hpp>
 #include <fastly_accounts/config/loader.hpp>
-#include <fastly_accounts/config/validate.hpp>
+#include <fastly_accounts/config/merge.hpp>
 #include <string>
 #include <vector>
 

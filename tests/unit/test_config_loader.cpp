@@ -2,6 +2,7 @@
 
 #include <fastly_accounts/config/field_reader.hpp>
 #include <cstdlib>
+#include <fastly_accounts/config/desired.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <filesystem>
 #include <fstream>

@@ -2,7 +2,7 @@
 
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/session.hpp>
-#include <fastly_accounts/config/loader.hpp>
+#include <fastly_accounts/config/desired.hpp>
 #include <fastly_accounts/model/live.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/plan/serialize.hpp>

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <fastly_accounts/config/validate.hpp>
+#include <fastly_accounts/config/merge.hpp>
 
 using namespace fastly_accounts;
 using namespace fastly_accounts::config;

@@ -1,6 +1,6 @@
 #include <algorithm>
 #include <fastly_accounts/config/role_rules.hpp>
-#include <fastly_accounts/config/validate.hpp>
+#include <fastly_accounts/config/merge.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <optional>
@@ -213,10 +213,7 @@ void Merger::check_ignored_definitions() {
 
 std::string Merger::with_hint(std::string message, const std::string& name, const std::vector<std::string>& candidates,
                               std::string_view otherwise) {
-    if (auto hint = util::closest_match(name, candidates)) {
-        return message + fmt::format("; did you mean '{}'?", *hint);
-    }
-    return message + fmt::format("; {}", otherwise);
+    return message + util::did_you_mean(name, candidates, otherwise);
 }
 
 const std::optional<std::string>& Merger::unknown_role_message(const std::string& name) {
