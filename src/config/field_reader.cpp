@@ -113,10 +113,8 @@ bool FieldReader::for_each_field(
             std::string message = "unknown field";
             if (key.text == "<<") {
                 message = "YAML merge keys (<<) are not supported; write the fields out";
-            } else if (auto hint = util::closest_match(key.text, known)) {
-                message += fmt::format("; did you mean '{}'?", *hint);
             } else {
-                message += fmt::format("; expected one of {}", util::join(known, ", "));
+                message += util::did_you_mean(key.text, known, fmt::format("expected one of {}", util::join(known, ", ")));
             }
             error(key, child, message);
             continue;

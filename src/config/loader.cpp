@@ -191,12 +191,9 @@ std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, cons
     for (auto role : model::all_user_roles) {
         names.emplace_back(model::to_string(role));
     }
-    std::string message = fmt::format("unknown role '{}'", *text);
-    if (auto hint = util::closest_match(*text, names)) {
-        message += fmt::format("; did you mean '{}'?", *hint);
-    } else {
-        message += fmt::format("; expected one of {}", util::join(names, ", "));
-    }
+    const std::string message =
+        fmt::format("unknown role '{}'", *text) +
+        util::did_you_mean(*text, names, fmt::format("expected one of {}", util::join(names, ", ")));
     m_reader.error(value, path, message);
     return std::nullopt;
 }
@@ -284,12 +281,9 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
                 [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
                     auto text = m_reader.string(entry, entry_path);
                     if (text && !model::parse_kind(*text)) {
-                        std::string message = fmt::format("unknown kind '{}'", *text);
-                        if (auto hint = util::closest_match(*text, kinds)) {
-                            message += fmt::format("; did you mean '{}'?", *hint);
-                        } else {
-                            message += fmt::format("; expected one of {}", util::join(kinds, ", "));
-                        }
+                        const std::string message =
+                            fmt::format("unknown kind '{}'", *text) +
+                            util::did_you_mean(*text, kinds, fmt::format("expected one of {}", util::join(kinds, ", ")));
                         m_reader.error(entry, entry_path, message);
                         return std::nullopt;
                     }

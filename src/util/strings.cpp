@@ -273,6 +273,19 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
     return best;
 }
 
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates, std::string_view otherwise) {
+    const std::string folded = fold_case(word);
+    for (const auto& candidate : candidates) {
+        if (fold_case(candidate) == folded) {
+            return fmt::format("; did you mean '{}'?", candidate);
+        }
+    }
+    if (auto closest = closest_match(word, candidates)) {
+        return fmt::format("; did you mean '{}'?", *closest);
+    }
+    return otherwise.empty() ? "" : fmt::format("; {}", otherwise);
+}
+
 std::string plural(std::size_t count, std::string_view singular, std::string_view plural_form) {
     return std::to_string(count) + " " + std::string(count == 1 ? singular : plural_form);
 }

@@ -110,6 +110,16 @@ TEST_CASE("edit_distance and closest_match") {
     CHECK_FALSE(closest_match("zzz", {"users", "roles"}).has_value());
 }
 
+TEST_CASE("did_you_mean: a case difference first (Unicode too), then the closest spelling") {
+    // "ÉQUIPE" and "équipe" differ only in case, which the ASCII-only edit distance counts as one edit,
+    // as many as "ÉQUIPO" listed first: the case match wins.
+    CHECK(closest_match("\xC3\x89QUIPE", {"\xC3\x89QUIPO", "\xC3\xA9quipe"}) == "\xC3\x89QUIPO");
+    CHECK(did_you_mean("\xC3\x89QUIPE", {"\xC3\x89QUIPO", "\xC3\xA9quipe"}) == "; did you mean '\xC3\xA9quipe'?");
+    CHECK(did_you_mean("nmae", {"login", "name"}) == "; did you mean 'name'?");
+    CHECK(did_you_mean("zzz", {"users"}).empty());
+    CHECK(did_you_mean("zzz", {"users"}, "expected one of users") == "; expected one of users");
+}
+
 TEST_CASE("to_lower, iequals, join, plural") {
     CHECK(to_lower("Alice@Example.COM") == "alice@example.com");
     CHECK(to_lower("\xC3\x89mile") == "\xC3\x89mile");  // non-ASCII bytes are left alone

@@ -45,6 +45,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// nullopt when none is close enough to be a plausible typo.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+/// "; did you mean 'x'?" for the candidate `word` most likely stands for: one equal to it in fold_case
+/// form (Unicode case aside) first, else closest_match's. When none is plausible: "; " + `otherwise`, or
+/// "" when `otherwise` is empty.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates,
+                         std::string_view otherwise = "");
+
 /// "1 user" / "3 users": `count` followed by `singular`, or by `plural` when count != 1.
 std::string plural(std::size_t count, std::string_view singular, std::string_view plural);
 
