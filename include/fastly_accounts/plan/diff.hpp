@@ -31,7 +31,6 @@ public:
 
         /// "FILE:LINE:COL: message", or the message alone when the place is unknown.
         std::string located() const;
-        bool operator==(const Problem&) const = default;
     };
 
     explicit PlanError(std::vector<Problem> problems);
