@@ -545,6 +545,7 @@ ApplyReport Executor::run() {
             const std::size_t index = indexes[n];
             const Change& change = m_plan.changes[index];
             ChangeOutcome result{&change, Outcome::done, ""};
+            nlohmann::ordered_json sent = nlohmann::ordered_json::array();  // what the change really sent
             bool stopped = false;
             bool interrupted = false;
             {
@@ -560,6 +561,7 @@ ApplyReport Executor::run() {
             } else if (auto why = failed_dependency(change)) {
                 result = {&change, Outcome::skipped, "skipped: " + *why};
             } else {
+                live::RequestRecorder recorder;
                 try {
                     run_change(change);
                 } catch (const RateLimited& limit) {
@@ -569,6 +571,12 @@ ApplyReport Executor::run() {
                     result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
                 } catch (const std::exception& e) {
                     result = {&change, Outcome::failed, e.what()};
+                }
+                for (const auto& request : recorder.sent()) {
+                    sent.push_back({{"method", request.method},
+                                    {"target", request.target},
+                                    {"status", request.status},
+                                    {"attempts", request.attempts}});
                 }
             }
             nlohmann::ordered_json requests = nlohmann::ordered_json::array();
@@ -582,6 +590,7 @@ ApplyReport Executor::run() {
                               {"key", change.key},
                               {"id", change.id},
                               {"requests", requests},
+                              {"sent", sent},
                               {"result", to_string(result.outcome)},
                               {"error", result.message}});
             std::lock_guard lock(m_mutex);

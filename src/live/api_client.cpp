@@ -1,7 +1,25 @@
-// The default implementations of ApiClient's optional reads.
+// The default implementations of ApiClient's optional reads, and the per-thread request recorder.
 #include <fastly_accounts/live/api_client.hpp>
 
 namespace fastly_accounts::live {
+
+namespace {
+thread_local RequestRecorder* innermost = nullptr;
+}  // namespace
+
+RequestRecorder::RequestRecorder() : m_outer(innermost) {
+    innermost = this;
+}
+
+RequestRecorder::~RequestRecorder() {
+    innermost = m_outer;
+}
+
+void RequestRecorder::note(SentRequest request) {
+    if (innermost != nullptr) {
+        innermost->m_sent.push_back(std::move(request));
+    }
+}
 
 std::optional<std::vector<model::CatalogRole>> ApiClient::list_legacy_roles() {
     return list_role_catalog();

@@ -127,8 +127,14 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
     return ApiError(message, response.status, request.method, request.target, detail);
 }
 
-std::string CurlApiClient::call(const http::Request& request) {
+http::Response CurlApiClient::send(const http::Request& request) {
     http::Response response = m_client.send(request);
+    RequestRecorder::note({request.method, request.target, response.status, response.attempts});
+    return response;
+}
+
+std::string CurlApiClient::call(const http::Request& request) {
+    http::Response response = send(request);
     if (!response.ok()) {
         throw make_api_error(request, response);
     }
@@ -254,7 +260,7 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
         const int size = page_size_for(path, paging);
         const Request request = get(page_target(path, paging, number, cursor, size),
                                     paging == Paging::jsonapi ? jsonapi_type : json_type);
-        http::Response response = m_client.send(request);
+        http::Response response = send(request);
         // The largest page size the API accepts is documented nowhere; one that refuses ours with 400
         // gets the documented default from then on, for every list of that route (so the pages of one
         // list are always numbered by one size).
@@ -320,7 +326,7 @@ json::Page CurlApiClient::after_repeat(const std::string& path, const Request& r
 
 json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::string& target) {
     const Request request = get(target);
-    http::Response response = m_client.send(request);
+    http::Response response = send(request);
     if (!response.ok()) {
         throw make_api_error(request, response);
     }

@@ -99,6 +99,10 @@ class Emulator:
     def stats(self):
         return self.request("GET", "/_emulator/stats", token=None)[1]
 
+    def requests(self):
+        """Every API request the emulator received, in order: [{"method", "path", "status", "dropped"}]."""
+        return self.request("GET", "/_emulator/requests", token=None)[1]["requests"]
+
     def compat(self, **switches):
         status, body = self.request("PUT", "/_emulator/compat", switches, token=None)
         if status >= 300:

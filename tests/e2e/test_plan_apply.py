@@ -1,6 +1,7 @@
 """plan, drift and apply: the real binary against fastly-emulator seeded with the demo account."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import unittest
@@ -120,6 +121,37 @@ class ApplyTest(DemoTest):
         writes = sum(count for route, count in self.emulator.stats()["requests"].items()
                      if not route.startswith("GET "))
         self.assertEqual(writes, planned)
+
+    def assert_sent_what_the_plan_showed(self):
+        """Applies the demo files, then holds the three records of its writes against each other: each
+        change's `requests` as the plan showed them, its `sent` in the journal, and what the emulator
+        received."""
+        self.emulator.request("DELETE", "/_emulator/requests", token=None)
+        self.assertEqual(self.apply().code, 0)
+        received = [(r["method"], r["path"]) for r in self.emulator.requests() if r["method"] != "GET"]
+        changes = [e for e in self.journal() if e["event"] == "change"]
+        sent = [(s["method"], s["target"].split("?")[0]) for e in changes for s in e["sent"] if s["method"] != "GET"]
+        self.assertTrue(received)
+        self.assertEqual(sorted(sent), sorted(received))
+        for entry in changes:
+            # A placeholder ("{id of user group 'x'}") stands for an id this apply made on the way.
+            shown = [(r["method"], re.sub(r"\\\{id\\ of\\ .*?\\}", "[^/]+", re.escape(r["path"])))
+                     for r in entry["requests"]]
+            writes = [(s["method"], s["target"]) for s in entry["sent"] if s["method"] != "GET"]
+            for method, target in writes:
+                match = next((pair for pair in shown if pair[0] == method and re.fullmatch(pair[1], target)), None)
+                self.assertIsNotNone(match, "%s %s was sent but not shown: %r" % (method, target, entry))
+                shown.remove(match)
+            self.assertEqual(shown, [], "shown but not sent: %r" % entry)
+
+    def test_the_plan_the_journal_and_the_api_agree_request_for_request(self):
+        self.assert_sent_what_the_plan_showed()
+
+    def test_from_an_empty_account_the_plan_the_journal_and_the_api_agree(self):
+        owner = {"login": "owner@example.com", "name": "Morgan Lee", "role": "superuser", "roles": ["superuser"]}
+        self.emulator.set_state({"customer": {"name": "Empty"}, "users": [owner],
+                                 "services": demo_seed()["services"]})
+        self.assert_sent_what_the_plan_showed()
 
     def test_apply_from_an_empty_account_and_from_a_drifted_one(self):
         # The owner as the files describe it: apply never changes the owner (a plan that would is refused).

@@ -53,6 +53,33 @@ public:
     using ApiError::ApiError;
 };
 
+/// A request as an ApiClient sent it: what the journal records of each change.
+struct SentRequest {
+    std::string method;
+    std::string target;  ///< path and query, as sent
+    long status = 0;     ///< the final answer's; 0 when none came
+    int attempts = 1;    ///< sends, the HTTP layer's retries included
+};
+
+/// Collects, while it lives, the requests ApiClient implementations send on this thread; recorders nest
+/// and the innermost one collects. So apply can journal what each change really sent, whatever thread
+/// of the pool ran it.
+class RequestRecorder {
+public:
+    RequestRecorder();
+    ~RequestRecorder();
+    RequestRecorder(const RequestRecorder&) = delete;
+    RequestRecorder& operator=(const RequestRecorder&) = delete;
+
+    const std::vector<SentRequest>& sent() const { return m_sent; }
+    /// Hands `request` to this thread's innermost recorder; nothing happens when there is none.
+    static void note(SentRequest request);
+
+private:
+    RequestRecorder* m_outer;
+    std::vector<SentRequest> m_sent;
+};
+
 /// The three IAM collections that are named sets with a description.
 enum class Collection { user_groups, service_groups, roles };
 

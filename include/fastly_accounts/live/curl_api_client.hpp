@@ -58,6 +58,8 @@ public:
 
 private:
     /// Sends `request`; returns the body of a 2xx answer, throws ApiError/AuthError otherwise.
+    /// Sends `request` (the HTTP layer retrying as it decides) and notes it for a RequestRecorder.
+    http::Response send(const http::Request& request);
     std::string call(const http::Request& request);
 
     /// Page `number` of the list at `path` (for cursor paging: the page at `cursor`), with the page count
