@@ -203,7 +203,7 @@ void Differ::name_services() {
 template <typename Object>
 void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
                              std::optional<std::vector<std::string>> Object::*list, const char* field,
-                             const std::string& path, const char* sub) {
+                             std::string (*sub_list)(std::string_view id)) {
     std::unordered_map<std::string, const Object*> by_name;
     for (const auto& have : live) {
         by_name[have.name] = &have;
@@ -214,26 +214,26 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         const auto found = by_name.find(want.name);
         const bool exists = found != by_name.end();
         const std::string id = exists ? found->second->id : "";
-        const std::string object_path = path + "/" + (exists ? id : placeholder(model::noun(kind), want.name));
+        const std::string object_id = exists ? id : placeholder(model::noun(kind), want.name);
         Change change{Stage::create_roles_and_service_groups, exists ? Action::update : Action::create, kind, want.name,
                       id, {}, {}, {}, "", {}};
         if (!exists) {
-            change.requests.push_back({"POST", path});
+            change.requests.push_back({"POST", api_path::collection(kind)});
             if (want.description) {
                 change.fields.push_back({"description", {}, *want.description});
             }
         } else if (want.description && *want.description != found->second->description.value_or("")) {
             change.fields.push_back({"description", found->second->description.value_or(""), *want.description});
-            change.requests.push_back({"PATCH", object_path});
+            change.requests.push_back({"PATCH", api_path::object(kind, object_id)});
         }
         if (want.*list) {
             const auto have = exists ? (found->second->*list).value_or(std::vector<std::string>{}) : std::vector<std::string>{};
             auto [plus, minus] = list_delta(*(want.*list), have, exact);
             if (!plus.empty()) {
-                change.requests.push_back({"POST", object_path + "/" + sub});
+                change.requests.push_back({"POST", sub_list(object_id)});
             }
             if (!minus.empty()) {
-                change.requests.push_back({"DELETE", object_path + "/" + sub});
+                change.requests.push_back({"DELETE", sub_list(object_id)});
             }
             if (kind == Kind::roles) {
                 if (const auto account = account_scope(plus); !account.empty()) {
@@ -255,7 +255,7 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         }
         if (pruned(kind)) {
             add({Stage::delete_roles_and_service_groups, Action::remove, kind, have.name, have.id, {}, {},
-                 {{"DELETE", path + "/" + have.id}}, "", {}});
+                 {{"DELETE", api_path::object(kind, have.id)}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({kind, have.name});
         }
@@ -277,8 +277,8 @@ void Differ::diff_roles() {
             }
         }
     }
-    diff_collection(Kind::roles, m_desired.roles, m_live.state.roles, &model::Role::permissions, "permissions", "/roles",
-                    "permissions");
+    diff_collection(Kind::roles, m_desired.roles, m_live.state.roles, &model::Role::permissions, "permissions",
+                    api_path::role_permissions);
 }
 
 void Differ::diff_service_groups() {
@@ -298,7 +298,7 @@ void Differ::diff_service_groups() {
         }
     }
     diff_collection(Kind::service_groups, m_desired.service_groups, m_live.state.service_groups,
-                    &model::ServiceGroup::services, "services", "/service-groups", "services");
+                    &model::ServiceGroup::services, "services", api_path::service_group_services);
 }
 
 void Differ::diff_users() {
@@ -325,7 +325,7 @@ void Differ::diff_users() {
                                         : "listed under users, has no account yet (policy.missing_users: invite)");
                 continue;
             }
-            Change change{Stage::create_people, Action::create, Kind::users, user.login, "", {}, {}, {{"POST", "/user"}},
+            Change change{Stage::create_people, Action::create, Kind::users, user.login, "", {}, {}, {{"POST", api_path::users()}},
                           "policy.missing_users: create", {}};
             if (user.name) {
                 change.fields.push_back({"name", {}, *user.name});
@@ -376,7 +376,7 @@ void Differ::diff_users() {
             change.fields.push_back({"require_new_password", false, true});
         }
         if (!change.fields.empty()) {
-            change.requests.push_back({"PUT", "/user/" + have.id});
+            change.requests.push_back({"PUT", api_path::user(have.id)});
             mark_user_escalations(change, false);
             add(std::move(change));
         }
@@ -388,7 +388,7 @@ void Differ::diff_users() {
         }
         if (pruned(Kind::users)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::users, have.login, have.id, {}, {},
-                 {{"DELETE", "/user/" + have.id}}, "", {}});
+                 {{"DELETE", api_path::user(have.id)}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({Kind::users, have.login});
         }
@@ -408,23 +408,24 @@ void Differ::diff_user_groups() {
         const model::UserGroup* live = m_index.user_group(group.name);
         const bool exists = live != nullptr;
         const std::string id = exists ? live->id : "";
-        const std::string path = "/user-groups/" + (exists ? id : placeholder("user group", group.name));
+        const std::string group_id = exists ? id : placeholder("user group", group.name);
         Change adds{Stage::create_user_groups, exists ? Action::update : Action::create, Kind::user_groups, group.name,
                     id, {}, {}, {}, "", {}};
         Change removes{Stage::remove_from_groups, Action::update, Kind::user_groups, group.name, id, {}, {}, {}, "", {}};
         if (!exists) {
-            adds.requests.push_back({"POST", "/user-groups"});
+            adds.requests.push_back({"POST", api_path::collection(Kind::user_groups)});
             if (group.description) {
                 adds.fields.push_back({"description", {}, *group.description});
             }
         } else if (group.description && *group.description != live->description.value_or("")) {
             adds.fields.push_back({"description", live->description.value_or(""), *group.description});
-            adds.requests.push_back({"PATCH", path});
+            adds.requests.push_back({"PATCH", api_path::object(Kind::user_groups, group_id)});
         }
         const model::UserGroup empty;
         const model::UserGroup& have = exists ? *live : empty;
 
-        auto relation = [&](const char* field, const char* sub, const std::optional<std::vector<std::string>>& wanted,
+        auto relation = [&](const char* field, std::string (*sub_list)(std::string_view),
+                            const std::optional<std::vector<std::string>>& wanted,
                             const std::optional<std::vector<std::string>>& got, auto key, auto keep) {
             if (!wanted) {
                 return;
@@ -434,11 +435,11 @@ void Differ::diff_user_groups() {
             std::erase_if(minus, keep);
             if (!plus.empty()) {
                 adds.lists.push_back({field, plus, {}});
-                adds.requests.push_back({"POST", path + "/" + sub});
+                adds.requests.push_back({"POST", sub_list(group_id)});
             }
             if (!minus.empty()) {
                 removes.lists.push_back({field, {}, minus});
-                removes.requests.push_back({"DELETE", path + "/" + sub});
+                removes.requests.push_back({"DELETE", sub_list(group_id)});
             }
         };
         if (group.roles) {
@@ -465,15 +466,15 @@ void Differ::diff_user_groups() {
             }
             return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
         };
-        relation("roles", "roles", group.roles, have.roles, role_key, ignored_role);
+        relation("roles", api_path::user_group_roles, group.roles, have.roles, role_key, ignored_role);
         for (auto& list : adds.lists) {
             if (list.field == "roles") {
                 list.add = canonical_roles(list.add);
             }
         }
-        relation("service_groups", "service-groups", group.service_groups, have.service_groups, exact,
+        relation("service_groups", api_path::user_group_service_groups, group.service_groups, have.service_groups, exact,
                  ignored_service_group);
-        relation("members", "members", group.members, have.members, model::email_key, handled_person);
+        relation("members", api_path::user_group_members, group.members, have.members, model::email_key, handled_person);
         mark_group_escalations(adds, group, have);
         if (!adds.requests.empty()) {
             add(std::move(adds));
@@ -488,7 +489,7 @@ void Differ::diff_user_groups() {
         }
         if (pruned(Kind::user_groups)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::user_groups, have.name, have.id, {}, {},
-                 {{"DELETE", "/user-groups/" + have.id}}, "", {}});
+                 {{"DELETE", api_path::object(Kind::user_groups, have.id)}}, "", {}});
         } else {
             m_plan.unmanaged.push_back({Kind::user_groups, have.name});
         }

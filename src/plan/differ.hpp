@@ -6,6 +6,7 @@
 //   access.cpp       what a reviewer must not miss: privilege escalations and what pruning takes away
 
 #include <algorithm>
+#include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
@@ -17,6 +18,7 @@
 namespace fastly_accounts::plan::detail {
 
 using model::Kind;
+namespace api_path = model::api_path;
 
 inline std::string placeholder(std::string_view noun, const std::string& name) {
     return fmt::format("{{id of {} '{}'}}", noun, name);
@@ -161,7 +163,7 @@ private:
     template <typename Object>
     void diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
                          std::optional<std::vector<std::string>> Object::*list, const char* field,
-                         const std::string& path, const char* sub);
+                         std::string (*sub_list)(std::string_view id));
     void diff_roles();
     void diff_service_groups();
     void diff_users();

@@ -52,9 +52,9 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
                                    "grants (service_invitations) are not read, so they are not sent again");
     }
     if (replace) {
-        change.requests.push_back({"DELETE", "/invitations/" + live->id});
+        change.requests.push_back({"DELETE", api_path::invitation(live->id)});
     }
-    change.requests.push_back({"POST", "/invitations"});
+    change.requests.push_back({"POST", api_path::invitations()});
     if (replace) {
         carry_memberships(change, email);
     }
@@ -84,7 +84,7 @@ void Differ::carry_memberships(Change& change, const std::string& email) {
         }
         if (keep) {
             groups.add.push_back(group.name);
-            change.requests.push_back({"POST", "/user-groups/" + group.id + "/members"});
+            change.requests.push_back({"POST", api_path::user_group_members(group.id)});
         } else {
             groups.remove.push_back(group.name);
         }
@@ -156,7 +156,7 @@ void Differ::diff_invitations() {
         if (desired_invitations.count(key) > 0 || desired_users.count(key) > 0) {
             if (usable(have) && m_index.invitation(key) != &have) {
                 Change extra{Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id,
-                             {}, {}, {{"DELETE", "/invitations/" + have.id}},
+                             {}, {}, {{"DELETE", api_path::invitation(have.id)}},
                              "a second pending invitation for a person the files list once; only one is kept", {}};
                 if (have.role == model::UserRole::superuser) {
                     extra.sensitive.push_back("a pending invitation as superuser that the files do not describe");
@@ -167,7 +167,7 @@ void Differ::diff_invitations() {
         }
         if (pruned(Kind::invitations)) {
             add({Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id, {}, {},
-                 {{"DELETE", "/invitations/" + have.id}}, usable(have) ? "" : "expired", {}});
+                 {{"DELETE", api_path::invitation(have.id)}}, usable(have) ? "" : "expired", {}});
         } else if (usable(have)) {
             m_plan.unmanaged.push_back({Kind::invitations, have.email});
         } else {
