@@ -5,7 +5,7 @@
 //
 // Usage: FASTLY_API_TOKEN=... node read_account.js http://127.0.0.1:PORT
 //
-// The client hard-codes https://api.fastly.com in every operation (basePath is ignored; API notes §12), so
+// The client hard-codes https://api.fastly.com in every operation (basePath is ignored; fastly-account-api-notes.md, outside this repository, §12), so
 // a superagent plugin rewrites each request's URL to the emulator. Only loopback endpoints are accepted.
 
 const path = require('node:path');

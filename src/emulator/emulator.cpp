@@ -25,7 +25,8 @@ std::string to_string_ll(long long value) {
 
 void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
                   const std::string& detail, Compat::ErrorBodies bodies) {
-    // The one recorded account error, from a JSON:API endpoint, is classic (real-api-evidence 1.6).
+    // The one recorded account error, from a JSON:API endpoint, is classic
+    // (real-api-evidence-2026-12.md, outside this repository: section 1, row 6).
     if (family != Family::classic && bodies == Compat::ErrorBodies::jsonapi) {
         json error{{"title", msg}, {"status", std::to_string(status)}};
         if (!detail.empty()) {

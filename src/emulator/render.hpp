@@ -8,7 +8,7 @@
 
 namespace fastly_emulator {
 
-/// API representations of stored objects, in the shapes of the API notes. Unset fields are `null`.
+/// API representations of stored objects, in the shapes of fastly-account-api-notes.md (outside this repository). Unset fields are `null`.
 
 /// The flat customer object of GET /current_customer.
 nlohmann::json render_customer(const Store& store);

@@ -98,7 +98,7 @@ function jsClient(base) {
   const Fastly = require(path.join(MODULES, 'fastly'));
   const client = Fastly.ApiClient.instance;
   client.authenticate(TOKEN);
-  // Every operation hard-codes https://api.fastly.com (API notes, section 12); a superagent plugin
+  // Every operation hard-codes https://api.fastly.com (fastly-account-api-notes.md, outside this repository, section 12); a superagent plugin
   // rewrites the URL after it is built.
   client.plugins = [(req) => { req.url = req.url.replace('https://api.fastly.com', base); }];
   return Fastly;
@@ -161,7 +161,7 @@ async function jsConformance(base) {
   await expectStatus(serviceGroups.createAServiceGroup({ request_body: { name: 'Prod Services' } }), 409);
 
   // Invitations (JSON:API).
-  // The client's InvitationResponse model keeps only timestamps in `attributes` (API notes, section 4),
+  // The client's InvitationResponse model keeps only timestamps in `attributes` (fastly-account-api-notes.md, outside this repository, section 4),
   // so the raw body is checked as well.
   const created = await invitations.createInvitationWithHttpInfo({ invitation: {
     data: { type: 'invitation', attributes: { email: 'thelma@example.com', role: 'engineer', limit_services: false },

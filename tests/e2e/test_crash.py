@@ -32,7 +32,7 @@ TRIALS = 10
 MIN_INTERRUPTED = 8     # trials that the SIGKILL must stop with changes left to make
 LATENCY_MS = 25         # per API request; with concurrency 8 an apply then takes about 1-3 s
 TIMEOUT = 60            # seconds, for any one run of the binary
-STAGES = 6              # of a plan (SPEC.md, "The plan")
+STAGES = 6              # of a plan (README.md, "The plan")
 SETTLE_S = 0.2          # after a kill: longer than any request still in flight in the emulator
 
 SERVICES = ["CQNlgP9nJMTnl1eIHjVC7T", "3qmLjHC5b71ck0fjjQqpdQ", "tDHKGnqXRfSJ3YLAgnhoeR",

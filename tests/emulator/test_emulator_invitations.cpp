@@ -49,7 +49,8 @@ TEST_CASE("POST /invitations answers 200 with a JSON:API resource; errors are cl
 
     ApiResponse again = h.call("POST", "/invitations", invitation_body("Thelma@example.com").dump());
     CHECK(again.status == 409);
-    // The only recorded error of a JSON:API endpoint is classic (real-api-evidence 1.6).
+    // The only recorded error of a JSON:API endpoint is classic
+    // (real-api-evidence-2026-12.md, outside this repository: section 1, row 6).
     CHECK(Harness::body(again) ==
           json{{"msg", "Duplicate record"}, {"detail", "'Thelma@example.com' already has a pending invitation"}});
     CHECK(again.header("Fastly-RateLimit-Remaining") == "998");

@@ -2,7 +2,7 @@
 
 namespace fastly_accounts::cli {
 
-/// One exit-code contract for every command (SPEC.md "Exit codes").
+/// One exit-code contract for every command (README.md "Exit codes").
 enum ExitCode : int {
     exit_ok = 0,           ///< success; for plan/drift: live state already matches
     exit_error = 1,        ///< invalid input, authentication, network or API failure; nothing changed

@@ -14,7 +14,7 @@ class App;
 
 namespace fastly_accounts::cli {
 
-/// The options every command that talks to the API shares (SPEC.md "Global options").
+/// The options every command that talks to the API shares (README.md, "What each command does": global options).
 struct GlobalOptions {
     std::optional<std::string> endpoint;    ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
     std::optional<std::string> token_file;  ///< --token-file; else env FASTLY_API_TOKEN

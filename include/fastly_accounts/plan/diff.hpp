@@ -41,7 +41,7 @@ private:
 };
 
 /// Compares `desired` with `live` and returns the ordered plan that makes live match, with unmanaged
-/// objects, notes and evaluated guards. Pure. Follows SPEC.md "Semantics": fields left out of the files
+/// objects, notes and evaluated guards. Pure. Follows README.md "The file format": fields left out of the files
 /// are not managed; lists given are authoritative; logins and emails compare ignoring case; live objects
 /// matching `ignore` are never touched nor reported. Throws PlanError when a name in the files does not
 /// resolve against the account.
