@@ -88,6 +88,27 @@ std::optional<std::pair<model::Kind, std::string>> parse_held_by_entry(std::stri
     return std::nullopt;
 }
 
+namespace {
+
+// The account roles rank user < billing, engineer < superuser, and billing and engineer each allow
+// what the other does not: leaving any role but `user` for any role but `superuser` loses something.
+// `locked` and `limit_services` going from false to true take away sign-in and the services not
+// granted one by one.
+bool narrows_access(const FieldChange& field) {
+    const auto* from_text = std::get_if<std::string>(&field.from);
+    const auto* to_text = std::get_if<std::string>(&field.to);
+    if (field.field == "role") {
+        return from_text != nullptr && to_text != nullptr && *from_text != *to_text && *from_text != "user" &&
+               *to_text != "superuser";
+    }
+    if (field.field == "locked" || field.field == "limit_services") {
+        return field.from == Value(false) && field.to == Value(true);
+    }
+    return false;
+}
+
+}  // namespace
+
 std::size_t count_removals(const Change& change) {
     std::size_t count = 0;
     for (const auto& list : change.lists) {
@@ -96,10 +117,16 @@ std::size_t count_removals(const Change& change) {
             count += list.remove.size();
         }
     }
-    // IAM roles taken from a user, or from a pending invitation that is sent again without them.
+    // IAM roles taken from a user, or from a pending invitation that is sent again without them; and what
+    // narrows a person's access without taking a listed entry: a lock, a role change that loses something,
+    // being limited to the services granted one by one.
     if ((change.kind == model::Kind::users && change.action == Action::update) ||
         (change.kind == model::Kind::invitations && change.action == Action::replace)) {
         for (const auto& field : change.fields) {
+            if (narrows_access(field)) {
+                ++count;
+                continue;
+            }
             const auto* from = std::get_if<std::vector<std::string>>(&field.from);
             const auto* to = std::get_if<std::vector<std::string>>(&field.to);
             if (field.field != "roles" || from == nullptr || to == nullptr) {

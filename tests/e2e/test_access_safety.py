@@ -144,6 +144,20 @@ user_groups:
         self.assertEqual(result.code, 0, result)
         self.assert_converged(directory)
 
+    def test_locking_people_and_narrowing_their_role_is_guarded_like_a_removal(self):
+        # Nothing is taken out of a list here: alice is locked and loses engineer (bob is locked already).
+        people = PEOPLE.replace("    role: engineer\n", "    role: billing\n    locked: true\n") + "    locked: true\n"
+        directory = self.files("policy:\n  max_removals: 1\n", people=people)
+        plan = self.plan(directory)
+        self.assertEqual(plan.code, 4, plan)
+        self.assertIn("max_removals: 2 access removals planned, more than the 1 that policy.max_removals allows",
+                      plan.out)
+        refused = self.apply(directory)
+        self.assertEqual(refused.code, 4, refused)
+        alice = next(u for u in self.emulator.state()["users"] if u["login"] == "alice@acme.test")
+        self.assertEqual(alice["role"], "engineer")
+        self.assertFalse(alice.get("locked"))
+
     def test_pruning_a_role_lists_who_loses_it(self):
         directory = self.files("policy:\n  prune: [roles]\n  max_removals: 0\n")
         plan = self.plan(directory)

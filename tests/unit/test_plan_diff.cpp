@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <ctime>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/time.hpp>
@@ -517,7 +518,7 @@ TEST_CASE("a pending invitation that departs from the files is replaced, with it
         CHECK(list_of(*c, "user_groups")->remove == List{"SRE"});
         CHECK(paths(*c) == List{"DELETE /invitations/i-carol", "POST /invitations"});
         CHECK(find(p, Kind::user_groups, "SRE", Stage::remove_from_groups) == nullptr);
-        CHECK(p.summary.removals == 1);
+        CHECK(p.summary.removals == 2);  // SRE let go, and engineer -> user
     }
     SUBCASE("an expired invitation is sent again into its groups, also those the files do not manage") {
         model::LiveAccount live = live_account();
@@ -553,6 +554,38 @@ TEST_CASE("revoking access is guarded: policy.max_removals and --allow-removals"
         model::AccountState one = matching_desired();
         one.users[1].roles = List{};
         CHECK(run(one).summary.removals == 1);
+    }
+}
+
+TEST_CASE("narrowing a person's access counts as a removal: a lock, a role that loses something, limit_services") {
+    const model::LiveAccount live = live_account();
+    // Live: alice is superuser, bob engineer (users[1], users[2] in the files).
+    auto removals_of = [&](const std::function<void(model::AccountState&)>& edit) {
+        model::AccountState d = matching_desired();
+        edit(d);
+        return run(d, live).summary.removals;
+    };
+    CHECK(removals_of([](model::AccountState&) {}) == 0);
+    CHECK(removals_of([](model::AccountState& d) { d.users[1].locked = true; }) == 1);
+    CHECK(removals_of([](model::AccountState& d) { d.users[1].limit_services = true; }) == 1);
+    CHECK(removals_of([](model::AccountState& d) { d.users[1].role = UserRole::billing; }) == 1);
+    CHECK(removals_of([](model::AccountState& d) { d.users[1].role = UserRole::superuser; }) == 0);
+    CHECK(removals_of([](model::AccountState& d) { d.users[2].role = UserRole::engineer; }) == 0);  // from user
+    CHECK(removals_of([](model::AccountState& d) { d.users[0].role = UserRole::engineer; }) == 1);  // superuser lost
+    CHECK(removals_of([](model::AccountState& d) {
+              for (auto& u : d.users) {
+                  u.locked = true;
+              }
+          }) == static_cast<std::size_t>(std::count_if(live.state.users.begin(), live.state.users.end(),
+                                                       [](const model::User& u) { return !u.locked.value_or(false); })));
+    SUBCASE("a mass lock trips max_removals like a mass removal does") {
+        model::AccountState d = matching_desired();
+        for (auto& u : d.users) {
+            u.locked = true;
+        }
+        d.policy.max_removals = 1;
+        CHECK(run(d, live).refused());
+        CHECK(guard(run(d, live), "max_removals").tripped);
     }
 }
 

@@ -139,7 +139,9 @@ std::string held_by_entry(model::Kind kind, std::string_view key);
 std::optional<std::pair<model::Kind, std::string>> parse_held_by_entry(std::string_view entry);
 
 /// How many access removals `change` makes: members, roles and service groups taken out of a user
-/// group, IAM roles taken from a user, and the holders that lose a pruned role or service group
+/// group; IAM roles taken from a user or a replaced invitation; a user locked; a `role` change that
+/// loses something (from any role but `user` to any but `superuser`); `limit_services` turned on; the
+/// memberships a replaced invitation lets go; and the holders that lose a pruned role or service group
 /// (its `held_by` list). The revocation guard (policy.max_removals) counts these.
 std::size_t count_removals(const Change& change);
 
