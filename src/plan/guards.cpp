@@ -44,9 +44,10 @@ Guard customer_guard(const model::AccountState& desired, const model::LiveAccoun
 }
 
 // One rule for the account owner, the token's own user and the logins of policy.protected: the plan
-// never changes them (no field, no IAM role), never deletes them, never takes them out of a user group
-// (nor deletes a group they are in), and never strips a pruned role from them. Adding them to a group is
-// allowed: it takes nothing away.
+// never changes them (no field, no IAM role), never deletes them (nor, for one only invited, deletes or
+// replaces the invitation), never takes them out of a user group (nor deletes a group they are in), and
+// never takes from a group of theirs a role or service group, directly or by pruning it. Adding them to a
+// group is allowed: it takes nothing away.
 Guard protected_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
     std::map<std::string, std::string> why;  // email key -> why it is protected
     auto protect = [&](const std::string& login, std::string_view reason) {
@@ -83,6 +84,14 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                 }
             }
         }
+        // A protected person who is only invited: their invitation is not deleted or sent again differently.
+        if (change.kind == Kind::invitations && change.action != Action::create) {
+            if (const auto* because = reason(change.key)) {
+                refusals.push_back(fmt::format("{} the invitation of {} ({})",
+                                               change.action == Action::remove ? "deletes" : "replaces", change.key,
+                                               *because));
+            }
+        }
         // The live members of the user group `name`: who loses what the group loses.
         auto members_of = [&](const std::string& name) {
             for (const auto& group : live.state.user_groups) {
@@ -99,13 +108,18 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                         refusals.push_back(fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
                     }
                 }
-                // A role the group loses is lost by its members too.
-                for (const auto& role : list.field == "roles" ? list.remove : std::vector<std::string>{}) {
+                // A role or service group the group loses is lost by its members too.
+                const bool roles = list.field == "roles";
+                if (!roles && list.field != "service_groups") {
+                    continue;
+                }
+                for (const auto& entry : list.remove) {
                     for (const auto& person : members_of(change.key)) {
                         if (const auto* because = reason(person)) {
-                            refusals.push_back(fmt::format("takes role '{}' from user group '{}', of which {} is a "
+                            refusals.push_back(fmt::format("takes {} '{}' from user group '{}', of which {} is a "
                                                            "member ({})",
-                                                           role, change.key, person, *because));
+                                                           roles ? "role" : "service group", entry, change.key, person,
+                                                           *because));
                         }
                     }
                 }
@@ -136,13 +150,14 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                                                        change.key, holder->second, *because));
                     }
                 }
-                // A role pruned from a group is lost by the group's members.
-                if (holder && holder->first == Kind::user_groups && change.kind == Kind::roles) {
+                // A role or service group pruned from a group is lost by the group's members.
+                if (holder && holder->first == Kind::user_groups) {
                     for (const auto& person : members_of(holder->second)) {
                         if (const auto* because = reason(person)) {
-                            refusals.push_back(fmt::format("strips role '{}' from user group '{}', of which {} is a "
+                            refusals.push_back(fmt::format("strips {} '{}' from user group '{}', of which {} is a "
                                                            "member, by deleting it ({})",
-                                                           change.key, holder->second, person, *because));
+                                                           model::noun(change.kind), change.key, holder->second, person,
+                                                           *because));
                         }
                     }
                 }

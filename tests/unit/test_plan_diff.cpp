@@ -363,6 +363,33 @@ TEST_CASE("guards") {
         CHECK(guard(p, "protected").tripped);
         CHECK(guard(p, "protected").message == "the plan changes name of bob@example.com (listed in policy.protected)");
     }
+    SUBCASE("policy.protected: a group of theirs keeps its service groups, pruned or not") {
+        model::AccountState d = matching_desired();
+        d.policy.protected_logins = {"alice@example.com"};
+        d.user_groups[0].service_groups = List{};
+        CHECK(guard(run(d), "protected").message ==
+              "the plan takes service group 'production' from user group 'SRE', of which alice@example.com is a "
+              "member (listed in policy.protected)");
+        model::AccountState pruned = matching_desired();
+        pruned.policy.protected_logins = {"alice@example.com"};
+        pruned.user_groups.erase(pruned.user_groups.begin());  // SRE is not managed
+        pruned.service_groups.erase(pruned.service_groups.begin());
+        pruned.policy.prune = {Kind::service_groups};
+        CHECK(guard(run(pruned), "protected").message ==
+              "the plan strips service group 'production' from user group 'SRE', of which alice@example.com is a "
+              "member, by deleting it (listed in policy.protected)");
+    }
+    SUBCASE("policy.protected: a person only invited keeps the invitation as it is") {
+        model::AccountState d = matching_desired();
+        d.policy.protected_logins = {"carol@example.com"};
+        d.invitations[0].role = UserRole::user;
+        CHECK(guard(run(d), "protected").message ==
+              "the plan replaces the invitation of carol@example.com (listed in policy.protected)");
+        d.invitations.clear();
+        d.policy.prune = {Kind::invitations};
+        CHECK(guard(run(d), "protected").message.find("deletes the invitation of carol@example.com (listed in "
+                                                      "policy.protected)") != std::string::npos);
+    }
     SUBCASE("the owner and the token's user: never deleted, demoted or locked") {
         model::AccountState d = matching_desired();
         d.users[0].role = UserRole::engineer;
