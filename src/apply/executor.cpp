@@ -70,6 +70,30 @@ const plan::ListChange* list(const Change& change, std::string_view name) {
     return nullptr;
 }
 
+// When a replaced invitation was deleted and the new one not made: the groups it was in, which no later
+// read can tell, and what the next apply does about them. "" when it was in none.
+std::string lost_memberships(const Change& change) {
+    const auto* groups = list(change, "user_groups");
+    if (groups == nullptr || groups->add.empty()) {
+        return "";
+    }
+    return fmt::format("the old invitation was deleted, and with it its place in user groups {}: the next apply "
+                       "invites {} again, but puts the invitation back only into the groups whose members the files "
+                       "list",
+                       util::join(groups->add, ", "), change.key);
+}
+
+// The writes of `sent` that the API answered with success: what a change stopped midway has done.
+std::vector<std::string> writes_made(const std::vector<live::SentRequest>& sent) {
+    std::vector<std::string> out;
+    for (const auto& request : sent) {
+        if (request.method != "GET" && request.status >= 200 && request.status < 300) {
+            out.push_back(request.method + " " + request.target);
+        }
+    }
+    return out;
+}
+
 class Executor {
 public:
     Executor(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
@@ -433,13 +457,8 @@ void Executor::run_invitation(const Change& change) {
                 return std::nullopt;
             });
     } catch (const std::exception& e) {
-        // The old invitation is gone and its groups with it: say which, since no later read can tell.
-        const auto* groups = list(change, "user_groups");
-        if (change.action == Action::replace && groups != nullptr && !groups->add.empty()) {
-            throw util::Error(fmt::format("{}; the old invitation was deleted, and with it its place in user groups "
-                                          "{}: the next apply invites {} again, but puts the invitation back only "
-                                          "into the groups whose members the files list",
-                                          e.what(), util::join(groups->add, ", "), change.key));
+        if (change.action == Action::replace && !lost_memberships(change).empty()) {
+            throw util::Error(fmt::format("{}; {}", e.what(), lost_memberships(change)));
         }
         throw;
     }
@@ -565,10 +584,23 @@ ApplyReport Executor::run() {
                 try {
                     run_change(change);
                 } catch (const RateLimited& limit) {
+                    // A change the limit stopped after some of its writes is half done, never "not attempted".
+                    const auto made = writes_made(recorder.sent());
+                    if (made.empty()) {
+                        result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
+                    } else {
+                        std::string message =
+                            fmt::format("stopped midway by the API rate limit, after {} ({}); the next apply finishes it",
+                                        util::plural(made.size(), "write", "writes"), util::join(made, ", "));
+                        if (change.action == Action::replace && !lost_memberships(change).empty() &&
+                            !created(Kind::invitations, change.key)) {
+                            message += "; " + lost_memberships(change);
+                        }
+                        result = {&change, Outcome::failed, message};
+                    }
                     std::lock_guard lock(m_mutex);
                     m_stopped = true;
                     m_retry_at = limit.retry_at;
-                    result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
                 } catch (const std::exception& e) {
                     result = {&change, Outcome::failed, e.what()};
                 }

@@ -4,6 +4,7 @@ A short throttle (429 with Retry-After: 1, the emulator's throttle fault) is wai
 budget (429 with Fastly-RateLimit-Remaining: 0, the emulator's --rate-limit) stops the run with exit 5;
 one request is sent at most 4 times; and a plan says the limit it assumes until the API states one.
 """
+import json
 import os
 import time
 
@@ -75,6 +76,29 @@ class RateLimitTest(EmulatorTest):
         self.assertIn("stopped by the API's hourly write limit, which resets at %s" % when, result.err)
         self.assertEqual(self.puts(), 2)  # one done, one refused with Remaining: 0, not sent again
         self.assertEqual(self.names(), ["Jordan Renamed", "Owner", "Sam"])
+
+    def test_a_replacement_the_budget_stops_midway_is_reported_half_done(self):
+        # Carol's pending invitation departs from the files: DELETE, then POST, then back into SRE. A budget of
+        # one write lets the DELETE through and refuses the POST.
+        self.restart("--rate-limit", "1")
+        state = self.emulator.state()
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+        state["invitations"] = [{"email": "carol@example.com", "role": "engineer", "created_at": created}]
+        state["user_groups"] = [{"name": "SRE", "members": [{"invitation": "carol@example.com"}]}]
+        self.emulator.set_state(state)
+        files = self.write("replace/people.yaml", "version: 1\ninvitations:\n  - email: carol@example.com\n"
+                                                  "    role: user\n")
+        result = self.fa("--concurrency", "1", "apply", "-f", files, "--auto-approve",
+                         "--journal", os.path.join(self.tmp, "journal.jsonl"))
+        self.assertEqual(result.code, 5, result)
+        self.assertEqual(self.emulator.state()["invitations"], [])  # deleted, not yet sent again
+        self.assertIn("stopped midway by the API rate limit, after 1 write (DELETE /invitations/", result.err)
+        self.assertIn("its place in user groups SRE", result.err)
+        self.assertNotIn("not attempted", result.err)
+        with open(os.path.join(self.tmp, "journal.jsonl")) as f:
+            change = next(e for e in map(json.loads, f) if e.get("event") == "change")
+        self.assertEqual(change["result"], "failed")
+        self.assertEqual([(s["method"], s["status"]) for s in change["sent"]], [("DELETE", 204), ("POST", 429)])
 
     def test_a_reset_within_max_wait_is_waited_for(self):
         self.restart("--rate-limit", "1")

@@ -40,7 +40,10 @@ public:
         ++create_invitation_calls;
         return on_create_invitation();
     }
-    void delete_invitation(const std::string&) override {}
+    void delete_invitation(const std::string& id) override {
+        // As the curl client does: each request sent is handed to the thread's recorder.
+        live::RequestRecorder::note({"DELETE", "/invitations/" + id, 204, 1});
+    }
     std::vector<model::CatalogRole> list_role_catalog() override { return {}; }
     std::vector<model::Permission> list_permissions() override { return {}; }
     std::vector<model::Service> list_services() override { return {}; }
@@ -105,6 +108,25 @@ TEST_CASE("a 429 read as a spent budget stops the run; the executor does not sen
     CHECK(api.update_user_calls == 1);  // the second change is not attempted either
     CHECK(report.skipped == 2);
     CHECK(report.failed == 0);
+}
+
+TEST_CASE("a change the spent budget stops after some of its writes is failed and says what it did, not skipped") {
+    RateLimitApi api;
+    api.on_create_invitation = []() -> std::string { throw too_many({1, true, 1'700'003'600}); };
+    plan::Change replace = invite("carol@example.com");
+    replace.action = plan::Action::replace;
+    replace.id = "i-old";
+    replace.lists = {{"user_groups", {"SRE"}, {}}};
+    replace.requests = {{"DELETE", "/invitations/i-old"}, {"POST", "/invitations"}};
+    plan::Plan plan;
+    plan.changes = {replace};
+    const apply::ApplyReport report = run(plan, api);
+    CHECK(report.rate_limited);
+    CHECK(report.failed == 1);
+    CHECK(report.outcomes[0].message ==
+          "stopped midway by the API rate limit, after 1 write (DELETE /invitations/i-old); the next apply finishes "
+          "it; the old invitation was deleted, and with it its place in user groups SRE: the next apply invites "
+          "carol@example.com again, but puts the invitation back only into the groups whose members the files list");
 }
 
 TEST_CASE("a 429 that is a throttle outlasting the HTTP layer's sends fails its change: exit 3, not 5") {
