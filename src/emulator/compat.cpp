@@ -35,6 +35,7 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("group_counts", {"documented", "all", "none"}, &Compat::group_counts),
         enum_switch("error_bodies", {"classic", "jsonapi"}, &Compat::error_bodies),
         enum_switch("delete_user_with_tokens", {"cascade", "refuse"}, &Compat::delete_user_with_tokens),
+        enum_switch("invitation_attributes", {"full", "email_only"}, &Compat::invitation_attributes),
     };
     return switches;
 }

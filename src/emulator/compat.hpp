@@ -31,6 +31,10 @@ struct Compat {
     enum class ErrorBodies { classic, jsonapi };
     /// DELETE /user/{id} of a user who holds API tokens: the tokens go too, or 400.
     enum class DeleteUserWithTokens { cascade, refuse };
+    /// The attributes of an invitation as answered: every documented one, or only email, status_code and
+    /// the timestamps (the generated clients' models keep only timestamps; role, roles and limit_services
+    /// are then unknown to a reader).
+    enum class InvitationAttributes { full, email_only };
 
     LegacyRoles legacy_roles = LegacyRoles::available;
     IamEnvelope iam_envelope = IamEnvelope::meta;
@@ -42,6 +46,7 @@ struct Compat {
     GroupCounts group_counts = GroupCounts::documented;
     ErrorBodies error_bodies = ErrorBodies::classic;
     DeleteUserWithTokens delete_user_with_tokens = DeleteUserWithTokens::cascade;
+    InvitationAttributes invitation_attributes = InvitationAttributes::full;
 };
 
 /// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.

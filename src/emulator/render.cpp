@@ -192,7 +192,9 @@ void emit_member(Sink& out, const Store& store, const Member& member, Compat::Li
 }
 
 template <class Sink>
-void emit_invitation(Sink& out, const Store& store, const Invitation& invitation) {
+void emit_invitation(Sink& out, const Store& store, const Invitation& invitation,
+                     Compat::InvitationAttributes attributes) {
+    const bool full = attributes == Compat::InvitationAttributes::full;
     out.begin_object();
     out.key("attributes");
     out.begin_object();
@@ -200,9 +202,11 @@ void emit_invitation(Sink& out, const Store& store, const Invitation& invitation
     out.timestamp(invitation.created_at);
     out.member("deleted_at", nullptr);
     out.member("email", invitation.email);
-    out.member("limit_services", invitation.limit_services);
-    out.member("role", invitation.role);
-    out.member("roles", invitation.roles);
+    if (full) {
+        out.member("limit_services", invitation.limit_services);
+        out.member("role", invitation.role);
+        out.member("roles", invitation.roles);
+    }
     out.member("status_code", store.invitation_status_code(invitation));
     out.key("updated_at");
     out.timestamp(invitation.updated_at);
@@ -272,11 +276,12 @@ void write_member(JsonText& out, const Store& store, const Member& member, Compa
     emit_member(out, store, member, entries);
 }
 
-json render_invitation(const Store& store, const Invitation& invitation) {
-    return tree_of([&](JsonTree& out) { emit_invitation(out, store, invitation); });
+json render_invitation(const Store& store, const Invitation& invitation, Compat::InvitationAttributes attributes) {
+    return tree_of([&](JsonTree& out) { emit_invitation(out, store, invitation, attributes); });
 }
-void write_invitation(JsonText& out, const Store& store, const Invitation& invitation) {
-    emit_invitation(out, store, invitation);
+void write_invitation(JsonText& out, const Store& store, const Invitation& invitation,
+                      Compat::InvitationAttributes attributes) {
+    emit_invitation(out, store, invitation, attributes);
 }
 
 }  // namespace fastly_emulator

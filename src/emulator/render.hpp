@@ -37,8 +37,10 @@ nlohmann::json render_service_item(const Service& service,
 nlohmann::json render_list_entry(const nlohmann::json& full, Compat::ListEntries entries);
 /// A service in the classic GET /service list.
 nlohmann::json render_service_classic(const Store& store, const Service& service);
-/// A JSON:API invitation resource (the value of `data`).
-nlohmann::json render_invitation(const Store& store, const Invitation& invitation);
+/// A JSON:API invitation resource (the value of `data`); without role, roles and limit_services when
+/// `attributes` is email_only.
+nlohmann::json render_invitation(const Store& store, const Invitation& invitation,
+                                 Compat::InvitationAttributes attributes = Compat::InvitationAttributes::full);
 
 /// The same objects written straight as JSON text (for list answers). A user, group, member or invitation
 /// is described once (render.cpp) for both forms, so `write_*` gives exactly the bytes of
@@ -50,6 +52,7 @@ void write_user_group(JsonText& out, const UserGroup& group,
                       Compat::GroupCounts counts = Compat::GroupCounts::documented);
 void write_member(JsonText& out, const Store& store, const Member& member,
                   Compat::ListEntries entries = Compat::ListEntries::full);
-void write_invitation(JsonText& out, const Store& store, const Invitation& invitation);
+void write_invitation(JsonText& out, const Store& store, const Invitation& invitation,
+                      Compat::InvitationAttributes attributes = Compat::InvitationAttributes::full);
 
 }  // namespace fastly_emulator

@@ -137,7 +137,7 @@ void create_invitation(Context& ctx) {
     invitation.created_at = invitation.updated_at = ctx.store.now();
     const Invitation& stored = ctx.store.add_invitation(std::move(invitation));
     ctx.committed = true;
-    ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored)}}, jsonapi_type);
+    ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored, ctx.compat.invitation_attributes)}}, jsonapi_type);
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ void add_invitation_routes(Router& router) {
         ctx.response.set_text(200,
                               jsonapi_page_text(rows.size(), ctx.request, ctx.compat, "/invitations",
                                                 [&](JsonText& out, size_t i) {
-                                                    write_invitation(out, ctx.store, rows[i]);
+                                                    write_invitation(out, ctx.store, rows[i], ctx.compat.invitation_attributes);
                                                 }),
                               jsonapi_type);
     });

@@ -276,9 +276,15 @@ model::Invitation invitation(const json& resource) {
     model::Invitation out;
     out.id = text(resource, "id");
     out.email = text(attributes, "email");
+    // A field the answer leaves out stays unknown (nullopt), never "none": a plan must not take an
+    // invitation whose listing omits its access for one that departs from the files.
     out.role = role_of(attributes);
-    out.roles = id_list(attributes, "roles");
-    out.limit_services = flag(attributes, "limit_services");
+    if (attributes.contains("roles")) {
+        out.roles = id_list(attributes, "roles");
+    }
+    if (attributes.contains("limit_services")) {
+        out.limit_services = flag(attributes, "limit_services");
+    }
     out.created_at = text(attributes, "created_at");
     out.active = integer(attributes, "status_code", 1) != 0 && text(attributes, "deleted_at").empty();
     return out;

@@ -31,13 +31,12 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
         send_roles = live->roles;
     }
     if (send_roles) {
-        change.fields.push_back({"roles", replace ? Value(sorted(live->roles.value_or(std::vector<std::string>{})))
-                                                  : Value{},
+        change.fields.push_back({"roles", replace && live->roles ? Value(sorted(*live->roles)) : Value{},
                                  canonical_roles(*send_roles)});
     }
     const std::optional<bool> send_limit = limit_services ? limit_services : (replace ? live->limit_services : std::nullopt);
     if (send_limit) {
-        change.fields.push_back({"limit_services", replace ? Value(live->limit_services.value_or(false)) : Value{},
+        change.fields.push_back({"limit_services", replace && live->limit_services ? Value(*live->limit_services) : Value{},
                                  *send_limit});
     }
     if (send_role == model::UserRole::superuser) {
@@ -99,16 +98,36 @@ void Differ::carry_memberships(Change& change, const std::string& email) {
 void Differ::pending(const std::string& email, const std::optional<model::UserRole>& role,
                      const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
                      const model::Invitation& live, const Where& where) {
+    // Only what the API's listing gives can be compared: a field it leaves out is unknown, and taking it
+    // for "none" would replace the invitation (and mail the person again) on every apply.
     std::vector<std::string> departs;
-    if (role && role != live.role) {
-        departs.push_back("role");
+    std::vector<std::string> unknown;
+    if (role) {
+        if (!live.role) {
+            unknown.push_back("role");
+        } else if (role != live.role) {
+            departs.push_back("role");
+        }
     }
-    if (roles && roles_differ(with_ignored_roles(*roles, live.roles.value_or(std::vector<std::string>{})),
-                              live.roles.value_or(std::vector<std::string>{}), where)) {
-        departs.push_back("roles");
+    if (roles) {
+        if (!live.roles) {
+            unknown.push_back("roles");
+        } else if (roles_differ(with_ignored_roles(*roles, *live.roles), *live.roles, where)) {
+            departs.push_back("roles");
+        }
     }
-    if (limit_services && *limit_services != live.limit_services.value_or(false)) {
-        departs.push_back("limit_services");
+    if (limit_services) {
+        if (!live.limit_services) {
+            unknown.push_back("limit_services");
+        } else if (*limit_services != *live.limit_services) {
+            departs.push_back("limit_services");
+        }
+    }
+    if (!unknown.empty()) {
+        m_plan.notes.push_back(fmt::format(
+            "{}: the API's invitation list does not give the pending invitation's {}, so {} not compared with the "
+            "files (to be sure, delete the invitation in Fastly: the next apply sends it as the files say)",
+            email, util::join(unknown, ", "), unknown.size() == 1 ? "it is" : "they are"));
     }
     if (departs.empty()) {
         return;

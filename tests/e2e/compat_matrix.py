@@ -39,6 +39,7 @@ SETTINGS = [
     "group_counts=all",
     "error_bodies=jsonapi",
     "delete_user_with_tokens=refuse",
+    "invitation_attributes=email_only",
 ]
 
 # Not the test of random injected faults: which requests a fault hits depends on how many requests a

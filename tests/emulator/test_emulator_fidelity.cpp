@@ -160,7 +160,8 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
                           {"list_entries", "full"},
                           {"group_counts", "documented"},
                           {"error_bodies", "classic"},
-                          {"delete_user_with_tokens", "cascade"}});
+                          {"delete_user_with_tokens", "cascade"},
+                          {"invitation_attributes", "full"}});
     ApiResponse set =
         h.call("PUT", "/_emulator/compat", R"({"iam_envelope":"array","page_size_max":"50"})", "");
     CHECK(set.status == 200);
@@ -172,7 +173,8 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
     CHECK(Harness::body(h.call("PUT", "/_emulator/compat", R"({"nope":"x"})", ""))["detail"] ==
           "unknown compat switch 'nope'; the switches are legacy_roles, iam_envelope, page_size_max, "
           "page_size_over, "
-          "paging, permissions_envelope, list_entries, group_counts, error_bodies, delete_user_with_tokens");
+          "paging, permissions_envelope, list_entries, group_counts, error_bodies, delete_user_with_tokens, "
+                "invitation_attributes");
     CHECK(Harness::body(h.call("GET", "/_emulator/compat", "", ""))["page_size_max"] ==
           50);  // unchanged by errors
     Compat compat;

@@ -73,6 +73,13 @@ TEST_CASE("invitations, roles, links") {
     CHECK(invitation.roles == std::vector<std::string>{"r1"});
     CHECK_FALSE(invitation.active);
     CHECK(invitation.created_at == "2024-01-01T00:00:00Z");
+    CHECK(invitation.limit_services == true);
+    // What the answer leaves out is unknown, not "none".
+    const model::Invitation bare = json::invitation(json::parse(R"({"id":"i2","type":"invitation",
+        "attributes":{"email":"x@example.com","status_code":1}})"));
+    CHECK_FALSE(bare.role.has_value());
+    CHECK_FALSE(bare.roles.has_value());
+    CHECK_FALSE(bare.limit_services.has_value());
 
     const model::CatalogRole role = json::catalog_role(json::parse(R"({"id":"r","name":"tls_viewer","display_name":"TLS Viewer","custom":false})"));
     CHECK(role.display_name == "TLS Viewer");
