@@ -183,16 +183,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         return fail(failure);
     } catch (const util::Refusal& e) {
-        err << "fastly-accounts: " << e.what() << "\n";
+        // Messages quote the account (a customer's name) and the files: one line each, whatever they hold.
+        err << "fastly-accounts: " << util::escape_disguising(e.what()) << "\n";
         Failure failure{e.what()};
         failure.exit_code = exit_refused;
         return fail(failure);
     } catch (const util::Error& e) {
-        err << "fastly-accounts: " << e.what() << "\n";
+        err << "fastly-accounts: " << util::escape_disguising(e.what()) << "\n";
         return fail({e.what()});
     } catch (const std::exception& e) {
         const std::string message = fmt::format("internal error: {} (this is a bug; please report it)", e.what());
-        err << "fastly-accounts: " << message << "\n";
+        err << "fastly-accounts: " << util::escape_disguising(message) << "\n";
         return fail({message});
     }
 }

@@ -12,6 +12,7 @@
 #include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -54,10 +55,16 @@ std::string describe(const plan::Change& change) {
                        change.key, static_cast<int>(change.stage));
 }
 
-// Asks on the terminal; true only for "yes".
-bool confirmed(const plan::Plan& plan, const std::string& customer, std::istream& in, std::ostream& err) {
-    err << fmt::format("\nApply {} ({} write requests) to customer {}?\nOnly 'yes' is accepted: ",
-                       util::plural(plan.changes.size(), "change", "changes"), plan.summary.write_requests, customer);
+// Asks on the terminal; true only for "yes". The question counts objects as the plan's closing line does (a
+// group changed in two stages is one change) and names the account by name and ID, as the API gave them.
+bool confirmed(const plan::Plan& plan, const model::Customer& customer, std::istream& in, std::ostream& err) {
+    const plan::Summary& s = plan.summary;
+    const std::string account =
+        customer.name.empty() ? customer.id
+                              : fmt::format("{} ({})", util::escape_disguising(customer.name), customer.id);
+    err << fmt::format("\nApply {} ({}) to customer {}?\nOnly 'yes' is accepted: ",
+                       util::plural(s.create + s.update + s.remove + s.replace, "change", "changes"),
+                       util::plural(s.write_requests, "write request", "write requests"), account);
     err.flush();
     std::string answer;
     std::getline(in, answer);
@@ -233,7 +240,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
         return exit_ok;
     }
 
-    if (!options.auto_approve && !confirmed(plan, live.customer.id, in, err)) {
+    if (!options.auto_approve && !confirmed(plan, live.customer, in, err)) {
         err << "fastly-accounts: apply cancelled; nothing was changed.\n";
         return exit_error;
     }
@@ -254,8 +261,8 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     execute_options.stop_requested = [] { return stop_signal.load() != 0; };
     execute_options.on_progress = [&](const apply::ChangeOutcome& outcome, std::size_t completed, std::size_t total) {
         if (progress_line) {
-            err << fmt::format("\r\033[Kstage {}/{}: {} of {} changes", static_cast<int>(outcome.change->stage),
-                               plan::stage_count, completed, total);
+            err << fmt::format("\r\033[Kstage {}/{}: {} of {}", static_cast<int>(outcome.change->stage),
+                               plan::stage_count, completed, util::plural(total, "change", "changes"));
         } else {
             err << fmt::format("{:<7} {}{}\n", apply::to_string(outcome.outcome), describe(*outcome.change),
                                outcome.message.empty() ? "" : ": " + outcome.message);

@@ -1,44 +1,115 @@
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <ctime>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/files.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
+#include <spdlog/spdlog.h>
+#include <string_view>
 
 namespace fastly_accounts::cli {
 
 namespace {
 
-// A Prometheus textfile-collector file: drifted and unmanaged objects per kind, and when this ran.
-std::string metrics(const plan::Plan& plan, std::time_t now) {
+constexpr std::string_view success_name = "fastly_accounts_last_check_success";
+constexpr std::string_view last_success_name = "fastly_accounts_last_success_timestamp_seconds";
+
+// A gauge with its HELP and TYPE lines.
+std::string gauge(std::string_view name, std::string_view help, std::string_view samples) {
+    return fmt::format("# HELP {} {}\n# TYPE {} gauge\n{}", name, help, name, samples);
+}
+
+// A Prometheus textfile-collector file. `plan` is the check's result, or null when the run failed: then
+// success is 0, the per-kind gauges are left out (nothing was compared), and the last success is the one
+// carried over from the previous file (0 when none is known).
+std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long long> last_success) {
+    std::string text =
+        gauge(success_name,
+              "1 when the last drift check completed (drift found or not), 0 when it failed (token "
+              "refused, network, invalid files, ...).",
+              fmt::format("{} {}\n", success_name, plan != nullptr ? 1 : 0));
+    text +=
+        gauge("fastly_accounts_last_check_timestamp_seconds",
+              "When the last drift check finished, whether it succeeded or failed.",
+              fmt::format("fastly_accounts_last_check_timestamp_seconds {}\n", static_cast<long long>(now)));
+    text += gauge(last_success_name, "When the last successful drift check finished; 0 when none is known.",
+                  fmt::format("{} {}\n", last_success_name,
+                              plan != nullptr ? static_cast<long long>(now) : last_success.value_or(0)));
+    if (plan == nullptr) {
+        return text;
+    }
     std::map<model::Kind, std::set<std::string>> drifted;
     std::map<model::Kind, std::size_t> unmanaged;
-    for (const auto& change : plan.changes) {
+    for (const auto& change : plan->changes) {
         drifted[change.kind].insert(change.key);  // a group changed in two stages is one object
     }
-    for (const auto& entry : plan.unmanaged) {
+    for (const auto& entry : plan->unmanaged) {
         ++unmanaged[entry.kind];
     }
-    std::string text =
-        "# HELP fastly_accounts_drift_objects Objects whose live state departs from the desired-state files.\n"
-        "# TYPE fastly_accounts_drift_objects gauge\n";
+    std::string drift_samples;
+    std::string unmanaged_samples;
     for (auto kind : model::all_kinds) {
-        text += fmt::format("fastly_accounts_drift_objects{{kind=\"{}\"}} {}\n", model::to_string(kind), drifted[kind].size());
+        drift_samples += fmt::format("fastly_accounts_drift_objects{{kind=\"{}\"}} {}\n",
+                                     model::to_string(kind), drifted[kind].size());
+        unmanaged_samples += fmt::format("fastly_accounts_unmanaged_objects{{kind=\"{}\"}} {}\n",
+                                         model::to_string(kind), unmanaged[kind]);
     }
-    text += "# HELP fastly_accounts_unmanaged_objects Live objects the files do not list, left alone.\n"
-            "# TYPE fastly_accounts_unmanaged_objects gauge\n";
-    for (auto kind : model::all_kinds) {
-        text += fmt::format("fastly_accounts_unmanaged_objects{{kind=\"{}\"}} {}\n", model::to_string(kind), unmanaged[kind]);
-    }
-    text += "# HELP fastly_accounts_last_check_timestamp_seconds When the last drift check finished.\n"
-            "# TYPE fastly_accounts_last_check_timestamp_seconds gauge\n";
-    text += fmt::format("fastly_accounts_last_check_timestamp_seconds {}\n", static_cast<long long>(now));
+    text += gauge("fastly_accounts_drift_objects",
+                  "Objects whose live state departs from the desired-state files.", drift_samples);
+    text += gauge("fastly_accounts_unmanaged_objects", "Live objects the files do not list, left alone.",
+                  unmanaged_samples);
     return text;
+}
+
+// The last successful check's time in the metrics file an earlier run wrote at `path`, or nullopt. Anything
+// else there (no file, a garbled or foreign one, a device, a pipe, a huge file, a time after `now`) only
+// loses the figure: reading it never fails the run.
+std::optional<long long> previous_success(const std::string& path, std::time_t now) {
+    constexpr std::uintmax_t most = 1024 * 1024;  // ours is under 2 KiB
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) > most || ec) {
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.size() <= last_success_name.size() ||
+            line.compare(0, last_success_name.size(), last_success_name) != 0 ||
+            (line[last_success_name.size()] != ' ' && line[last_success_name.size()] != '\t')) {
+            continue;
+        }
+        std::string_view rest = std::string_view(line).substr(last_success_name.size());
+        const auto first = rest.find_first_not_of(" \t");
+        const auto last = rest.find_last_not_of(" \t\r");
+        rest = first == std::string_view::npos ? std::string_view() : rest.substr(first, last + 1 - first);
+        long long value = 0;
+        const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
+        if (error != std::errc() || end != rest.data() + rest.size() || value <= 0 || value > now) {
+            return std::nullopt;
+        }
+        return value;
+    }
+    return std::nullopt;
+}
+
+// Writes the metrics of a failed run, never throwing: the failure being reported matters more.
+void write_failure_metrics(const std::string& path) {
+    try {
+        const std::time_t now = std::time(nullptr);
+        util::write_file_atomically(path, metrics(nullptr, now, previous_success(path, now)));
+    } catch (const std::exception& e) {
+        spdlog::warn("could not record the failed check in {}: {}", util::escape_disguising(path), e.what());
+    }
 }
 
 }  // namespace
@@ -47,9 +118,13 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
     auto* command = app.add_subcommand("drift", "Report where the live account departs from the files.");
     add_files_option(*command, options.files);
     add_format_option(*command, options.format);
-    command->add_option("--metrics-file", options.metrics_file,
-                        "Also write a Prometheus textfile (fastly_accounts_drift_objects{kind=...}, "
-                        "fastly_accounts_last_check_timestamp_seconds), replaced atomically")
+    command
+        ->add_option("--metrics-file", options.metrics_file,
+                     "Also write a Prometheus textfile, replaced atomically: "
+                     "fastly_accounts_last_check_success (1, or 0 "
+                     "for a run that failed, which still writes the file), the last check's and the last "
+                     "successful check's timestamps, and fastly_accounts_drift_objects{kind=...} and "
+                     "fastly_accounts_unmanaged_objects{kind=...} of a check that completed")
         ->type_name("PATH");
     command->footer(
         "The same comparison as plan, read as a report: changes made by hand show up here. Unmanaged\n"
@@ -59,15 +134,25 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
 }
 
 int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ostream& out, std::ostream&) {
-    Session session(global);
-    Planned planned = make_plan(session, options.files, {});
-    // The metrics file first: when it cannot be written, the run fails before printing anything (a --format
-    // json reader then sees only the error object).
-    if (!options.metrics_file.empty()) {
-        util::write_file_atomically(options.metrics_file, metrics(planned.plan, std::time(nullptr)));
+    try {
+        Session session(global);
+        Planned planned = make_plan(session, options.files, {});
+        // The metrics file first: when it cannot be written, the run fails before printing anything (a
+        // --format json reader then sees only the error object).
+        if (!options.metrics_file.empty()) {
+            const std::time_t now = std::time(nullptr);
+            util::write_file_atomically(options.metrics_file, metrics(&planned.plan, now, now));
+        }
+        render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
+        return planned.plan.has_changes() ? exit_changes : exit_ok;
+    } catch (...) {
+        // A check that failed says so in the file, so that it does not go on looking fresh; cli::run reports
+        // the failure itself.
+        if (!options.metrics_file.empty()) {
+            write_failure_metrics(options.metrics_file);
+        }
+        throw;
     }
-    render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
-    return planned.plan.has_changes() ? exit_changes : exit_ok;
 }
 
 }  // namespace fastly_accounts::cli

@@ -114,7 +114,7 @@ void leave_out_disguised(model::AccountState& state, std::vector<std::string>& n
                                               "it in Fastly (plans show it as unmanaged)",
                                               util::escape_disguising(key)));
             if (names != nullptr) {
-                names->insert(kind == model::Kind::users || kind == model::Kind::invitations ? model::email_key(key) : key);
+                names->insert(model::keyed_by_email(kind) ? model::email_key(key) : key);
             }
             return true;
         });

@@ -28,6 +28,13 @@ void Diagnostics::add(Diagnostic diagnostic) {
     m_items.push_back(std::move(diagnostic));
 }
 
+void Diagnostics::add(Diagnostic diagnostic, const std::string& also_in) {
+    if (!also_in.empty() && also_in != diagnostic.file) {
+        m_also_in.insert(also_in);
+    }
+    add(std::move(diagnostic));
+}
+
 void Diagnostics::note_file(const std::string& file) {
     if (std::find(m_file_order.begin(), m_file_order.end(), file) == m_file_order.end()) {
         m_file_order.push_back(file);
@@ -38,6 +45,7 @@ void Diagnostics::append(Diagnostics other) {
     for (const auto& file : other.m_file_order) {
         note_file(file);
     }
+    m_also_in.merge(other.m_also_in);
     m_items.insert(m_items.end(), std::make_move_iterator(other.m_items.begin()),
                    std::make_move_iterator(other.m_items.end()));
 }
@@ -60,7 +68,7 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
 }
 
 std::size_t Diagnostics::file_count() const {
-    std::set<std::string> files;
+    std::set<std::string> files = m_also_in;
     for (const auto& d : m_items) {
         files.insert(d.file);
     }

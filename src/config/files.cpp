@@ -90,6 +90,19 @@ void read_one(const std::string& shown, std::set<fs::path>& seen, std::vector<So
     out.push_back({shown, text.str()});
 }
 
+// What is said of an -f argument that names nothing. One that looks like a glob pattern (`*.yaml`,
+// `[unclosed`) is one the shell left as written, because it matched nothing or was quoted: -f takes paths
+// and expands no pattern itself, so it is named as a pattern rather than only as a missing file.
+std::string missing(const std::string& path) {
+    if (path.find_first_of("*?[") == std::string::npos) {
+        return "no such file or directory";
+    }
+    return "no such file or directory: -f takes files and directories, not glob patterns; the shell expands "
+           "patterns and passes this one on as written when it matches nothing (or is quoted). Name the "
+           "files, or "
+           "their directory (-f DIR reads its *.yaml and *.yml files)";
+}
+
 }  // namespace
 
 std::vector<SourceFile> read_sources(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
@@ -106,7 +119,7 @@ std::vector<SourceFile> read_sources(const std::vector<std::string>& paths, Diag
         std::error_code ec;
         const auto status = fs::status(path, ec);
         if (ec || !fs::exists(status)) {
-            diagnostics.add({path, 0, 0, "", "no such file or directory"});
+            diagnostics.add({path, 0, 0, "", missing(path)});
             continue;
         }
         if (!fs::is_directory(status)) {

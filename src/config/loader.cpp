@@ -318,13 +318,28 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
 void FileLoader::read_ignore(const YamlNode& value, const FieldPath& path) {
     m_out.has_ignore = true;
     m_out.ignore_at = Position{value.line, value.column};
-    m_reader.for_each_field(value, path, kind_names(), [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
-        auto globs = m_reader.string_list(
-            v, p, [&](const YamlNode& e, const FieldPath& ep) { return m_reader.name(e, ep); }, identity);
-        if (globs) {
-            m_out.state.ignore.patterns[*model::parse_kind(key)] = std::move(*globs);
-        }
-    });
+    m_reader.for_each_field(
+        value, path, kind_names(), [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            const model::Kind kind = *model::parse_kind(key);
+            auto globs = m_reader.string_list(
+                v, p,
+                [&](const YamlNode& e, const FieldPath& ep) {
+                    auto glob = m_reader.name(e, ep);
+                    if (glob) {
+                        // A malformed pattern silently matching something else would leave objects unignored.
+                        if (auto why = util::glob_problem(*glob, model::keyed_by_email(kind))) {
+                            m_reader.error(
+                                e, ep,
+                                fmt::format("the pattern '{}' cannot match as written: {}", *glob, *why));
+                        }
+                    }
+                    return glob;
+                },
+                identity);
+            if (globs) {
+                m_out.state.ignore.patterns[kind] = std::move(*globs);
+            }
+        });
 }
 
 void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {

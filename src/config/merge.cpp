@@ -68,9 +68,11 @@ public:
     }
 
 private:
-    void report(const Origin& at, std::string message) {
+    // A problem at `at`'s key; `other`, when given, is the other place it names (a key defined twice).
+    void report(const Origin& at, std::string message, const Origin* other = nullptr) {
         const Position& key_at = at.object->key_at;
-        m_diagnostics.add({at.file->path, key_at.line, key_at.column, at.key_path(), std::move(message)});
+        m_diagnostics.add({at.file->path, key_at.line, key_at.column, at.key_path(), std::move(message)},
+                          other != nullptr ? other->file->path : std::string());
     }
 
     void merge_settings();
@@ -80,7 +82,7 @@ private:
     template <typename Object>
     void merge_kind(Kind kind, std::vector<Object> model::AccountState::*list, std::string Object::*key,
                     std::string_view key_field, std::string_view noun, KeyIndex& index) {
-        const bool ignore_case = kind == Kind::users || kind == Kind::invitations;
+        const bool ignore_case = model::keyed_by_email(kind);
         for (auto& file : m_files) {
             if (!file.usable) {
                 continue;
@@ -92,7 +94,8 @@ private:
                 auto [it, inserted] = index.try_emplace(ignore_case ? model::email_key(text) : text, origin);
                 if (!inserted) {
                     const std::string first = it->second.describe();
-                    report(origin, fmt::format("{} '{}' is defined twice (first at {})", noun, text, first));
+                    report(origin, fmt::format("{} '{}' is defined twice (first at {})", noun, text, first),
+                           &it->second);
                     continue;
                 }
                 (m_merged.*list).push_back(std::move(objects[i]));
@@ -138,10 +141,12 @@ void Merger::merge_settings() {
                 customer_from = &file;
                 m_merged.customer_id = file.state.customer_id;
             } else if (*file.state.customer_id != *m_merged.customer_id) {
-                m_diagnostics.add({file.path, file.customer_id_at->line, file.customer_id_at->column, "customer_id",
-                                   fmt::format("'{}' differs from '{}' given at {}", *file.state.customer_id,
-                                               *m_merged.customer_id,
-                                               describe_position(*customer_from, *customer_from->customer_id_at))});
+                m_diagnostics.add(
+                    {file.path, file.customer_id_at->line, file.customer_id_at->column, "customer_id",
+                     fmt::format("'{}' differs from '{}' given at {}", *file.state.customer_id,
+                                 *m_merged.customer_id,
+                                 describe_position(*customer_from, *customer_from->customer_id_at))},
+                    customer_from->path);
             }
         }
         if (file.has_policy) {
@@ -151,7 +156,8 @@ void Merger::merge_settings() {
             } else {
                 m_diagnostics.add({file.path, file.policy_at->line, file.policy_at->column, "policy",
                                    fmt::format("given in two files (also at {}); keep it in one file",
-                                               describe_position(*policy_from, *policy_from->policy_at))});
+                                               describe_position(*policy_from, *policy_from->policy_at))},
+                                  policy_from->path);
             }
         }
         if (file.has_ignore) {
@@ -161,7 +167,8 @@ void Merger::merge_settings() {
             } else {
                 m_diagnostics.add({file.path, file.ignore_at->line, file.ignore_at->column, "ignore",
                                    fmt::format("given in two files (also at {}); keep it in one file",
-                                               describe_position(*ignore_from, *ignore_from->ignore_at))});
+                                               describe_position(*ignore_from, *ignore_from->ignore_at))},
+                                  ignore_from->path);
             }
         }
     }
@@ -174,7 +181,8 @@ void Merger::check_invited_users() {
             report(m_invitations.at(key),
                    fmt::format("'{}' is also listed as a user (at {}); list the person under users or "
                                "invitations, not both",
-                               key, user->second.describe()));
+                               key, user->second.describe()),
+                   &user->second);
         }
     }
 }

@@ -75,7 +75,7 @@ bool IgnoreRules::matches(Kind kind, std::string_view key) const {
     if (it == patterns.end()) {
         return false;
     }
-    const bool ignore_case = kind == Kind::users || kind == Kind::invitations;
+    const bool ignore_case = keyed_by_email(kind);
     return std::any_of(it->second.begin(), it->second.end(),
                        [&](const std::string& pattern) { return util::glob_match(pattern, key, ignore_case); });
 }

@@ -117,9 +117,10 @@ inline std::string rate_warning(const plan::Summary& summary) {
             return "";
         }
         return fmt::format(
-            "{} write requests are more than the {} left in the current hour; apply will meet the "
-            "rate limit before it finishes.",
-            needed, *summary.writes_remaining);
+            "{} {} more than the {} left in the current hour; apply will meet the rate limit before "
+            "it finishes.",
+            util::plural(summary.write_requests, "write request", "write requests"),
+            needed == 1 ? "is" : "are", *summary.writes_remaining);
     }
     if (summary.write_requests > summary.hourly_write_limit) {
         return fmt::format(
@@ -130,8 +131,8 @@ inline std::string rate_warning(const plan::Summary& summary) {
     return "";
 }
 
-/// The changes ordered by kind (in model::all_kinds order), then by key ignoring case, then by stage,
-/// so the two halves of one user group's change (additions in stage 3, removals in stage 4) sit
+/// The changes ordered by kind (in model::all_kinds order), then by key ignoring case, then by ID and
+/// stage, so the two halves of one user group's change (additions in stage 3, removals in stage 4) sit
 /// together. Pointers into `plan.changes`.
 inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
     std::vector<const plan::Change*> out;
@@ -140,7 +141,7 @@ inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
         out.push_back(&change);
     }
     auto order = [](const plan::Change* c) {
-        return std::tuple(static_cast<int>(c->kind), util::to_lower(c->key), c->key,
+        return std::tuple(static_cast<int>(c->kind), util::to_lower(c->key), c->key, c->id,
                           static_cast<int>(c->stage));
     };
     std::stable_sort(out.begin(), out.end(),
@@ -206,16 +207,19 @@ inline plan::ListChange labelled(const plan::Plan& plan, const plan::ListChange&
     return out;
 }
 
-/// True when `a` and `b` change the same object (a user group's additions and its removals).
+/// True when `a` and `b` change the same object (a user group's additions and its removals). Two live
+/// objects under one key (a second pending invitation for the same person, deleted while the first is
+/// replaced) are two objects: their IDs differ.
 inline bool same_object(const plan::Change& a, const plan::Change& b) {
-    return a.kind == b.kind && a.key == b.key;
+    return a.kind == b.kind && a.key == b.key && a.id == b.id;
 }
 
-/// For each change, every change of the same object in plan (stage) order, the change itself included.
+/// For each change, every change of the same object (same_object) in plan (stage) order, the change itself
+/// included.
 inline std::map<const plan::Change*, std::vector<const plan::Change*>> parts_by_object(const plan::Plan& plan) {
-    std::map<std::pair<model::Kind, std::string>, std::vector<const plan::Change*>> objects;
+    std::map<std::tuple<model::Kind, std::string, std::string>, std::vector<const plan::Change*>> objects;
     for (const auto& change : plan.changes) {
-        objects[{change.kind, change.key}].push_back(&change);
+        objects[{change.kind, change.key, change.id}].push_back(&change);
     }
     std::map<const plan::Change*, std::vector<const plan::Change*>> out;
     for (const auto& [object, parts] : objects) {

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fastly_accounts/render/render.hpp>
 #include <set>
 #include <string>
@@ -62,8 +63,12 @@ std::string quoted_key(const std::string& key) {
     return "'" + detail::visible(key) + "'";
 }
 
-// A value as plan::display shows it, made safe for a terminal.
+// A value as plan::display shows it, made safe for a terminal; an empty list is "(none)", as Markdown's
+// *none*.
 std::string shown(const plan::Value& value) {
+    if (const auto* list = std::get_if<std::vector<std::string>>(&value); list != nullptr && list->empty()) {
+        return "(none)";
+    }
     return detail::visible(plan::display(value));
 }
 
@@ -119,12 +124,21 @@ private:
         m_out << '\n';
     }
 
-    // What the symbols mean; in a drift report they say what departs, not what apply would do.
+    // What the symbols below mean, only those the plan uses; in a drift report they say what departs, not
+    // what apply would do. `!` is explained when a change carries a sensitive mark.
     void legend() {
         std::string line;
         for (Action action : {Action::create, Action::update, Action::remove, Action::replace}) {
+            if (std::none_of(m_plan.changes.begin(), m_plan.changes.end(),
+                             [action](const Change& c) { return c.action == action; })) {
+                continue;
+            }
             line += (line.empty() ? "" : "   ") + paint(colour_of(action), symbol(action)) + " " +
                     std::string(detail::action_word(action, m_mode));
+        }
+        if (std::any_of(m_plan.changes.begin(), m_plan.changes.end(),
+                        [](const Change& c) { return !c.sensitive.empty(); })) {
+            line += "   " + paint(bold_red, "!") + " look closely";
         }
         m_out << line << "\n\n";
     }

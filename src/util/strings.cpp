@@ -178,6 +178,50 @@ bool glob_match(std::string_view pattern, std::string_view text, bool ignore_cas
     return glob_code_points(code_points(pattern), code_points(text));
 }
 
+std::optional<std::string> glob_problem(std::string_view pattern, bool ignore_case) {
+    // The same reading of the pattern as glob_code_points and match_set.
+    const std::u32string p = code_points(ignore_case ? fold_case(pattern) : std::string(pattern));
+    std::size_t i = 0;
+    while (i < p.size()) {
+        if (p[i] == U'\\') {
+            if (i + 1 == p.size()) {
+                return std::string(
+                    "it ends with a lone '\\', which escapes nothing; write '\\\\' for a backslash");
+            }
+            i += 2;
+            continue;
+        }
+        if (p[i] != U'[') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        if (j < p.size() && (p[j] == U'!' || p[j] == U'^')) {
+            ++j;
+        }
+        bool first = true;
+        while (j < p.size() && (first || p[j] != U']')) {
+            first = false;
+            if (j + 2 < p.size() && p[j + 1] == U'-' && p[j + 2] != U']') {
+                if (p[j] > p[j + 2]) {
+                    return std::string(
+                        "a range in a [set] runs backwards (its first character comes after its last), "
+                        "so it matches nothing");
+                }
+                j += 3;
+            } else {
+                ++j;
+            }
+        }
+        if (j >= p.size()) {
+            return std::string(
+                "'[' opens a set of characters that no ']' closes; write '\\[' for a literal '['");
+        }
+        i = j + 1;
+    }
+    return std::nullopt;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -1,7 +1,7 @@
 #pragma once
 
-// The hand-built plans whose renderings are kept in this directory, and the comparison with those
-// files. Shared by tests/unit/test_render_text.cpp and test_render_markdown.cpp.
+// The plans whose renderings are kept in this directory, and the comparison with those files. Shared by
+// tests/unit/test_render_text.cpp, test_render_markdown.cpp and test_render_json.cpp.
 //
 // To regenerate the golden files after an intended change of a rendering, run
 //     FA_UPDATE_GOLDEN=1 ./build/tests/unit_tests -tc='*render*'
@@ -35,12 +35,15 @@ inline void check_golden(const std::string& name, const std::string& actual) {
     CHECK(actual == expected);
 }
 
+// The guards as plan::evaluate_guards words them when none trips.
 inline const std::vector<plan::Guard>& passing_guards() {
     static const std::vector<plan::Guard> guards = {
         {"customer_id", false, "the token belongs to customer 51MumwLiSJyFTWhtbByYgR, as the files say"},
-        {"protected", false, "no protected user is deleted, demoted, locked or changed"},
+        {"protected", false,
+         "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"},
         {"max_deletions", false, "5 deletions planned; policy.max_deletions allows 10"},
-        {"min_superusers", false, "2 superusers after the plan; policy.min_superusers is 1"},
+        {"max_removals", false, "2 access removals planned; policy.max_removals allows 25"},
+        {"min_superusers", false, "2 superusers who can act after the plan; policy.min_superusers is 1"},
     };
     return guards;
 }
@@ -50,6 +53,7 @@ inline plan::Plan empty_plan() {
     plan::Plan p;
     p.guards = passing_guards();
     p.guards[2].message = "0 deletions planned; policy.max_deletions allows 10";
+    p.guards[3].message = "0 access removals planned; policy.max_removals allows 25";
     p.customer_id = "51MumwLiSJyFTWhtbByYgR";
     plan::summarize(p);
     return p;
@@ -270,8 +274,9 @@ inline plan::Plan refused_plan() {
          "the plan updates bob@example.com (listed in policy.protected); deletes owner@example.com (the "
          "account "
          "owner)"},
-        {"max_deletions", false, "1 deletions planned; policy.max_deletions allows 10"},
-        {"min_superusers", true, "0 superusers after the plan; policy.min_superusers is 1"},
+        {"max_deletions", false, "1 deletion planned; policy.max_deletions allows 10"},
+        {"max_removals", false, "0 access removals planned; policy.max_removals allows 25"},
+        {"min_superusers", true, "0 superusers who can act after the plan; policy.min_superusers is 1"},
     };
     plan::summarize(p);
     return p;
@@ -286,6 +291,261 @@ inline plan::Plan unmanaged_plan() {
                    {model::Kind::service_groups, "experiments"},
                    {model::Kind::user_groups, "okta-admins"}};
     p.notes = {"ivan@example.com: invited, awaiting acceptance"};
+    return p;
+}
+
+/// Every kind of change the plan model has, exactly as `plan` makes it from tests/golden/every-change/
+/// (seed.json for fastly-emulator, access.yaml for the files; e2e_plan_apply checks that the binary prints
+/// these golden files): each kind created, updated and deleted; invitations replaced because they expired
+/// (and put back into their group) and because they depart from the files (fields kept), a second pending
+/// invitation for one person deleted; a user's roles and a group's lists gaining and losing entries, one
+/// group's changes over stages 3 and 4; sensitive marks of each sort; `held_by` on a pruned role and
+/// service group; service names beside IDs; an empty list; an unmanaged invitation; and the notes (awaiting
+/// acceptance, accepted, an expired invitation the files do not list, missing_users: create).
+inline plan::Plan every_change_plan() {
+    using plan::Action;
+    using plan::Stage;
+    using K = model::Kind;
+    using List = std::vector<std::string>;
+    const std::string departs =
+        "the pending invitation departs from the files (role); an invitation cannot be changed, so it is "
+        "deleted "
+        "and sent again, in the same user groups";
+    plan::Plan p;
+    p.changes = {
+        {Stage::create_roles_and_service_groups,
+         Action::create,
+         K::roles,
+         "Cache Admin",
+         "",
+         {{"description", {}, std::string("Purges caches and manages users")}},
+         {{"permissions", {"purge_all", "manage_users"}, {}}},
+         {{"POST", "/roles"}, {"POST", "/roles/{id of role 'Cache Admin'}/permissions"}},
+         "",
+         {"privilege escalation: the role gains account-scope permissions (manage_users)"}},
+        {Stage::create_roles_and_service_groups,
+         Action::update,
+         K::roles,
+         "Read Only",
+         "6sBDpVuJCDOmXTHPPZYZrC",
+         {{"description", std::string("Reads"), std::string("Reads everything")}},
+         {{"permissions", {"read_service_configuration"}, {"read_service_stats"}}},
+         {{"PATCH", "/roles/6sBDpVuJCDOmXTHPPZYZrC"},
+          {"POST", "/roles/6sBDpVuJCDOmXTHPPZYZrC/permissions"},
+          {"DELETE", "/roles/6sBDpVuJCDOmXTHPPZYZrC/permissions"}},
+         "",
+         {}},
+        {Stage::create_roles_and_service_groups,
+         Action::create,
+         K::service_groups,
+         "production",
+         "",
+         {{"description", {}, std::string("Production services")}},
+         {{"services", {"SU1Z0isxPaozGVKXdv0eY", "7i6HN3TK9wS159v2gPAZ8A"}, {}}},
+         {{"POST", "/service-groups"},
+          {"POST", "/service-groups/{id of service group 'production'}/services"}},
+         "",
+         {}},
+        {Stage::create_roles_and_service_groups,
+         Action::update,
+         K::service_groups,
+         "staging",
+         "2vLuMQi7RdfGgvtE0A3FGx",
+         {{"description", std::string(""), std::string("Staging services")}},
+         {{"services", {}, {"4fXkmfS1nRhxUf8mVRiA5C"}}},
+         {{"PATCH", "/service-groups/2vLuMQi7RdfGgvtE0A3FGx"},
+          {"DELETE", "/service-groups/2vLuMQi7RdfGgvtE0A3FGx/services"}},
+         "",
+         {}},
+        {Stage::create_people,
+         Action::update,
+         K::users,
+         "alice@example.com",
+         "3KAwb7wBFb4kE3cFeQTF6n",
+         {{"name", std::string("Alice"), std::string("Alice Example")},
+          {"role", std::string("engineer"), std::string("superuser")},
+          {"roles", List{"Engineer"}, List{"Superuser"}},
+          {"limit_services", true, false},
+          {"locked", true, false},
+          {"require_new_password", false, true}},
+         {},
+         {{"PUT", "/user/3KAwb7wBFb4kE3cFeQTF6n"}},
+         "",
+         {"privilege escalation: role \"engineer\" → superuser",
+          "privilege escalation: gains the Superuser role",
+          "privilege escalation: limit_services lifted, so every service is open to them",
+          "unlocks the user (a lock may have been set by hand, in an incident)"}},
+        {Stage::create_people,
+         Action::create,
+         K::users,
+         "erin@example.com",
+         "",
+         {{"name", {}, std::string("Erin Example")}, {"role", {}, std::string("user")}},
+         {},
+         {{"POST", "/user"}},
+         "policy.missing_users: create",
+         {}},
+        {Stage::create_people,
+         Action::replace,
+         K::invitations,
+         "carol@example.com",
+         "3MPMpTg403ka0yAoaabFBA",
+         {{"role", std::string("user"), std::string("user")},
+          {"roles", List{"Engineer"}, List{"Engineer"}},
+          {"limit_services", false, false}},
+         {{"user_groups", {"SRE"}, {}}},
+         {{"DELETE", "/invitations/3MPMpTg403ka0yAoaabFBA"},
+          {"POST", "/invitations"},
+          {"POST", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/members"}},
+         "the invitation expired; it is sent again",
+         {}},
+        {Stage::create_people,
+         Action::replace,
+         K::invitations,
+         "dave@example.com",
+         "37duDermZ1qcJdE33iq5Gd",
+         {{"role", std::string("user"), std::string("engineer")},
+          {"roles", List{}, List{}},
+          {"limit_services", false, false}},
+         {},
+         {{"DELETE", "/invitations/37duDermZ1qcJdE33iq5Gd"}, {"POST", "/invitations"}},
+         departs,
+         {}},
+        {Stage::create_people,
+         Action::create,
+         K::invitations,
+         "frank@example.com",
+         "",
+         {{"role", {}, std::string("superuser")}},
+         {},
+         {{"POST", "/invitations"}},
+         "",
+         {"privilege escalation: invited as superuser"}},
+        {Stage::create_people,
+         Action::replace,
+         K::invitations,
+         "zoë@example.com",
+         "1M1hyJ7WirWB8oQSMwDGHE",
+         {{"role", std::string("superuser"), std::string("engineer")},
+          {"roles", List{}, List{}},
+          {"limit_services", false, false}},
+         {},
+         {{"DELETE", "/invitations/1M1hyJ7WirWB8oQSMwDGHE"}, {"POST", "/invitations"}},
+         departs,
+         {}},
+        {Stage::create_user_groups,
+         Action::create,
+         K::user_groups,
+         "all-engineers",
+         "",
+         {{"description", {}, std::string("Everyone who builds things")}},
+         {{"members",
+           {"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
+            "erin@example.com", "frank@example.com", "owner@example.com"},
+           {}}},
+         {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'all-engineers'}/members"}},
+         "",
+         {}},
+        {Stage::create_user_groups,
+         Action::update,
+         K::user_groups,
+         "SRE",
+         "3j3EveTH0xZ54RxPfqeVqk",
+         {{"description", std::string("SRE"), std::string("Site reliability")}},
+         {{"roles", {"Cache Admin", "Engineer"}, {}},
+          {"service_groups", {"production"}, {}},
+          {"members", {"alice@example.com", "dave@example.com"}, {}}},
+         {{"PATCH", "/user-groups/3j3EveTH0xZ54RxPfqeVqk"},
+          {"POST", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/roles"},
+          {"POST", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/service-groups"},
+          {"POST", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/members"}},
+         "",
+         {"privilege escalation: the group's members gain role 'Cache Admin' (account-scope: manage_users)",
+          "privilege escalation: alice@example.com, dave@example.com added to a group with role 'Cache "
+          "Admin' (account-scope: manage_users)"}},
+        {Stage::remove_from_groups,
+         Action::update,
+         K::user_groups,
+         "SRE",
+         "3j3EveTH0xZ54RxPfqeVqk",
+         {},
+         {{"members", {}, {"bob@example.com"}}},
+         {{"DELETE", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/members"}},
+         "",
+         {}},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::users,
+         "mallory@example.com",
+         "14hvDeM9G5h6PjcXToSXdC",
+         {},
+         {},
+         {{"DELETE", "/user/14hvDeM9G5h6PjcXToSXdC"}},
+         "",
+         {}},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::invitations,
+         "zoë@example.com",
+         "58qR87mF1fGXqFz5ljrKjq",
+         {},
+         {},
+         {{"DELETE", "/invitations/58qR87mF1fGXqFz5ljrKjq"}},
+         "a second pending invitation for a person the files list once; only one is kept",
+         {}},
+        {Stage::delete_people_and_groups,
+         Action::remove,
+         K::user_groups,
+         "legacy-admins",
+         "0FJ3SK7J1oUiFNXWnC1KHM",
+         {},
+         {},
+         {{"DELETE", "/user-groups/0FJ3SK7J1oUiFNXWnC1KHM"}},
+         "",
+         {}},
+        {Stage::delete_roles_and_service_groups,
+         Action::remove,
+         K::roles,
+         "Old Role",
+         "5HtqWXoHLMmNQlUfrqAHge",
+         {},
+         {{"held_by", {}, {"user group 'Ops'", "user 'bob@example.com'"}}},
+         {{"DELETE", "/roles/5HtqWXoHLMmNQlUfrqAHge"}},
+         "",
+         {"access lost through pruning: 2 holders the files do not manage lose it"}},
+        {Stage::delete_roles_and_service_groups,
+         Action::remove,
+         K::service_groups,
+         "sandbox",
+         "2hWaouMpAAQwYwLAZLJOGf",
+         {},
+         {{"held_by", {}, {"user group 'Ops'"}}},
+         {{"DELETE", "/service-groups/2hWaouMpAAQwYwLAZLJOGf"}},
+         "",
+         {"access lost through pruning: 1 holder the files do not manage loses it"}},
+    };
+    p.unmanaged = {{K::invitations, "guest@example.com"}};
+    p.notes = {
+        "ivan@example.com: invited, awaiting acceptance",
+        "judy@example.com: accepted the invitation and is now a user; move the entry from invitations: to "
+        "users:",
+        "old@example.com: an expired invitation (sent 2020-03-01) that the files do not list; it can no "
+        "longer be accepted (unmanaged: prune invitations to delete it, or list the person to invite them "
+        "again)",
+        "policy.missing_users: create uses POST /user, which Fastly deprecated in 2025: only accounts that "
+        "used it before still have it; elsewhere the creates fail. Invitations (the default) always work."};
+    p.guards = {
+        {"customer_id", false, "the token belongs to customer 51MumwLiSJyFTWhtbByYgR, as the files say"},
+        {"protected", false,
+         "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"},
+        {"max_deletions", false, "5 deletions planned; policy.max_deletions allows 10"},
+        {"max_removals", false, "5 access removals planned; policy.max_removals allows 25"},
+        {"min_superusers", false, "2 superusers who can act after the plan; policy.min_superusers is 1"}};
+    p.customer_id = "51MumwLiSJyFTWhtbByYgR";
+    p.service_names = {{"4fXkmfS1nRhxUf8mVRiA5C", "staging.example.com"},
+                       {"7i6HN3TK9wS159v2gPAZ8A", "api.example.com"},
+                       {"SU1Z0isxPaozGVKXdv0eY", "www.example.com"}};
+    plan::summarize(p);
     return p;
 }
 

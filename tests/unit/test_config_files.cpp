@@ -96,3 +96,21 @@ TEST_CASE("a directory with nothing to read is an error; so is one holding only 
     CHECK(messages(diagnostics) ==
           std::vector<std::string>{dir.path + ": no *.yaml or *.yml files in this directory"});
 }
+
+TEST_CASE("an -f argument that names nothing and looks like a glob pattern is named as one") {
+    TempDir dir;
+    dir.write("people.yaml");
+    const std::string pattern = dir.path + "/*.yml";
+    const std::string unclosed = dir.path + "/[unclosed";
+    Diagnostics diagnostics;
+    CHECK(read_sources({pattern, unclosed, dir.path + "/missing.yaml"}, diagnostics).empty());
+    const std::string as_pattern =
+        ": no such file or directory: -f takes files and directories, not glob patterns; the shell expands "
+        "patterns "
+        "and passes this one on as written when it matches nothing (or is quoted). Name the files, or their "
+        "directory (-f DIR reads its *.yaml and *.yml files)";
+    CHECK(messages(diagnostics) ==
+          std::vector<std::string>{pattern + as_pattern, unclosed + as_pattern,
+                                   dir.path + "/missing.yaml: no such file or directory"});
+    CHECK(diagnostics.file_count() == 3);
+}

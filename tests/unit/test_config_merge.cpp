@@ -81,6 +81,63 @@ TEST_CASE("settings given in several files") {
     CHECK(r.state.policy.max_deletions == 1);
 }
 
+TEST_CASE("a problem between two files counts both in the file count") {
+    struct Case {
+        const char* what;
+        std::vector<SourceFile> files;
+        std::size_t problems;
+        std::size_t file_count;
+    };
+    const Case cases[] = {
+        {"a key defined in two files",
+         {{"a.yaml", "version: 1\nusers:\n  - login: a@example.com\n"},
+          {"b.yaml", "version: 1\nusers:\n  - login: A@example.com\n"}},
+         1,
+         2},
+        {"policy and customer_id in two files",
+         {{"a.yaml", "version: 1\ncustomer_id: abc\npolicy: {}\n"},
+          {"b.yaml", "version: 1\ncustomer_id: xyz\npolicy: {}\n"}},
+         2,
+         2},
+        {"a person listed as a user in one file and invited in another",
+         {{"a.yaml", "version: 1\nusers:\n  - login: a@example.com\n"},
+          {"b.yaml", "version: 1\ninvitations:\n  - email: a@example.com\n"}},
+         1,
+         2},
+        {"a key defined twice in one file",
+         {{"a.yaml", "version: 1\nusers:\n  - login: a@example.com\n  - login: a@example.com\n"},
+          {"b.yaml", "version: 1\n"}},
+         1,
+         1},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        Diagnostics diagnostics;
+        std::vector<LoadedFile> files;
+        for (const auto& source : c.files) {
+            files.push_back(load_file(source, diagnostics));
+        }
+        merge_files(files, diagnostics);
+        CHECK(diagnostics.size() == c.problems);
+        CHECK(diagnostics.file_count() == c.file_count);
+    }
+}
+
+TEST_CASE("an ignore pattern that cannot match as written is an error at its place") {
+    Result r = merge({{"a.yaml",
+                       "version: 1\nignore:\n  users: [\"*@x.example\", \"[unclosed\"]\n"
+                       "  user_groups: [\"team-[z-a]\", \"ok-[a-z]\"]\n"}});
+    CHECK(r.messages ==
+          std::vector<std::string>{
+              "a.yaml:3:26: ignore.users[1]: the pattern '[unclosed' cannot match as written: '[' opens a "
+              "set of "
+              "characters that no ']' closes; write '\\[' for a literal '['",
+              "a.yaml:4:17: ignore.user_groups[0]: the pattern 'team-[z-a]' cannot match as written: a range "
+              "in a "
+              "[set] runs backwards (its first character comes after its last), so it matches nothing",
+          });
+}
+
 TEST_CASE("a person is a user or an invitation, not both; custom roles may not take predefined names") {
     Result r = merge({{"a.yaml", "version: 1\nusers:\n  - login: dan@example.com\ninvitations:\n  - email: "
                                  "Dan@Example.com\nroles:\n  - name: TLS Admin\n"}});

@@ -6,6 +6,8 @@
 #include <functional>
 #include <sstream>
 
+#include "../golden/sample_plans.hpp"
+
 using namespace fastly_accounts;
 
 namespace {
@@ -128,4 +130,12 @@ TEST_CASE("what is not a saved plan says so") {
     document["digest"] = plan::plan_digest(document);
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(document.dump()), "changes[0].stage: 9 is not a stage (1 to 6)",
                          util::Error);
+}
+
+TEST_CASE("JSON rendering: golden files") {
+    testing::check_golden("every-change-plan.json",
+                          testing::rendered(render::json, testing::every_change_plan(), render::Options{}));
+    testing::check_golden("every-change-drift.json",
+                          testing::rendered(render::json, testing::every_change_plan(),
+                                            render::Options{render::Mode::drift, false}));
 }

@@ -50,6 +50,8 @@ TEST_CASE("render markdown: golden files") {
         {"unmanaged-plan.md", testing::unmanaged_plan(), Mode::plan},
         {"drift.md", testing::full_plan(), Mode::drift},
         {"empty-drift.md", testing::empty_plan(), Mode::drift},
+        {"every-change-plan.md", testing::every_change_plan(), Mode::plan},
+        {"every-change-drift.md", testing::every_change_plan(), Mode::drift},
     };
     for (const auto& c : cases) {
         CAPTURE(c.golden);

@@ -56,6 +56,9 @@ TEST_CASE("render text: golden files") {
         {"drift.txt", testing::full_plan(), Mode::drift, false},
         {"drift-color.txt", testing::full_plan(), Mode::drift, true},
         {"empty-drift.txt", testing::empty_plan(), Mode::drift, false},
+        {"every-change-plan.txt", testing::every_change_plan(), Mode::plan, false},
+        {"every-change-plan-color.txt", testing::every_change_plan(), Mode::plan, true},
+        {"every-change-drift.txt", testing::every_change_plan(), Mode::drift, false},
     };
     for (const auto& c : cases) {
         CAPTURE(c.golden);
@@ -65,7 +68,7 @@ TEST_CASE("render text: golden files") {
 
 TEST_CASE("render text: escape codes only with colour") {
     const plan::Plan plans[] = {testing::empty_plan(), testing::full_plan(), testing::refused_plan(),
-                                testing::unmanaged_plan()};
+                                testing::unmanaged_plan(), testing::every_change_plan()};
     for (const auto& p : plans) {
         for (Mode mode : {Mode::plan, Mode::drift}) {
             CHECK(text_of(p, mode, false).find('\x1b') == std::string::npos);
@@ -129,16 +132,18 @@ TEST_CASE("render text: an empty plan is one line") {
 
 TEST_CASE("render text: tripped guards come first, and their status last") {
     const std::string out = text_of(testing::refused_plan());
-    CHECK(out.rfind("Refused: this plan will not be applied.\n"
-                    "  protected: the plan updates bob@example.com (listed in policy.protected); deletes "
-                    "owner@example.com (the account owner)\n"
-                    "  min_superusers: 0 superusers after the plan; policy.min_superusers is 1\n\n",
-                    0) == 0);
-    CHECK(out.find("Guards: refused by protected, min_superusers; passed: customer_id, max_deletions.\n") !=
-          std::string::npos);
-    CHECK(text_of(testing::full_plan())
-              .find("Guards: passed: customer_id, protected, max_deletions, min_superusers.\n") !=
-          std::string::npos);
+    CHECK(
+        out.rfind("Refused: this plan will not be applied.\n"
+                  "  protected: the plan updates bob@example.com (listed in policy.protected); deletes "
+                  "owner@example.com (the account owner)\n"
+                  "  min_superusers: 0 superusers who can act after the plan; policy.min_superusers is 1\n\n",
+                  0) == 0);
+    CHECK(out.find("Guards: refused by protected, min_superusers; passed: customer_id, max_deletions, "
+                   "max_removals.\n") != std::string::npos);
+    CHECK(
+        text_of(testing::full_plan())
+            .find("Guards: passed: customer_id, protected, max_deletions, max_removals, min_superusers.\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("render text: lists and values") {
@@ -191,4 +196,63 @@ TEST_CASE("render text: control characters in names are shown, never sent to the
 
 TEST_CASE("render text: the same plan renders the same bytes") {
     CHECK(text_of(testing::full_plan(), Mode::plan, true) == text_of(testing::full_plan(), Mode::plan, true));
+}
+
+TEST_CASE("render text: the legend names the symbols the plan uses, and only when it has changes") {
+    struct Case {
+        plan::Plan plan;
+        Mode mode;
+        const char* legend;  // the first line, or "" for none
+    };
+    plan::Plan deletes_only = summarized(0, 0, 1, 0, 1);
+    deletes_only.changes.front().action = plan::Action::remove;
+    const Case cases[] = {
+        {summarized(1, 0, 0, 0, 1), Mode::plan, "+ create"},
+        {deletes_only, Mode::plan, "- delete"},
+        {deletes_only, Mode::drift, "- not in the files"},
+        {testing::every_change_plan(), Mode::plan,
+         "+ create   ~ update   - delete   ± replace   ! look closely"},
+        {testing::every_change_plan(), Mode::drift,
+         "+ missing from the account   ~ changed   - not in the files   ± to re-create   ! look closely"},
+        {testing::unmanaged_plan(), Mode::plan, ""},
+    };
+    for (const auto& c : cases) {
+        const std::string out = text_of(c.plan, c.mode);
+        if (*c.legend != '\0') {
+            CHECK(out.substr(0, out.find('\n')) == c.legend);
+        } else {
+            CHECK(out.find("+ create") == std::string::npos);
+            CHECK(out.find("~ update   ") == std::string::npos);
+        }
+    }
+    CHECK(text_of(testing::refused_plan()).find("\n\n~ update   - delete\n\n") != std::string::npos);
+}
+
+TEST_CASE("render text and markdown: an empty list reads the same in both") {
+    plan::Plan p = summarized(1, 0, 0, 0, 1);
+    p.changes.front().fields = {{"roles", {}, std::vector<std::string>{}}};
+    CHECK(text_of(p).find("      roles: (none)\n") != std::string::npos);
+    CHECK(testing::rendered(render::markdown, p, render::Options{}).find("  - `roles`: *none*\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("render text: two live objects under one key are two changes") {
+    // A second pending invitation for a person is deleted (stage 5) while the first is replaced (stage 2):
+    // the deletion is its own line with its own symbol, not a part of the replacement.
+    const std::string out = text_of(testing::every_change_plan());
+    CHECK(
+        out.find(
+            "  - invitation 'zoë@example.com'\n"
+            "      note: a second pending invitation for a person the files list once; only one is kept\n") !=
+        std::string::npos);
+    CHECK(out.find("then in stage 5") == std::string::npos);
+    const std::string drift = text_of(testing::every_change_plan(), Mode::drift);
+    CHECK(drift.find("  - invitation 'zoë@example.com'\n") != std::string::npos);
+}
+
+TEST_CASE("render text: the rate-limit warning counts in words") {
+    CHECK(last_line(text_of(summarized(1, 0, 0, 0, 1, 0))) ==
+          "Warning: 1 write request is more than the 0 left in the current hour; apply will meet the rate "
+          "limit "
+          "before it finishes.");
 }

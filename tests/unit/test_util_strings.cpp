@@ -55,6 +55,47 @@ TEST_CASE("glob_match") {
     }
 }
 
+TEST_CASE("glob_problem: patterns that cannot match as written") {
+    struct Case {
+        const char* pattern;
+        bool ignore_case;
+        const char* problem;  // nullptr: well formed
+    };
+    const char* const unclosed =
+        "'[' opens a set of characters that no ']' closes; write '\\[' for a literal '['";
+    const char* const backwards =
+        "a range in a [set] runs backwards (its first character comes after its last), so it matches nothing";
+    const Case cases[] = {
+        {"*@contractor.example.com", false, nullptr},
+        {"team-[a-c]x", false, nullptr},
+        {"team-[!ab]", false, nullptr},
+        {"[]]", false, nullptr},  // a ']' first in a set is a member
+        {"a\\[b", false, nullptr},
+        {"a\\\\", false, nullptr},
+        {"[\xC3\xA0-\xC3\xBF]", false, nullptr},  // [à-ÿ], by code point
+        {"", false, nullptr},
+        {"[unclosed", false, unclosed},
+        {"okta-[ab", false, unclosed},
+        {"[]", false, unclosed},
+        {"[!]", false, unclosed},
+        {"team-[z-a]", false, backwards},
+        {"[Z-a]", false, nullptr},
+        {"[Z-a]", true, backwards},  // folded as it is matched: [z-a]
+        {"trailing\\", false,
+         "it ends with a lone '\\', which escapes nothing; write '\\\\' for a backslash"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.pattern);
+        const auto problem = glob_problem(c.pattern, c.ignore_case);
+        if (c.problem == nullptr) {
+            CHECK_FALSE(problem.has_value());
+        } else {
+            REQUIRE(problem.has_value());
+            CHECK(*problem == c.problem);
+        }
+    }
+}
+
 TEST_CASE("fold_case: full Unicode case folding of canonical equivalents") {
     struct Case {
         const char* what;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <fastly_accounts/util/error.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ public:
     /// Records a problem.
     void add(Diagnostic diagnostic);
 
+    /// Records a problem between two places, reported at `diagnostic`'s and naming the other, in
+    /// `also_in` (a key defined in two files, `policy` given twice): file_count() counts both files.
+    /// `also_in` empty or the problem's own file: as add(diagnostic).
+    void add(Diagnostic diagnostic, const std::string& also_in);
+
     /// Notes that `file` is read at this point, so that its problems sort after those of the files
     /// before it even when they are found later (cross-file checks run after every file is read).
     void note_file(const std::string& file);
@@ -41,12 +47,14 @@ public:
     /// problems at the same place keep the order they were added in.
     std::vector<Diagnostic> sorted() const;
 
-    /// The number of distinct files with at least one problem.
+    /// The number of distinct files the problems are in: each problem's own file, and the other file of a
+    /// problem between two (see add(Diagnostic, const std::string&)).
     std::size_t file_count() const;
 
 private:
     std::vector<Diagnostic> m_items;
     std::vector<std::string> m_file_order;
+    std::set<std::string> m_also_in;  ///< the other files of problems between two places
 };
 
 /// Thrown when desired-state files are invalid; carries every problem found.

@@ -29,6 +29,12 @@ std::string_view noun(Kind kind);
 /// The kind named `name` in the file format, or nullopt for an unknown name.
 std::optional<Kind> parse_kind(std::string_view name);
 
+/// True for the kinds keyed by an email (users by login, invitations by email), whose keys and `ignore`
+/// patterns compare ignoring case (email_key); the others are keyed by name, exactly.
+constexpr bool keyed_by_email(Kind kind) {
+    return kind == Kind::users || kind == Kind::invitations;
+}
+
 /// The legacy single `role` of a user or invitation.
 enum class UserRole { user, billing, engineer, superuser, tls_viewer, tls_admin };
 

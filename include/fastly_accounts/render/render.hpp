@@ -16,12 +16,14 @@ struct Options {
     bool color = false;  ///< ANSI colours (text only)
 };
 
-/// Grouped by stage, `+ ~ - ±` per change with field-level `from → to` and list additions/removals,
-/// the guards that tripped first, unmanaged objects and notes after, and a closing summary line.
+/// Grouped by stage (by kind for drift), `+ ~ - ±` per change with field-level `from → to` and list
+/// additions/removals, the guards that tripped first, unmanaged objects and notes after, and a closing
+/// summary line. A legend of the symbols the plan uses heads its changes; a plan without changes has none.
 void text(const plan::Plan& plan, std::ostream& out, const Options& options);
 
-/// One JSON document with keys in a stable order: `summary`, `guards`, `changes` (stage, action, kind,
-/// key, fields, lists, requests), `unmanaged`, `notes`. Byte for byte the same for the same plan.
+/// One JSON document with keys in a stable order: `mode`, then plan::to_json's `summary`, `customer_id`,
+/// `guards`, `changes` (stage, action, kind, key, id, fields, lists, requests, note, sensitive, expect),
+/// `unmanaged`, `notes`, `service_names`. Byte for byte the same for the same plan.
 void json(const plan::Plan& plan, std::ostream& out, const Options& options);
 
 /// A pull-request comment: guards at the top, a summary table, then the changes grouped by kind in

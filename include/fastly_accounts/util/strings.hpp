@@ -30,6 +30,12 @@ std::string fold_case(std::string_view text);
 /// `[`.
 bool glob_match(std::string_view pattern, std::string_view text, bool ignore_case = false);
 
+/// Why `pattern` cannot match what it seems to say, or nullopt when it is well formed: a `[` that no `]`
+/// closes (glob_match would take it as a literal `[`), a range that runs backwards (`[z-a]` matches
+/// nothing), or a lone `\` at the end. With `ignore_case`, the pattern is checked as glob_match compares it
+/// (case-folded). The reason is a sentence fragment ("'[' opens a set that no ']' closes ...").
+std::optional<std::string> glob_problem(std::string_view pattern, bool ignore_case = false);
+
 /// `items` joined with `separator` between them; empty when `items` is empty.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
