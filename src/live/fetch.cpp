@@ -325,7 +325,9 @@ private:
             user.roles = role_names(m_account, user.roles.value_or(std::vector<std::string>{}));
         }
         for (auto& invitation : m_account.state.invitations) {
-            invitation.roles = role_names(m_account, invitation.roles.value_or(std::vector<std::string>{}));
+            if (invitation.roles) {  // unknown stays unknown (an answer that leaves them out)
+                invitation.roles = role_names(m_account, *invitation.roles);
+            }
         }
     }
 

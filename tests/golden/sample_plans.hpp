@@ -539,7 +539,7 @@ inline plan::Plan every_change_plan() {
         {"protected", false,
          "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"},
         {"max_deletions", false, "5 deletions planned; policy.max_deletions allows 10"},
-        {"max_removals", false, "5 access removals planned; policy.max_removals allows 25"},
+        {"max_removals", false, "6 access removals planned; policy.max_removals allows 25"},
         {"min_superusers", false, "2 superusers who can act after the plan; policy.min_superusers is 1"}};
     p.customer_id = "51MumwLiSJyFTWhtbByYgR";
     p.service_names = {{"4fXkmfS1nRhxUf8mVRiA5C", "staging.example.com"},
