@@ -73,6 +73,12 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
         ->type_name("SECONDS")
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
+    app.add_option("--max-response-size", options.max_response_mib,
+                   "Largest API answer accepted, in MiB; a larger one stops the transfer and fails the "
+                   "request (never retried). A page of 100 users is about 0.1 MiB.")
+        ->type_name("MIB")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))
+        ->capture_default_str();
     app.add_option("--log-level", options.log_level, "Logging to stderr: trace|debug|info|warn|error")
         ->type_name("LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
@@ -102,6 +108,7 @@ Session::Session(const GlobalOptions& options, std::optional<std::chrono::millis
     client_options.base_url = m_endpoint;
     client_options.token = read_token(options);
     client_options.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
+    client_options.max_body_bytes = options.max_response_mib << 20;
     if (max_reset_wait) {
         client_options.retry.max_reset_wait = *max_reset_wait;
     }

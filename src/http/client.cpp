@@ -1,9 +1,12 @@
+#include <algorithm>
 #include <curl/curl.h>
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <fmt/format.h>
 #include <mutex>
+#include <new>
 #include <random>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -77,30 +80,110 @@ std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
     return out;
 }
 
+// What one transfer has received so far, and the limits it is held to: every byte libcurl hands over is
+// counted against them before it is kept, so a body or headers without end never grow past the limits.
+struct Transfer {
+    Response& response;
+    const ClientOptions& options;
+    std::size_t header_bytes = 0;  // every header line, status lines and interim answers included
+    std::size_t header_lines = 0;
+    TransportError overflow = TransportError::none;  // why a callback stopped the transfer
+};
+
+std::string size_text(std::size_t bytes) {
+    if (bytes % (1 << 20) == 0) {
+        return fmt::format("{} MiB", bytes >> 20);
+    }
+    return bytes % (1 << 10) == 0 ? fmt::format("{} KiB", bytes >> 10) : fmt::format("{} bytes", bytes);
+}
+
+// What stopped a transfer that `transfer`'s callbacks stopped (or libcurl, for a Content-Length over
+// the limit), for Response::error_message.
+std::string overflow_message(const Transfer& transfer, CURLcode code) {
+    const ClientOptions& options = transfer.options;
+    if (code == CURLE_FILESIZE_EXCEEDED) {
+        return fmt::format("its Content-Length, {}, passes {}, the limit on one answer",
+                           util::escape_excerpt(transfer.response.header("Content-Length").value_or("?"), 40),
+                           size_text(options.max_body_bytes));
+    }
+    switch (transfer.overflow) {
+        case TransportError::body_too_large:
+            return fmt::format("its body passed {}, the limit on one answer",
+                               size_text(options.max_body_bytes));
+        case TransportError::headers_too_large:
+            return transfer.header_bytes > options.max_header_bytes
+                       ? fmt::format("its headers passed {}, the limit on one answer",
+                                     size_text(options.max_header_bytes))
+                       : fmt::format("it sent more than {} header lines, the limit on one answer",
+                                     options.max_header_lines);
+        default: return "out of memory while receiving the answer";
+    }
+}
+
+// Calls `keep` from a libcurl callback, where no exception may pass (libcurl is C): one that runs out of
+// memory stops the transfer instead, as an answer too large for this machine.
+template <typename Keep>
+size_t from_callback(Transfer* transfer, Keep keep) {
+    try {
+        return keep();
+    } catch (const std::bad_alloc&) {
+        transfer->overflow = TransportError::other;
+        return 0;
+    }
+}
+
+// Returning anything but the size handed over makes libcurl stop the transfer with CURLE_WRITE_ERROR.
 size_t write_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
-    return size * count;
+    auto* transfer = static_cast<Transfer*>(user);
+    std::string& body = transfer->response.body;
+    const std::size_t n = size * count;
+    const std::size_t limit = transfer->options.max_body_bytes;
+    if (n > limit - body.size()) {
+        transfer->overflow = TransportError::body_too_large;
+        return 0;
+    }
+    return from_callback(transfer, [&] {
+        if (body.size() + n > body.capacity()) {
+            // Grown by doubling as append would, but never to more than the limit.
+            body.reserve(std::min(limit, std::max(body.size() + n, 2 * body.capacity())));
+        }
+        body.append(data, n);
+        return n;
+    });
 }
 
 size_t write_header(char* data, size_t size, size_t count, void* user) {
-    auto* headers = static_cast<Headers*>(user);
-    std::string_view line(data, size * count);
+    auto* transfer = static_cast<Transfer*>(user);
+    const std::size_t n = size * count;
+    transfer->header_bytes += n;
+    ++transfer->header_lines;
+    const ClientOptions& options = transfer->options;
+    if (transfer->header_bytes > options.max_header_bytes ||
+        transfer->header_lines > options.max_header_lines) {
+        transfer->overflow = TransportError::headers_too_large;
+        return 0;
+    }
+    Headers& headers = transfer->response.headers;
+    const std::string_view line(data, n);
     if (line.rfind("HTTP/", 0) == 0) {
-        headers->clear();  // a new response (after 1xx): keep only the final one's headers
-        return size * count;
+        headers.clear();  // a new response (after 1xx): keep only the final one's headers
+        return n;
     }
     const auto colon = line.find(':');
-    if (colon != std::string_view::npos) {
-        std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-            value.remove_prefix(1);
-        }
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-            value.remove_suffix(1);
-        }
-        headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    if (colon == std::string_view::npos) {
+        return n;
     }
-    return size * count;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+        value.remove_prefix(1);
+    }
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+        value.remove_suffix(1);
+    }
+    return from_callback(transfer, [&] {
+        headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+        return n;
+    });
 }
 
 std::int64_t now_epoch() {
@@ -211,10 +294,13 @@ struct Client::Impl {
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+        Transfer transfer{response, options, 0, 0, TransportError::none};
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+        // A Content-Length above the limit stops the transfer before any of the body is read.
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
         if (request.method == "GET") {
             curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
         } else {
@@ -234,9 +320,23 @@ struct Client::Impl {
         response.elapsed_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         response.error = classify(code);
+        if (code == CURLE_FILESIZE_EXCEEDED) {
+            transfer.overflow = TransportError::body_too_large;
+        }
+        if (response.error != TransportError::none && transfer.overflow != TransportError::none) {
+            long status = 0;
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+            response.error = transfer.overflow;
+            response.error_message =
+                overflow_message(transfer, code) + (status > 0 ? fmt::format(" (status {})", status) : "");
+            response.body.clear();
+            response.body.shrink_to_fit();
+        }
         if (response.error != TransportError::none) {
             response.status = 0;
-            response.error_message = curl_easy_strerror(code);
+            if (response.error_message.empty()) {
+                response.error_message = curl_easy_strerror(code);
+            }
             return response;
         }
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

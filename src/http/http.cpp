@@ -10,6 +10,8 @@ std::string_view to_string(TransportError error) {
         case TransportError::connect: return "connection failed";
         case TransportError::tls: return "TLS failure";
         case TransportError::dropped: return "connection dropped";
+        case TransportError::body_too_large: return "answer too large";
+        case TransportError::headers_too_large: return "answer's headers too large";
         case TransportError::other: return "transport error";
     }
     return "transport error";
@@ -47,6 +49,12 @@ std::string_view reason_phrase(long status) {
         case 200: return "OK";
         case 201: return "Created";
         case 204: return "No Content";
+        case 301: return "Moved Permanently";
+        case 302: return "Found";
+        case 303: return "See Other";
+        case 304: return "Not Modified";
+        case 307: return "Temporary Redirect";
+        case 308: return "Permanent Redirect";
         case 400: return "Bad Request";
         case 401: return "Unauthorized";
         case 403: return "Forbidden";

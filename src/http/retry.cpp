@@ -93,6 +93,11 @@ bool is_idempotent(std::string_view method) {
 RetryDecision RetryPolicy::decide(const Request& request, const Response& response, int attempt,
                                   std::int64_t now_epoch, double jitter) const {
     using std::chrono::milliseconds;
+    // An answer over the size limits would be as large again: sending it again only repeats the transfer.
+    if (response.error == TransportError::body_too_large ||
+        response.error == TransportError::headers_too_large) {
+        return {};
+    }
     if (response.error == TransportError::none && response.status == 429) {
         return decide_429(*this, response, attempt, now_epoch, jitter);
     }

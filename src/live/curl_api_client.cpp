@@ -1,5 +1,7 @@
+#include <fastly_accounts/live/answer.hpp>
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include "paging.hpp"
@@ -35,9 +37,20 @@ std::string collection_path(Collection collection) {
     return "";
 }
 
+// `id` as one path segment of `shape` ("DELETE /user/{id}"). Ids come from the API's answers, whose readers
+// refuse an empty one (json_parse.hpp); this is the last line: an empty segment names another resource
+// (`/customer//users` is no customer's users, `DELETE /user/` no user), so it is never sent.
+std::string id_segment(const std::string& id, std::string_view shape) {
+    if (id.empty()) {
+        throw util::Error(
+            fmt::format("refusing to send {} with an empty id (this is a bug; please report it)", shape));
+    }
+    return percent_encode(id);
+}
+
 // The sub-resource path and the body key under which its entries are sent.
 std::pair<std::string, std::string> relation_path(Relation relation, const std::string& owner) {
-    const std::string id = percent_encode(owner);
+    const std::string id = id_segment(owner, "a request for the entries of a group or role {id}");
     switch (relation) {
         case Relation::user_group_members: return {"/user-groups/" + id + "/members", "members"};
         case Relation::user_group_roles: return {"/user-groups/" + id + "/roles", "roles"};
@@ -46,6 +59,12 @@ std::pair<std::string, std::string> relation_path(Relation relation, const std::
         case Relation::role_permissions: return {"/roles/" + id + "/permissions", "permissions"};
     }
     return {"", ""};
+}
+
+// "200 OK", or the bare number when the status has no standard reason phrase.
+std::string status_line(long status) {
+    const std::string_view reason = http::reason_phrase(status);
+    return reason.empty() ? std::to_string(status) : fmt::format("{} {}", status, reason);
 }
 
 // Form fields for POST /user and PUT /user/{id}: only the fields that are set.
@@ -100,17 +119,35 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
     const FailureDetail detail{response.attempts, response.budget_spent, response.retry_at};
     const std::string attempts = response.attempts > 1 ? fmt::format(" (after {} attempts)", response.attempts) : "";
     if (response.error != http::TransportError::none) {
-        return ApiError(fmt::format("{} -> {}: {}{}", request.describe(), http::to_string(response.error),
-                                    response.error_message, attempts),
-                        0, request.method, request.target, detail);
+        std::string message = fmt::format("{} -> {}: {}{}", request.describe(),
+                                          http::to_string(response.error), response.error_message, attempts);
+        if (response.error == http::TransportError::body_too_large) {
+            message +=
+                "; the transfer was stopped and is not retried. If the account's answers are really this "
+                "large, raise the limit with --max-response-size MIB";
+        } else if (response.error == http::TransportError::headers_too_large) {
+            message += "; the transfer was stopped and is not retried (no API answer comes near this limit)";
+        }
+        return ApiError(message, 0, request.method, request.target, detail);
     }
-    std::string said = json::error_message(response.body);
-    std::string message = fmt::format("{} -> {} {}", request.describe(), response.status,
-                                      http::reason_phrase(response.status));
+    std::string message = fmt::format("{} -> {}", request.describe(), status_line(response.status));
+    if (response.status >= 300 && response.status < 400) {
+        return ApiError(fmt::format("{} {}{}", message, describe_redirect(response), attempts),
+                        response.status, request.method, request.target, detail);
+    }
+    // What the API said, escaped: a message is the server's text, and it reaches a terminal.
+    const std::string said = util::escape_excerpt(json::error_message(response.body), 300);
+    const BodyKind kind = classify_body(response.header("Content-Type").value_or(""), response.body);
     if (!said.empty()) {
-        message += ": " + said;
+        message += ": " + said + attempts;
+    } else if (kind == BodyKind::empty) {
+        message += attempts;
+    } else {
+        // Not one of the API's error bodies (a proxy's or a load balancer's page): show what it is.
+        message += fmt::format("{}: {} {}", attempts,
+                               kind == BodyKind::json ? "JSON without an error message" : describe(kind),
+                               describe_content(response));
     }
-    message += attempts;
     if (response.status == 401) {
         return AuthError(fmt::format("the API token was refused ({}); check FASTLY_API_TOKEN or the file given to "
                                      "--token-file",
@@ -133,27 +170,35 @@ http::Response CurlApiClient::send(const http::Request& request) {
     return response;
 }
 
-std::string CurlApiClient::call(const http::Request& request) {
+http::Response CurlApiClient::call(const http::Request& request) {
     http::Response response = send(request);
     if (!response.ok()) {
         throw make_api_error(request, response);
     }
-    return std::move(response.body);
+    return response;
 }
 
 template <typename Read>
-auto CurlApiClient::read_body(const http::Request& request, const std::string& body, Read read)
-    -> decltype(read(body)) {
+auto CurlApiClient::read_body(const http::Request& request, const http::Response& response, Read read)
+    -> decltype(read(response.body)) {
+    // The answer arrived: the error carries its status, so that a create whose answer cannot be read is
+    // not taken for one whose outcome is unknown and sent again.
+    const auto unreadable = [&](const std::string& problem) {
+        return ApiError(fmt::format("{} -> {}: {} {}", request.describe(), status_line(response.status),
+                                    problem, describe_content(response)),
+                        response.status, request.method, request.target);
+    };
     try {
-        return read(body);
+        return read(response.body);
     } catch (const ApiError&) {
         throw;
+    } catch (const json::NotJsonError& e) {
+        throw unreadable(describe_not_json(response, e.what()));
     } catch (const util::Error& e) {
-        throw ApiError(fmt::format("{} -> the answer could not be read: {}", request.describe(), e.what()), 0,
-                       request.method, request.target);
+        throw unreadable(e.what());
     } catch (const nlohmann::json::exception& e) {
-        throw ApiError(fmt::format("{} -> the answer could not be read: {}", request.describe(), e.what()), 0,
-                       request.method, request.target);
+        spdlog::debug("{}: {}", request.describe(), e.what());
+        throw unreadable("JSON of an unexpected shape");
     }
 }
 
@@ -270,8 +315,8 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
         if (!response.ok()) {
             throw make_api_error(request, response);
         }
-        json::Page page = read_body(request, response.body,
-                                    [paging, size](const std::string& b) { return parse_page(b, paging, size); });
+        json::Page page = read_body(
+            request, response, [paging, size](const std::string& b) { return parse_page(b, paging, size); });
         page.asked_size = size;
         if (paging == Paging::link) {
             follow_link(page, response);
@@ -310,8 +355,8 @@ json::Page CurlApiClient::after_repeat(const std::string& path, const Request& r
     // whole list (the API ignores the page size too) or only its first entries (it caps the size, and
     // nothing past them can be read) shows when a page of one entry is asked for.
     const Request probe = get(page_target(path, Paging::iam, 1, "", 1));
-    const std::string body = call(probe);
-    const json::Page one = read_body(probe, body, [](const std::string& b) { return json::iam_page(b, 1); });
+    const json::Page one =
+        read_body(probe, call(probe), [](const std::string& b) { return json::iam_page(b, 1); });
     if (one.items.size() < page.items.size()) {
         throw ApiError(fmt::format("{} -> the same {} entries as the page before: the API ignores the page "
                                    "parameter but not the page size, so whether more entries follow cannot be "
@@ -331,7 +376,7 @@ json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::st
         throw make_api_error(request, response);
     }
     json::Page page =
-        read_body(request, response.body, [](const std::string& b) { return json::bare_array_page(b); });
+        read_body(request, response, [](const std::string& b) { return json::bare_array_page(b); });
     page.asked_size = page_size_for(path, Paging::link);
     follow_link(page, response);
     return page;
@@ -363,10 +408,11 @@ std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging 
         if (paging == Paging::link) {
             auto target = link_target(cursor, path);
             if (!target) {
-                throw ApiError(fmt::format("GET {} -> its Link header names {} as the next page, not a page of {}; "
-                                           "stopping",
-                                           path, cursor, path),
-                               0, "GET", path);
+                throw ApiError(
+                    fmt::format("GET {} -> its Link header names {} as the next page, not a page of {}; "
+                                "stopping",
+                                path, util::escape_excerpt(cursor, 200), path),
+                    0, "GET", path);
             }
             cursor = *target;
         }
@@ -385,7 +431,11 @@ std::vector<T> convert_all(const std::vector<json::json>& items, const std::stri
         try {
             out.push_back(convert(item));
         } catch (const util::Error& e) {
-            throw ApiError(fmt::format("GET {} -> an entry could not be read: {}", path, e.what()), 0, "GET", path);
+            throw ApiError(fmt::format("GET {} -> an entry could not be read: {}: {}", path, e.what(),
+                                       util::escape_excerpt(
+                                           item.dump(-1, ' ', false, json::json::error_handler_t::replace),
+                                           excerpt_bytes)),
+                           0, "GET", path);
         }
     }
     return out;
@@ -405,33 +455,33 @@ ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, 
 
 model::Customer CurlApiClient::current_customer() {
     const Request request = get("/current_customer");
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) { return json::customer(json::parse(b)); });
+    return read_body(request, call(request),
+                     [](const std::string& b) { return json::customer(json::parse(b)); });
 }
 
 model::TokenUser CurlApiClient::current_user() {
     const Request request = get("/current_user");
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) { return json::token_user(json::parse(b)); });
+    return read_body(request, call(request),
+                     [](const std::string& b) { return json::token_user(json::parse(b)); });
 }
 
 std::vector<model::User> CurlApiClient::list_users(const std::string& customer_id) {
-    const std::string path = "/customer/" + percent_encode(customer_id) + "/users";
+    const std::string path = "/customer/" + id_segment(customer_id, "GET /customer/{id}/users") + "/users";
     return convert_all<model::User>(list_all(path, Paging::none), path, json::user);
 }
 
 std::string CurlApiClient::create_user(const model::User& user) {
     const Request request = with_body("POST", "/user", form_type, user_form(user, true));
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) { return json::user(json::parse(b)).id; });
+    return read_body(request, call(request),
+                     [](const std::string& b) { return json::user(json::parse(b)).id; });
 }
 
 void CurlApiClient::update_user(const std::string& id, const model::User& user) {
-    call(with_body("PUT", "/user/" + percent_encode(id), form_type, user_form(user, false)));
+    call(with_body("PUT", "/user/" + id_segment(id, "PUT /user/{id}"), form_type, user_form(user, false)));
 }
 
 void CurlApiClient::delete_user(const std::string& id) {
-    call(Request{"DELETE", "/user/" + percent_encode(id), {}, ""});
+    call(Request{"DELETE", "/user/" + id_segment(id, "DELETE /user/{id}"), {}, ""});
 }
 
 std::vector<model::Invitation> CurlApiClient::list_invitations() {
@@ -461,15 +511,17 @@ std::string CurlApiClient::create_invitation(const std::string& customer_id, con
           {"relationships", {{"customer", {{"data", {{"id", customer_id}, {"type", "customer"}}}}}}}}}};
     Request request = with_body("POST", "/invitations", jsonapi_type, document.dump());
     request.headers[1].second = jsonapi_type;  // Accept
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) {
+    return read_body(request, call(request), [](const std::string& b) {
         const json::json parsed = json::parse(b);
         return json::invitation(parsed.is_object() && parsed.contains("data") ? parsed["data"] : parsed).id;
     });
 }
 
 void CurlApiClient::delete_invitation(const std::string& id) {
-    call(Request{"DELETE", "/invitations/" + percent_encode(id), {{"Accept", jsonapi_type}}, ""});
+    call(Request{"DELETE",
+                 "/invitations/" + id_segment(id, "DELETE /invitations/{id}"),
+                 {{"Accept", jsonapi_type}},
+                 ""});
 }
 
 std::vector<model::CatalogRole> CurlApiClient::list_role_catalog() {
@@ -494,16 +546,17 @@ std::optional<std::vector<model::CatalogRole>> CurlApiClient::list_legacy_roles(
 }
 
 std::vector<std::string> CurlApiClient::role_permission_names(const std::string& role_id) {
-    const Request request = get("/iam/v1/roles/" + percent_encode(role_id) + "?include=permissions");
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) { return json::role_permission_names(json::parse(b)); });
+    const Request request =
+        get("/iam/v1/roles/" + id_segment(role_id, "GET /iam/v1/roles/{id}") + "?include=permissions");
+    return read_body(request, call(request),
+                     [](const std::string& b) { return json::role_permission_names(json::parse(b)); });
 }
 
 std::vector<model::Permission> CurlApiClient::list_permissions() {
     // GET /permissions takes no parameters: one request, the whole catalogue, in whichever envelope.
     const Request request = get("/permissions");
-    const std::string body = call(request);
-    const auto items = read_body(request, body, [](const std::string& b) { return json::whole_list(b); });
+    const auto items =
+        read_body(request, call(request), [](const std::string& b) { return json::whole_list(b); });
     return convert_all<model::Permission>(items, "/permissions", json::permission);
 }
 
@@ -527,8 +580,7 @@ std::string CurlApiClient::create(Collection collection, const std::string& name
         document["description"] = *description;
     }
     const Request request = with_body("POST", collection_path(collection), json_type, document.dump());
-    const std::string body = call(request);
-    return read_body(request, body, [](const std::string& b) {
+    return read_body(request, call(request), [](const std::string& b) {
         const json::json parsed = json::parse(b);
         return json::named_object(parsed.is_object() && parsed.contains("data") ? parsed["data"] : parsed).id;
     });
@@ -543,11 +595,14 @@ void CurlApiClient::update(Collection collection, const std::string& id, const s
     if (description) {
         document["description"] = *description;
     }
-    call(with_body("PATCH", collection_path(collection) + "/" + percent_encode(id), json_type, document.dump()));
+    const std::string path = collection_path(collection);
+    call(with_body("PATCH", path + "/" + id_segment(id, "PATCH " + path + "/{id}"), json_type,
+                   document.dump()));
 }
 
 void CurlApiClient::remove(Collection collection, const std::string& id) {
-    call(Request{"DELETE", collection_path(collection) + "/" + percent_encode(id), {}, ""});
+    const std::string path = collection_path(collection);
+    call(Request{"DELETE", path + "/" + id_segment(id, "DELETE " + path + "/{id}"), {}, ""});
 }
 
 namespace {
@@ -574,6 +629,12 @@ namespace {
 std::string links_body(Relation relation, const std::string& key, const std::vector<Link>& links) {
     json::json entries = json::json::array();
     for (const auto& link : links) {
+        if (link.id.empty()) {
+            throw util::Error(
+                fmt::format("refusing to send an entry without an id for '{}' to {} (this is a bug; "
+                            "please report it)",
+                            util::escape_disguising(link.name), key));
+        }
         json::json entry = {{"id", link.id}};
         if (relation == Relation::user_group_members) {
             entry["object"] = link.type.empty() ? "user" : link.type;

@@ -46,6 +46,16 @@ const json& require_object(const json& value, std::string_view what) {
     return value;
 }
 
+// The `id` of `object` (`what` it is, "a user"): what request paths are built from, so never empty.
+std::string required_id(const json& object, std::string_view what) {
+    std::string id = text(object, "id");
+    if (id.empty()) {
+        const bool given = object.contains("id") && !object["id"].is_null();
+        throw util::Error(fmt::format("{} {} \"id\"", what, given ? "with an empty" : "without an"));
+    }
+    return id;
+}
+
 std::vector<std::string> id_list(const json& object, const char* key) {
     std::vector<std::string> out;
     auto it = object.find(key);
@@ -87,9 +97,11 @@ long long integer(const json& object, const char* key, long long fallback) {
 json parse(std::string_view body) {
     try {
         return json::parse(body.begin(), body.end());
-    } catch (const json::exception& e) {
-        // parse_error, and out_of_range for numbers no double holds (1e999).
-        throw util::Error(fmt::format("the response is not JSON ({})", e.what()));
+    } catch (const json::parse_error& e) {
+        throw NotJsonError(e.byte > body.size() ? std::string("cut short")
+                                                : fmt::format("invalid at byte {}", e.byte));
+    } catch (const json::exception&) {
+        throw NotJsonError("a number out of range");  // out_of_range, for numbers no double holds (1e999)
     }
 }
 
@@ -247,18 +259,19 @@ std::string error_message(std::string_view body) {
 
 model::Customer customer(const json& object) {
     require_object(object, "a customer");
-    return {text(object, "id"), text(object, "name"), text(object, "owner_id")};
+    return {required_id(object, "a customer"), text(object, "name"), text(object, "owner_id")};
 }
 
 model::TokenUser token_user(const json& object) {
     require_object(object, "a user");
-    return {text(object, "id"), text(object, "login"), role_of(object).value_or(model::UserRole::user)};
+    return {required_id(object, "the token's user"), text(object, "login"),
+            role_of(object).value_or(model::UserRole::user)};
 }
 
 model::User user(const json& object) {
     require_object(object, "a user");
     model::User out;
-    out.id = text(object, "id");
+    out.id = required_id(object, "a user");
     out.login = text(object, "login");
     out.name = text(object, "name");
     out.role = role_of(object);
@@ -274,7 +287,7 @@ model::Invitation invitation(const json& resource) {
     const json attributes = resource.value("attributes", json::object());
     require_object(attributes, "the invitation's attributes");
     model::Invitation out;
-    out.id = text(resource, "id");
+    out.id = required_id(resource, "an invitation");
     out.email = text(attributes, "email");
     // A field the answer leaves out stays unknown (nullopt), never "none": a plan must not take an
     // invitation whose listing omits its access for one that departs from the files.
@@ -293,7 +306,7 @@ model::Invitation invitation(const json& resource) {
 model::CatalogRole catalog_role(const json& object) {
     require_object(object, "a role");
     model::CatalogRole out;
-    out.id = text(object, "id");
+    out.id = required_id(object, "a role");
     out.name = text(object, "name");
     out.display_name = text(object, "display_name");
     out.description = text(object, "description");
@@ -324,12 +337,12 @@ std::vector<std::string> role_permission_names(const json& role) {
 
 model::Permission permission(const json& object) {
     require_object(object, "a permission");
-    return {text(object, "id"), text(object, "name"), text(object, "scope")};
+    return {required_id(object, "a permission"), text(object, "name"), text(object, "scope")};
 }
 
 model::Service service(const json& object) {
     require_object(object, "a service");
-    return {text(object, "id"), text(object, "name")};
+    return {required_id(object, "a service"), text(object, "name")};
 }
 
 namespace {
@@ -344,7 +357,8 @@ long long count_field(const json& object, const char* key) {
 
 NamedObject named_object(const json& object) {
     require_object(object, "a group or role");
-    NamedObject out{text(object, "id"), text(object, "name"), text(object, "description"), {}};
+    NamedObject out{
+        required_id(object, "a group or role"), text(object, "name"), text(object, "description"), {}};
     const long long users = count_field(object, "users_count");
     const long long invitations = count_field(object, "invitations_count");
     // Members are users and invitations: their count is known only when both are given.
@@ -373,6 +387,9 @@ Link link(Relation relation, const json& object) {
         case Relation::user_group_roles:
         case Relation::user_group_service_groups:
         case Relation::service_group_services: out.name = text(object, "name"); break;
+    }
+    if (out.id.empty() && out.name.empty()) {
+        throw util::Error("a list entry with neither an \"id\" nor a name");
     }
     return out;
 }

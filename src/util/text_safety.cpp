@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <fmt/format.h>
 #include <unicode/uchar.h>
@@ -68,15 +69,36 @@ std::string escape_disguising(std::string_view text) {
             out += "\\n";
         } else if (c == '\t') {
             out += "\\t";
-        } else if (c >= 0 && c < 0x20) {
+        } else if (c < 0) {
+            for (std::size_t i = begin; i < end; ++i) {
+                out += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(text[i])));
+            }
+        } else if (c < 0x20) {
             out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
-        } else if (c >= 0 && disguising(c)) {
+        } else if (disguising(c)) {
             out += c <= 0xffff ? fmt::format("\\u{:04x}", static_cast<std::uint32_t>(c))
                                : fmt::format("\\U{:08x}", static_cast<std::uint32_t>(c));
         } else {
             out.append(text.substr(begin, end - begin));
         }
     });
+    return out;
+}
+
+std::string escape_excerpt(std::string_view bytes, std::size_t max_bytes) {
+    // A code point is at most 4 bytes long, so whatever starts before the bound ends in this view: a
+    // body of many megabytes is not walked to the end.
+    const std::string_view view = bytes.substr(0, std::min(max_bytes, bytes.size()) + 4);
+    std::size_t cut = 0;
+    for_each_code_point(view, [&](UChar32, std::size_t begin, std::size_t end) {
+        if (begin == cut && end <= max_bytes) {
+            cut = end;
+        }
+    });
+    std::string out = escape_disguising(bytes.substr(0, cut));
+    if (cut < bytes.size()) {
+        out += "…";
+    }
     return out;
 }
 

@@ -9,5 +9,6 @@ set(FA_FUZZ_TARGETS
     json_cursor_page
     json_error_body
     json_objects
+    answer_description
 )
 set(FA_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})

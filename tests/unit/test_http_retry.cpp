@@ -55,6 +55,8 @@ TEST_CASE("what is retried, and after how long") {
         {"timeout: backoff", get, transport(TransportError::timeout), 3, milliseconds(800)},
         {"dropped: backoff", get, transport(TransportError::dropped), 1, milliseconds(200)},
         {"TLS failure is not retried", get, transport(TransportError::tls), 1, std::nullopt},
+        {"nor a body over the size limit", get, transport(TransportError::body_too_large), 1, std::nullopt},
+        {"nor headers over theirs", put, transport(TransportError::headers_too_large), 1, std::nullopt},
         {"a POST is never resent", post, status(503), 1, std::nullopt},
         {"nor when its answer is lost", post, transport(TransportError::dropped), 1, std::nullopt},
         {"attempts are bounded", get, status(503), 4, std::nullopt},

@@ -110,12 +110,16 @@ TEST_CASE("error bodies in all three formats") {
 }
 
 TEST_CASE("malformed bodies are errors that say what was expected") {
-    CHECK_THROWS_WITH_AS(json::parse("{"), doctest::Contains("the response is not JSON"), util::Error);
-    CHECK_THROWS_WITH_AS(json::parse("[1e999]"), doctest::Contains("the response is not JSON"), util::Error);
+    // Where the parser stopped, never its own message: the caller describes what the body held.
+    CHECK_THROWS_WITH_AS(json::parse("{"), "cut short", json::NotJsonError);
+    CHECK_THROWS_WITH_AS(json::parse("{\"a\":,}"), "invalid at byte 6", json::NotJsonError);
+    CHECK_THROWS_WITH_AS(json::parse("<html>"), "invalid at byte 1", json::NotJsonError);
+    CHECK_THROWS_WITH_AS(json::parse("[1e999]"), "a number out of range", json::NotJsonError);
+    CHECK_THROWS_WITH_AS(json::parse(""), "cut short", json::NotJsonError);
     CHECK_THROWS_WITH_AS(json::bare_array_page(R"({"data":[]})"), "expected the response to be a list, got object",
                          util::Error);
-    CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"login":["a"]})")), "field 'login' is array, expected a string",
-                         util::Error);
+    CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"id":"u","login":["a"]})")),
+                         "field 'login' is array, expected a string", util::Error);
     CHECK_THROWS_WITH_AS(json::iam_page(R"({"data":{}})", 10), "expected data to be a list, got object", util::Error);
 }
 
@@ -175,4 +179,40 @@ TEST_CASE("list entries with nothing but an id") {
     CHECK(member.id == "u1");
     CHECK(member.name.empty());
     CHECK(json::link(live::Relation::user_group_roles, json::parse(R"({"id":"r1"})")).id == "r1");
+}
+
+TEST_CASE("an object whose id a request would carry has one, or is malformed") {
+    // Before, a customer without an id made the next request GET /customer//users.
+    using Read = void (*)(const json::json&);
+    struct Case {
+        const char* what;
+        Read read;
+    };
+    const Case cases[] = {
+        {"a customer", [](const json::json& o) { (void)json::customer(o); }},
+        {"the token's user", [](const json::json& o) { (void)json::token_user(o); }},
+        {"a user", [](const json::json& o) { (void)json::user(o); }},
+        {"an invitation", [](const json::json& o) { (void)json::invitation(o); }},
+        {"a role", [](const json::json& o) { (void)json::catalog_role(o); }},
+        {"a permission", [](const json::json& o) { (void)json::permission(o); }},
+        {"a service", [](const json::json& o) { (void)json::service(o); }},
+        {"a group or role", [](const json::json& o) { (void)json::named_object(o); }},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        const std::string missing = std::string(c.what) + " without an \"id\"";
+        const std::string empty = std::string(c.what) + " with an empty \"id\"";
+        CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"name":"n","login":"a@b.co"})")), missing.c_str(),
+                             util::Error);
+        CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"id":null,"name":"n"})")), missing.c_str(), util::Error);
+        CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"id":"","name":"n"})")), empty.c_str(), util::Error);
+        CHECK_NOTHROW(c.read(json::parse(R"({"id":"x1","name":"n","login":"a@b.co"})")));
+        // Ids seen as numbers are read as their text.
+        CHECK_NOTHROW(c.read(json::parse(R"({"id":17,"name":"n"})")));
+    }
+    // A list entry may be named without an id (readers fall back on the name), not with neither.
+    CHECK(json::link(live::Relation::user_group_members, json::parse(R"({"login":"a@b.co"})")).name ==
+          "a@b.co");
+    CHECK_THROWS_WITH_AS(json::link(live::Relation::user_group_roles, json::parse(R"({"description":"x"})")),
+                         "a list entry with neither an \"id\" nor a name", util::Error);
 }

@@ -31,3 +31,23 @@ TEST_CASE("escape_disguising and escape_disguising_json") {
     CHECK(util::escape_disguising_json("{\"k\": \"a\u202Eb\U000E0041 ë\x7f\"}") ==
           "{\"k\": \"a\\u202eb\\udb40\\udc41 ë\\u007f\"}");
 }
+
+TEST_CASE("escape_disguising shows bytes that are not UTF-8 as \\xNN") {
+    CHECK(util::escape_disguising("caf\xe9 \xff\xfe ok") == "caf\\xe9 \\xff\\xfe ok");
+    CHECK(util::escape_disguising("\xc3") == "\\xc3");                    // a sequence cut short
+    CHECK(util::escape_disguising("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate, ill-formed in UTF-8
+}
+
+TEST_CASE("escape_excerpt: the first bytes, cut between characters, marked when cut") {
+    CHECK(util::escape_excerpt("short", 10) == "short");
+    CHECK(util::escape_excerpt("exactly10!", 10) == "exactly10!");
+    CHECK(util::escape_excerpt("longer than ten", 10) == "longer tha…");
+    CHECK(util::escape_excerpt("", 10).empty());
+    // "ë" is 2 bytes: it does not fit in the last byte of the bound, and is not split.
+    CHECK(util::escape_excerpt("abcdefghië", 10) == "abcdefghi…");
+    // The bound counts the bytes sent, not the escapes shown.
+    CHECK(util::escape_excerpt("\x1b\x1b\x1bX", 3) == "\\x1b\\x1b\\x1b…");
+    CHECK(util::escape_excerpt("a\u202eb", 100) == "a\\u202eb");
+    const std::string huge(64 << 20, '<');
+    CHECK(util::escape_excerpt(huge, 4) == "<<<<…");
+}

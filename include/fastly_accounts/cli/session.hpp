@@ -21,6 +21,9 @@ struct GlobalOptions {
     bool allow_readable_token_file = false;  ///< --allow-readable-token-file
     int concurrency = 8;
     double timeout_seconds = 30;
+    /// --max-response-size: the largest body one answer may have, in MiB
+    /// (http::ClientOptions::max_body_bytes).
+    std::size_t max_response_mib = http::default_max_body_mib;
     std::string log_level = "warn";
     bool no_color = false;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <fastly_accounts/http/http.hpp>
 #include <fastly_accounts/http/retry.hpp>
@@ -11,6 +12,9 @@
 
 namespace fastly_accounts::http {
 
+/// The default of ClientOptions::max_body_bytes, in MiB (README "Reliability" says why this much).
+inline constexpr std::size_t default_max_body_mib = 64;
+
 /// How the client reaches the API.
 struct ClientOptions {
     std::string base_url = "https://api.fastly.com";
@@ -18,6 +22,13 @@ struct ClientOptions {
     std::chrono::milliseconds timeout{30'000};
     RetryPolicy retry;
     std::string user_agent = "fastly-accounts/0.1.0";
+    /// The largest body one answer may have. A Content-Length above it, or a body growing past it, stops
+    /// the transfer at once (nothing past it is kept) with TransportError::body_too_large, never retried.
+    std::size_t max_body_bytes = default_max_body_mib << 20;
+    /// The most bytes and lines the headers of one answer may take, status lines and interim (1xx)
+    /// answers included; past either the transfer stops with TransportError::headers_too_large.
+    std::size_t max_header_bytes = 256 << 10;
+    std::size_t max_header_lines = 200;
 };
 
 /// Counters kept across every request a client sent.

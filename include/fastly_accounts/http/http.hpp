@@ -25,15 +25,17 @@ struct Request {
 
 /// Why no HTTP answer arrived.
 enum class TransportError {
-    none,     ///< an answer arrived (any status)
-    timeout,  ///< no complete answer within the timeout
-    connect,  ///< could not connect (refused, unreachable, name not resolved)
-    tls,      ///< TLS handshake or certificate verification failed
-    dropped,  ///< the connection closed before a complete answer (reset, empty reply, cut short)
-    other     ///< anything else libcurl reports
+    none,               ///< an answer arrived (any status)
+    timeout,            ///< no complete answer within the timeout
+    connect,            ///< could not connect (refused, unreachable, name not resolved)
+    tls,                ///< TLS handshake or certificate verification failed
+    dropped,            ///< the connection closed before a complete answer (reset, empty reply, cut short)
+    body_too_large,     ///< the body passed ClientOptions::max_body_bytes: the transfer was stopped there
+    headers_too_large,  ///< the headers passed ClientOptions::max_header_bytes or max_header_lines
+    other               ///< anything else libcurl reports
 };
 
-/// "timeout", "connection failed", ...
+/// "timed out", "connection failed", "answer too large", ...
 std::string_view to_string(TransportError error);
 
 /// What came back for a Request: a value, never an exception. `ok()` is true only for a 2xx answer.

@@ -41,7 +41,7 @@ struct RetryDecision {
 ///   may be sent twice with the same effect (GET, HEAD, PUT, PATCH with the absolute values this tool
 ///   sends, DELETE). A POST is never resent here, since it may have created something. A 503's
 ///   Retry-After up to max_throttle_wait sets the wait; a longer one is not waited for. TLS failures are
-///   final.
+///   final, and so is an answer stopped at the size limits (body_too_large, headers_too_large).
 /// - 429, any method (POSTs too: the API refused the request before doing anything):
 ///   - the hourly budget is spent when Fastly-RateLimit-Remaining is 0. The wait is Retry-After, else the
 ///     time until Fastly-RateLimit-Reset. It is waited out only when known and no longer than

@@ -57,10 +57,10 @@ public:
     enum class Paging { none, iam, jsonapi, cursor, link };
 
 private:
-    /// Sends `request`; returns the body of a 2xx answer, throws ApiError/AuthError otherwise.
     /// Sends `request` (the HTTP layer retrying as it decides) and notes it for a RequestRecorder.
     http::Response send(const http::Request& request);
-    std::string call(const http::Request& request);
+    /// Sends `request`; returns a 2xx answer, throws make_api_error's ApiError/AuthError otherwise.
+    http::Response call(const http::Request& request);
 
     /// Page `number` of the list at `path` (for cursor paging: the page at `cursor`), with the page count
     /// the answer states, as in ListPage; for Link paging `next_cursor` holds the next page's URL. Throws
@@ -96,9 +96,13 @@ private:
     template <typename T, typename Convert>
     ListPage<T> list_page_of(const std::string& path, Paging paging, int number, Convert convert);
 
-    /// Parses a 2xx body with `read`, turning a malformed body into an ApiError naming `request`.
+    /// Parses the body of the 2xx `response` with `read`. A body that cannot be read becomes an ApiError
+    /// with the answer's status, on one line: the request, the status, what is wrong, and what came back
+    /// (live::describe_content): "GET /current_customer -> 200 OK: an HTML page, not the Fastly API's JSON
+    /// (text/html, 1532 bytes): <!DOCTYPE html>…".
     template <typename Read>
-    auto read_body(const http::Request& request, const std::string& body, Read read) -> decltype(read(body));
+    auto read_body(const http::Request& request, const http::Response& response, Read read)
+        -> decltype(read(response.body));
 
     http::Client& m_client;
     mutable std::mutex m_sizes_mutex;
@@ -109,7 +113,10 @@ private:
     std::map<std::string, std::pair<int, std::string>> m_last_pages;
 };
 
-/// The ApiError (an AuthError for 401) describing a failed `response` to `request`.
+/// The ApiError (an AuthError for 401) describing a failed `response` to `request`, on one line: the
+/// request, then the transport error (with the option that raises a size limit), or the status and what
+/// the API said (escaped), or for a body that is none of its error bodies what came back
+/// (live::describe_content), or for a redirect where it points and that the endpoint is probably wrong.
 ApiError make_api_error(const http::Request& request, const http::Response& response);
 
 }  // namespace fastly_accounts::live

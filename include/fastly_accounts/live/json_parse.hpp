@@ -2,6 +2,7 @@
 
 #include <fastly_accounts/live/api_client.hpp>
 #include <fastly_accounts/model/live.hpp>
+#include <fastly_accounts/util/error.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -9,7 +10,9 @@
 
 /// Reading API response bodies into the model. Tolerant as the real API requires: unknown fields are
 /// ignored, `null` stands for "not set" wherever a string or boolean is expected. Malformed bodies
-/// throw util::Error saying what was expected.
+/// throw util::Error saying what was expected. An object the tool may name in a request path or body
+/// (customer, user, invitation, role, permission, service, group) without an `id`, or with an empty
+/// one, is malformed: `a user without an "id"`; nothing is ever sent with an empty id.
 namespace fastly_accounts::live::json {
 
 using nlohmann::json;
@@ -24,7 +27,15 @@ struct Page {
     int asked_size = 0;          ///< the page size the request asked for, when the reader said (iam_page)
 };
 
-/// Parses `body` as JSON; throws util::Error("the response is not JSON: ...") otherwise.
+/// A body that is not JSON at all. what() says where the parser stopped ("invalid at byte 1", "cut short",
+/// "a number out of range"), not what the body held: the caller, which has the answer at hand, describes
+/// that (live/answer.hpp).
+class NotJsonError : public util::Error {
+public:
+    using util::Error::Error;
+};
+
+/// Parses `body` as JSON; throws NotJsonError otherwise.
 json parse(std::string_view body);
 
 /// A bare JSON array (classic endpoints); never has more pages.
@@ -62,7 +73,8 @@ std::vector<std::string> role_permission_names(const json& role);
 model::Permission permission(const json& object);
 model::Service service(const json& object);
 NamedObject named_object(const json& object);
-/// An entry of `relation`'s list (a member, a role, a service group, a service or a permission).
+/// An entry of `relation`'s list (a member, a role, a service group, a service or a permission). Its id
+/// may be missing when it has a name (readers fall back on the name); one with neither is malformed.
 Link link(Relation relation, const json& object);
 
 }  // namespace fastly_accounts::live::json

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,14 @@ std::optional<char32_t> find_disguising(std::string_view text);
 std::string describe_code_point(char32_t code_point);
 
 /// `text` with every disguising code point shown as an escape (`\n`, `\t`, `\x1b`, `\u202e`,
-/// `\U000e0001`) and the rest unchanged, so that nothing it holds can move a cursor, reorder a line or
-/// hide a character.
+/// `\U000e0001`), every byte that is not part of well-formed UTF-8 as `\xNN`, and the rest unchanged, so
+/// that nothing it holds can move a cursor, reorder a line or hide a character.
 std::string escape_disguising(std::string_view text);
+
+/// At most the first `max_bytes` bytes of `bytes`, cut before a character that would cross that bound,
+/// escaped as escape_disguising does, with "…" appended when anything was cut: how a message quotes
+/// what a server sent (a page, binary data, a header), on one line whatever it holds.
+std::string escape_excerpt(std::string_view bytes, std::size_t max_bytes);
 
 /// The JSON text `json_text` with every disguising non-ASCII code point written as a JSON `\uXXXX` escape
 /// (a surrogate pair beyond the BMP). The JSON means the same; its bytes no longer hold the character.
