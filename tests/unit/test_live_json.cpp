@@ -116,6 +116,30 @@ TEST_CASE("malformed bodies are errors that say what was expected") {
     CHECK_THROWS_WITH_AS(json::parse("<html>"), "invalid at byte 1", json::NotJsonError);
     CHECK_THROWS_WITH_AS(json::parse("[1e999]"), "a number out of range", json::NotJsonError);
     CHECK_THROWS_WITH_AS(json::parse(""), "cut short", json::NotJsonError);
+    // A document past the bounds is refused while it is parsed, so what it could cost stays bounded.
+    std::string many = "[";
+    for (std::size_t i = 0; i < json::max_answer_values; ++i) {
+        many += "0,";
+    }
+    many += "0]";
+    CHECK_THROWS_WITH_AS(json::parse(many),
+                         "the answer holds more than 8000000 JSON values or 1000000 objects and arrays, more than any "
+                         "answer of the API; it was not read",
+                         util::Error);
+    std::string objects = "[";
+    for (std::size_t i = 0; i < json::max_answer_containers; ++i) {
+        objects += "{},";
+    }
+    objects += "{}]";  // one past the bound, with the array around them
+    CHECK_THROWS_AS(json::parse(objects), util::Error);
+    objects.erase(1, 6);  // the array and 999,999 objects: exactly the bound
+    CHECK(json::parse(objects).size() == json::max_answer_containers - 1);
+    CHECK(json::parse(std::string(json::max_answer_depth, '[') + std::string(json::max_answer_depth, ']')).is_array());
+    CHECK_THROWS_WITH_AS(json::parse(std::string(json::max_answer_depth + 2, '[') +
+                                     std::string(json::max_answer_depth + 2, ']')),
+                         "the answer nests JSON more than 64 levels deep, deeper than any answer of the API; it was "
+                         "not read",
+                         util::Error);
     CHECK_THROWS_WITH_AS(json::bare_array_page(R"({"data":[]})"), "expected the response to be a list, got object",
                          util::Error);
     CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"id":"u","login":["a"]})")),

@@ -35,7 +35,14 @@ public:
     using util::Error::Error;
 };
 
-/// Parses `body` as JSON; throws NotJsonError otherwise.
+/// Bounds of one answer's document, beyond any real answer: what a hostile one could cost is bounded too.
+inline constexpr std::size_t max_answer_values = 8'000'000;
+/// Objects and arrays cost most as a document (an empty object: some 170 bytes), so they have a bound of their own.
+inline constexpr std::size_t max_answer_containers = 1'000'000;
+inline constexpr int max_answer_depth = 64;
+
+/// Parses `body` as JSON; throws NotJsonError otherwise, and util::Error for a document past the bounds
+/// above.
 json parse(std::string_view body);
 
 /// A bare JSON array (classic endpoints); never has more pages.
