@@ -1,6 +1,7 @@
 #include <fastly_accounts/live/answer.hpp>
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
+#include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@ namespace fastly_accounts::live {
 
 namespace {
 
+namespace api_path = model::api_path;
 using http::percent_encode;
 using http::Request;
 
@@ -28,35 +30,32 @@ Request with_body(std::string method, std::string target, const char* type, std:
     return Request{std::move(method), std::move(target), {{"Content-Type", type}, {"Accept", json_type}}, std::move(body)};
 }
 
-std::string collection_path(Collection collection) {
+// Every path comes from the one table (model/api_paths.hpp) the plan's requests come from, with the ids
+// percent-encoded. Ids come from the API's answers, whose readers refuse an empty one (json_parse.hpp);
+// the table is the last line: it never builds a path with an empty segment (`/customer//users` is no
+// customer's users, `DELETE /user/` no user).
+model::Kind kind_of(Collection collection) {
     switch (collection) {
-        case Collection::user_groups: return "/user-groups";
-        case Collection::service_groups: return "/service-groups";
-        case Collection::roles: return "/roles";
+        case Collection::user_groups: return model::Kind::user_groups;
+        case Collection::service_groups: return model::Kind::service_groups;
+        case Collection::roles: return model::Kind::roles;
     }
-    return "";
+    return model::Kind::roles;
 }
 
-// `id` as one path segment of `shape` ("DELETE /user/{id}"). Ids come from the API's answers, whose readers
-// refuse an empty one (json_parse.hpp); this is the last line: an empty segment names another resource
-// (`/customer//users` is no customer's users, `DELETE /user/` no user), so it is never sent.
-std::string id_segment(const std::string& id, std::string_view shape) {
-    if (id.empty()) {
-        throw util::Error(
-            fmt::format("refusing to send {} with an empty id (this is a bug; please report it)", shape));
-    }
-    return percent_encode(id);
+std::string collection_path(Collection collection) {
+    return api_path::collection(kind_of(collection));
 }
 
 // The sub-resource path and the body key under which its entries are sent.
 std::pair<std::string, std::string> relation_path(Relation relation, const std::string& owner) {
-    const std::string id = id_segment(owner, "a request for the entries of a group or role {id}");
+    const std::string id = percent_encode(owner);
     switch (relation) {
-        case Relation::user_group_members: return {"/user-groups/" + id + "/members", "members"};
-        case Relation::user_group_roles: return {"/user-groups/" + id + "/roles", "roles"};
-        case Relation::user_group_service_groups: return {"/user-groups/" + id + "/service-groups", "service_groups"};
-        case Relation::service_group_services: return {"/service-groups/" + id + "/services", "services"};
-        case Relation::role_permissions: return {"/roles/" + id + "/permissions", "permissions"};
+        case Relation::user_group_members: return {api_path::user_group_members(id), "members"};
+        case Relation::user_group_roles: return {api_path::user_group_roles(id), "roles"};
+        case Relation::user_group_service_groups: return {api_path::user_group_service_groups(id), "service_groups"};
+        case Relation::service_group_services: return {api_path::service_group_services(id), "services"};
+        case Relation::role_permissions: return {api_path::role_permissions(id), "permissions"};
     }
     return {"", ""};
 }
@@ -454,43 +453,43 @@ ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, 
 }
 
 model::Customer CurlApiClient::current_customer() {
-    const Request request = get("/current_customer");
+    const Request request = get(api_path::current_customer());
     return read_body(request, call(request),
                      [](const std::string& b) { return json::customer(json::parse(b)); });
 }
 
 model::TokenUser CurlApiClient::current_user() {
-    const Request request = get("/current_user");
+    const Request request = get(api_path::current_user());
     return read_body(request, call(request),
                      [](const std::string& b) { return json::token_user(json::parse(b)); });
 }
 
 std::vector<model::User> CurlApiClient::list_users(const std::string& customer_id) {
-    const std::string path = "/customer/" + id_segment(customer_id, "GET /customer/{id}/users") + "/users";
+    const std::string path = api_path::customer_users(percent_encode(customer_id));
     return convert_all<model::User>(list_all(path, Paging::none), path, json::user);
 }
 
 std::string CurlApiClient::create_user(const model::User& user) {
-    const Request request = with_body("POST", "/user", form_type, user_form(user, true));
+    const Request request = with_body("POST", api_path::users(), form_type, user_form(user, true));
     return read_body(request, call(request),
                      [](const std::string& b) { return json::user(json::parse(b)).id; });
 }
 
 void CurlApiClient::update_user(const std::string& id, const model::User& user) {
-    call(with_body("PUT", "/user/" + id_segment(id, "PUT /user/{id}"), form_type, user_form(user, false)));
+    call(with_body("PUT", api_path::user(percent_encode(id)), form_type, user_form(user, false)));
 }
 
 void CurlApiClient::delete_user(const std::string& id) {
-    call(Request{"DELETE", "/user/" + id_segment(id, "DELETE /user/{id}"), {}, ""});
+    call(Request{"DELETE", api_path::user(percent_encode(id)), {}, ""});
 }
 
 std::vector<model::Invitation> CurlApiClient::list_invitations() {
-    return convert_all<model::Invitation>(list_all("/invitations", Paging::jsonapi), "/invitations",
+    return convert_all<model::Invitation>(list_all(api_path::invitations(), Paging::jsonapi), api_path::invitations(),
                                           json::invitation);
 }
 
 ListPage<model::Invitation> CurlApiClient::list_invitations_page(int number) {
-    return list_page_of<model::Invitation>("/invitations", Paging::jsonapi, number, json::invitation);
+    return list_page_of<model::Invitation>(api_path::invitations(), Paging::jsonapi, number, json::invitation);
 }
 
 std::string CurlApiClient::create_invitation(const std::string& customer_id, const model::Invitation& invitation) {
@@ -509,7 +508,7 @@ std::string CurlApiClient::create_invitation(const std::string& customer_id, con
          {{"type", "invitation"},
           {"attributes", attributes},
           {"relationships", {{"customer", {{"data", {{"id", customer_id}, {"type", "customer"}}}}}}}}}};
-    Request request = with_body("POST", "/invitations", jsonapi_type, document.dump());
+    Request request = with_body("POST", api_path::invitations(), jsonapi_type, document.dump());
     request.headers[1].second = jsonapi_type;  // Accept
     return read_body(request, call(request), [](const std::string& b) {
         const json::json parsed = json::parse(b);
@@ -519,19 +518,20 @@ std::string CurlApiClient::create_invitation(const std::string& customer_id, con
 
 void CurlApiClient::delete_invitation(const std::string& id) {
     call(Request{"DELETE",
-                 "/invitations/" + id_segment(id, "DELETE /invitations/{id}"),
+                 api_path::invitation(percent_encode(id)),
                  {{"Accept", jsonapi_type}},
                  ""});
 }
 
 std::vector<model::CatalogRole> CurlApiClient::list_role_catalog() {
-    return convert_all<model::CatalogRole>(list_all("/iam/v1/roles", Paging::cursor), "/iam/v1/roles",
+    return convert_all<model::CatalogRole>(list_all(api_path::iam_roles(), Paging::cursor), api_path::iam_roles(),
                                            json::catalog_role);
 }
 
 std::optional<std::vector<model::CatalogRole>> CurlApiClient::list_legacy_roles() {
     try {
-        return convert_all<model::CatalogRole>(list_all("/roles", Paging::iam), "/roles", json::catalog_role);
+        return convert_all<model::CatalogRole>(list_all(api_path::collection(model::Kind::roles), Paging::iam),
+                                               api_path::collection(model::Kind::roles), json::catalog_role);
     } catch (const AuthError&) {
         throw;
     } catch (const ApiError& e) {
@@ -547,21 +547,21 @@ std::optional<std::vector<model::CatalogRole>> CurlApiClient::list_legacy_roles(
 
 std::vector<std::string> CurlApiClient::role_permission_names(const std::string& role_id) {
     const Request request =
-        get("/iam/v1/roles/" + id_segment(role_id, "GET /iam/v1/roles/{id}") + "?include=permissions");
+        get(api_path::iam_role(percent_encode(role_id)) + "?include=permissions");
     return read_body(request, call(request),
                      [](const std::string& b) { return json::role_permission_names(json::parse(b)); });
 }
 
 std::vector<model::Permission> CurlApiClient::list_permissions() {
     // GET /permissions takes no parameters: one request, the whole catalogue, in whichever envelope.
-    const Request request = get("/permissions");
+    const Request request = get(api_path::permissions());
     const auto items =
         read_body(request, call(request), [](const std::string& b) { return json::whole_list(b); });
-    return convert_all<model::Permission>(items, "/permissions", json::permission);
+    return convert_all<model::Permission>(items, api_path::permissions(), json::permission);
 }
 
 std::vector<model::Service> CurlApiClient::list_services() {
-    return convert_all<model::Service>(list_all("/service", Paging::link), "/service", json::service);
+    return convert_all<model::Service>(list_all(api_path::services(), Paging::link), api_path::services(), json::service);
 }
 
 std::vector<NamedObject> CurlApiClient::list(Collection collection) {
@@ -595,14 +595,11 @@ void CurlApiClient::update(Collection collection, const std::string& id, const s
     if (description) {
         document["description"] = *description;
     }
-    const std::string path = collection_path(collection);
-    call(with_body("PATCH", path + "/" + id_segment(id, "PATCH " + path + "/{id}"), json_type,
-                   document.dump()));
+    call(with_body("PATCH", api_path::object(kind_of(collection), percent_encode(id)), json_type, document.dump()));
 }
 
 void CurlApiClient::remove(Collection collection, const std::string& id) {
-    const std::string path = collection_path(collection);
-    call(Request{"DELETE", path + "/" + id_segment(id, "DELETE " + path + "/{id}"), {}, ""});
+    call(Request{"DELETE", api_path::object(kind_of(collection), percent_encode(id)), {}, ""});
 }
 
 namespace {
