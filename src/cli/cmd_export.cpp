@@ -156,16 +156,31 @@ void leave_out_disguised(model::AccountState& state, std::vector<std::string>& n
     }
 }
 
-// The schema as the yaml-language-server comment should name it: relative to the file written.
-std::string schema_reference(const std::string& out_path) {
-    const fs::path schema = FASTLY_ACCOUNTS_SCHEMA_FILE;
+constexpr const char* schema_in_repository = "schemas/fastly-accounts.schema.json";
+
+// What the yaml-language-server comment names: --schema as given ("" for no comment); else the
+// repository's own copy of the schema, `schemas/fastly-accounts.schema.json` in the directory of the file
+// written (the working directory for stdout) or the nearest one above it, up to the repository's root
+// (the first directory holding .git), relative to the file; else nothing. Only the files' own tree
+// decides, never where the binary was built or installed.
+std::string schema_reference(const std::string& out_path, const std::optional<std::string>& option) {
+    if (option) {
+        return *option;
+    }
     std::error_code ec;
-    if (!fs::exists(schema, ec)) {
+    const bool to_stdout = out_path.empty() || out_path == "-";
+    const fs::path base = to_stdout ? fs::current_path(ec) : fs::absolute(out_path, ec).parent_path();
+    if (ec) {
         return "";
     }
-    const fs::path base = out_path.empty() ? fs::current_path(ec) : fs::absolute(out_path, ec).parent_path();
-    const fs::path relative = fs::relative(schema, base, ec);
-    return ec || relative.empty() ? schema.string() : relative.string();
+    for (fs::path dir = base;; dir = dir.parent_path()) {
+        if (fs::is_regular_file(dir / schema_in_repository, ec)) {
+            return fs::relative(dir / schema_in_repository, base, ec).generic_string();
+        }
+        if (fs::exists(dir / ".git", ec) || dir == dir.parent_path()) {
+            return "";
+        }
+    }
 }
 
 }  // namespace
@@ -176,6 +191,11 @@ CLI::App& add_export_command(CLI::App& app, ExportOptions& options) {
                         "Write to this file (replaced atomically; a symlink's target is replaced, the link kept) "
                         "instead of stdout; - is stdout")
         ->type_name("FILE");
+    command->add_option("--schema", options.schema,
+                        "What the file's yaml-language-server comment names as its schema (a path relative to the "
+                        "file, or a URL); '' writes no comment. Default: the repository's "
+                        "schemas/fastly-accounts.schema.json, found from the file's directory upwards, if any")
+        ->type_name("REF");
     command->footer(
         "The file holds every user, pending invitation, custom role, service group and user group, with\n"
         "customer_id filled in and a stable order. Predefined roles are referenced by name. Running `plan`\n"
@@ -201,7 +221,7 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
         err << "export: " << note << "\n";
     }
     std::ostringstream text;
-    config::write_desired_state(state, schema_reference(options.out), text);
+    config::write_desired_state(state, schema_reference(options.out, options.schema), text);
     if (options.out.empty() || options.out == "-") {
         out << text.str();
     } else {

@@ -1,5 +1,6 @@
 """Live state: the API client, fetching and `export`, against fastly-emulator."""
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -57,9 +58,32 @@ class ExportTest(EmulatorTest):
         self.assertIn("exported 1 user, 0 invitations", result.err)
         with open(out) as f:
             text = f.read()
-        self.assertTrue(text.startswith("# yaml-language-server: $schema="), text)
         self.assertIn("login: owner@example.com", text)
         self.assertEqual(run(["validate", "-f", out]).code, 0)
+        # No schema in the file's tree: no comment, wherever the binary was built.
+        self.assertFalse(text.startswith("# yaml-language-server"), text)
+
+    def test_export_names_the_repositorys_schema_relative_to_the_file(self):
+        repo = os.path.join(self.tmp, "repo")
+        os.makedirs(os.path.join(repo, ".git"))
+        os.makedirs(os.path.join(repo, "schemas"))
+        shutil.copy(os.path.join(REPO, "schemas", "fastly-accounts.schema.json"), os.path.join(repo, "schemas"))
+        out = os.path.join(repo, "access", "account.yaml")
+        os.makedirs(os.path.dirname(out))
+        self.assertEqual(self.fa("export", "--out", out).code, 0)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("# yaml-language-server: $schema=../schemas/fastly-accounts.schema.json\n"))
+        self.assertEqual(self.fa("export", "--out", out, "--schema", "https://example.com/s.json").code, 0)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("# yaml-language-server: $schema=https://example.com/s.json\n"))
+        self.assertEqual(self.fa("export", "--out", out, "--schema", "").code, 0)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("version: 1"))
+        # The search stops at the repository's root: a schema above it is not this repository's.
+        shutil.move(os.path.join(repo, "schemas"), os.path.join(self.tmp, "schemas"))
+        self.assertEqual(self.fa("export", "--out", out).code, 0)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("version: 1"))
 
     def test_export_reads_every_kind_and_names_references(self):
         build_account(self.emulator)

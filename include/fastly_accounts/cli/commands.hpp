@@ -30,7 +30,8 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
 
 /// Options of `export`.
 struct ExportOptions {
-    std::string out;  ///< file to write; stdout when empty
+    std::string out;                    ///< file to write; stdout when empty
+    std::optional<std::string> schema;  ///< --schema: the comment's schema reference, "" for none
 };
 
 /// Adds the `export` subcommand to `app`.
