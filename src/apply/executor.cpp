@@ -34,7 +34,7 @@ std::string object_key(Kind kind, const std::string& key) {
     return std::string(model::to_string(kind)) + ":" + (email ? model::email_key(key) : key);
 }
 
-const plan::FieldChange* field(const Change& change, std::string_view name) {
+const plan::FieldChange* field(const Change& change, plan::Field name) {
     for (const auto& f : change.fields) {
         if (f.field == name) {
             return &f;
@@ -43,25 +43,25 @@ const plan::FieldChange* field(const Change& change, std::string_view name) {
     return nullptr;
 }
 
-std::optional<std::string> string_to(const Change& change, std::string_view name) {
+std::optional<std::string> string_to(const Change& change, plan::Field name) {
     const auto* f = field(change, name);
     const auto* text = f ? std::get_if<std::string>(&f->to) : nullptr;
     return text ? std::optional(*text) : std::nullopt;
 }
 
-std::optional<bool> bool_to(const Change& change, std::string_view name) {
+std::optional<bool> bool_to(const Change& change, plan::Field name) {
     const auto* f = field(change, name);
     const auto* value = f ? std::get_if<bool>(&f->to) : nullptr;
     return value ? std::optional(*value) : std::nullopt;
 }
 
-std::optional<std::vector<std::string>> list_to(const Change& change, std::string_view name) {
+std::optional<std::vector<std::string>> list_to(const Change& change, plan::Field name) {
     const auto* f = field(change, name);
     const auto* value = f ? std::get_if<std::vector<std::string>>(&f->to) : nullptr;
     return value ? std::optional(*value) : std::nullopt;
 }
 
-const plan::ListChange* list(const Change& change, std::string_view name) {
+const plan::ListChange* list(const Change& change, plan::Field name) {
     for (const auto& l : change.lists) {
         if (l.field == name) {
             return &l;
@@ -73,7 +73,7 @@ const plan::ListChange* list(const Change& change, std::string_view name) {
 // When a replaced invitation was deleted and the new one not made: the groups it was in, which no later
 // read can tell, and what the next apply does about them. "" when it was in none.
 std::string lost_memberships(const Change& change) {
-    const auto* groups = list(change, "user_groups");
+    const auto* groups = list(change, plan::Field::user_groups);
     if (groups == nullptr || groups->add.empty()) {
         return "";
     }
@@ -115,7 +115,7 @@ private:
     // its id, or nullopt when it was deleted.
     std::optional<std::string> upsert_named(const Change& change, Collection collection);
     // Adds and removes the entries of the list `field` of `change` through `relation` of `owner`.
-    void apply_links(const Change& change, const char* field, Relation relation, const std::string& owner,
+    void apply_links(const Change& change, plan::Field field, Relation relation, const std::string& owner,
                      const std::function<Link(const std::string& entry, bool adding)>& link_of);
     void run_role(const Change& change);
     void run_service_group(const Change& change);
@@ -317,22 +317,22 @@ std::optional<std::string> Executor::failed_dependency(const Change& change) con
         return std::nullopt;
     };
     std::vector<std::pair<Kind, std::string>> needs;
-    if (const auto* roles = list(change, "roles")) {
+    if (const auto* roles = list(change, plan::Field::roles)) {
         for (const auto& name : roles->add) {
             needs.emplace_back(Kind::roles, name);
         }
     }
-    if (auto names = list_to(change, "roles")) {  // a user's or an invitation's roles
+    if (auto names = list_to(change, plan::Field::roles)) {  // a user's or an invitation's roles
         for (const auto& name : *names) {
             needs.emplace_back(Kind::roles, name);
         }
     }
-    if (const auto* groups = list(change, "service_groups")) {
+    if (const auto* groups = list(change, plan::Field::service_groups)) {
         for (const auto& name : groups->add) {
             needs.emplace_back(Kind::service_groups, name);
         }
     }
-    if (const auto* members = list(change, "members")) {
+    if (const auto* members = list(change, plan::Field::members)) {
         for (const auto& person : members->add) {
             needs.emplace_back(Kind::invitations, person);
             needs.emplace_back(Kind::users, person);
@@ -352,13 +352,13 @@ std::optional<std::string> Executor::upsert_named(const Change& change, Collecti
         return std::nullopt;
     }
     if (change.action != Action::create) {
-        if (auto description = string_to(change, "description")) {
+        if (auto description = string_to(change, plan::Field::description)) {
             limited([&] { m_api.update(collection, change.id, std::nullopt, description); });
         }
         return change.id;
     }
     const std::string id = create_checked(
-        [&] { return m_api.create(collection, change.key, string_to(change, "description")); },
+        [&] { return m_api.create(collection, change.key, string_to(change, plan::Field::description)); },
         [&]() -> std::optional<std::string> {
             for (const auto& existing : m_api.list(collection)) {
                 if (existing.name == change.key) {
@@ -371,7 +371,7 @@ std::optional<std::string> Executor::upsert_named(const Change& change, Collecti
     return id;
 }
 
-void Executor::apply_links(const Change& change, const char* field, Relation relation, const std::string& owner,
+void Executor::apply_links(const Change& change, plan::Field field, Relation relation, const std::string& owner,
                            const std::function<Link(const std::string& entry, bool adding)>& link_of) {
     const auto* changes = list(change, field);
     if (changes == nullptr) {
@@ -390,7 +390,7 @@ void Executor::apply_links(const Change& change, const char* field, Relation rel
 
 void Executor::run_role(const Change& change) {
     if (auto id = upsert_named(change, Collection::roles)) {
-        apply_links(change, "permissions", Relation::role_permissions, *id, [&](const std::string& name, bool) {
+        apply_links(change, plan::Field::permissions, Relation::role_permissions, *id, [&](const std::string& name, bool) {
             const auto* permission = m_live.find_permission(name);
             if (permission == nullptr) {
                 throw util::Error(fmt::format("permission '{}' does not exist", name));
@@ -402,7 +402,7 @@ void Executor::run_role(const Change& change) {
 
 void Executor::run_service_group(const Change& change) {
     if (auto id = upsert_named(change, Collection::service_groups)) {
-        apply_links(change, "services", Relation::service_group_services, *id,
+        apply_links(change, plan::Field::services, Relation::service_group_services, *id,
                     [](const std::string& service, bool) { return Link{service, "", ""}; });
     }
 }
@@ -416,13 +416,13 @@ void Executor::run_invitation(const Change& change) {
     }
     model::Invitation invitation;
     invitation.email = change.key;
-    if (auto role = string_to(change, "role")) {
+    if (auto role = string_to(change, plan::Field::role)) {
         invitation.role = model::parse_user_role(*role);
     }
-    if (auto roles = list_to(change, "roles")) {
+    if (auto roles = list_to(change, plan::Field::roles)) {
         invitation.roles = role_ids(*roles);
     }
-    invitation.limit_services = bool_to(change, "limit_services");
+    invitation.limit_services = bool_to(change, plan::Field::limit_services);
     const std::string key = model::email_key(change.key);
     // A pending invitation found after a lost answer or a 409 is ours only when it says what we sent: one
     // made by hand in between (or a second one for the same person) is never adopted as this change's.
@@ -464,7 +464,7 @@ void Executor::run_invitation(const Change& change) {
     }
     remember(Kind::invitations, change.key, id);
     // A replaced invitation goes back into the user groups the old one was in (the plan lists them).
-    if (const auto* groups = list(change, "user_groups")) {
+    if (const auto* groups = list(change, plan::Field::user_groups)) {
         for (const auto& name : groups->add) {
             add_links_checked(Relation::user_group_members, live_user_group_id(name), {Link{id, "invitation", change.key}});
         }
@@ -478,16 +478,16 @@ void Executor::run_user(const Change& change) {
     }
     model::User user;
     user.login = change.key;
-    user.name = string_to(change, "name");
-    if (auto role = string_to(change, "role")) {
+    user.name = string_to(change, plan::Field::name);
+    if (auto role = string_to(change, plan::Field::role)) {
         user.role = model::parse_user_role(*role);
     }
-    if (auto roles = list_to(change, "roles")) {
+    if (auto roles = list_to(change, plan::Field::roles)) {
         user.roles = role_ids(*roles);
     }
-    user.limit_services = bool_to(change, "limit_services");
-    user.locked = bool_to(change, "locked");
-    user.require_new_password = bool_to(change, "require_new_password");
+    user.limit_services = bool_to(change, plan::Field::limit_services);
+    user.locked = bool_to(change, plan::Field::locked);
+    user.require_new_password = bool_to(change, plan::Field::require_new_password);
     if (change.action == Action::update) {
         limited([&] { m_api.update_user(change.id, user); });
         return;
@@ -510,11 +510,11 @@ void Executor::run_user_group(const Change& change) {
     if (!id) {
         return;
     }
-    apply_links(change, "roles", Relation::user_group_roles, *id,
+    apply_links(change, plan::Field::roles, Relation::user_group_roles, *id,
                 [&](const std::string& name, bool) { return Link{role_id(name), "", name}; });
-    apply_links(change, "service_groups", Relation::user_group_service_groups, *id,
+    apply_links(change, plan::Field::service_groups, Relation::user_group_service_groups, *id,
                 [&](const std::string& name, bool) { return Link{service_group_id(name), "", name}; });
-    apply_links(change, "members", Relation::user_group_members, *id,
+    apply_links(change, plan::Field::members, Relation::user_group_members, *id,
                 [&](const std::string& person, bool adding) { return member_link(person, adding); });
 }
 

@@ -27,18 +27,18 @@ std::string key_of(const Change& change) {
 }
 
 // List entries compare as the diff compares them: people ignoring case, role names as roles.
-std::string entry_key(const std::string& list, const std::string& entry) {
-    if (list == "members") {
+std::string entry_key(plan::Field list, const std::string& entry) {
+    if (list == plan::Field::members) {
         return model::email_key(entry);
     }
-    if (list == "roles") {
+    if (list == plan::Field::roles) {
         return model::role_name_key(entry);
     }
     return entry;
 }
 
 // Lists compare as sets: their order comes from the API's answers, which need not repeat it.
-bool same(const std::string& field, const Value& a, const Value& b) {
+bool same(plan::Field field, const Value& a, const Value& b) {
     const auto* la = std::get_if<std::vector<std::string>>(&a);
     const auto* lb = std::get_if<std::vector<std::string>>(&b);
     if (la == nullptr || lb == nullptr) {
@@ -54,13 +54,13 @@ bool same(const std::string& field, const Value& a, const Value& b) {
     return normalized(*la) == normalized(*lb);
 }
 
-const plan::FieldChange* find_field(const Change& change, const std::string& name) {
+const plan::FieldChange* find_field(const Change& change, plan::Field name) {
     auto it = std::find_if(change.fields.begin(), change.fields.end(),
                            [&](const plan::FieldChange& f) { return f.field == name; });
     return it == change.fields.end() ? nullptr : &*it;
 }
 
-const plan::ListChange* find_list(const Change& change, const std::string& name) {
+const plan::ListChange* find_list(const Change& change, plan::Field name) {
     auto it = std::find_if(change.lists.begin(), change.lists.end(),
                            [&](const plan::ListChange& l) { return l.field == name; });
     return it == change.lists.end() ? nullptr : &*it;
@@ -68,8 +68,8 @@ const plan::ListChange* find_list(const Change& change, const std::string& name)
 
 // Names of the fields (or lists) of `a` and then those only `b` has, each once, in their plan order.
 template <typename Item>
-std::vector<std::string> names(const std::vector<Item>& a, const std::vector<Item>& b) {
-    std::vector<std::string> out;
+std::vector<plan::Field> names(const std::vector<Item>& a, const std::vector<Item>& b) {
+    std::vector<plan::Field> out;
     for (const auto* items : {&a, &b}) {
         for (const auto& item : *items) {
             if (std::find(out.begin(), out.end(), item.field) == out.end()) {
@@ -81,7 +81,7 @@ std::vector<std::string> names(const std::vector<Item>& a, const std::vector<Ite
 }
 
 // Entries of `a` that `b` lacks, as the list compares them.
-std::vector<std::string> minus(const std::string& field, const std::vector<std::string>& a,
+std::vector<std::string> minus(plan::Field field, const std::vector<std::string>& a,
                                const std::vector<std::string>& b) {
     std::set<std::string> keys;
     for (const auto& entry : b) {
@@ -127,14 +127,15 @@ std::string compare(const Change& saved, const Change& now) {
                            saved.id);
     }
     std::vector<std::string> found;
-    for (const auto& name : names(saved.fields, now.fields)) {
-        const auto* s = find_field(saved, name);
-        const auto* n = find_field(now, name);
+    for (const auto field : names(saved.fields, now.fields)) {
+        const std::string_view name = plan::to_string(field);
+        const auto* s = find_field(saved, field);
+        const auto* n = find_field(now, field);
         if (s != nullptr && n != nullptr) {
-            if (!same(name, s->from, n->from)) {
+            if (!same(field, s->from, n->from)) {
                 found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
                                             plan::display(s->from)));
-            } else if (!same(name, s->to, n->to)) {
+            } else if (!same(field, s->to, n->to)) {
                 found.push_back(fmt::format("{} would be set to {}, the plan set it to {}", name,
                                             plan::display(n->to), plan::display(s->to)));
             }
@@ -146,20 +147,21 @@ std::string compare(const Change& saved, const Change& now) {
                                         plan::display(s->from), plan::display(s->to)));
         }
     }
-    for (const auto& name : names(saved.lists, now.lists)) {
-        const auto* s = find_list(saved, name);
-        const auto* n = find_list(now, name);
+    for (const auto field : names(saved.lists, now.lists)) {
+        const std::string_view name = plan::to_string(field);
+        const auto* s = find_list(saved, field);
+        const auto* n = find_list(now, field);
         const auto& s_add = s ? s->add : no_entries;
         const auto& s_remove = s ? s->remove : no_entries;
         const auto& n_add = n ? n->add : no_entries;
         const auto& n_remove = n ? n->remove : no_entries;
         // An entry the plan added that needs no adding, or one removed now that the plan left: it is there now.
-        std::vector<std::string> there = minus(name, s_add, n_add);
-        for (auto& entry : minus(name, n_remove, s_remove)) {
+        std::vector<std::string> there = minus(field, s_add, n_add);
+        for (auto& entry : minus(field, n_remove, s_remove)) {
             there.push_back(std::move(entry));
         }
-        std::vector<std::string> gone = minus(name, s_remove, n_remove);
-        for (auto& entry : minus(name, n_add, s_add)) {
+        std::vector<std::string> gone = minus(field, s_remove, n_remove);
+        for (auto& entry : minus(field, n_add, s_add)) {
             gone.push_back(std::move(entry));
         }
         if (!there.empty()) {
@@ -191,15 +193,16 @@ std::string described(const Change& change) {
     std::vector<std::string> parts;
     for (const auto& f : change.fields) {
         parts.push_back(change.action == Action::update
-                            ? fmt::format("{}: {} → {}", f.field, plan::display(f.from), plan::display(f.to))
-                            : fmt::format("{}: {}", f.field, plan::display(f.to)));
+                            ? fmt::format("{}: {} → {}", plan::to_string(f.field), plan::display(f.from),
+                                          plan::display(f.to))
+                            : fmt::format("{}: {}", plan::to_string(f.field), plan::display(f.to)));
     }
     for (const auto& l : change.lists) {
         for (const auto& entry : l.add) {
-            parts.push_back(fmt::format("{} +{}", l.field, entry));
+            parts.push_back(fmt::format("{} +{}", plan::to_string(l.field), entry));
         }
         for (const auto& entry : l.remove) {
-            parts.push_back(fmt::format("{} -{}", l.field, entry));
+            parts.push_back(fmt::format("{} -{}", plan::to_string(l.field), entry));
         }
     }
     return parts.empty() ? what(change) : fmt::format("{} ({})", what(change), fmt::join(parts, ", "));

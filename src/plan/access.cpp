@@ -49,19 +49,19 @@ std::vector<std::string> Differ::escalations(const std::vector<std::string>& fro
 // role or a role with account-scope permissions, being unlocked.
 void Differ::mark_user_escalations(Change& change, bool created) {
     for (const auto& f : change.fields) {
-        if (f.field == "role" && f.to == Value(std::string("superuser"))) {
+        if (f.field == Field::role && f.to == Value(std::string("superuser"))) {
             change.sensitive.push_back(created ? "privilege escalation: created as superuser"
                                                : fmt::format("privilege escalation: role {} → superuser", display(f.from)));
-        } else if (f.field == "roles") {
+        } else if (f.field == Field::roles) {
             const auto* from = std::get_if<std::vector<std::string>>(&f.from);
             const auto* to = std::get_if<std::vector<std::string>>(&f.to);
             for (const auto& why : escalations(from ? *from : std::vector<std::string>{},
                                                to ? *to : std::vector<std::string>{})) {
                 change.sensitive.push_back("privilege escalation: gains " + why);
             }
-        } else if (f.field == "limit_services" && f.from == Value(true) && f.to == Value(false)) {
+        } else if (f.field == Field::limit_services && f.from == Value(true) && f.to == Value(false)) {
             change.sensitive.push_back("privilege escalation: limit_services lifted, so every service is open to them");
-        } else if (f.field == "locked" && f.from == Value(true) && f.to == Value(false)) {
+        } else if (f.field == Field::locked && f.from == Value(true) && f.to == Value(false)) {
             change.sensitive.push_back("unlocks the user (a lock may have been set by hand, in an incident)");
         }
     }
@@ -75,7 +75,7 @@ void Differ::mark_group_escalations(Change& adds, const model::UserGroup& group,
         adds.sensitive.push_back("privilege escalation: the group's members gain " + why);
     }
     const auto members = std::find_if(adds.lists.begin(), adds.lists.end(),
-                                       [](const ListChange& l) { return l.field == "members"; });
+                                       [](const ListChange& l) { return l.field == Field::members; });
     if (members == adds.lists.end() || members->add.empty()) {
         return;
     }
@@ -94,7 +94,7 @@ void Differ::strip_pruned() {
         if (change.action != Action::remove || (change.kind != Kind::roles && change.kind != Kind::service_groups)) {
             continue;
         }
-        ListChange held{std::string(held_by_list), {}, {}};
+        ListChange held{Field::held_by, {}, {}};
         auto holds = [&](const std::optional<std::vector<std::string>>& list) {
             const auto& entries = list.value_or(std::vector<std::string>{});
             return std::find(entries.begin(), entries.end(), change.key) != entries.end();

@@ -184,7 +184,7 @@ void Differ::name_services() {
     }
     for (const auto& change : m_plan.changes) {
         for (const auto& list : change.lists) {
-            if (list.field != "services") {
+            if (list.field != Field::services) {
                 continue;
             }
             for (const auto* entries : {&list.add, &list.remove}) {
@@ -202,7 +202,7 @@ void Differ::name_services() {
 // services); made and changed in stage 1, deleted in stage 6.
 template <typename Object>
 void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
-                             std::optional<std::vector<std::string>> Object::*list, const char* field,
+                             std::optional<std::vector<std::string>> Object::*list, Field field,
                              std::string (*sub_list)(std::string_view id)) {
     std::unordered_map<std::string, const Object*> by_name;
     for (const auto& have : live) {
@@ -220,10 +220,10 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         if (!exists) {
             change.requests.push_back({"POST", api_path::collection(kind)});
             if (want.description) {
-                change.fields.push_back({"description", {}, *want.description});
+                change.fields.push_back({Field::description, {}, *want.description});
             }
         } else if (want.description && *want.description != found->second->description.value_or("")) {
-            change.fields.push_back({"description", found->second->description.value_or(""), *want.description});
+            change.fields.push_back({Field::description, found->second->description.value_or(""), *want.description});
             change.requests.push_back({"PATCH", api_path::object(kind, object_id)});
         }
         if (want.*list) {
@@ -277,7 +277,7 @@ void Differ::diff_roles() {
             }
         }
     }
-    diff_collection(Kind::roles, m_desired.roles, m_live.state.roles, &model::Role::permissions, "permissions",
+    diff_collection(Kind::roles, m_desired.roles, m_live.state.roles, &model::Role::permissions, Field::permissions,
                     api_path::role_permissions);
 }
 
@@ -298,7 +298,7 @@ void Differ::diff_service_groups() {
         }
     }
     diff_collection(Kind::service_groups, m_desired.service_groups, m_live.state.service_groups,
-                    &model::ServiceGroup::services, "services", api_path::service_group_services);
+                    &model::ServiceGroup::services, Field::services, api_path::service_group_services);
 }
 
 void Differ::diff_users() {
@@ -328,17 +328,17 @@ void Differ::diff_users() {
             Change change{Stage::create_people, Action::create, Kind::users, user.login, "", {}, {}, {{"POST", api_path::users()}},
                           "policy.missing_users: create", {}};
             if (user.name) {
-                change.fields.push_back({"name", {}, *user.name});
+                change.fields.push_back({Field::name, {}, *user.name});
             }
             if (user.role) {
-                change.fields.push_back({"role", {}, std::string(model::to_string(*user.role))});
+                change.fields.push_back({Field::role, {}, std::string(model::to_string(*user.role))});
             }
             if (user.roles) {
                 role_identities(*user.roles, where);
-                change.fields.push_back({"roles", {}, canonical_roles(*user.roles)});
+                change.fields.push_back({Field::roles, {}, canonical_roles(*user.roles)});
             }
-            for (auto [name, value] : {std::pair{"limit_services", &user.limit_services}, std::pair{"locked", &user.locked},
-                                       std::pair{"require_new_password", &user.require_new_password}}) {
+            for (auto [name, value] : {std::pair{Field::limit_services, &user.limit_services}, std::pair{Field::locked, &user.locked},
+                                       std::pair{Field::require_new_password, &user.require_new_password}}) {
                 if (*value) {
                     change.fields.push_back({name, {}, **value});
                 }
@@ -351,29 +351,29 @@ void Differ::diff_users() {
         const model::User& have = *live;
         Change change{Stage::create_people, Action::update, Kind::users, user.login, have.id, {}, {}, {}, "", {}};
         if (user.name && *user.name != have.name.value_or("")) {
-            change.fields.push_back({"name", have.name.value_or(""), *user.name});
+            change.fields.push_back({Field::name, have.name.value_or(""), *user.name});
         }
         if (user.role && user.role != have.role) {
-            change.fields.push_back({"role", have.role ? Value(std::string(model::to_string(*have.role))) : Value{},
+            change.fields.push_back({Field::role, have.role ? Value(std::string(model::to_string(*have.role))) : Value{},
                                      std::string(model::to_string(*user.role))});
         }
         const std::vector<std::string> have_roles = have.roles.value_or(std::vector<std::string>{});
         if (user.roles) {
             const auto wanted = with_ignored_roles(*user.roles, have_roles);
             if (roles_differ(wanted, have_roles, where)) {
-                change.fields.push_back({"roles", sorted(have_roles), canonical_roles(wanted)});
+                change.fields.push_back({Field::roles, sorted(have_roles), canonical_roles(wanted)});
             }
         }
         if (user.limit_services && *user.limit_services != have.limit_services.value_or(false)) {
-            change.fields.push_back({"limit_services", have.limit_services.value_or(false), *user.limit_services});
+            change.fields.push_back({Field::limit_services, have.limit_services.value_or(false), *user.limit_services});
         }
         if (user.locked && *user.locked != have.locked.value_or(false)) {
-            change.fields.push_back({"locked", have.locked.value_or(false), *user.locked});
+            change.fields.push_back({Field::locked, have.locked.value_or(false), *user.locked});
         }
         // require_new_password is an action, not a state: `true` asks for a reset when none is pending;
         // `false` never cancels one an administrator asked for.
         if (user.require_new_password == true && !have.require_new_password.value_or(false)) {
-            change.fields.push_back({"require_new_password", false, true});
+            change.fields.push_back({Field::require_new_password, false, true});
         }
         if (!change.fields.empty()) {
             change.requests.push_back({"PUT", api_path::user(have.id)});
@@ -415,16 +415,16 @@ void Differ::diff_user_groups() {
         if (!exists) {
             adds.requests.push_back({"POST", api_path::collection(Kind::user_groups)});
             if (group.description) {
-                adds.fields.push_back({"description", {}, *group.description});
+                adds.fields.push_back({Field::description, {}, *group.description});
             }
         } else if (group.description && *group.description != live->description.value_or("")) {
-            adds.fields.push_back({"description", live->description.value_or(""), *group.description});
+            adds.fields.push_back({Field::description, live->description.value_or(""), *group.description});
             adds.requests.push_back({"PATCH", api_path::object(Kind::user_groups, group_id)});
         }
         const model::UserGroup empty;
         const model::UserGroup& have = exists ? *live : empty;
 
-        auto relation = [&](const char* field, std::string (*sub_list)(std::string_view),
+        auto relation = [&](Field field, std::string (*sub_list)(std::string_view),
                             const std::optional<std::vector<std::string>>& wanted,
                             const std::optional<std::vector<std::string>>& got, auto key, auto keep) {
             if (!wanted) {
@@ -466,15 +466,15 @@ void Differ::diff_user_groups() {
             }
             return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
         };
-        relation("roles", api_path::user_group_roles, group.roles, have.roles, role_key, ignored_role);
+        relation(Field::roles, api_path::user_group_roles, group.roles, have.roles, role_key, ignored_role);
         for (auto& list : adds.lists) {
-            if (list.field == "roles") {
+            if (list.field == Field::roles) {
                 list.add = canonical_roles(list.add);
             }
         }
-        relation("service_groups", api_path::user_group_service_groups, group.service_groups, have.service_groups, exact,
+        relation(Field::service_groups, api_path::user_group_service_groups, group.service_groups, have.service_groups, exact,
                  ignored_service_group);
-        relation("members", api_path::user_group_members, group.members, have.members, model::email_key, handled_person);
+        relation(Field::members, api_path::user_group_members, group.members, have.members, model::email_key, handled_person);
         mark_group_escalations(adds, group, have);
         if (!adds.requests.empty()) {
             add(std::move(adds));

@@ -162,7 +162,7 @@ private:
 
     template <typename Object>
     void diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
-                         std::optional<std::vector<std::string>> Object::*list, const char* field,
+                         std::optional<std::vector<std::string>> Object::*list, Field field,
                          std::string (*sub_list)(std::string_view id));
     void diff_roles();
     void diff_service_groups();

@@ -78,7 +78,7 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                 } else {
                     std::vector<std::string> fields;
                     for (const auto& f : change.fields) {
-                        fields.push_back(f.field);
+                        fields.emplace_back(to_string(f.field));
                     }
                     refusals.push_back(fmt::format("changes {} of {} ({})", util::join(fields, ", "), change.key, *because));
                 }
@@ -103,14 +103,14 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
         };
         if (change.kind == Kind::user_groups) {
             for (const auto& list : change.lists) {
-                for (const auto& person : list.field == "members" ? list.remove : std::vector<std::string>{}) {
+                for (const auto& person : list.field == Field::members ? list.remove : std::vector<std::string>{}) {
                     if (const auto* because = reason(person)) {
                         refusals.push_back(fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
                     }
                 }
                 // A role or service group the group loses is lost by its members too.
-                const bool roles = list.field == "roles";
-                if (!roles && list.field != "service_groups") {
+                const bool roles = list.field == Field::roles;
+                if (!roles && list.field != Field::service_groups) {
                     continue;
                 }
                 for (const auto& entry : list.remove) {
@@ -139,7 +139,7 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
             }
         }
         for (const auto& list : change.lists) {
-            if (list.field != held_by_list) {
+            if (list.field != Field::held_by) {
                 continue;
             }
             for (const auto& entry : list.remove) {
@@ -217,12 +217,12 @@ Guard superusers_guard(const Plan& plan, const model::AccountState& desired, con
         }
         Standing& standing = people[key];
         for (const auto& f : change.fields) {
-            if (f.field == "role") {
+            if (f.field == Field::role) {
                 standing.superuser_role = is_superuser(f.to);
-            } else if (f.field == "roles") {
+            } else if (f.field == Field::roles) {
                 const auto* to = std::get_if<std::vector<std::string>>(&f.to);
                 standing.superuser_iam = to != nullptr && has_superuser(*to);
-            } else if (f.field == "locked") {
+            } else if (f.field == Field::locked) {
                 standing.locked = f.to == Value(true);
             }
         }

@@ -19,7 +19,7 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
     };
     const std::optional<model::UserRole> send_role = role ? role : (replace ? live->role : std::nullopt);
     if (send_role) {
-        change.fields.push_back({"role", replace ? role_text(live->role) : Value{}, role_text(send_role)});
+        change.fields.push_back({Field::role, replace ? role_text(live->role) : Value{}, role_text(send_role)});
     }
     std::optional<std::vector<std::string>> send_roles = roles;
     if (roles) {
@@ -31,12 +31,12 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
         send_roles = live->roles;
     }
     if (send_roles) {
-        change.fields.push_back({"roles", replace && live->roles ? Value(sorted(*live->roles)) : Value{},
+        change.fields.push_back({Field::roles, replace && live->roles ? Value(sorted(*live->roles)) : Value{},
                                  canonical_roles(*send_roles)});
     }
     const std::optional<bool> send_limit = limit_services ? limit_services : (replace ? live->limit_services : std::nullopt);
     if (send_limit) {
-        change.fields.push_back({"limit_services", replace && live->limit_services ? Value(*live->limit_services) : Value{},
+        change.fields.push_back({Field::limit_services, replace && live->limit_services ? Value(*live->limit_services) : Value{},
                                  *send_limit});
     }
     if (send_role == model::UserRole::superuser) {
@@ -67,7 +67,7 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
 void Differ::carry_memberships(Change& change, const std::string& email) {
     const std::string key = model::email_key(email);
     auto& handled = m_replaced[key];
-    ListChange groups{"user_groups", {}, {}};
+    ListChange groups{Field::user_groups, {}, {}};
     for (const auto& group : m_live.state.user_groups) {
         const auto& members = group.members.value_or(std::vector<std::string>{});
         const bool member = std::any_of(members.begin(), members.end(),

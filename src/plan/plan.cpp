@@ -18,6 +18,42 @@ std::string_view describe(Stage stage) {
     return "";
 }
 
+namespace {
+constexpr std::pair<Field, std::string_view> field_names[] = {
+    {Field::name, "name"},
+    {Field::role, "role"},
+    {Field::roles, "roles"},
+    {Field::limit_services, "limit_services"},
+    {Field::locked, "locked"},
+    {Field::require_new_password, "require_new_password"},
+    {Field::description, "description"},
+    {Field::permissions, "permissions"},
+    {Field::services, "services"},
+    {Field::members, "members"},
+    {Field::service_groups, "service_groups"},
+    {Field::user_groups, "user_groups"},
+    {Field::held_by, "held_by"},
+};
+}  // namespace
+
+std::string_view to_string(Field field) {
+    for (const auto& [value, name] : field_names) {
+        if (value == field) {
+            return name;
+        }
+    }
+    return "";
+}
+
+std::optional<Field> parse_field(std::string_view name) {
+    for (const auto& [value, text] : field_names) {
+        if (text == name) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(Action action) {
     switch (action) {
         case Action::create: return "create";
@@ -97,11 +133,11 @@ namespace {
 bool narrows_access(const FieldChange& field) {
     const auto* from_text = std::get_if<std::string>(&field.from);
     const auto* to_text = std::get_if<std::string>(&field.to);
-    if (field.field == "role") {
+    if (field.field == Field::role) {
         return from_text != nullptr && to_text != nullptr && *from_text != *to_text && *from_text != "user" &&
                *to_text != "superuser";
     }
-    if (field.field == "locked" || field.field == "limit_services") {
+    if (field.field == Field::locked || field.field == Field::limit_services) {
         return field.from == Value(false) && field.to == Value(true);
     }
     return false;
@@ -112,8 +148,8 @@ bool narrows_access(const FieldChange& field) {
 std::size_t count_removals(const Change& change) {
     std::size_t count = 0;
     for (const auto& list : change.lists) {
-        if (change.kind == model::Kind::user_groups || list.field == held_by_list ||
-            (change.kind == model::Kind::invitations && list.field == "user_groups")) {
+        if (change.kind == model::Kind::user_groups || list.field == Field::held_by ||
+            (change.kind == model::Kind::invitations && list.field == Field::user_groups)) {
             count += list.remove.size();
         }
     }
@@ -129,7 +165,7 @@ std::size_t count_removals(const Change& change) {
             }
             const auto* from = std::get_if<std::vector<std::string>>(&field.from);
             const auto* to = std::get_if<std::vector<std::string>>(&field.to);
-            if (field.field != "roles" || from == nullptr || to == nullptr) {
+            if (field.field != Field::roles || from == nullptr || to == nullptr) {
                 continue;
             }
             std::set<std::string> kept;

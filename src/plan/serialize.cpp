@@ -53,6 +53,14 @@ Enum enum_from(const json& value, Names names, const std::string& where) {
     throw util::Error(fmt::format("{}: unknown value '{}'", where, text));
 }
 
+Field field_from(const json& value, const std::string& where) {
+    const std::string text = value.is_string() ? value.get<std::string>() : "";
+    if (const auto field = parse_field(text)) {
+        return *field;
+    }
+    throw util::Error(fmt::format("{}: unknown value '{}'", where, text));
+}
+
 std::vector<std::pair<Action, std::string_view>> action_names() {
     return {{Action::create, to_string(Action::create)},
             {Action::update, to_string(Action::update)},
@@ -77,11 +85,11 @@ json expectation(const Change& change) {
     if (change.action == Action::update) {
         json fields = json::object();
         for (const auto& field : change.fields) {
-            fields[field.field] = value_json(field.from);
+            fields[std::string(to_string(field.field))] = value_json(field.from);
         }
         json lists = json::object();
         for (const auto& list : change.lists) {
-            lists[list.field] = json{{"absent", list.add}, {"present", list.remove}};
+            lists[std::string(to_string(list.field))] = json{{"absent", list.add}, {"present", list.remove}};
         }
         expect["fields"] = fields;
         expect["lists"] = lists;
@@ -115,11 +123,11 @@ nlohmann::ordered_json to_json(const Plan& plan) {
     for (const auto& change : plan.changes) {
         json fields = json::array();
         for (const auto& field : change.fields) {
-            fields.push_back(json{{"field", field.field}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
+            fields.push_back(json{{"field", to_string(field.field)}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
         }
         json lists = json::array();
         for (const auto& list : change.lists) {
-            lists.push_back(json{{"field", list.field}, {"add", list.add}, {"remove", list.remove}});
+            lists.push_back(json{{"field", to_string(list.field)}, {"add", list.add}, {"remove", list.remove}});
         }
         json requests = json::array();
         for (const auto& request : change.requests) {
@@ -175,12 +183,12 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
             change.note = member(c, "note", where).get<std::string>();
             change.sensitive = member(c, "sensitive", where).get<std::vector<std::string>>();
             for (const auto& f : member(c, "fields", where)) {
-                change.fields.push_back({member(f, "field", where).get<std::string>(),
+                change.fields.push_back({field_from(member(f, "field", where), where + ".field"),
                                          value_from(member(f, "from", where), where + ".from"),
                                          value_from(member(f, "to", where), where + ".to")});
             }
             for (const auto& l : member(c, "lists", where)) {
-                change.lists.push_back({member(l, "field", where).get<std::string>(),
+                change.lists.push_back({field_from(member(l, "field", where), where + ".field"),
                                         member(l, "add", where).get<std::vector<std::string>>(),
                                         member(l, "remove", where).get<std::vector<std::string>>()});
             }

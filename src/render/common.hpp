@@ -186,8 +186,8 @@ inline std::optional<plan::ListChange> list_delta(const plan::FieldChange& field
 
 /// An entry of a list as people should read it: a service ID with its name beside it
 /// ("SU1Z0isxPaozGVKXdv0eY (www.example.com)"); anything else as it is. Not cleaned.
-inline std::string labelled(const plan::Plan& plan, std::string_view field, const std::string& entry) {
-    if (field == "services") {
+inline std::string labelled(const plan::Plan& plan, plan::Field field, const std::string& entry) {
+    if (field == plan::Field::services) {
         if (auto it = plan.service_names.find(entry); it != plan.service_names.end()) {
             return fmt::format("{} ({})", entry, it->second);
         }

@@ -231,23 +231,23 @@ private:
         const bool drift = m_mode == Mode::drift;
         auto list_lines = [&](const plan::ListChange& list) {
             if (!list.add.empty()) {
-                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "missing" : "add", codes(list.add));
+                text += fmt::format("  - {}: {} {}\n", code(plan::to_string(list.field)), drift ? "missing" : "add", codes(list.add));
             }
             if (!list.remove.empty()) {
-                text += fmt::format("  - {}: {} {}\n", code(list.field), drift ? "extra" : "remove",
+                text += fmt::format("  - {}: {} {}\n", code(plan::to_string(list.field)), drift ? "extra" : "remove",
                                     codes(list.remove));
             }
         };
         for (const auto& field : change.fields) {
             if (fresh && std::holds_alternative<std::monostate>(field.from)) {
-                text += fmt::format("  - {}: {}\n", code(field.field), value(field.to));
+                text += fmt::format("  - {}: {}\n", code(plan::to_string(field.field)), value(field.to));
             } else if (auto delta = detail::list_delta(field)) {
                 list_lines(*delta);
             } else if (field.from == field.to) {
-                text += fmt::format("  - {}: {} (kept)\n", code(field.field), value(field.to));
+                text += fmt::format("  - {}: {} (kept)\n", code(plan::to_string(field.field)), value(field.to));
             } else {
                 text +=
-                    fmt::format("  - {}: {} → {}\n", code(field.field), value(field.from), value(field.to));
+                    fmt::format("  - {}: {} → {}\n", code(plan::to_string(field.field)), value(field.from), value(field.to));
             }
         }
         for (const auto& list : change.lists) {

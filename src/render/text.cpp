@@ -228,7 +228,7 @@ private:
 
     // `name: value` for a new object, `name: from → to` otherwise; unfolded when too long.
     void write_field(const plan::FieldChange& field, bool value_only) {
-        const std::string name = detail::visible(field.field);
+        const std::string name = detail::visible(plan::to_string(field.field));
         const bool kept = !value_only && field.from == field.to;  // carried unchanged into a replacement
         value_only = value_only || kept;
         const std::string line = value_only ? fmt::format("{}: {}{}", name, shown(field.to), kept ? " (kept)" : "")
@@ -254,7 +254,7 @@ private:
 
     // `members: + a, b` and `members: - c`; one entry a line when either would be too long.
     void write_list(const plan::ListChange& list) {
-        const std::string name = detail::visible(list.field);
+        const std::string name = detail::visible(plan::to_string(list.field));
         const std::string adds = joined(list.add);
         const std::string removes = joined(list.remove);
         const std::size_t longest = detail_indent.size() + detail::columns(name) + 4 +

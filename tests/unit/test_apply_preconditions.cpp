@@ -171,7 +171,7 @@ TEST_CASE("a saved plan edited by hand is not the plan made again, even with a d
     const plan::Plan now = planned(account());
     SUBCASE("role: superuser added to a change") {
         plan::Plan edited = now;
-        edited.changes[0].fields.push_back({"role", std::string("engineer"), std::string("superuser")});
+        edited.changes[0].fields.push_back({plan::Field::role, std::string("engineer"), std::string("superuser")});
         CHECK(apply::plan_differences(edited, now) ==
               List{"update user 'bob@example.com': role needs no change now, the plan changed it from "
                    "\"engineer\" to \"superuser\""});

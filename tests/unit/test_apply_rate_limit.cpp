@@ -68,7 +68,7 @@ plan::Change renamed_user(const std::string& login, const std::string& id) {
     change.kind = model::Kind::users;
     change.key = login;
     change.id = id;
-    change.fields = {{"name", std::string("old"), std::string("new")}};
+    change.fields = {{plan::Field::name, std::string("old"), std::string("new")}};
     change.requests = {{"PUT", "/user/" + id}};
     return change;
 }
@@ -116,7 +116,7 @@ TEST_CASE("a change the spent budget stops after some of its writes is failed an
     plan::Change replace = invite("carol@example.com");
     replace.action = plan::Action::replace;
     replace.id = "i-old";
-    replace.lists = {{"user_groups", {"SRE"}, {}}};
+    replace.lists = {{plan::Field::user_groups, {"SRE"}, {}}};
     replace.requests = {{"DELETE", "/invitations/i-old"}, {"POST", "/invitations"}};
     plan::Plan plan;
     plan.changes = {replace};

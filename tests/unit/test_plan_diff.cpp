@@ -151,12 +151,12 @@ TEST_CASE("users: each field that differs is updated, from live to desired") {
     CHECK(c.action == Action::update);
     CHECK(c.id == "u-alice");
     REQUIRE(c.fields.size() == 4);
-    CHECK(c.fields[0].field == "name");
+    CHECK(c.fields[0].field == plan::Field::name);
     CHECK(plan::display(c.fields[0].from) == "\"Name\"");
     CHECK(plan::display(c.fields[0].to) == "\"Alice Example\"");
-    CHECK(c.fields[1].field == "role");
-    CHECK(c.fields[2].field == "roles");
-    CHECK(c.fields[3].field == "locked");
+    CHECK(c.fields[1].field == plan::Field::role);
+    CHECK(c.fields[2].field == plan::Field::roles);
+    CHECK(c.fields[3].field == plan::Field::locked);
     CHECK(c.requests.size() == 1);
     CHECK(c.requests[0].method == "PUT");
     CHECK(c.requests[0].path == "/user/u-alice");
@@ -303,7 +303,7 @@ TEST_CASE("user groups: additions in stage 3, removals in stage 4; ignored membe
     REQUIRE(adds != nullptr);
     CHECK(adds->action == Action::update);
     REQUIRE(adds->lists.size() == 2);
-    CHECK(adds->lists[0].field == "service_groups");
+    CHECK(adds->lists[0].field == plan::Field::service_groups);
     CHECK(adds->lists[1].add == List{"bob@example.com"});
     const plan::Change* removes = find(p, Kind::user_groups, "SRE", Stage::remove_from_groups);
     REQUIRE(removes != nullptr);
@@ -464,12 +464,12 @@ TEST_CASE("util::parse_utc") {
 namespace {
 
 const plan::ListChange* list_of(const plan::Change& c, const std::string& field) {
-    auto it = std::find_if(c.lists.begin(), c.lists.end(), [&](const plan::ListChange& l) { return l.field == field; });
+    auto it = std::find_if(c.lists.begin(), c.lists.end(), [&](const plan::ListChange& l) { return plan::to_string(l.field) == field; });
     return it == c.lists.end() ? nullptr : &*it;
 }
 
 const plan::FieldChange* field_of(const plan::Change& c, const std::string& field) {
-    auto it = std::find_if(c.fields.begin(), c.fields.end(), [&](const plan::FieldChange& f) { return f.field == field; });
+    auto it = std::find_if(c.fields.begin(), c.fields.end(), [&](const plan::FieldChange& f) { return plan::to_string(f.field) == field; });
     return it == c.fields.end() ? nullptr : &*it;
 }
 

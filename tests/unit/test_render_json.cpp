@@ -16,13 +16,13 @@ plan::Plan sample() {
     plan::Plan p;
     p.customer_id = "C1";
     p.changes.push_back({plan::Stage::create_people, plan::Action::update, model::Kind::users, "alice@example.com", "u1",
-                         {{"name", std::string("Alice"), std::string("Alice Example")}, {"locked", true, false}},
+                         {{plan::Field::name, std::string("Alice"), std::string("Alice Example")}, {plan::Field::locked, true, false}},
                          {},
                          {{"PUT", "/user/u1"}},
                          "", {}});
     p.changes.push_back({plan::Stage::create_user_groups, plan::Action::create, model::Kind::user_groups, "SRE", "",
-                         {{"description", std::monostate{}, std::string("Site")}},
-                         {{"members", {"alice@example.com"}, {}}},
+                         {{plan::Field::description, std::monostate{}, std::string("Site")}},
+                         {{plan::Field::members, {"alice@example.com"}, {}}},
                          {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'SRE'}/members"}},
                          "", {}});
     p.unmanaged.push_back({model::Kind::users, "bob@example.com"});

@@ -158,8 +158,8 @@ TEST_CASE("render text: lists and values") {
                          model::Kind::user_groups,
                          "G",
                          "g1",
-                         {{"description", std::monostate{}, std::string("x")}},
-                         {{"members", {"a", "b"}, {"c"}}, {"roles", many, {}}},
+                         {{plan::Field::description, std::monostate{}, std::string("x")}},
+                         {{plan::Field::members, {"a", "b"}, {"c"}}, {plan::Field::roles, many, {}}},
                          {},
                          "", {}});
     plan::summarize(p);
@@ -180,7 +180,7 @@ TEST_CASE("render text: control characters in names are shown, never sent to the
                          model::Kind::user_groups,
                          "evil\x1b[2J\nname\xc2\x9b",
                          "",
-                         {{"description", {}, std::string("tab\there")}},
+                         {{plan::Field::description, {}, std::string("tab\there")}},
                          {},
                          {},
                          "", {}});
@@ -230,7 +230,7 @@ TEST_CASE("render text: the legend names the symbols the plan uses, and only whe
 
 TEST_CASE("render text and markdown: an empty list reads the same in both") {
     plan::Plan p = summarized(1, 0, 0, 0, 1);
-    p.changes.front().fields = {{"roles", {}, std::vector<std::string>{}}};
+    p.changes.front().fields = {{plan::Field::roles, {}, std::vector<std::string>{}}};
     CHECK(text_of(p).find("      roles: (none)\n") != std::string::npos);
     CHECK(testing::rendered(render::markdown, p, render::Options{}).find("  - `roles`: *none*\n") !=
           std::string::npos);

@@ -38,6 +38,29 @@ enum class Action {
 /// "create", "update", "delete", "replace".
 std::string_view to_string(Action action);
 
+/// The fields and lists a change can touch: the one name for each, shared by diff, the executor, the
+/// guards, the renderings and the saved plan (to_string gives the name they are written under).
+enum class Field {
+    name,
+    role,
+    roles,
+    limit_services,
+    locked,
+    require_new_password,
+    description,
+    permissions,     ///< a custom role's
+    services,        ///< a service group's
+    members,         ///< a user group's
+    service_groups,  ///< a user group's
+    user_groups,     ///< the groups a replaced invitation is put back into (+) or let go from (-)
+    held_by,         ///< on the deletion of a custom role or service group: the holders the files do not manage
+};
+
+/// "limit_services", "user_groups", ...
+std::string_view to_string(Field field);
+/// The field named `name`, or nullopt.
+std::optional<Field> parse_field(std::string_view name);
+
 /// A field's value: not set, a boolean, a string, or a list of strings.
 using Value = std::variant<std::monostate, bool, std::string, std::vector<std::string>>;
 
@@ -47,14 +70,14 @@ std::string display(const Value& value);
 
 /// One field that changes, from its live value to the desired one.
 struct FieldChange {
-    std::string field;
+    Field field;
     Value from;
     Value to;
 };
 
 /// Entries added to and removed from one list of an object (a group's members, a role's permissions).
 struct ListChange {
-    std::string field;
+    Field field;
     std::vector<std::string> add;
     std::vector<std::string> remove;
 };
@@ -127,10 +150,6 @@ struct Plan {
 
 /// Recomputes `plan.summary` counts, write requests, removals and sensitive marks from `plan.changes`.
 void summarize(Plan& plan);
-
-/// The name of the list, on the deletion of a custom role or service group, of the live objects the
-/// files do not manage that lose it with the deletion ("user group 'Ops'", "user 'bob@example.com'").
-inline constexpr std::string_view held_by_list = "held_by";
 
 /// How a `held_by` entry names a holder: "user 'bob@example.com'", "user group 'Ops'".
 std::string held_by_entry(model::Kind kind, std::string_view key);
