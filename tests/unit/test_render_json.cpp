@@ -72,6 +72,12 @@ TEST_CASE("a saved plan reads back to the same plan, with the digest of each fil
     CHECK_NOTHROW(plan::parse_saved_plan(document.dump()));
 }
 
+TEST_CASE("a plan naming a field no change has is refused, naming where") {
+    nlohmann::ordered_json document = plan::to_json(sample());
+    document["changes"][0]["fields"][0]["field"] = "superpowers";
+    CHECK_THROWS_WITH_AS(plan::plan_from_json(document), "changes[0].field: unknown value 'superpowers'", util::Error);
+}
+
 TEST_CASE("a saved plan edited by hand is refused as edited") {
     const nlohmann::ordered_json document = plan::saved_plan_json({sample(), "sha256:abc", {{"a.yaml", "sha256:1"}}});
     struct Case {
