@@ -2,8 +2,8 @@
 // against a live state that differs in 5% of the objects. Google Benchmark; prints time per diff and the
 // process's peak resident memory.
 #include <benchmark/benchmark.h>
-#include <fastly_accounts/plan/diff.hpp>
 #include <fmt/format.h>
+#include <fastly_accounts/plan/diff.hpp>
 #include <fstream>
 #include <random>
 #include <string>
@@ -53,9 +53,12 @@ Accounts make_accounts(std::size_t users) {
         live.state.users.push_back(u);
     }
     for (std::size_t s = 0; s < service_groups; ++s) {
-        live.state.service_groups.push_back({fmt::format("sg-{}", s), std::string("bench"),
-                                             std::vector<std::string>{live.services[s * 3].id, live.services[s * 3 + 1].id},
-                                             fmt::format("sg{}", s), {}});
+        live.state.service_groups.push_back(
+            {fmt::format("sg-{}", s),
+             std::string("bench"),
+             std::vector<std::string>{live.services[s * 3].id, live.services[s * 3 + 1].id},
+             fmt::format("sg{}", s),
+             {}});
     }
     std::uniform_int_distribution<std::size_t> person(0, users - 1);
     for (std::size_t g = 0; g < groups; ++g) {
@@ -65,10 +68,13 @@ Accounts make_accounts(std::size_t users) {
         }
         std::sort(members.begin(), members.end());
         members.erase(std::unique(members.begin(), members.end()), members.end());
-        live.state.user_groups.push_back({fmt::format("group-{}", g), std::string("bench"),
+        live.state.user_groups.push_back({fmt::format("group-{}", g),
+                                          std::string("bench"),
                                           std::vector<std::string>{"Engineer"},
-                                          std::vector<std::string>{fmt::format("sg-{}", g % service_groups)}, members,
-                                          fmt::format("g{}", g), {}});
+                                          std::vector<std::string>{fmt::format("sg-{}", g % service_groups)},
+                                          members,
+                                          fmt::format("g{}", g),
+                                          {}});
     }
     // The files: the same account, with 5% of the objects changed.
     a.desired.users = live.state.users;

@@ -6,7 +6,7 @@ FA_PACKAGES=(
     cmake g++ make pkg-config
     libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
     libcli11-dev doctest-dev libcpp-httplib-dev libssl-dev libicu-dev
-    python3 python3-jsonschema python3-yaml openssl curl
+    python3 python3-jsonschema python3-yaml openssl curl clang-format-14
 )
 
 fa_log() { printf '==> %s\n' "$*" >&2; }

@@ -1,14 +1,14 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <fastly_accounts/apply/executor.hpp>
 #include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/parallel.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
 #include <map>
 #include <mutex>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
 
@@ -77,10 +77,11 @@ std::string lost_memberships(const Change& change) {
     if (groups == nullptr || groups->add.empty()) {
         return "";
     }
-    return fmt::format("the old invitation was deleted, and with it its place in user groups {}: the next apply "
-                       "invites {} again, but puts the invitation back only into the groups whose members the files "
-                       "list",
-                       util::join(groups->add, ", "), change.key);
+    return fmt::format(
+        "the old invitation was deleted, and with it its place in user groups {}: the next apply "
+        "invites {} again, but puts the invitation back only into the groups whose members the files "
+        "list",
+        util::join(groups->add, ", "), change.key);
 }
 
 // The writes of `sent` that the API answered with success: what a change stopped midway has done.
@@ -390,20 +391,23 @@ void Executor::apply_links(const Change& change, plan::Field field, Relation rel
 
 void Executor::run_role(const Change& change) {
     if (auto id = upsert_named(change, Collection::roles)) {
-        apply_links(change, plan::Field::permissions, Relation::role_permissions, *id, [&](const std::string& name, bool) {
-            const auto* permission = m_live.find_permission(name);
-            if (permission == nullptr) {
-                throw util::Error(fmt::format("permission '{}' does not exist", name));
-            }
-            return Link{permission->id, "", name};
-        });
+        apply_links(change, plan::Field::permissions, Relation::role_permissions, *id,
+                    [&](const std::string& name, bool) {
+                        const auto* permission = m_live.find_permission(name);
+                        if (permission == nullptr) {
+                            throw util::Error(fmt::format("permission '{}' does not exist", name));
+                        }
+                        return Link{permission->id, "", name};
+                    });
     }
 }
 
 void Executor::run_service_group(const Change& change) {
     if (auto id = upsert_named(change, Collection::service_groups)) {
         apply_links(change, plan::Field::services, Relation::service_group_services, *id,
-                    [](const std::string& service, bool) { return Link{service, "", ""}; });
+                    [](const std::string& service, bool) {
+                        return Link{service, "", ""};
+                    });
     }
 }
 
@@ -466,7 +470,8 @@ void Executor::run_invitation(const Change& change) {
     // A replaced invitation goes back into the user groups the old one was in (the plan lists them).
     if (const auto* groups = list(change, plan::Field::user_groups)) {
         for (const auto& name : groups->add) {
-            add_links_checked(Relation::user_group_members, live_user_group_id(name), {Link{id, "invitation", change.key}});
+            add_links_checked(Relation::user_group_members, live_user_group_id(name),
+                              {Link{id, "invitation", change.key}});
         }
     }
 }
@@ -510,21 +515,34 @@ void Executor::run_user_group(const Change& change) {
     if (!id) {
         return;
     }
-    apply_links(change, plan::Field::roles, Relation::user_group_roles, *id,
-                [&](const std::string& name, bool) { return Link{role_id(name), "", name}; });
+    apply_links(change, plan::Field::roles, Relation::user_group_roles, *id, [&](const std::string& name, bool) {
+        return Link{role_id(name), "", name};
+    });
     apply_links(change, plan::Field::service_groups, Relation::user_group_service_groups, *id,
-                [&](const std::string& name, bool) { return Link{service_group_id(name), "", name}; });
+                [&](const std::string& name, bool) {
+                    return Link{service_group_id(name), "", name};
+                });
     apply_links(change, plan::Field::members, Relation::user_group_members, *id,
                 [&](const std::string& person, bool adding) { return member_link(person, adding); });
 }
 
 void Executor::run_change(const Change& change) {
     switch (change.kind) {
-        case Kind::roles: run_role(change); break;
-        case Kind::service_groups: run_service_group(change); break;
-        case Kind::invitations: run_invitation(change); break;
-        case Kind::users: run_user(change); break;
-        case Kind::user_groups: run_user_group(change); break;
+        case Kind::roles:
+            run_role(change);
+            break;
+        case Kind::service_groups:
+            run_service_group(change);
+            break;
+        case Kind::invitations:
+            run_invitation(change);
+            break;
+        case Kind::users:
+            run_user(change);
+            break;
+        case Kind::user_groups:
+            run_user_group(change);
+            break;
     }
 }
 
@@ -541,10 +559,13 @@ void Executor::warn_if_over_limit(int stage) {
         }
     }
     if (needed > *remaining) {
-        spdlog::warn("the rest of the plan needs {} write requests, but the API allows {} more this hour: apply will "
-                     "stop at the limit (exit 5) unless --max-wait covers the reset; rerunning after it finishes the job",
-                     needed, *remaining);
-        m_journal.append({{"event", "rate-limit-warning"}, {"stage", stage}, {"writes_needed", needed},
+        spdlog::warn(
+            "the rest of the plan needs {} write requests, but the API allows {} more this hour: apply will "
+            "stop at the limit (exit 5) unless --max-wait covers the reset; rerunning after it finishes the job",
+            needed, *remaining);
+        m_journal.append({{"event", "rate-limit-warning"},
+                          {"stage", stage},
+                          {"writes_needed", needed},
                           {"writes_remaining", *remaining}});
     }
 }
@@ -589,9 +610,9 @@ ApplyReport Executor::run() {
                     if (made.empty()) {
                         result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
                     } else {
-                        std::string message =
-                            fmt::format("stopped midway by the API rate limit, after {} ({}); the next apply finishes it",
-                                        util::plural(made.size(), "write", "writes"), util::join(made, ", "));
+                        std::string message = fmt::format(
+                            "stopped midway by the API rate limit, after {} ({}); the next apply finishes it",
+                            util::plural(made.size(), "write", "writes"), util::join(made, ", "));
                         if (change.action == Action::replace && !lost_memberships(change).empty() &&
                             !created(Kind::invitations, change.key)) {
                             message += "; " + lost_memberships(change);
@@ -639,9 +660,15 @@ ApplyReport Executor::run() {
     for (const auto& result : m_results) {
         report.outcomes.push_back(result);
         switch (result.outcome) {
-            case Outcome::done: ++report.done; break;
-            case Outcome::failed: ++report.failed; break;
-            case Outcome::skipped: ++report.skipped; break;
+            case Outcome::done:
+                ++report.done;
+                break;
+            case Outcome::failed:
+                ++report.failed;
+                break;
+            case Outcome::skipped:
+                ++report.skipped;
+                break;
         }
     }
     report.rate_limited = m_stopped;
@@ -654,9 +681,12 @@ ApplyReport Executor::run() {
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
-        case Outcome::done: return "done";
-        case Outcome::failed: return "failed";
-        case Outcome::skipped: return "skipped";
+        case Outcome::done:
+            return "done";
+        case Outcome::failed:
+            return "failed";
+        case Outcome::skipped:
+            return "skipped";
     }
     return "";
 }

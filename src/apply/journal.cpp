@@ -1,3 +1,9 @@
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -5,14 +11,8 @@
 #include <fastly_accounts/apply/journal.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/files.hpp>
-#include <fcntl.h>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
-#include <spdlog/spdlog.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fastly_accounts::apply {
 
@@ -59,10 +59,11 @@ void warn_if_unfinished(const std::string& path) {
         return;
     }
     const std::string when = entry.is_object() ? entry.value("time", "") : "";
-    spdlog::warn("the journal '{}' ends without an apply-end line: the previous apply{} did not finish (it was "
-                 "stopped, or its machine went down). This run reads the account afresh and makes only the "
-                 "changes still missing.",
-                 path, when.empty() ? "" : fmt::format(" (last entry at {})", when));
+    spdlog::warn(
+        "the journal '{}' ends without an apply-end line: the previous apply{} did not finish (it was "
+        "stopped, or its machine went down). This run reads the account afresh and makes only the "
+        "changes still missing.",
+        path, when.empty() ? "" : fmt::format(" (last entry at {})", when));
 }
 
 // Checks that the journal at `path`, whose links lead to `target`, can be a file: it is not a directory,
@@ -77,8 +78,8 @@ void check_place(const std::string& path, const std::filesystem::path& target, b
     const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
     if (::stat(directory.c_str(), &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
-            throw util::Error(fmt::format("cannot use the journal '{}': '{}' is not a directory", path,
-                                          directory.string()));
+            throw util::Error(
+                fmt::format("cannot use the journal '{}': '{}' is not a directory", path, directory.string()));
         }
         return;
     }
@@ -86,9 +87,10 @@ void check_place(const std::string& path, const std::filesystem::path& target, b
         return;
     }
     if (errno == ENOENT) {
-        throw util::Error(fmt::format("the directory of the journal '{}' does not exist ('{}'); create it, or name "
-                                      "another --journal",
-                                      path, directory.string()));
+        throw util::Error(
+            fmt::format("the directory of the journal '{}' does not exist ('{}'); create it, or name "
+                        "another --journal",
+                        path, directory.string()));
     }
     throw util::Error(
         fmt::format("cannot use the journal '{}': '{}': {}", path, directory.string(), std::strerror(errno)));
@@ -126,17 +128,19 @@ JournalLock::JournalLock(const std::string& journal_path, bool create_directory)
     const std::string path = target.string() + ".lock";
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        throw util::Error(fmt::format("the journal's lock file '{}' is a directory; remove it, or name another "
-                                      "--journal",
-                                      path));
+        throw util::Error(
+            fmt::format("the journal's lock file '{}' is a directory; remove it, or name another "
+                        "--journal",
+                        path));
     }
     // Never through a link: apply rewrites the lock file with its holder's name, and a link placed there
     // would make it overwrite whatever the link points at.
     m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (m_fd < 0 && errno == ELOOP) {
-        throw util::Error(fmt::format("the journal's lock file '{}' is a symbolic link; apply writes its holder's "
-                                      "name into that file, so it refuses to follow one: remove the link",
-                                      path));
+        throw util::Error(
+            fmt::format("the journal's lock file '{}' is a symbolic link; apply writes its holder's "
+                        "name into that file, so it refuses to follow one: remove the link",
+                        path));
     }
     if (m_fd < 0) {
         throw util::Error(fmt::format("cannot open the journal's lock file '{}': {}", path, std::strerror(errno)));
@@ -147,12 +151,13 @@ JournalLock::JournalLock(const std::string& journal_path, bool create_directory)
         ::close(m_fd);
         m_fd = -1;
         if (error != EWOULDBLOCK) {
-            throw util::Error(fmt::format("cannot lock the journal '{}' ({}): {}", journal_path, path,
-                                          std::strerror(error)));
+            throw util::Error(
+                fmt::format("cannot lock the journal '{}' ({}): {}", journal_path, path, std::strerror(error)));
         }
-        throw JournalBusy(fmt::format("another apply is running on the journal '{}'{}; nothing was changed. Run "
-                                      "apply again once it has finished.",
-                                      journal_path, holder.empty() ? "" : " (" + holder + ")"));
+        throw JournalBusy(
+            fmt::format("another apply is running on the journal '{}'{}; nothing was changed. Run "
+                        "apply again once it has finished.",
+                        journal_path, holder.empty() ? "" : " (" + holder + ")"));
     }
     // Who holds the lock, for the message of an apply that finds it taken. The lock itself is the flock.
     char host[256] = {};

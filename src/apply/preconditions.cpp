@@ -1,7 +1,7 @@
-#include <algorithm>
-#include <fastly_accounts/apply/preconditions.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
+#include <fastly_accounts/apply/preconditions.hpp>
 #include <map>
 #include <optional>
 #include <set>
@@ -123,8 +123,7 @@ std::string compare(const Change& saved, const Change& now) {
         return action_changed(saved, now);
     }
     if (saved.id != now.id) {
-        return fmt::format("it was deleted and made again (its id is {} now, the plan expected {})", now.id,
-                           saved.id);
+        return fmt::format("it was deleted and made again (its id is {} now, the plan expected {})", now.id, saved.id);
     }
     std::vector<std::string> found;
     for (const auto field : names(saved.fields, now.fields)) {
@@ -136,12 +135,12 @@ std::string compare(const Change& saved, const Change& now) {
                 found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
                                             plan::display(s->from)));
             } else if (!same(field, s->to, n->to)) {
-                found.push_back(fmt::format("{} would be set to {}, the plan set it to {}", name,
-                                            plan::display(n->to), plan::display(s->to)));
+                found.push_back(fmt::format("{} would be set to {}, the plan set it to {}", name, plan::display(n->to),
+                                            plan::display(s->to)));
             }
         } else if (n != nullptr) {
-            found.push_back(fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from),
-                                        plan::display(n->to)));
+            found.push_back(
+                fmt::format("{} is {} now, the plan expected {}", name, plan::display(n->from), plan::display(n->to)));
         } else {
             found.push_back(fmt::format("{} needs no change now, the plan changed it from {} to {}", name,
                                         plan::display(s->from), plan::display(s->to)));
@@ -192,10 +191,10 @@ std::string compare(const Change& saved, const Change& now) {
 std::string described(const Change& change) {
     std::vector<std::string> parts;
     for (const auto& f : change.fields) {
-        parts.push_back(change.action == Action::update
-                            ? fmt::format("{}: {} → {}", plan::to_string(f.field), plan::display(f.from),
-                                          plan::display(f.to))
-                            : fmt::format("{}: {}", plan::to_string(f.field), plan::display(f.to)));
+        parts.push_back(
+            change.action == Action::update
+                ? fmt::format("{}: {} → {}", plan::to_string(f.field), plan::display(f.from), plan::display(f.to))
+                : fmt::format("{}: {}", plan::to_string(f.field), plan::display(f.to)));
     }
     for (const auto& l : change.lists) {
         for (const auto& entry : l.add) {

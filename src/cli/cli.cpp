@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <fastly_accounts/cli/cli.hpp>
 #include <fastly_accounts/cli/commands.hpp>
@@ -8,7 +9,6 @@
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
-#include <fmt/format.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -71,17 +71,19 @@ struct Failure {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{"fastly-accounts: manage a Fastly account's users, invitations, IAM roles, user groups and\n"
-                 "service groups as code. Desired state lives in YAML files; see README.md for the format.",
-                 "fastly-accounts"};
+    CLI::App app{
+        "fastly-accounts: manage a Fastly account's users, invitations, IAM roles, user groups and\n"
+        "service groups as code. Desired state lives in YAML files; see README.md for the format.",
+        "fastly-accounts"};
     app.set_version_flag("--version", "fastly-accounts 0.1.0");
     app.require_subcommand(1);
     // Inherited by the commands: an option a command does not know goes to the global ones, so global
     // options are accepted after the command too (`plan -f x --no-color`).
     app.fallthrough();
-    app.footer("Global options may come before or after the command. Each command has its own --help.\n"
-               "Exit codes: 0 ok, 1 error, 2 changes/drift found, 3 apply partly failed,\n"
-               "            4 refused by a safety guard, 5 stopped by the API rate limit.");
+    app.footer(
+        "Global options may come before or after the command. Each command has its own --help.\n"
+        "Exit codes: 0 ok, 1 error, 2 changes/drift found, 3 apply partly failed,\n"
+        "            4 refused by a safety guard, 5 stopped by the API rate limit.");
 
     GlobalOptions global;
     add_global_options(app, global);

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -14,13 +16,11 @@
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <sstream>
-#include <unistd.h>
 
 namespace fastly_accounts::cli {
 
@@ -51,17 +51,17 @@ std::string when(long long epoch) {
 }
 
 std::string describe(const plan::Change& change) {
-    return fmt::format("{} {} '{}' (stage {})", plan::to_string(change.action), model::noun(change.kind),
-                       change.key, static_cast<int>(change.stage));
+    return fmt::format("{} {} '{}' (stage {})", plan::to_string(change.action), model::noun(change.kind), change.key,
+                       static_cast<int>(change.stage));
 }
 
 // Asks on the terminal; true only for "yes". The question counts objects as the plan's closing line does (a
 // group changed in two stages is one change) and names the account by name and ID, as the API gave them.
 bool confirmed(const plan::Plan& plan, const model::Customer& customer, std::istream& in, std::ostream& err) {
     const plan::Summary& s = plan.summary;
-    const std::string account =
-        customer.name.empty() ? customer.id
-                              : fmt::format("{} ({})", util::escape_disguising(customer.name), customer.id);
+    const std::string account = customer.name.empty()
+                                    ? customer.id
+                                    : fmt::format("{} ({})", util::escape_disguising(customer.name), customer.id);
     err << fmt::format("\nApply {} ({}) to customer {}?\nOnly 'yes' is accepted: ",
                        util::plural(s.create + s.update + s.remove + s.replace, "change", "changes"),
                        util::plural(s.write_requests, "write request", "write requests"), account);
@@ -76,21 +76,24 @@ bool confirmed(const plan::Plan& plan, const model::Customer& customer, std::ist
 CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options) {
     auto* command = app.add_subcommand("apply", "Change the account to match the files.");
     add_files_option(*command, options.files);
-    command->add_option("--plan", options.plan,
-                        "Apply exactly this saved plan (from `plan --out`) or nothing: refused (exit 4) when it was "
-                        "edited, or the plan made again from the files and the account differs")
+    command
+        ->add_option("--plan", options.plan,
+                     "Apply exactly this saved plan (from `plan --out`) or nothing: refused (exit 4) when it was "
+                     "edited, or the plan made again from the files and the account differs")
         ->type_name("PLAN.json");
     command->add_flag("--auto-approve", options.auto_approve,
                       "Do not ask for confirmation (required when not run from a terminal)");
     add_guard_options(*command, options.guards);
-    command->add_option("--journal", options.journal,
-                        "Append each change's outcome here (JSON Lines); default .fastly-accounts/journal.jsonl "
-                        "beside the first file (that directory is made when missing; any other must exist). A "
-                        "symlink is followed. PATH.lock beside it keeps a second apply off it while this one runs")
+    command
+        ->add_option("--journal", options.journal,
+                     "Append each change's outcome here (JSON Lines); default .fastly-accounts/journal.jsonl "
+                     "beside the first file (that directory is made when missing; any other must exist). A "
+                     "symlink is followed. PATH.lock beside it keeps a second apply off it while this one runs")
         ->type_name("PATH");
-    command->add_option("--max-wait", options.max_wait_seconds,
-                        "Wait up to this long for a spent hourly write budget to reset, otherwise stop (exit 5); "
-                        "a short throttle (Retry-After up to 60 s, or up to this) is always waited out")
+    command
+        ->add_option("--max-wait", options.max_wait_seconds,
+                     "Wait up to this long for a spent hourly write budget to reset, otherwise stop (exit 5); "
+                     "a short throttle (Retry-After up to 60 s, or up to this) is always waited out")
         ->type_name("SECONDS")
         ->check(CLI::Range(0, 7200))
         ->capture_default_str();
@@ -154,10 +157,14 @@ public:
     /// "SIGINT", "SIGTERM", or "" when no signal came.
     static std::string received() {
         switch (stop_signal.load()) {
-            case 0: return "";
-            case SIGINT: return "SIGINT";
-            case SIGTERM: return "SIGTERM";
-            default: return fmt::format("signal {}", stop_signal.load());
+            case 0:
+                return "";
+            case SIGINT:
+                return "SIGINT";
+            case SIGTERM:
+                return "SIGTERM";
+            default:
+                return fmt::format("signal {}", stop_signal.load());
         }
     }
 
@@ -168,9 +175,10 @@ private:
 
 int refuse_saved_plan(std::ostream& err, const std::string& path, std::string_view why,
                       const std::vector<std::string>& lines) {
-    err << fmt::format("fastly-accounts: refusing the saved plan {}: {}; nothing was changed. Make a new plan and "
-                       "review it.\n",
-                       path, why);
+    err << fmt::format(
+        "fastly-accounts: refusing the saved plan {}: {}; nothing was changed. Make a new plan and "
+        "review it.\n",
+        path, why);
     for (const auto& line : lines) {
         err << "  - " << line << "\n";
     }
@@ -294,14 +302,16 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     err << fmt::format("Apply: {} done, {} failed, {} skipped. Journal: {}\n", report.done, report.failed,
                        report.skipped, journal.path());
     if (!signal.empty()) {
-        err << fmt::format("fastly-accounts: interrupted by {}{}; run apply again to finish (it reads the account "
-                           "afresh and makes only the changes still missing)\n",
-                           signal, report.interrupted ? ": the changes not yet started were skipped" : "");
+        err << fmt::format(
+            "fastly-accounts: interrupted by {}{}; run apply again to finish (it reads the account "
+            "afresh and makes only the changes still missing)\n",
+            signal, report.interrupted ? ": the changes not yet started were skipped" : "");
     }
     if (report.rate_limited) {
-        err << fmt::format("fastly-accounts: stopped by the API's hourly write limit{}; rerun apply then to finish "
-                           "(it picks up where this run stopped)\n",
-                           report.retry_at ? ", which resets at " + when(*report.retry_at) : "");
+        err << fmt::format(
+            "fastly-accounts: stopped by the API's hourly write limit{}; rerun apply then to finish "
+            "(it picks up where this run stopped)\n",
+            report.retry_at ? ", which resets at " + when(*report.retry_at) : "");
         return exit_rate_limited;
     }
     return report.failed + report.skipped > 0 ? exit_partial : exit_ok;

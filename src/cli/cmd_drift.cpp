@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <ctime>
@@ -8,13 +10,11 @@
 #include <fastly_accounts/util/files.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <string_view>
 
 namespace fastly_accounts::cli {
@@ -33,15 +33,13 @@ std::string gauge(std::string_view name, std::string_view help, std::string_view
 // success is 0, the per-kind gauges are left out (nothing was compared), and the last success is the one
 // carried over from the previous file (0 when none is known).
 std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long long> last_success) {
-    std::string text =
-        gauge(success_name,
-              "1 when the last drift check completed (drift found or not), 0 when it failed (token "
-              "refused, network, invalid files, ...).",
-              fmt::format("{} {}\n", success_name, plan != nullptr ? 1 : 0));
-    text +=
-        gauge("fastly_accounts_last_check_timestamp_seconds",
-              "When the last drift check finished, whether it succeeded or failed.",
-              fmt::format("fastly_accounts_last_check_timestamp_seconds {}\n", static_cast<long long>(now)));
+    std::string text = gauge(success_name,
+                             "1 when the last drift check completed (drift found or not), 0 when it failed (token "
+                             "refused, network, invalid files, ...).",
+                             fmt::format("{} {}\n", success_name, plan != nullptr ? 1 : 0));
+    text += gauge("fastly_accounts_last_check_timestamp_seconds",
+                  "When the last drift check finished, whether it succeeded or failed.",
+                  fmt::format("fastly_accounts_last_check_timestamp_seconds {}\n", static_cast<long long>(now)));
     text += gauge(last_success_name, "When the last successful drift check finished; 0 when none is known.",
                   fmt::format("{} {}\n", last_success_name,
                               plan != nullptr ? static_cast<long long>(now) : last_success.value_or(0)));
@@ -59,13 +57,13 @@ std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long 
     std::string drift_samples;
     std::string unmanaged_samples;
     for (auto kind : model::all_kinds) {
-        drift_samples += fmt::format("fastly_accounts_drift_objects{{kind=\"{}\"}} {}\n",
-                                     model::to_string(kind), drifted[kind].size());
+        drift_samples += fmt::format("fastly_accounts_drift_objects{{kind=\"{}\"}} {}\n", model::to_string(kind),
+                                     drifted[kind].size());
         unmanaged_samples += fmt::format("fastly_accounts_unmanaged_objects{{kind=\"{}\"}} {}\n",
                                          model::to_string(kind), unmanaged[kind]);
     }
-    text += gauge("fastly_accounts_drift_objects",
-                  "Objects whose live state departs from the desired-state files.", drift_samples);
+    text += gauge("fastly_accounts_drift_objects", "Objects whose live state departs from the desired-state files.",
+                  drift_samples);
     text += gauge("fastly_accounts_unmanaged_objects", "Live objects the files do not list, left alone.",
                   unmanaged_samples);
     return text;

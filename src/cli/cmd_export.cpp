@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fastly_accounts/cli/commands.hpp>
@@ -10,9 +11,8 @@
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
-#include <set>
-#include <fmt/format.h>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 namespace fastly_accounts::cli {
@@ -52,7 +52,8 @@ model::AccountState desired_from_live(const model::LiveAccount& live) {
         }
     }
     auto by_email = [](const auto& a, const auto& b) { return model::email_key(a) < model::email_key(b); };
-    std::sort(state.users.begin(), state.users.end(), [&](const auto& a, const auto& b) { return by_email(a.login, b.login); });
+    std::sort(state.users.begin(), state.users.end(),
+              [&](const auto& a, const auto& b) { return by_email(a.login, b.login); });
     std::sort(state.invitations.begin(), state.invitations.end(),
               [&](const auto& a, const auto& b) { return by_email(a.email, b.email); });
     auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
@@ -119,14 +120,19 @@ void leave_out_disguised(model::AccountState& state, std::vector<std::string>& n
             return true;
         });
     };
-    drop(state.users, [](const model::User& u) -> const std::string& { return u.login; }, model::Kind::users, &people);
-    drop(state.invitations, [](const model::Invitation& i) -> const std::string& { return i.email; },
-         model::Kind::invitations, &people);
-    drop(state.roles, [](const model::Role& r) -> const std::string& { return r.name; }, model::Kind::roles, &roles);
-    drop(state.service_groups, [](const model::ServiceGroup& g) -> const std::string& { return g.name; },
-         model::Kind::service_groups, &service_groups);
-    drop(state.user_groups, [](const model::UserGroup& g) -> const std::string& { return g.name; },
-         model::Kind::user_groups, nullptr);
+    drop(
+        state.users, [](const model::User& u) -> const std::string& { return u.login; }, model::Kind::users, &people);
+    drop(
+        state.invitations, [](const model::Invitation& i) -> const std::string& { return i.email; },
+        model::Kind::invitations, &people);
+    drop(
+        state.roles, [](const model::Role& r) -> const std::string& { return r.name; }, model::Kind::roles, &roles);
+    drop(
+        state.service_groups, [](const model::ServiceGroup& g) -> const std::string& { return g.name; },
+        model::Kind::service_groups, &service_groups);
+    drop(
+        state.user_groups, [](const model::UserGroup& g) -> const std::string& { return g.name; },
+        model::Kind::user_groups, nullptr);
     auto unmanage = [&](std::optional<std::vector<std::string>>& list, const std::set<std::string>& names, bool emails,
                         const std::string& owner, const char* field) {
         if (!list || names.empty()) {
@@ -137,9 +143,10 @@ void leave_out_disguised(model::AccountState& state, std::vector<std::string>& n
         });
         if (names_one) {
             list.reset();
-            notes.push_back(fmt::format("not exported: the {} of {}, which name an object left out above; "
-                                        "they stay as they are (not managed)",
-                                        field, util::escape_disguising(owner)));
+            notes.push_back(
+                fmt::format("not exported: the {} of {}, which name an object left out above; "
+                            "they stay as they are (not managed)",
+                            field, util::escape_disguising(owner)));
         }
     };
     for (auto& user : state.users) {
@@ -187,14 +194,16 @@ std::string schema_reference(const std::string& out_path, const std::optional<st
 
 CLI::App& add_export_command(CLI::App& app, ExportOptions& options) {
     auto* command = app.add_subcommand("export", "Write the live account as a desired-state file.");
-    command->add_option("--out", options.out,
-                        "Write to this file (replaced atomically; a symlink's target is replaced, the link kept) "
-                        "instead of stdout; - is stdout")
+    command
+        ->add_option("--out", options.out,
+                     "Write to this file (replaced atomically; a symlink's target is replaced, the link kept) "
+                     "instead of stdout; - is stdout")
         ->type_name("FILE");
-    command->add_option("--schema", options.schema,
-                        "What the file's yaml-language-server comment names as its schema (a path relative to the "
-                        "file, or a URL); '' writes no comment. Default: the repository's "
-                        "schemas/fastly-accounts.schema.json, found from the file's directory upwards, if any")
+    command
+        ->add_option("--schema", options.schema,
+                     "What the file's yaml-language-server comment names as its schema (a path relative to the "
+                     "file, or a URL); '' writes no comment. Default: the repository's "
+                     "schemas/fastly-accounts.schema.json, found from the file's directory upwards, if any")
         ->type_name("REF");
     command->footer(
         "The file holds every user, pending invitation, custom role, service group and user group, with\n"
@@ -212,9 +221,10 @@ int run_export(const GlobalOptions& global, const ExportOptions& options, std::o
     leave_out_disguised(state, notes);
     for (const auto& invitation : live.state.invitations) {
         if (!invitation.active) {
-            notes.push_back(fmt::format("not exported: the expired invitation of '{}' (list it under invitations to "
-                                        "send it again, or prune invitations to delete it)",
-                                        util::escape_disguising(invitation.email)));
+            notes.push_back(
+                fmt::format("not exported: the expired invitation of '{}' (list it under invitations to "
+                            "send it again, or prune invitations to delete it)",
+                            util::escape_disguising(invitation.email)));
         }
     }
     for (const auto& note : notes) {

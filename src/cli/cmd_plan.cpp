@@ -1,12 +1,12 @@
+#include <fmt/format.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/util/files.hpp>
-#include <fmt/format.h>
 #include <ostream>
-#include <unistd.h>
 
 namespace fastly_accounts::cli {
 
@@ -14,9 +14,10 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
     auto* command = app.add_subcommand("plan", "Show what apply would change to make the account match the files.");
     add_files_option(*command, options.files);
     add_format_option(*command, options.format);
-    command->add_option("--out", options.out,
-                        "Also save the plan, with a digest of each file and of the plan itself, for `apply --plan`. "
-                        "'-' writes it to stdout, and the plan shown then goes to stderr")
+    command
+        ->add_option("--out", options.out,
+                     "Also save the plan, with a digest of each file and of the plan itself, for `apply --plan`. "
+                     "'-' writes it to stdout, and the plan shown then goes to stderr")
         ->type_name("PLAN.json");
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
     add_guard_options(*command, options.guards);

@@ -1,10 +1,10 @@
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/config/desired.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
 #include <ostream>
 
 namespace fastly_accounts::cli {

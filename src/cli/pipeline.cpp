@@ -1,9 +1,9 @@
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <ctime>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/live/fetch.hpp>
 #include <fastly_accounts/util/error.hpp>
-#include <fmt/format.h>
 
 namespace fastly_accounts::cli {
 
@@ -22,11 +22,12 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
 
 void refuse_foreign_customer(const config::DesiredState& desired, const model::LiveAccount& live) {
     if (desired.state.customer_id && *desired.state.customer_id != live.customer.id) {
-        throw util::Refusal(fmt::format("refused: the files are for customer {}, but the token belongs to customer {}"
-                                        "{}; nothing was shown or changed (use that customer's token, or fix "
-                                        "customer_id)",
-                                        *desired.state.customer_id, live.customer.id,
-                                        live.customer.name.empty() ? "" : " (" + live.customer.name + ")"));
+        throw util::Refusal(
+            fmt::format("refused: the files are for customer {}, but the token belongs to customer {}"
+                        "{}; nothing was shown or changed (use that customer's token, or fix "
+                        "customer_id)",
+                        *desired.state.customer_id, live.customer.id,
+                        live.customer.name.empty() ? "" : " (" + live.customer.name + ")"));
     }
 }
 
@@ -39,22 +40,25 @@ std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired) {
 }
 
 void add_files_option(CLI::App& command, std::vector<std::string>& files) {
-    command.add_option("-f,--file", files,
-                       "A desired-state file, or a directory: its *.yaml/*.yml files (any case), sorted. Hidden "
-                       "entries, *.md and *.txt are passed over; anything else in it (a subdirectory not named "
-                       "with its own -f, another file) is an error. Repeat for more.")
+    command
+        .add_option("-f,--file", files,
+                    "A desired-state file, or a directory: its *.yaml/*.yml files (any case), sorted. Hidden "
+                    "entries, *.md and *.txt are passed over; anything else in it (a subdirectory not named "
+                    "with its own -f, another file) is an error. Repeat for more.")
         ->required()
         ->type_name("PATH");
 }
 
 void add_guard_options(CLI::App& command, GuardOverrides& guards) {
-    command.add_option("--allow-deletions", guards.allow_deletions,
-                       "Allow up to N deletions in this run, overriding policy.max_deletions")
+    command
+        .add_option("--allow-deletions", guards.allow_deletions,
+                    "Allow up to N deletions in this run, overriding policy.max_deletions")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
-    command.add_option("--allow-removals", guards.allow_removals,
-                       "Allow up to N access removals in this run (members, group roles and service groups, IAM "
-                       "roles of users, what pruning strips), overriding policy.max_removals")
+    command
+        .add_option("--allow-removals", guards.allow_removals,
+                    "Allow up to N access removals in this run (members, group roles and service groups, IAM "
+                    "roles of users, what pruning strips), overriding policy.max_removals")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
 }
@@ -82,9 +86,15 @@ void add_format_option(CLI::App& command, Format& format) {
 
 void render_plan(const plan::Plan& plan, Format format, const render::Options& options, std::ostream& out) {
     switch (format) {
-        case Format::text: render::text(plan, out, options); break;
-        case Format::json: render::json(plan, out, options); break;
-        case Format::markdown: render::markdown(plan, out, options); break;
+        case Format::text:
+            render::text(plan, out, options);
+            break;
+        case Format::json:
+            render::json(plan, out, options);
+            break;
+        case Format::markdown:
+            render::markdown(plan, out, options);
+            break;
     }
 }
 

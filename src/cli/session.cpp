@@ -1,12 +1,12 @@
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fastly_accounts/cli/session.hpp>
 #include <fastly_accounts/cli/token.hpp>
 #include <fastly_accounts/util/error.hpp>
-#include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
 
 namespace fastly_accounts::cli {
 
@@ -16,8 +16,9 @@ namespace {
 std::string read_token(const GlobalOptions& options) {
     if (options.token_file) {
         if (options.token_file->empty()) {
-            throw util::UsageError("--token-file is empty (an unset variable?); name the file that holds the API "
-                                   "token, or leave the option out to use FASTLY_API_TOKEN");
+            throw util::UsageError(
+                "--token-file is empty (an unset variable?); name the file that holds the API "
+                "token, or leave the option out to use FASTLY_API_TOKEN");
         }
         return read_token_file(*options.token_file, options.allow_readable_token_file);
     }
@@ -35,8 +36,9 @@ std::string read_token(const GlobalOptions& options) {
 std::string choose_endpoint(const GlobalOptions& options) {
     if (options.endpoint) {
         if (options.endpoint->empty()) {
-            throw util::UsageError("--endpoint is empty (an unset variable?); give the API's URL, or leave the "
-                                   "option out to use https://api.fastly.com");
+            throw util::UsageError(
+                "--endpoint is empty (an unset variable?); give the API's URL, or leave the "
+                "option out to use https://api.fastly.com");
         }
         return *options.endpoint;
     }
@@ -45,8 +47,9 @@ std::string choose_endpoint(const GlobalOptions& options) {
         return "https://api.fastly.com";
     }
     if (*variable == '\0') {
-        throw util::UsageError("FASTLY_API_ENDPOINT is set but empty (an unset CI variable?); set it to the API's "
-                               "URL, or unset it to use https://api.fastly.com");
+        throw util::UsageError(
+            "FASTLY_API_ENDPOINT is set but empty (an unset CI variable?); set it to the API's "
+            "URL, or unset it to use https://api.fastly.com");
     }
     return variable;
 }
@@ -83,7 +86,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
         ->type_name("LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->capture_default_str();
-    app.add_flag("--no-color", options.no_color, "No colours in output (also: env NO_COLOR not empty, or stdout not a terminal)");
+    app.add_flag("--no-color", options.no_color,
+                 "No colours in output (also: env NO_COLOR not empty, or stdout not a terminal)");
 }
 
 void configure_logging(const GlobalOptions& options) {

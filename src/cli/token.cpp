@@ -1,11 +1,11 @@
-#include <cerrno>
-#include <cstring>
-#include <fastly_accounts/cli/token.hpp>
-#include <fastly_accounts/util/error.hpp>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <fastly_accounts/cli/token.hpp>
+#include <fastly_accounts/util/error.hpp>
 
 namespace fastly_accounts::cli {
 
@@ -16,11 +16,16 @@ constexpr std::size_t max_token_file_size = 4096;
 // How a byte that has no place in a token is named in a message (the byte, never its neighbours).
 std::string describe_byte(unsigned char byte) {
     switch (byte) {
-        case '\n': return "a line feed (LF)";
-        case '\r': return "a carriage return (CR)";
-        case '\t': return "a tab";
-        case 0: return "a NUL byte";
-        default: break;
+        case '\n':
+            return "a line feed (LF)";
+        case '\r':
+            return "a carriage return (CR)";
+        case '\t':
+            return "a tab";
+        case 0:
+            return "a NUL byte";
+        default:
+            break;
     }
     if (byte < 0x20 || byte == 0x7f) {
         return fmt::format("a control character (0x{:02x})", byte);

@@ -1,12 +1,12 @@
 // Loading a whole desired state: the files of every path given, parsed in parallel, merged and checked.
 // One file's reading is in loader.cpp.
 #include <algorithm>
-#include <fastly_accounts/config/files.hpp>
 #include <fastly_accounts/config/desired.hpp>
+#include <fastly_accounts/config/files.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/config/merge.hpp>
-#include <fastly_accounts/util/sha256.hpp>
 #include <fastly_accounts/util/parallel.hpp>
+#include <fastly_accounts/util/sha256.hpp>
 #include <functional>
 #include <numeric>
 #include <thread>
@@ -19,9 +19,8 @@ namespace {
 std::vector<std::size_t> largest_first(const std::vector<SourceFile>& sources) {
     std::vector<std::size_t> order(sources.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return sources[a].text.size() > sources[b].text.size();
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sources[a].text.size() > sources[b].text.size(); });
     return order;
 }
 

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/config/diagnostics.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
-#include <fmt/format.h>
 #include <iterator>
 #include <map>
 #include <set>

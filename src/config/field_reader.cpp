@@ -1,8 +1,8 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/config/field_reader.hpp>
-#include <fastly_accounts/util/text_safety.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
+#include <fastly_accounts/util/text_safety.hpp>
 #include <unordered_map>
 
 namespace fastly_accounts::config {
@@ -17,8 +17,7 @@ constexpr std::size_t max_keys_to_scan = 16;
 // The first string key of `mapping` before its key at `index` that is written the same, if any.
 class EarlierKeys {
 public:
-    EarlierKeys(const YamlDocument& document, const YamlNode& mapping)
-        : m_document(document), m_mapping(mapping) {}
+    EarlierKeys(const YamlDocument& document, const YamlNode& mapping) : m_document(document), m_mapping(mapping) {}
 
     // The key first given as `key.text`, or null after noting `key` (at `index`) as the first.
     const YamlNode* find_or_add(const YamlNode& key, std::size_t index) {
@@ -88,10 +87,9 @@ void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::s
     error(node, path, message);
 }
 
-bool FieldReader::for_each_field(
-    const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
-    const std::function<void(std::string_view, const YamlNode&, const FieldPath&)>& visit,
-    std::string_view what) const {
+bool FieldReader::for_each_field(const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
+                                 const std::function<void(std::string_view, const YamlNode&, const FieldPath&)>& visit,
+                                 std::string_view what) const {
     if (node.type != YamlNode::Type::mapping) {
         type_error(node, path, what);
         return false;
@@ -114,7 +112,8 @@ bool FieldReader::for_each_field(
             if (key.text == "<<") {
                 message = "YAML merge keys (<<) are not supported; write the fields out";
             } else {
-                message += util::did_you_mean(key.text, known, fmt::format("expected one of {}", util::join(known, ", ")));
+                message += util::did_you_mean(key.text, known,
+                                              fmt::format("expected one of {}", util::join(known, ", ")));
             }
             error(key, child, message);
             continue;

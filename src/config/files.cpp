@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/config/files.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -47,17 +47,20 @@ Entry classify(const fs::directory_entry& entry, const std::set<fs::path>& named
 std::string refusal(Entry entry, const std::string& shown, const std::string& name) {
     switch (entry) {
         case Entry::subdirectory:
-            return fmt::format("a directory, not read: -f {} does not look inside it; add -f {} to read its "
-                               "files, or move them up",
-                               shown, (fs::path(shown) / name).string());
+            return fmt::format(
+                "a directory, not read: -f {} does not look inside it; add -f {} to read its "
+                "files, or move them up",
+                shown, (fs::path(shown) / name).string());
         case Entry::other_file:
-            return fmt::format("not read: -f {} reads *.yaml and *.yml files only (passing over *.md, *.txt and "
-                               "hidden ones); move this file out of the directory, or rename it",
-                               shown);
+            return fmt::format(
+                "not read: -f {} reads *.yaml and *.yml files only (passing over *.md, *.txt and "
+                "hidden ones); move this file out of the directory, or rename it",
+                shown);
         case Entry::not_a_file:
             return "not a regular file or directory (a broken link?); remove it or move it out of the directory";
         case Entry::read:
-        case Entry::pass_over: return "";
+        case Entry::pass_over:
+            return "";
     }
     return "";
 }

@@ -1,10 +1,10 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/config/yaml_tree.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
 
 namespace fastly_accounts::config {
 
@@ -13,12 +13,12 @@ namespace {
 using model::Kind;
 
 // Field names of each object, in the order the SPEC lists them.
-const std::vector<std::string> top_fields = {"version", "customer_id", "policy",         "ignore",     "users",
-                                             "invitations", "roles",   "service_groups", "user_groups"};
-const std::vector<std::string> policy_fields = {"prune",          "max_deletions", "max_removals",
-                                                "protected",      "min_superusers", "missing_users"};
-const std::vector<std::string> user_fields = {"login", "name", "role", "roles", "limit_services", "locked",
-                                              "require_new_password"};
+const std::vector<std::string> top_fields = {"version",     "customer_id", "policy",         "ignore",     "users",
+                                             "invitations", "roles",       "service_groups", "user_groups"};
+const std::vector<std::string> policy_fields = {"prune",     "max_deletions",  "max_removals",
+                                                "protected", "min_superusers", "missing_users"};
+const std::vector<std::string> user_fields = {
+    "login", "name", "role", "roles", "limit_services", "locked", "require_new_password"};
 const std::vector<std::string> invitation_fields = {"email", "role", "roles", "limit_services"};
 const std::vector<std::string> role_fields = {"name", "description", "permissions"};
 const std::vector<std::string> service_group_fields = {"name", "description", "services"};
@@ -27,8 +27,9 @@ const std::vector<std::string> user_group_fields = {"name", "description", "role
 // Fastly IDs: 1 to 64 ASCII letters and digits (the schema's [0-9A-Za-z]{1,64}). Checked by hand rather
 // than with std::regex, whose matcher recurses per character and overflows on very long input.
 bool is_fastly_id(std::string_view text) {
-    return !text.empty() && text.size() <= 64 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+    return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    });
 }
 
 // No whitespace at all (the schema's ^\S+$).
@@ -126,8 +127,7 @@ private:
                     if (!list) {
                         list = std::make_shared<const std::string>(path.str());
                     }
-                    m_out.references.push_back(
-                        {*target, *text, list, entry_path.index(), {entry.line, entry.column}});
+                    m_out.references.push_back({*target, *text, list, entry_path.index(), {entry.line, entry.column}});
                 }
                 return text;
             },
@@ -191,9 +191,9 @@ std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, cons
     for (auto role : model::all_user_roles) {
         names.emplace_back(model::to_string(role));
     }
-    const std::string message =
-        fmt::format("unknown role '{}'", *text) +
-        util::did_you_mean(*text, names, fmt::format("expected one of {}", util::join(names, ", ")));
+    const std::string message = fmt::format("unknown role '{}'", *text) +
+                                util::did_you_mean(*text, names,
+                                                   fmt::format("expected one of {}", util::join(names, ", ")));
     m_reader.error(value, path, message);
     return std::nullopt;
 }
@@ -224,95 +224,98 @@ void FileLoader::load(const YamlNode& root) {
                            fmt::format("expected the number {}, got a string '{}'; write `version: {}` without quotes",
                                        format_version, version.text, format_version));
         } else if (version.type != YamlNode::Type::integer || parse_integer(version.text) != format_version) {
-            m_reader.error(version, top.field("version"),
-                           fmt::format("unsupported format version {}; this fastly-accounts reads version {}",
-                                       version.text.empty() ? std::string(describe(version.type)) : version.text,
-                                       format_version));
+            m_reader.error(
+                version, top.field("version"),
+                fmt::format("unsupported format version {}; this fastly-accounts reads version {}",
+                            version.text.empty() ? std::string(describe(version.type)) : version.text, format_version));
             return;
         }
     }
     m_out.usable = true;
 
-    m_reader.for_each_field(root, top, top_fields, [&](std::string_view key, const YamlNode& value, const FieldPath& path) {
-        if (key == "customer_id") {
-            if (auto id = matching(value, path, is_fastly_id, "a Fastly customer ID (letters and digits)")) {
-                m_out.state.customer_id = *id;
-                m_out.customer_id_at = Position{value.line, value.column};
+    m_reader.for_each_field(
+        root, top, top_fields, [&](std::string_view key, const YamlNode& value, const FieldPath& path) {
+            if (key == "customer_id") {
+                if (auto id = matching(value, path, is_fastly_id, "a Fastly customer ID (letters and digits)")) {
+                    m_out.state.customer_id = *id;
+                    m_out.customer_id_at = Position{value.line, value.column};
+                }
+            } else if (key == "policy") {
+                read_policy(value, path);
+            } else if (key == "ignore") {
+                read_ignore(value, path);
+            } else if (key == "users") {
+                for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user(item, p); });
+            } else if (key == "invitations") {
+                for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_invitation(item, p); });
+            } else if (key == "roles") {
+                for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_role(item, p); });
+            } else if (key == "service_groups") {
+                for_each_item(value, path,
+                              [&](const YamlNode& item, const FieldPath& p) { read_service_group(item, p); });
+            } else if (key == "user_groups") {
+                for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user_group(item, p); });
             }
-        } else if (key == "policy") {
-            read_policy(value, path);
-        } else if (key == "ignore") {
-            read_ignore(value, path);
-        } else if (key == "users") {
-            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user(item, p); });
-        } else if (key == "invitations") {
-            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_invitation(item, p); });
-        } else if (key == "roles") {
-            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_role(item, p); });
-        } else if (key == "service_groups") {
-            for_each_item(value, path,
-                          [&](const YamlNode& item, const FieldPath& p) { read_service_group(item, p); });
-        } else if (key == "user_groups") {
-            for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user_group(item, p); });
-        }
-    });
+        });
 }
 
 void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
     m_out.has_policy = true;
     m_out.policy_at = Position{value.line, value.column};
     model::Policy& policy = m_out.state.policy;
-    m_reader.for_each_field(value, path, policy_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
-        if (key == "prune") {
-            if (v.type == YamlNode::Type::boolean) {
-                policy.prune.clear();
-                if (*m_reader.boolean(v, p)) {
-                    policy.prune.insert(model::all_kinds.begin(), model::all_kinds.end());
-                }
-                return;
-            }
-            if (v.type != YamlNode::Type::sequence) {
-                m_reader.type_error(v, p, "true, false or a list of kinds");
-                return;
-            }
-            const auto kinds = kind_names();
-            auto names = m_reader.string_list(
-                v, p,
-                [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
-                    auto text = m_reader.string(entry, entry_path);
-                    if (text && !model::parse_kind(*text)) {
-                        const std::string message =
-                            fmt::format("unknown kind '{}'", *text) +
-                            util::did_you_mean(*text, kinds, fmt::format("expected one of {}", util::join(kinds, ", ")));
-                        m_reader.error(entry, entry_path, message);
-                        return std::nullopt;
+    m_reader.for_each_field(
+        value, path, policy_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            if (key == "prune") {
+                if (v.type == YamlNode::Type::boolean) {
+                    policy.prune.clear();
+                    if (*m_reader.boolean(v, p)) {
+                        policy.prune.insert(model::all_kinds.begin(), model::all_kinds.end());
                     }
-                    return text;
-                },
-                identity);
-            for (const auto& name : names.value_or(std::vector<std::string>{})) {
-                policy.prune.insert(*model::parse_kind(name));
-            }
-        } else if (key == "max_deletions") {
-            policy.max_deletions = m_reader.integer(v, p, 0).value_or(policy.max_deletions);
-        } else if (key == "max_removals") {
-            policy.max_removals = m_reader.integer(v, p, 0).value_or(policy.max_removals);
-        } else if (key == "min_superusers") {
-            policy.min_superusers = m_reader.integer(v, p, 0).value_or(policy.min_superusers);
-        } else if (key == "missing_users") {
-            if (auto text = m_reader.string(v, p)) {
-                if (auto parsed = model::parse_missing_users(*text)) {
-                    policy.missing_users = *parsed;
-                } else {
-                    m_reader.error(v, p, fmt::format("unknown value '{}'; expected invite or create", *text));
+                    return;
+                }
+                if (v.type != YamlNode::Type::sequence) {
+                    m_reader.type_error(v, p, "true, false or a list of kinds");
+                    return;
+                }
+                const auto kinds = kind_names();
+                auto names = m_reader.string_list(
+                    v, p,
+                    [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
+                        auto text = m_reader.string(entry, entry_path);
+                        if (text && !model::parse_kind(*text)) {
+                            const std::string message = fmt::format("unknown kind '{}'", *text) +
+                                                        util::did_you_mean(
+                                                            *text, kinds,
+                                                            fmt::format("expected one of {}", util::join(kinds, ", ")));
+                            m_reader.error(entry, entry_path, message);
+                            return std::nullopt;
+                        }
+                        return text;
+                    },
+                    identity);
+                for (const auto& name : names.value_or(std::vector<std::string>{})) {
+                    policy.prune.insert(*model::parse_kind(name));
+                }
+            } else if (key == "max_deletions") {
+                policy.max_deletions = m_reader.integer(v, p, 0).value_or(policy.max_deletions);
+            } else if (key == "max_removals") {
+                policy.max_removals = m_reader.integer(v, p, 0).value_or(policy.max_removals);
+            } else if (key == "min_superusers") {
+                policy.min_superusers = m_reader.integer(v, p, 0).value_or(policy.min_superusers);
+            } else if (key == "missing_users") {
+                if (auto text = m_reader.string(v, p)) {
+                    if (auto parsed = model::parse_missing_users(*text)) {
+                        policy.missing_users = *parsed;
+                    } else {
+                        m_reader.error(v, p, fmt::format("unknown value '{}'; expected invite or create", *text));
+                    }
+                }
+            } else if (key == "protected") {
+                if (auto logins = references(v, p, &FileLoader::strict_email, model::email_key, std::nullopt)) {
+                    policy.protected_logins = std::move(*logins);
                 }
             }
-        } else if (key == "protected") {
-            if (auto logins = references(v, p, &FileLoader::strict_email, model::email_key, std::nullopt)) {
-                policy.protected_logins = std::move(*logins);
-            }
-        }
-    });
+        });
 }
 
 void FileLoader::read_ignore(const YamlNode& value, const FieldPath& path) {
@@ -328,9 +331,8 @@ void FileLoader::read_ignore(const YamlNode& value, const FieldPath& path) {
                     if (glob) {
                         // A malformed pattern silently matching something else would leave objects unignored.
                         if (auto why = util::glob_problem(*glob, model::keyed_by_email(kind))) {
-                            m_reader.error(
-                                e, ep,
-                                fmt::format("the pattern '{}' cannot match as written: {}", *glob, *why));
+                            m_reader.error(e, ep,
+                                           fmt::format("the pattern '{}' cannot match as written: {}", *glob, *why));
                         }
                     }
                     return glob;
@@ -348,31 +350,34 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
     RoleFacts facts;
-    m_reader.for_each_field(item, path, user_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
-        if (key == "login") {
-            key_given = true;
-            if (auto login = email(v, p)) {
-                user.login = std::move(*login);
-                key_at = Position{v.line, v.column};
+    m_reader.for_each_field(
+        item, path, user_fields,
+        [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            if (key == "login") {
+                key_given = true;
+                if (auto login = email(v, p)) {
+                    user.login = std::move(*login);
+                    key_at = Position{v.line, v.column};
+                }
+            } else if (key == "name") {
+                user.name = m_reader.string(v, p);
+            } else if (key == "role") {
+                user.role = user_role(v, p);
+                note_role(facts, user.role, v);
+            } else if (key == "roles") {
+                facts.first_role_ref = m_out.references.size();
+                user.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+                facts.end_role_ref = m_out.references.size();
+            } else if (key == "limit_services") {
+                user.limit_services = m_reader.boolean(v, p);
+                note_limit_services(facts, user.limit_services, v);
+            } else if (key == "locked") {
+                user.locked = m_reader.boolean(v, p);
+            } else if (key == "require_new_password") {
+                user.require_new_password = m_reader.boolean(v, p);
             }
-        } else if (key == "name") {
-            user.name = m_reader.string(v, p);
-        } else if (key == "role") {
-            user.role = user_role(v, p);
-            note_role(facts, user.role, v);
-        } else if (key == "roles") {
-            facts.first_role_ref = m_out.references.size();
-            user.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
-            facts.end_role_ref = m_out.references.size();
-        } else if (key == "limit_services") {
-            user.limit_services = m_reader.boolean(v, p);
-            note_limit_services(facts, user.limit_services, v);
-        } else if (key == "locked") {
-            user.locked = m_reader.boolean(v, p);
-        } else if (key == "require_new_password") {
-            user.require_new_password = m_reader.boolean(v, p);
-        }
-    }, "a mapping (one user, with at least a login)");
+        },
+        "a mapping (one user, with at least a login)");
     require(item, path, key_given, "login");
     if (key_at) {
         keep(Kind::users, m_out.state.users, std::move(user), path, *key_at);
@@ -386,25 +391,28 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
     RoleFacts facts;
     std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, invitation_fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
-        if (key == "email") {
-            key_given = true;
-            if (auto email_value = email(v, p)) {
-                invitation.email = std::move(*email_value);
-                key_at = Position{v.line, v.column};
+    m_reader.for_each_field(
+        item, path, invitation_fields,
+        [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            if (key == "email") {
+                key_given = true;
+                if (auto email_value = email(v, p)) {
+                    invitation.email = std::move(*email_value);
+                    key_at = Position{v.line, v.column};
+                }
+            } else if (key == "role") {
+                invitation.role = user_role(v, p);
+                note_role(facts, invitation.role, v);
+            } else if (key == "roles") {
+                facts.first_role_ref = m_out.references.size();
+                invitation.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
+                facts.end_role_ref = m_out.references.size();
+            } else if (key == "limit_services") {
+                invitation.limit_services = m_reader.boolean(v, p);
+                note_limit_services(facts, invitation.limit_services, v);
             }
-        } else if (key == "role") {
-            invitation.role = user_role(v, p);
-            note_role(facts, invitation.role, v);
-        } else if (key == "roles") {
-            facts.first_role_ref = m_out.references.size();
-            invitation.roles = references(v, p, &FileLoader::plain_name, model::role_name_key, RefersTo::role);
-            facts.end_role_ref = m_out.references.size();
-        } else if (key == "limit_services") {
-            invitation.limit_services = m_reader.boolean(v, p);
-            note_limit_services(facts, invitation.limit_services, v);
-        }
-    }, "a mapping (one invitation, with at least an email)");
+        },
+        "a mapping (one invitation, with at least an email)");
     require(item, path, key_given, "email");
     if (key_at) {
         keep(Kind::invitations, m_out.state.invitations, std::move(invitation), path, *key_at);
@@ -413,26 +421,30 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
 }
 
 template <typename Object>
-void FileLoader::read_named(const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields,
-                            std::string_view what, Kind kind, std::vector<Object>& into,
-                            const std::function<void(Object&, std::string_view, const YamlNode&, const FieldPath&)>& field) {
+void FileLoader::read_named(
+    const YamlNode& item, const FieldPath& path, const std::vector<std::string>& fields, std::string_view what,
+    Kind kind, std::vector<Object>& into,
+    const std::function<void(Object&, std::string_view, const YamlNode&, const FieldPath&)>& field) {
     Object object;
     object.where = where(item);
     std::optional<Position> key_at;  // set once a usable name is read
     bool key_given = false;
-    m_reader.for_each_field(item, path, fields, [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
-        if (key == "name") {
-            key_given = true;
-            if (auto name = m_reader.name(v, p)) {
-                object.name = std::move(*name);
-                key_at = Position{v.line, v.column};
+    m_reader.for_each_field(
+        item, path, fields,
+        [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            if (key == "name") {
+                key_given = true;
+                if (auto name = m_reader.name(v, p)) {
+                    object.name = std::move(*name);
+                    key_at = Position{v.line, v.column};
+                }
+            } else if (key == "description") {
+                object.description = m_reader.string(v, p);
+            } else {
+                field(object, key, v, p);
             }
-        } else if (key == "description") {
-            object.description = m_reader.string(v, p);
-        } else {
-            field(object, key, v, p);
-        }
-    }, fmt::format("a mapping (one {}, with at least a name)", what));
+        },
+        fmt::format("a mapping (one {}, with at least a name)", what));
     require(item, path, key_given, "name");
     if (key_at) {
         keep(kind, into, std::move(object), path, *key_at);

@@ -1,8 +1,8 @@
-#include <algorithm>
-#include <fastly_accounts/config/role_rules.hpp>
-#include <fastly_accounts/config/merge.hpp>
-#include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
+#include <algorithm>
+#include <fastly_accounts/config/merge.hpp>
+#include <fastly_accounts/config/role_rules.hpp>
+#include <fastly_accounts/util/strings.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -57,13 +57,14 @@ public:
         merge_kind(Kind::roles, &model::AccountState::roles, &model::Role::name, "name", "role", m_roles);
         merge_kind(Kind::service_groups, &model::AccountState::service_groups, &model::ServiceGroup::name, "name",
                    "service group", m_service_groups);
-        merge_kind(Kind::user_groups, &model::AccountState::user_groups, &model::UserGroup::name, "name",
-                   "user group", m_user_groups);
+        merge_kind(Kind::user_groups, &model::AccountState::user_groups, &model::UserGroup::name, "name", "user group",
+                   m_user_groups);
         check_invited_users();
         check_role_names();
         check_ignored_definitions();
         check_references();
-        check_role_rules(m_files, [this](const std::string& name) { return m_roles.count(name) > 0; }, m_diagnostics);
+        check_role_rules(
+            m_files, [this](const std::string& name) { return m_roles.count(name) > 0; }, m_diagnostics);
         return std::move(m_merged);
     }
 
@@ -143,8 +144,7 @@ void Merger::merge_settings() {
             } else if (*file.state.customer_id != *m_merged.customer_id) {
                 m_diagnostics.add(
                     {file.path, file.customer_id_at->line, file.customer_id_at->column, "customer_id",
-                     fmt::format("'{}' differs from '{}' given at {}", *file.state.customer_id,
-                                 *m_merged.customer_id,
+                     fmt::format("'{}' differs from '{}' given at {}", *file.state.customer_id, *m_merged.customer_id,
                                  describe_position(*customer_from, *customer_from->customer_id_at))},
                     customer_from->path);
             }
@@ -276,7 +276,8 @@ void Merger::check_references() {
                     break;
                 }
                 case RefersTo::service_group: {
-                    if (m_service_groups.count(ref.name) == 0 && !m_merged.ignore.matches(Kind::service_groups, ref.name)) {
+                    if (m_service_groups.count(ref.name) == 0 &&
+                        !m_merged.ignore.matches(Kind::service_groups, ref.name)) {
                         add(with_hint(fmt::format("unknown service group '{}'", ref.name), ref.name,
                                       service_group_names(), "define it under service_groups"));
                     }
@@ -285,7 +286,8 @@ void Merger::check_references() {
                 case RefersTo::person: {
                     const std::string key = model::email_key(ref.name);
                     if (m_users.count(key) == 0 && m_invitations.count(key) == 0 &&
-                        !m_merged.ignore.matches(Kind::users, key) && !m_merged.ignore.matches(Kind::invitations, key)) {
+                        !m_merged.ignore.matches(Kind::users, key) &&
+                        !m_merged.ignore.matches(Kind::invitations, key)) {
                         add(with_hint(fmt::format("'{}' is neither a listed user nor a listed invitation", ref.name),
                                       key, people(), "add it under users or invitations"));
                     }

@@ -14,11 +14,10 @@ bool is_superuser(const std::string& name) {
 void check(const LoadedFile& file, const RoleFacts& facts,
            const std::function<bool(const std::string&)>& is_custom_role, Diagnostics& diagnostics) {
     if (facts.role == model::UserRole::user && facts.limit_services == true) {
-        diagnostics.add(
-            {file.path, facts.limit_services_at.line, facts.limit_services_at.column,
-             facts.path + ".limit_services",
-             "role 'user' cannot be limited to some services: Fastly refuses it (\"Role 'user' is not "
-             "allowed to be service limited\"); give another role, or set limit_services: false"});
+        diagnostics.add({file.path, facts.limit_services_at.line, facts.limit_services_at.column,
+                         facts.path + ".limit_services",
+                         "role 'user' cannot be limited to some services: Fastly refuses it (\"Role 'user' is not "
+                         "allowed to be service limited\"); give another role, or set limit_services: false"});
     }
     const Reference* superuser = nullptr;
     for (std::size_t i = facts.first_role_ref; i < facts.end_role_ref; ++i) {
@@ -38,19 +37,17 @@ void check(const LoadedFile& file, const RoleFacts& facts,
             continue;  // Superuser itself, or a name the unknown-role check reports
         }
         const std::string with = superuser ? "Superuser" : "role: superuser (the Superuser role)";
-        diagnostics.add(
-            {file.path, other.at.line, other.at.column, other.path(),
-             fmt::format("'{}' cannot be combined with {}: Fastly allows Superuser only alone or with "
-                         "the Security (Next-Gen WAF) roles; remove one of them",
-                         other.name, with)});
+        diagnostics.add({file.path, other.at.line, other.at.column, other.path(),
+                         fmt::format("'{}' cannot be combined with {}: Fastly allows Superuser only alone or with "
+                                     "the Security (Next-Gen WAF) roles; remove one of them",
+                                     other.name, with)});
     }
 }
 
 }  // namespace
 
 void check_role_rules(const std::vector<LoadedFile>& files,
-                      const std::function<bool(const std::string&)>& is_custom_role,
-                      Diagnostics& diagnostics) {
+                      const std::function<bool(const std::string&)>& is_custom_role, Diagnostics& diagnostics) {
     for (const auto& file : files) {
         if (!file.usable) {
             continue;

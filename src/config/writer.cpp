@@ -1,8 +1,8 @@
+#include <yaml-cpp/emitter.h>
+#include <yaml-cpp/emittermanip.h>
 #include <algorithm>
 #include <fastly_accounts/config/writer.hpp>
 #include <fastly_accounts/config/yaml_tree.hpp>
-#include <yaml-cpp/emitter.h>
-#include <yaml-cpp/emittermanip.h>
 
 namespace fastly_accounts::config {
 
@@ -11,9 +11,9 @@ namespace {
 // Plain scalars that YAML 1.1 readers (PyYAML, older tools, editors) take for a boolean, though YAML 1.2
 // and this tool read them as strings: quoted, so the file means the same to everyone.
 bool yaml11_boolean(const std::string& text) {
-    static const char* const words[] = {"y",   "Y",   "yes", "Yes", "YES", "n",   "N",   "no",  "No",  "NO",
-                                        "on",  "On",  "ON",  "off", "Off", "OFF", "true", "True", "TRUE",
-                                        "false", "False", "FALSE"};
+    static const char* const words[] = {"y",    "Y",    "yes",  "Yes",   "YES",   "n",    "N",   "no",
+                                        "No",   "NO",   "on",   "On",    "ON",    "off",  "Off", "OFF",
+                                        "true", "True", "TRUE", "false", "False", "FALSE"};
     return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return text == w; });
 }
 

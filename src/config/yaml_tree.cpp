@@ -1,18 +1,18 @@
 // YAML is read through yaml-cpp's event interface rather than YAML::Load so that the tool, not the
 // library, decides what an alias costs, how deep nesting may go, and which scalar is which type.
-#include <algorithm>
-#include <cctype>
-#include <fastly_accounts/config/yaml_tree.hpp>
-#include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
-#include <istream>
-#include <map>
-#include <streambuf>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
+#include <algorithm>
+#include <cctype>
+#include <fastly_accounts/config/yaml_tree.hpp>
+#include <fastly_accounts/util/strings.hpp>
+#include <istream>
+#include <map>
+#include <streambuf>
 
 namespace fastly_accounts::config {
 
@@ -37,12 +37,19 @@ bool is_core_bool(std::string_view s) {
 // character and overflows the stack on a plain scalar of some tens of thousands of digits.
 template <typename Digit>
 bool all_of(std::string_view s, Digit digit) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [digit](char c) { return digit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [digit](char c) { return digit(static_cast<unsigned char>(c)); });
 }
 
-bool is_octal(unsigned char c) { return c >= '0' && c <= '7'; }
-bool is_decimal(unsigned char c) { return std::isdigit(c) != 0; }
-bool is_hex(unsigned char c) { return std::isxdigit(c) != 0; }
+bool is_octal(unsigned char c) {
+    return c >= '0' && c <= '7';
+}
+bool is_decimal(unsigned char c) {
+    return std::isdigit(c) != 0;
+}
+bool is_hex(unsigned char c) {
+    return std::isxdigit(c) != 0;
+}
 
 std::string_view without_sign(std::string_view s) {
     return !s.empty() && (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
@@ -194,9 +201,9 @@ private:
 
     void open(const YAML::Mark& mark, YAML::anchor_t anchor, Type type) {
         if (m_open.size() >= m_limits.max_depth) {
-            throw Refusal{mark.line + 1, mark.column + 1,
-                          fmt::format("nesting deeper than {} levels; this format needs no more than 4",
-                                      m_limits.max_depth)};
+            throw Refusal{
+                mark.line + 1, mark.column + 1,
+                fmt::format("nesting deeper than {} levels; this format needs no more than 4", m_limits.max_depth)};
         }
         const std::size_t index = make(mark, anchor, type, "");
         attach(index);
@@ -339,13 +346,20 @@ std::optional<long long> parse_integer(const std::string& text) {
 
 std::string_view describe(YamlNode::Type type) {
     switch (type) {
-        case Type::null: return "nothing (null)";
-        case Type::boolean: return "a boolean";
-        case Type::integer: return "an integer";
-        case Type::number: return "a number";
-        case Type::string: return "a string";
-        case Type::sequence: return "a list";
-        case Type::mapping: return "a mapping";
+        case Type::null:
+            return "nothing (null)";
+        case Type::boolean:
+            return "a boolean";
+        case Type::integer:
+            return "an integer";
+        case Type::number:
+            return "a number";
+        case Type::string:
+            return "a string";
+        case Type::sequence:
+            return "a list";
+        case Type::mapping:
+            return "a mapping";
     }
     return "?";
 }

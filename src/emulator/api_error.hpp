@@ -10,9 +10,7 @@ namespace fastly_emulator {
 class ApiError : public std::runtime_error {
 public:
     ApiError(int status, std::string msg, std::string detail = {})
-        : std::runtime_error(msg + (detail.empty() ? "" : ": " + detail)),
-          m_status(status),
-          m_msg(std::move(msg)),
+        : std::runtime_error(msg + (detail.empty() ? "" : ": " + detail)), m_status(status), m_msg(std::move(msg)),
           m_detail(std::move(detail)) {}
 
     int status() const { return m_status; }

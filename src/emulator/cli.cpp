@@ -77,12 +77,10 @@ int run_cli(int argc, char** argv) {
     app.add_option("--port", options.port, "Port to listen on; 0 picks a free port")
         ->capture_default_str()
         ->check(CLI::Range(0, 65535));
-    app.add_option("--seed", options.seed,
-                   "Initial state, a JSON file in the seed format (src/emulator/README.md)");
+    app.add_option("--seed", options.seed, "Initial state, a JSON file in the seed format (src/emulator/README.md)");
     app.add_option("--state", options.state,
                    "Persist every committed change to this JSON file; an existing file is loaded on start");
-    app.add_option("--token", options.token, "API token of the account owner (a superuser)")
-        ->capture_default_str();
+    app.add_option("--token", options.token, "API token of the account owner (a superuser)")->capture_default_str();
     app.add_option("--rate-limit", options.rate_limit, "Write requests per user per hour")
         ->capture_default_str()
         ->check(CLI::Range(0LL, 1000000000LL));

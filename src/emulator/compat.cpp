@@ -99,8 +99,7 @@ void set_compat(Compat& compat, const std::string& key, const std::string& value
         }
         throw std::invalid_argument("compat " + key + ": '" + value + "' is not one of " + joined(s.values));
     }
-    throw std::invalid_argument("unknown compat switch '" + key + "'; the switches are " +
-                                joined(compat_keys()));
+    throw std::invalid_argument("unknown compat switch '" + key + "'; the switches are " + joined(compat_keys()));
 }
 
 Compat compat_from_json(const json& doc, const Compat& base) {

@@ -98,8 +98,9 @@ void Emulator::add_control_routes() {
             m_store.clock_offset += it->get<EpochSeconds>();
             persist_locked();
         }
-        ctx.response.set_json(
-            200, {{"now", format_timestamp(m_store.now())}, {"epoch", m_store.now()}, {"offset_seconds", m_store.clock_offset}});
+        ctx.response.set_json(200, {{"now", format_timestamp(m_store.now())},
+                                    {"epoch", m_store.now()},
+                                    {"offset_seconds", m_store.clock_offset}});
     };
     m_control.add("GET", "/_emulator/clock", family, clock);
     m_control.add("POST", "/_emulator/clock", family, clock);
@@ -114,7 +115,8 @@ void Emulator::add_control_routes() {
         }
         ctx.response.set_json(200, to_json(m_faults.settings()));
     });
-    m_control.add("GET", "/_emulator/compat", family, [this](Context& ctx) { ctx.response.set_json(200, to_json(compat())); });
+    m_control.add("GET", "/_emulator/compat", family,
+                  [this](Context& ctx) { ctx.response.set_json(200, to_json(compat())); });
     m_control.add("PUT", "/_emulator/compat", family, [this](Context& ctx) {
         json body = json_body(ctx.request);
         std::lock_guard lock(m_mutex);

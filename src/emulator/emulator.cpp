@@ -23,8 +23,8 @@ std::string to_string_ll(long long value) {
 
 }  // namespace
 
-void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
-                  const std::string& detail, Compat::ErrorBodies bodies) {
+void render_error(ApiResponse& response, Family family, int status, const std::string& msg, const std::string& detail,
+                  Compat::ErrorBodies bodies) {
     // The one recorded account error, from a JSON:API endpoint, is classic
     // (real-api-evidence-2026-12.md, outside this repository: section 1, row 6).
     if (family != Family::classic && bodies == Compat::ErrorBodies::jsonapi) {
@@ -128,12 +128,11 @@ void Emulator::log_request(const ApiRequest& request, const ApiResponse& respons
         ++m_requests_dropped;
     }
     const bool dropped = response.disposition == Disposition::drop;
-    m_request_log.push_back({request.method, request.path, dropped ? 0 : response.status,
-                             response.disposition != Disposition::respond});
+    m_request_log.push_back(
+        {request.method, request.path, dropped ? 0 : response.status, response.disposition != Disposition::respond});
 }
 
-void Emulator::apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,
-                                bool& allowed) {
+void Emulator::apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response, bool& allowed) {
     allowed = true;
     if (is_read(request.method)) {
         return;
@@ -240,9 +239,9 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     bool allowed = true;
     apply_rate_limit(request, *caller, response, allowed);
     if (!allowed) {
-        render_error(
-            response, family, 429, "Too Many Requests",
-            "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent", bodies);
+        render_error(response, family, 429, "Too Many Requests",
+                     "the hourly limit of " + std::to_string(m_options.rate_limit) + " write requests is spent",
+                     bodies);
         return response;
     }
     if (route && m_compat.legacy_roles == Compat::LegacyRoles::retired && is_legacy_roles_path(request.path)) {
@@ -252,8 +251,8 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         family = Family::classic;
     }
     if (!route) {
-        render_error(response, family, path_known ? 405 : 404,
-                     path_known ? "Method Not Allowed" : "Not found", "", bodies);
+        render_error(response, family, path_known ? 405 : 404, path_known ? "Method Not Allowed" : "Not found", "",
+                     bodies);
         return response;
     }
     Context ctx{request, response, m_store, m_compat, std::move(params), caller, false};

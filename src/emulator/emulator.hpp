@@ -60,8 +60,7 @@ private:
     ApiResponse handle_control(const ApiRequest& request);
     void add_control_routes();
     void run_route(const Route& route, Context& ctx);
-    void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response,
-                          bool& allowed);
+    void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response, bool& allowed);
     void persist_locked();
     void count(const std::string& key);
     void count_fault(const char* fault, const std::string& method);
@@ -70,7 +69,7 @@ private:
     EmulatorOptions m_options;
     RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
     Store m_store;
-    Compat m_compat;  ///< guarded by m_mutex, like the store
+    Compat m_compat;   ///< guarded by m_mutex, like the store
     Router m_router;   ///< the Fastly API
     Router m_control;  ///< /_emulator/ and the OpenID discovery document: no token, faults or stats
     Faults m_faults;
@@ -80,20 +79,20 @@ private:
     /// One API request as received, for GET /_emulator/requests.
     struct LoggedRequest {
         std::string method;
-        std::string path;  ///< percent-decoded, without the query
-        int status = 0;    ///< 0 when the connection was dropped unanswered
+        std::string path;      ///< percent-decoded, without the query
+        int status = 0;        ///< 0 when the connection was dropped unanswered
         bool dropped = false;  ///< the connection was closed (after the change was committed, when status > 0)
     };
     static constexpr std::size_t max_logged_requests = 10000;  ///< the oldest go first beyond this
-    std::deque<LoggedRequest> m_request_log;  ///< guarded by m_stats_mutex
-    long long m_requests_dropped = 0;         ///< requests that fell out of the log
+    std::deque<LoggedRequest> m_request_log;                   ///< guarded by m_stats_mutex
+    long long m_requests_dropped = 0;                          ///< requests that fell out of the log
 };
 
 /// Renders `error` as the family answers errors under `bodies`: the classic family always as
 /// `{"msg","detail"}`; the JSON:API and IAM families so too unless `bodies` is jsonapi, then as
 /// `{"errors":[{"title","status","detail"}]}` (`application/vnd.api+json` for the JSON:API family).
-void render_error(ApiResponse& response, Family family, int status, const std::string& msg,
-                  const std::string& detail, Compat::ErrorBodies bodies = Compat::ErrorBodies::classic);
+void render_error(ApiResponse& response, Family family, int status, const std::string& msg, const std::string& detail,
+                  Compat::ErrorBodies bodies = Compat::ErrorBodies::classic);
 
 /// Accepts a pending invitation: creates its user (login = email, role, roles, limit_services) and moves
 /// its user-group memberships to that user. Returns the new user's ID. Throws ApiError: 404 unknown,

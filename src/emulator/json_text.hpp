@@ -18,9 +18,7 @@ namespace fastly_emulator {
 template <class Sink>
 class JsonSink {
 public:
-    void optional_boolean(const std::optional<bool>& value) {
-        value ? self().boolean(*value) : self().null();
-    }
+    void optional_boolean(const std::optional<bool>& value) { value ? self().boolean(*value) : self().null(); }
     void optional_timestamp(const std::optional<EpochSeconds>& value) {
         value ? self().timestamp(*value) : self().null();
     }
@@ -87,7 +85,7 @@ private:
     static bool needs_escaping(std::string_view value);
 
     std::string& m_out;
-    bool m_first = true;     ///< no value yet in the current container
+    bool m_first = true;       ///< no value yet in the current container
     bool m_after_key = false;  ///< a key was written; its value needs no comma
 };
 

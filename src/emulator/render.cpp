@@ -37,10 +37,8 @@ json render_role(const Role& role) {
 }
 
 json render_role_v1(const Store& store, const Role& role, bool include_permissions) {
-    json out{{"id", role.id},
-             {"name", role.name},
-             {"display_name", role.display_name},
-             {"description", role.description}};
+    json out{
+        {"id", role.id}, {"name", role.name}, {"display_name", role.display_name}, {"description", role.description}};
     if (include_permissions) {
         json names = json::array();
         for (const std::string& id : role.permissions) {

@@ -8,7 +8,8 @@
 
 namespace fastly_emulator {
 
-/// API representations of stored objects, in the shapes of fastly-account-api-notes.md (outside this repository). Unset fields are `null`.
+/// API representations of stored objects, in the shapes of fastly-account-api-notes.md (outside this repository). Unset
+/// fields are `null`.
 
 /// The flat customer object of GET /current_customer.
 nlohmann::json render_customer(const Store& store);
@@ -24,15 +25,13 @@ nlohmann::json render_service_group(const ServiceGroup& group,
                                     Compat::GroupCounts counts = Compat::GroupCounts::documented);
 /// A user group, with `users_count`, `invitations_count` and `roles_count` unless `counts` is none,
 /// and `service_groups_count` too when it is all.
-nlohmann::json render_user_group(const UserGroup& group,
-                                 Compat::GroupCounts counts = Compat::GroupCounts::documented);
+nlohmann::json render_user_group(const UserGroup& group, Compat::GroupCounts counts = Compat::GroupCounts::documented);
 /// A member list item: a user (`id, object, name, login`) or an invitation (`id, object, email`); only
 /// `{id}` when `entries` is minimal.
 nlohmann::json render_member(const Store& store, const Member& member,
                              Compat::ListEntries entries = Compat::ListEntries::full);
 /// A service as listed in a service group: `{id, object:"service", name}`; only `{id}` when minimal.
-nlohmann::json render_service_item(const Service& service,
-                                   Compat::ListEntries entries = Compat::ListEntries::full);
+nlohmann::json render_service_item(const Service& service, Compat::ListEntries entries = Compat::ListEntries::full);
 /// A role or a service group as listed under a user group: `full` (the object) or only `{id}`.
 nlohmann::json render_list_entry(const nlohmann::json& full, Compat::ListEntries entries);
 /// A service in the classic GET /service list.

@@ -280,11 +280,9 @@ json jsonapi_page(size_t total, const ApiRequest& request, const Compat& compat,
         links["next"] = jsonapi_link(base, number + 1, size);
     }
     links["last"] = jsonapi_link(base, pages == 0 ? 1 : pages, size);
-    return {
-        {"data", data},
-        {"links", links},
-        {"meta",
-         {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
+    return {{"data", data},
+            {"links", links},
+            {"meta", {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}}}};
 }
 
 std::string iam_page_text(size_t total, const PageRequest& requested, const ItemWriter& write) {
@@ -321,8 +319,8 @@ std::string iam_page_text(size_t total, const PageRequest& requested, const Item
     return text;
 }
 
-std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat,
-                              const std::string& path, const ItemWriter& write) {
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat, const std::string& path,
+                              const ItemWriter& write) {
     JsonapiPage page = jsonapi_page_request(total, request, compat, path);
     std::string text;
     JsonText out(text);

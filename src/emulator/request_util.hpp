@@ -78,8 +78,8 @@ using ItemWriter = std::function<void(JsonText& out, size_t index)>;
 std::string iam_page_text(size_t total, const PageRequest& page, const ItemWriter& write);
 
 /// `jsonapi_page` written straight as text (the same bytes as `jsonapi_page(...).dump()`).
-std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat,
-                              const std::string& path, const ItemWriter& write);
+std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Compat& compat, const std::string& path,
+                              const ItemWriter& write);
 
 /// The classic `/service` paging: `page` (default 1) and `per_page` (default 20, at most 1000). Sets
 /// `first`/`prev`/`last`/`next` in an RFC 8288 `Link` header on `response` (absolute URLs keeping the

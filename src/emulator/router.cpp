@@ -75,8 +75,8 @@ void Router::add(std::string method, std::string pattern, Family family, Handler
     m_routes.push_back(std::move(route));
 }
 
-const Route* Router::match(const std::string& method, const std::string& path,
-                           std::vector<std::string>& params, bool& path_known) const {
+const Route* Router::match(const std::string& method, const std::string& path, std::vector<std::string>& params,
+                           bool& path_known) const {
     path_known = false;
     if (path.empty() || path.front() != '/') {
         return nullptr;

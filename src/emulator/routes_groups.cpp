@@ -80,9 +80,7 @@ void create_service_group(Context& ctx) {
 
 void update_service_group(Context& ctx) {
     update_named(ctx, find_service_group(ctx, ctx.params[0]), "change service groups", check_service_group_name,
-                 [&ctx](const ServiceGroup& group) {
-                     return render_service_group(group, ctx.compat.group_counts);
-                 });
+                 [&ctx](const ServiceGroup& group) { return render_service_group(group, ctx.compat.group_counts); });
 }
 
 void change_services(Context& ctx, bool add) {
@@ -202,16 +200,15 @@ void change_group_links(Context& ctx, bool add, bool roles) {
 void list_group_links(Context& ctx, bool roles) {
     const UserGroup& group = find_user_group(ctx, ctx.params[0]);
     const std::vector<std::string>& links = roles ? group.roles : group.service_groups;
-    ctx.response.set_json(200, iam_page(links.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
-                              if (roles) {
-                                  return render_list_entry(render_role(*ctx.store.roles.find(links[i])),
-                                                           ctx.compat.list_entries);
-                              }
-                              return render_list_entry(
-                                  render_service_group(*ctx.store.service_groups.find(links[i]),
-                                                       ctx.compat.group_counts),
-                                  ctx.compat.list_entries);
-                          }));
+    ctx.response.set_json(
+        200, iam_page(links.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
+            if (roles) {
+                return render_list_entry(render_role(*ctx.store.roles.find(links[i])), ctx.compat.list_entries);
+            }
+            return render_list_entry(
+                render_service_group(*ctx.store.service_groups.find(links[i]), ctx.compat.group_counts),
+                ctx.compat.list_entries);
+        }));
 }
 
 }  // namespace
@@ -219,15 +216,15 @@ void list_group_links(Context& ctx, bool roles) {
 void add_group_routes(Router& router) {
     router.add("GET", "/service-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.service_groups.rows();
-        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat),
-                                                 [&](JsonText& out, size_t i) {
-                                                     write_service_group(out, rows[i], ctx.compat.group_counts);
-                                                 }));
+        ctx.response.set_text(
+            200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat), [&](JsonText& out, size_t i) {
+                write_service_group(out, rows[i], ctx.compat.group_counts);
+            }));
     });
     router.add("POST", "/service-groups", Family::iam, create_service_group);
     router.add("GET", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(
-            200, render_service_group(find_service_group(ctx, ctx.params[0]), ctx.compat.group_counts));
+        ctx.response.set_json(200,
+                              render_service_group(find_service_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/service-groups/{service_group_id}", Family::iam, update_service_group);
     router.add("DELETE", "/service-groups/{service_group_id}", Family::iam, [](Context& ctx) {
@@ -239,14 +236,13 @@ void add_group_routes(Router& router) {
     });
     router.add("GET", "/service-groups/{service_group_id}/services", Family::iam, [](Context& ctx) {
         const ServiceGroup& group = find_service_group(ctx, ctx.params[0]);
-        ctx.response.set_json(200,
-                              iam_page(group.services.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
-                                  const Service* service = ctx.store.services.find(group.services[i]);
-                                  return service ? render_service_item(*service, ctx.compat.list_entries)
-                                                 : render_list_entry(
-                                                       json{{"id", group.services[i]}, {"object", "service"}},
-                                                       ctx.compat.list_entries);
-                              }));
+        ctx.response.set_json(
+            200, iam_page(group.services.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
+                const Service* service = ctx.store.services.find(group.services[i]);
+                return service ? render_service_item(*service, ctx.compat.list_entries)
+                               : render_list_entry(json{{"id", group.services[i]}, {"object", "service"}},
+                                                   ctx.compat.list_entries);
+            }));
     });
     router.add("POST", "/service-groups/{service_group_id}/services", Family::iam,
                [](Context& ctx) { change_services(ctx, true); });
@@ -255,15 +251,14 @@ void add_group_routes(Router& router) {
 
     router.add("GET", "/user-groups", Family::iam, [](Context& ctx) {
         const auto& rows = ctx.store.user_groups.rows();
-        ctx.response.set_text(200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat),
-                                                 [&](JsonText& out, size_t i) {
-                                                     write_user_group(out, rows[i], ctx.compat.group_counts);
-                                                 }));
+        ctx.response.set_text(
+            200, iam_page_text(rows.size(), iam_page_request(ctx.request, ctx.compat), [&](JsonText& out, size_t i) {
+                write_user_group(out, rows[i], ctx.compat.group_counts);
+            }));
     });
     router.add("POST", "/user-groups", Family::iam, create_user_group);
     router.add("GET", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {
-        ctx.response.set_json(200,
-                              render_user_group(find_user_group(ctx, ctx.params[0]), ctx.compat.group_counts));
+        ctx.response.set_json(200, render_user_group(find_user_group(ctx, ctx.params[0]), ctx.compat.group_counts));
     });
     router.add("PATCH", "/user-groups/{user_group_id}", Family::iam, update_user_group);
     router.add("DELETE", "/user-groups/{user_group_id}", Family::iam, [](Context& ctx) {

@@ -28,8 +28,7 @@ const json& object_at(const json& parent, const char* key, const std::string& pa
 
 std::vector<ServiceInvitation> read_service_invitations(Store& store, const json& relationships) {
     std::vector<ServiceInvitation> grants;
-    const json& rel =
-        object_at(relationships, "service_invitations", "data.relationships.service_invitations");
+    const json& rel = object_at(relationships, "service_invitations", "data.relationships.service_invitations");
     auto data = rel.find("data");
     if (data == rel.end() || data->is_null()) {
         return grants;
@@ -48,12 +47,10 @@ std::vector<ServiceInvitation> read_service_invitations(Store& store, const json
         }
         if (permission != "full" && permission != "read_only" && permission != "purge_select" &&
             permission != "purge_all") {
-            throw bad_request("Permission '" + permission +
-                              "' is not one of full, read_only, purge_select, purge_all");
+            throw bad_request("Permission '" + permission + "' is not one of full, read_only, purge_select, purge_all");
         }
-        const json& service_rel =
-            object_at(object_at(item, "relationships", "service_invitation.relationships"), "service",
-                      "service_invitation.relationships.service");
+        const json& service_rel = object_at(object_at(item, "relationships", "service_invitation.relationships"),
+                                            "service", "service_invitation.relationships.service");
         const json& service_data = object_at(service_rel, "data", "service.data");
         std::string service_id = service_data.value("id", "");
         if (!store.services.find(service_id)) {
@@ -72,8 +69,7 @@ void authorise_invitation(const Context& ctx, const Invitation& invitation) {
         if (invitation.role != "user" && invitation.role != "engineer") {
             throw forbidden("an engineer may only invite the user and engineer roles");
         }
-        if (!invitation.roles.empty() || !invitation.service_invitations.empty() ||
-            invitation.limit_services) {
+        if (!invitation.roles.empty() || !invitation.service_invitations.empty() || invitation.limit_services) {
             throw forbidden("an engineer may invite users but not set their permissions");
         }
         return;
@@ -119,8 +115,8 @@ void create_invitation(Context& ctx) {
     if (attributes.contains("limit_services") && attributes["limit_services"].is_boolean()) {
         invitation.limit_services = attributes["limit_services"].get<bool>();
     }
-    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"),
-                                     "data", "data.relationships.customer.data");
+    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"), "data",
+                                     "data.relationships.customer.data");
     if (customer.contains("id") && customer["id"] != ctx.store.customer.id) {
         throw record_not_found("customer", customer["id"].dump());
     }
@@ -137,7 +133,8 @@ void create_invitation(Context& ctx) {
     invitation.created_at = invitation.updated_at = ctx.store.now();
     const Invitation& stored = ctx.store.add_invitation(std::move(invitation));
     ctx.committed = true;
-    ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored, ctx.compat.invitation_attributes)}}, jsonapi_type);
+    ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored, ctx.compat.invitation_attributes)}},
+                          jsonapi_type);
 }
 
 }  // namespace
@@ -148,7 +145,8 @@ void add_invitation_routes(Router& router) {
         ctx.response.set_text(200,
                               jsonapi_page_text(rows.size(), ctx.request, ctx.compat, "/invitations",
                                                 [&](JsonText& out, size_t i) {
-                                                    write_invitation(out, ctx.store, rows[i], ctx.compat.invitation_attributes);
+                                                    write_invitation(out, ctx.store, rows[i],
+                                                                     ctx.compat.invitation_attributes);
                                                 }),
                               jsonapi_type);
     });

@@ -145,13 +145,11 @@ void add_role_routes(Router& router) {
     });
     router.add("GET", "/roles/{role_id}/permissions", Family::iam, [](Context& ctx) {
         const Role& role = find_role(ctx, ctx.params[0]);
-        ctx.response.set_json(200,
-                              iam_page(role.permissions.size(), iam_page_request(ctx.request, ctx.compat),
-                                       [&](size_t i) {
-                                           return render_list_entry(
-                                               render_permission(*ctx.store.permissions.find(role.permissions[i])),
-                                               ctx.compat.list_entries);
-                                       }));
+        ctx.response.set_json(
+            200, iam_page(role.permissions.size(), iam_page_request(ctx.request, ctx.compat), [&](size_t i) {
+                return render_list_entry(render_permission(*ctx.store.permissions.find(role.permissions[i])),
+                                         ctx.compat.list_entries);
+            }));
     });
     router.add("POST", "/roles/{role_id}/permissions", Family::iam,
                [](Context& ctx) { change_role_permissions(ctx, true); });
@@ -170,8 +168,7 @@ void add_role_routes(Router& router) {
         page.envelope = ctx.compat.permissions_envelope == Compat::PermissionsEnvelope::array
                             ? Compat::IamEnvelope::array
                             : Compat::IamEnvelope::meta;
-        ctx.response.set_json(
-            200, iam_page(rows.size(), page, [&](size_t i) { return render_permission(rows[i]); }));
+        ctx.response.set_json(200, iam_page(rows.size(), page, [&](size_t i) { return render_permission(rows[i]); }));
     });
 }
 

@@ -30,10 +30,10 @@ const std::set<std::string>& customer_bool_fields() {
 }
 
 const std::set<std::string>& customer_text_fields() {
-    static const std::set<std::string> fields{
-        "billing_contact_id", "billing_network_type", "billing_ref",         "ip_whitelist",
-        "legal_contact_id",   "phone_number",         "postal_address",      "pricing_plan",
-        "pricing_plan_id",    "security_contact_id",  "technical_contact_id"};
+    static const std::set<std::string> fields{"billing_contact_id",  "billing_network_type", "billing_ref",
+                                              "ip_whitelist",        "legal_contact_id",     "phone_number",
+                                              "postal_address",      "pricing_plan",         "pricing_plan_id",
+                                              "security_contact_id", "technical_contact_id"};
     return fields;
 }
 
@@ -170,8 +170,8 @@ void update_user(Context& ctx) {
         updated.require_new_password = value;
     }
     if (!ctx.caller_is_superuser() &&
-        (updated.role != user.role || updated.roles != user.roles ||
-         updated.limit_services != user.limit_services || updated.locked != user.locked)) {
+        (updated.role != user.role || updated.roles != user.roles || updated.limit_services != user.limit_services ||
+         updated.locked != user.locked)) {
         throw forbidden("only a superuser may change roles, service limits or locking");
     }
     if (fields.has("role") || fields.has("roles") || fields.has("limit_services")) {
@@ -249,9 +249,8 @@ void add_customer_user_routes(Router& router) {
     });
     router.add("GET", "/current_user", Family::classic,
                [](Context& ctx) { ctx.response.set_json(200, render_user(ctx.store, *ctx.caller)); });
-    router.add("GET", "/user/{user_id}", Family::classic, [](Context& ctx) {
-        ctx.response.set_json(200, render_user(ctx.store, find_user(ctx, ctx.params[0])));
-    });
+    router.add("GET", "/user/{user_id}", Family::classic,
+               [](Context& ctx) { ctx.response.set_json(200, render_user(ctx.store, find_user(ctx, ctx.params[0]))); });
     router.add("POST", "/user", Family::classic, create_user);
     router.add("PUT", "/user/{user_id}", Family::classic, update_user);
     router.add("DELETE", "/user/{user_id}", Family::classic, delete_user);

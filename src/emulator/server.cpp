@@ -124,16 +124,16 @@ Server::Server(Emulator& emulator, int threads) : m_impl(std::make_unique<Impl>(
     // and `curl -X POST` sends exactly that. httplib 0.11 instead reads such a POST, PUT, PATCH or DELETE
     // until the connection closes, and answers 400 with an empty body after its read timeout when the
     // client keeps it open. The pre-routing handler runs before any body is read: serve these here.
-    m_impl->http.set_pre_routing_handler([impl = m_impl.get()](const httplib::Request& request,
-                                                               httplib::Response& response) {
-        const bool may_have_body = request.method == "POST" || request.method == "PUT" ||
-                                   request.method == "PATCH" || request.method == "DELETE";
-        if (!may_have_body || request.has_header("Content-Length") || request.has_header("Transfer-Encoding")) {
-            return httplib::Server::HandlerResponse::Unhandled;
-        }
-        impl->serve(request, response);
-        return httplib::Server::HandlerResponse::Handled;
-    });
+    m_impl->http.set_pre_routing_handler(
+        [impl = m_impl.get()](const httplib::Request& request, httplib::Response& response) {
+            const bool may_have_body = request.method == "POST" || request.method == "PUT" ||
+                                       request.method == "PATCH" || request.method == "DELETE";
+            if (!may_have_body || request.has_header("Content-Length") || request.has_header("Transfer-Encoding")) {
+                return httplib::Server::HandlerResponse::Unhandled;
+            }
+            impl->serve(request, response);
+            return httplib::Server::HandlerResponse::Handled;
+        });
     m_impl->http.Get(".*", handler);
     m_impl->http.Post(".*", handler);
     m_impl->http.Put(".*", handler);

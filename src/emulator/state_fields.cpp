@@ -16,8 +16,7 @@ void check_keys(const json& obj, const std::string& path, std::initializer_list<
         throw StateError(path + ": expected an object");
     }
     for (const auto& item : obj.items()) {
-        bool known =
-            std::any_of(allowed.begin(), allowed.end(), [&](const char* key) { return item.key() == key; });
+        bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* key) { return item.key() == key; });
         if (!known) {
             throw StateError(path + "." + item.key() + ": unknown field");
         }
@@ -128,8 +127,7 @@ std::string check_role_enum(const std::string& role, const std::string& path) {
     return role;
 }
 
-std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs,
-                                       const std::string& path) {
+std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs, const std::string& path) {
     std::vector<std::string> ids;
     for (const std::string& ref : refs) {
         Role* role = store.role_by_ref(ref);

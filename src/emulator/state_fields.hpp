@@ -41,7 +41,6 @@ std::string take_id(Store& store, const json& obj, const std::string& path, std:
 /// `role` when it is a legacy role name; throws otherwise.
 std::string check_role_enum(const std::string& role, const std::string& path);
 /// Role ids for `refs` (ids or names); throws on an unknown role.
-std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs,
-                                       const std::string& path);
+std::vector<std::string> resolve_roles(Store& store, const std::vector<std::string>& refs, const std::string& path);
 
 }  // namespace fastly_emulator::seed

@@ -50,8 +50,8 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         std::string path = item_path("roles", i);
         const json& r = list[i];
         check_keys(r, path,
-                   {"id", "name", "display_name", "description", "custom", "security", "permissions",
-                    "created_at", "updated_at"});
+                   {"id", "name", "display_name", "description", "custom", "security", "permissions", "created_at",
+                    "updated_at"});
         Role role;
         role.id = take_id(store, r, path, seen);
         role.name = require_string(r, path, "name");
@@ -78,8 +78,15 @@ void load_roles(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         if (store.role_by_ref(predefined.name)) {
             continue;
         }
-        Role role{store.new_id(), predefined.name, predefined.display_name, predefined.description, false, false, {},
-                  now, now};
+        Role role{store.new_id(),
+                  predefined.name,
+                  predefined.display_name,
+                  predefined.description,
+                  false,
+                  false,
+                  {},
+                  now,
+                  now};
         for (const std::string& name : predefined.permissions) {
             if (Permission* permission = store.permission_by_ref(name)) {
                 role.permissions.push_back(permission->id);
@@ -125,10 +132,9 @@ void load_users(Store& store, const json& doc, std::set<std::string>& seen, Epoc
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("users", i);
         const json& u = list[i];
-        check_keys(
-            u, path,
-            {"id", "login", "name", "role", "roles", "limit_services", "locked", "require_new_password",
-             "two_factor_auth_enabled", "created_at", "updated_at", "last_active_at"});
+        check_keys(u, path,
+                   {"id", "login", "name", "role", "roles", "limit_services", "locked", "require_new_password",
+                    "two_factor_auth_enabled", "created_at", "updated_at", "last_active_at"});
         User user;
         user.id = take_id(store, u, path, seen);
         user.login = require_string(u, path, "login");
@@ -161,8 +167,7 @@ void load_customer(Store& store, const json& doc, std::set<std::string>& seen, E
     store.customer.id = take_id(store, customer, "customer", seen);
     store.customer.name = get_string(customer, "customer", "name", "Example Customer");
     store.customer.created_at = get_time(customer, "customer", "created_at").value_or(now);
-    store.customer.updated_at =
-        get_time(customer, "customer", "updated_at").value_or(store.customer.created_at);
+    store.customer.updated_at = get_time(customer, "customer", "updated_at").value_or(store.customer.created_at);
     store.customer.deleted_at = get_time(customer, "customer", "deleted_at");
     store.customer.attributes = default_customer_attributes();
     for (const auto& item : customer.items()) {
@@ -217,9 +222,9 @@ void load_invitations(Store& store, const json& doc, std::set<std::string>& seen
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("invitations", i);
         const json& v = list[i];
-        check_keys(v, path,
-                   {"id", "email", "role", "roles", "limit_services", "created_at", "updated_at",
-                    "service_invitations"});
+        check_keys(
+            v, path,
+            {"id", "email", "role", "roles", "limit_services", "created_at", "updated_at", "service_invitations"});
         Invitation invitation;
         invitation.id = take_id(store, v, path, seen);
         invitation.email = require_string(v, path, "email");
@@ -241,8 +246,8 @@ void load_invitations(Store& store, const json& doc, std::set<std::string>& seen
                 throw StateError(gpath + ".service: unknown service " + quote_text(ref));
             }
             std::string id = get_string(grants[k], gpath, "id");
-            invitation.service_invitations.push_back({id.empty() ? store.new_id() : id, service->id,
-                                                      get_string(grants[k], gpath, "permission", "full")});
+            invitation.service_invitations.push_back(
+                {id.empty() ? store.new_id() : id, service->id, get_string(grants[k], gpath, "permission", "full")});
         }
         store.add_invitation(std::move(invitation));
     }
@@ -266,8 +271,7 @@ void load_service_groups(Store& store, const json& doc, std::set<std::string>& s
             if (!service) {
                 throw StateError(path + ".services: unknown service " + quote_text(ref));
             }
-            if (std::find(group.services.begin(), group.services.end(), service->id) ==
-                group.services.end()) {
+            if (std::find(group.services.begin(), group.services.end(), service->id) == group.services.end()) {
                 group.services.push_back(service->id);
             }
         }
@@ -324,9 +328,8 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
     for (size_t i = 0; i < list.size(); ++i) {
         std::string path = item_path("user_groups", i);
         const json& g = list[i];
-        check_keys(
-            g, path,
-            {"id", "name", "description", "members", "roles", "service_groups", "created_at", "updated_at"});
+        check_keys(g, path,
+                   {"id", "name", "description", "members", "roles", "service_groups", "created_at", "updated_at"});
         UserGroup group;
         group.id = take_id(store, g, path, seen);
         group.name = require_string(g, path, "name");
@@ -340,8 +343,7 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
         }
         std::vector<Member> members;
         for (size_t k = 0; k < member_refs.size(); ++k) {
-            members.push_back(
-                resolve_member(store, member_refs[k], path + ".members[" + std::to_string(k) + "]"));
+            members.push_back(resolve_member(store, member_refs[k], path + ".members[" + std::to_string(k) + "]"));
         }
         group.roles = resolve_roles(store, get_string_list(g, path, "roles"), path);
         for (const std::string& ref : get_string_list(g, path, "service_groups")) {
@@ -415,8 +417,7 @@ void load_clock_and_rate(Store& store, const json& doc) {
 }  // namespace
 
 const std::vector<std::string>& legacy_role_names() {
-    static const std::vector<std::string> names{"user",      "billing",    "engineer",
-                                                "superuser", "tls_viewer", "tls_admin"};
+    static const std::vector<std::string> names{"user", "billing", "engineer", "superuser", "tls_viewer", "tls_admin"};
     return names;
 }
 
@@ -430,8 +431,8 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
         throw StateError("expected a JSON object at the top level");
     }
     check_keys(doc, "(top level)",
-               {"customer", "users", "tokens", "permissions", "roles", "services", "service_groups",
-                "user_groups", "invitations", "clock", "rate_limit"});
+               {"customer", "users", "tokens", "permissions", "roles", "services", "service_groups", "user_groups",
+                "invitations", "clock", "rate_limit"});
     auto wall_clock = store.wall_clock;
     store.reset();
     store.wall_clock = wall_clock;

@@ -54,7 +54,7 @@ struct Role {
     std::string display_name;
     std::string description;
     bool custom = true;
-    bool security = false;  ///< a Security (Next-Gen WAF) role: the only kind Superuser combines with
+    bool security = false;                 ///< a Security (Next-Gen WAF) role: the only kind Superuser combines with
     std::vector<std::string> permissions;  ///< permission IDs
     EpochSeconds created_at = 0;
     EpochSeconds updated_at = 0;

@@ -19,8 +19,8 @@ std::optional<EpochSeconds> parse_timestamp(std::string_view text) {
     std::string s(text);
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     int consumed = 0;
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-                    &consumed) != 6) {
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second, &consumed) !=
+        6) {
         return std::nullopt;
     }
     std::string_view rest = text.substr(static_cast<size_t>(consumed));
@@ -48,16 +48,14 @@ std::optional<EpochSeconds> parse_timestamp(std::string_view text) {
 }
 
 EpochSeconds system_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
 IdGenerator::IdGenerator() : m_rng(std::random_device{}()) {}
 
 std::string IdGenerator::next() {
-    static constexpr std::string_view alphabet =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    static constexpr std::string_view alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
     // Real IDs are base62 128-bit values, so a leading digit above 7 never occurs.
     std::uniform_int_distribution<size_t> first(0, 7);

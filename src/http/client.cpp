@@ -1,14 +1,14 @@
-#include <algorithm>
 #include <curl/curl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <algorithm>
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
-#include <fmt/format.h>
 #include <mutex>
 #include <new>
 #include <random>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <vector>
 
@@ -38,23 +38,29 @@ void global_init() {
 
 TransportError classify(CURLcode code) {
     switch (code) {
-        case CURLE_OK: return TransportError::none;
-        case CURLE_OPERATION_TIMEDOUT: return TransportError::timeout;
+        case CURLE_OK:
+            return TransportError::none;
+        case CURLE_OPERATION_TIMEDOUT:
+            return TransportError::timeout;
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY: return TransportError::connect;
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return TransportError::connect;
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
         case CURLE_SSL_CACERT_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return TransportError::tls;
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return TransportError::tls;
         case CURLE_GOT_NOTHING:
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
-        case CURLE_PARTIAL_FILE: return TransportError::dropped;
-        default: return TransportError::other;
+        case CURLE_PARTIAL_FILE:
+            return TransportError::dropped;
+        default:
+            return TransportError::other;
     }
 }
 
@@ -66,8 +72,8 @@ bool is_loopback(std::string host) {
     // 127.0.0.0/8, written as a dotted IPv4 address.
     unsigned a = 0, b = 0, c = 0, d = 0;
     char rest = 0;
-    return std::sscanf(host.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &rest) == 4 && a == 127 && b < 256 &&
-           c < 256 && d < 256;
+    return std::sscanf(host.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &rest) == 4 && a == 127 && b < 256 && c < 256 &&
+           d < 256;
 }
 
 std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
@@ -108,15 +114,15 @@ std::string overflow_message(const Transfer& transfer, CURLcode code) {
     }
     switch (transfer.overflow) {
         case TransportError::body_too_large:
-            return fmt::format("its body passed {}, the limit on one answer",
-                               size_text(options.max_body_bytes));
+            return fmt::format("its body passed {}, the limit on one answer", size_text(options.max_body_bytes));
         case TransportError::headers_too_large:
             return transfer.header_bytes > options.max_header_bytes
                        ? fmt::format("its headers passed {}, the limit on one answer",
                                      size_text(options.max_header_bytes))
                        : fmt::format("it sent more than {} header lines, the limit on one answer",
                                      options.max_header_lines);
-        default: return "out of memory while receiving the answer";
+        default:
+            return "out of memory while receiving the answer";
     }
 }
 
@@ -158,8 +164,7 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
     transfer->header_bytes += n;
     ++transfer->header_lines;
     const ClientOptions& options = transfer->options;
-    if (transfer->header_bytes > options.max_header_bytes ||
-        transfer->header_lines > options.max_header_lines) {
+    if (transfer->header_bytes > options.max_header_bytes || transfer->header_lines > options.max_header_lines) {
         transfer->overflow = TransportError::headers_too_large;
         return 0;
     }
@@ -211,9 +216,10 @@ void check_endpoint(const std::string& url) {
     // Every request path is appended to the endpoint: after a '?' or '#', even a bare one, it would land in
     // the query or the fragment.
     if (const auto mark = url.find_first_of("?#"); mark != std::string::npos) {
-        throw util::UsageError(fmt::format("the endpoint for '{}' has {}, which every request path would land in; "
-                                           "give the API's base URL only, such as https://api.fastly.com",
-                                           host, url[mark] == '?' ? "a query ('?...')" : "a fragment ('#...')"));
+        throw util::UsageError(
+            fmt::format("the endpoint for '{}' has {}, which every request path would land in; "
+                        "give the API's base URL only, such as https://api.fastly.com",
+                        host, url[mark] == '?' ? "a query ('?...')" : "a fragment ('#...')"));
     }
     if (scheme == "https") {
         return;
@@ -227,8 +233,8 @@ void check_endpoint(const std::string& url) {
             "or http:// only to a loopback address such as 127.0.0.1",
             host));
     }
-    throw util::UsageError(fmt::format("the endpoint '{}' must start with https:// (or http:// to a loopback address)",
-                                       url));
+    throw util::UsageError(
+        fmt::format("the endpoint '{}' must start with https:// (or http:// to a loopback address)", url));
 }
 
 struct Client::Impl {
@@ -327,8 +333,8 @@ struct Client::Impl {
             long status = 0;
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
             response.error = transfer.overflow;
-            response.error_message =
-                overflow_message(transfer, code) + (status > 0 ? fmt::format(" (status {})", status) : "");
+            response.error_message = overflow_message(transfer, code) +
+                                     (status > 0 ? fmt::format(" (status {})", status) : "");
             response.body.clear();
             response.body.shrink_to_fit();
         }
@@ -384,9 +390,8 @@ Response Client::send(const Request& request) {
         response.attempts = attempt;
         const std::int64_t now = now_epoch();
         m_impl->record(request, response, attempt > 1, now);
-        const std::string outcome = response.error == TransportError::none
-                                        ? std::to_string(response.status)
-                                        : std::string(to_string(response.error));
+        const std::string outcome = response.error == TransportError::none ? std::to_string(response.status)
+                                                                           : std::string(to_string(response.error));
         spdlog::debug("{} -> {} ({:.0f} ms)", request.describe(), outcome, response.elapsed_ms);
         const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(random);
         const RetryDecision decision = m_impl->options.retry.decide(request, response, attempt, now, jitter);

@@ -30,8 +30,7 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt, double
     const double capped = std::min(exponential, static_cast<double>(policy.max_delay.count()));
     // Full jitter, but never less than half the step, so that retries of many parallel requests spread
     // out without collapsing onto zero.
-    return std::chrono::milliseconds{
-        static_cast<std::int64_t>(capped * (0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0)))};
+    return std::chrono::milliseconds{static_cast<std::int64_t>(capped * (0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0)))};
 }
 
 RetryDecision retry_after(std::chrono::milliseconds delay) {
@@ -57,8 +56,8 @@ RetryDecision decide_429(const RetryPolicy& policy, const Response& response, in
         wait = std::max<std::int64_t>(0, *limit.reset - now);
     }
     const bool budget_spent = limit.remaining == 0;
-    const milliseconds bound =
-        budget_spent ? policy.max_reset_wait : std::max(policy.max_throttle_wait, policy.max_reset_wait);
+    const milliseconds bound = budget_spent ? policy.max_reset_wait
+                                            : std::max(policy.max_throttle_wait, policy.max_reset_wait);
     if ((budget_spent && !wait) || (wait && milliseconds(*wait * 1000) > bound)) {
         return spent(limit, wait, now);
     }
@@ -90,12 +89,11 @@ bool is_idempotent(std::string_view method) {
     return method == "GET" || method == "HEAD" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-RetryDecision RetryPolicy::decide(const Request& request, const Response& response, int attempt,
-                                  std::int64_t now_epoch, double jitter) const {
+RetryDecision RetryPolicy::decide(const Request& request, const Response& response, int attempt, std::int64_t now_epoch,
+                                  double jitter) const {
     using std::chrono::milliseconds;
     // An answer over the size limits would be as large again: sending it again only repeats the transfer.
-    if (response.error == TransportError::body_too_large ||
-        response.error == TransportError::headers_too_large) {
+    if (response.error == TransportError::body_too_large || response.error == TransportError::headers_too_large) {
         return {};
     }
     if (response.error == TransportError::none && response.status == 429) {

@@ -1,8 +1,8 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/live/answer.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
-#include <fmt/format.h>
 
 namespace fastly_accounts::live {
 
@@ -49,8 +49,8 @@ BodyKind classify_body(std::string_view content_type, std::string_view body) {
     }
     const std::string type = media_type(content_type);
     const bool says_json = type == "application/json" || type.find("+json") != std::string::npos;
-    if (type == "text/html" || type == "application/xhtml+xml" ||
-        starts_with_nocase(start, "<!doctype html") || starts_with_nocase(start, "<html")) {
+    if (type == "text/html" || type == "application/xhtml+xml" || starts_with_nocase(start, "<!doctype html") ||
+        starts_with_nocase(start, "<html")) {
         return BodyKind::html;
     }
     if (type.find("xml") != std::string::npos || (start.front() == '<' && !says_json)) {
@@ -64,20 +64,26 @@ BodyKind classify_body(std::string_view content_type, std::string_view body) {
 
 std::string_view describe(BodyKind kind) {
     switch (kind) {
-        case BodyKind::empty: return "an empty body";
-        case BodyKind::binary: return "binary data";
-        case BodyKind::html: return "an HTML page";
-        case BodyKind::xml: return "an XML document";
-        case BodyKind::json: return "JSON";
-        case BodyKind::text: return "text";
+        case BodyKind::empty:
+            return "an empty body";
+        case BodyKind::binary:
+            return "binary data";
+        case BodyKind::html:
+            return "an HTML page";
+        case BodyKind::xml:
+            return "an XML document";
+        case BodyKind::json:
+            return "JSON";
+        case BodyKind::text:
+            return "text";
     }
     return "text";
 }
 
 std::string describe_content(const http::Response& response) {
     const auto type = response.header("Content-Type");
-    std::string out = fmt::format(
-        "({}, {} bytes)", type ? util::escape_excerpt(*type, 80) : "no Content-Type", response.body.size());
+    std::string out = fmt::format("({}, {} bytes)", type ? util::escape_excerpt(*type, 80) : "no Content-Type",
+                                  response.body.size());
     if (!response.body.empty()) {
         out += ": " + util::escape_excerpt(response.body, excerpt_bytes);
     }

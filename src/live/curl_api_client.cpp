@@ -1,14 +1,14 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <algorithm>
+#include <ctime>
 #include <fastly_accounts/live/answer.hpp>
 #include <fastly_accounts/live/curl_api_client.hpp>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
-#include <algorithm>
-#include <spdlog/spdlog.h>
-#include "paging.hpp"
-#include <ctime>
-#include <fmt/format.h>
 #include <iterator>
+#include "paging.hpp"
 
 namespace fastly_accounts::live {
 
@@ -27,7 +27,8 @@ Request get(std::string target, const char* accept = json_type) {
 }
 
 Request with_body(std::string method, std::string target, const char* type, std::string body) {
-    return Request{std::move(method), std::move(target), {{"Content-Type", type}, {"Accept", json_type}}, std::move(body)};
+    return Request{
+        std::move(method), std::move(target), {{"Content-Type", type}, {"Accept", json_type}}, std::move(body)};
 }
 
 // Every path comes from the one table (model/api_paths.hpp) the plan's requests come from, with the ids
@@ -36,9 +37,12 @@ Request with_body(std::string method, std::string target, const char* type, std:
 // customer's users, `DELETE /user/` no user).
 model::Kind kind_of(Collection collection) {
     switch (collection) {
-        case Collection::user_groups: return model::Kind::user_groups;
-        case Collection::service_groups: return model::Kind::service_groups;
-        case Collection::roles: return model::Kind::roles;
+        case Collection::user_groups:
+            return model::Kind::user_groups;
+        case Collection::service_groups:
+            return model::Kind::service_groups;
+        case Collection::roles:
+            return model::Kind::roles;
     }
     return model::Kind::roles;
 }
@@ -51,11 +55,16 @@ std::string collection_path(Collection collection) {
 std::pair<std::string, std::string> relation_path(Relation relation, const std::string& owner) {
     const std::string id = percent_encode(owner);
     switch (relation) {
-        case Relation::user_group_members: return {api_path::user_group_members(id), "members"};
-        case Relation::user_group_roles: return {api_path::user_group_roles(id), "roles"};
-        case Relation::user_group_service_groups: return {api_path::user_group_service_groups(id), "service_groups"};
-        case Relation::service_group_services: return {api_path::service_group_services(id), "services"};
-        case Relation::role_permissions: return {api_path::role_permissions(id), "permissions"};
+        case Relation::user_group_members:
+            return {api_path::user_group_members(id), "members"};
+        case Relation::user_group_roles:
+            return {api_path::user_group_roles(id), "roles"};
+        case Relation::user_group_service_groups:
+            return {api_path::user_group_service_groups(id), "service_groups"};
+        case Relation::service_group_services:
+            return {api_path::service_group_services(id), "services"};
+        case Relation::role_permissions:
+            return {api_path::role_permissions(id), "permissions"};
     }
     return {"", ""};
 }
@@ -107,9 +116,12 @@ std::string user_form(const model::User& user, bool with_login) {
 
 std::string_view noun(Collection collection) {
     switch (collection) {
-        case Collection::user_groups: return "user group";
-        case Collection::service_groups: return "service group";
-        case Collection::roles: return "role";
+        case Collection::user_groups:
+            return "user group";
+        case Collection::service_groups:
+            return "service group";
+        case Collection::roles:
+            return "role";
     }
     return "";
 }
@@ -118,8 +130,8 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
     const FailureDetail detail{response.attempts, response.budget_spent, response.retry_at};
     const std::string attempts = response.attempts > 1 ? fmt::format(" (after {} attempts)", response.attempts) : "";
     if (response.error != http::TransportError::none) {
-        std::string message = fmt::format("{} -> {}: {}{}", request.describe(),
-                                          http::to_string(response.error), response.error_message, attempts);
+        std::string message = fmt::format("{} -> {}: {}{}", request.describe(), http::to_string(response.error),
+                                          response.error_message, attempts);
         if (response.error == http::TransportError::body_too_large) {
             message +=
                 "; the transfer was stopped and is not retried. If the account's answers are really this "
@@ -131,8 +143,8 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
     }
     std::string message = fmt::format("{} -> {}", request.describe(), status_line(response.status));
     if (response.status >= 300 && response.status < 400) {
-        return ApiError(fmt::format("{} {}{}", message, describe_redirect(response), attempts),
-                        response.status, request.method, request.target, detail);
+        return ApiError(fmt::format("{} {}{}", message, describe_redirect(response), attempts), response.status,
+                        request.method, request.target, detail);
     }
     // What the API said, escaped: a message is the server's text, and it reaches a terminal.
     const std::string said = util::escape_excerpt(json::error_message(response.body), 300);
@@ -154,8 +166,9 @@ ApiError make_api_error(const http::Request& request, const http::Response& resp
                          401, request.method, request.target, detail);
     }
     if (response.status == 403) {
-        message += "; the token's user is not allowed to do this (changing other users, groups, roles and "
-                   "invitations needs a superuser)";
+        message +=
+            "; the token's user is not allowed to do this (changing other users, groups, roles and "
+            "invitations needs a superuser)";
     }
     if (response.budget_spent) {
         message += "; the hourly write budget is spent";
@@ -183,8 +196,8 @@ auto CurlApiClient::read_body(const http::Request& request, const http::Response
     // The answer arrived: the error carries its status, so that a create whose answer cannot be read is
     // not taken for one whose outcome is unknown and sent again.
     const auto unreadable = [&](const std::string& problem) {
-        return ApiError(fmt::format("{} -> {}: {} {}", request.describe(), status_line(response.status),
-                                    problem, describe_content(response)),
+        return ApiError(fmt::format("{} -> {}: {} {}", request.describe(), status_line(response.status), problem,
+                                    describe_content(response)),
                         response.status, request.method, request.target);
     };
     try {
@@ -224,12 +237,15 @@ std::string page_target(const std::string& path, CurlApiClient::Paging paging, i
     using Paging = CurlApiClient::Paging;
     const char separator = path.find('?') == std::string::npos ? '?' : '&';
     switch (paging) {
-        case Paging::none: return path;
+        case Paging::none:
+            return path;
         case Paging::iam:
-        case Paging::link: return path + fmt::format("{}page={}&per_page={}", separator, number, size);
+        case Paging::link:
+            return path + fmt::format("{}page={}&per_page={}", separator, number, size);
         case Paging::jsonapi:
             return path + fmt::format("{}page%5Bnumber%5D={}&page%5Bsize%5D={}", separator, number, size);
-        case Paging::cursor: return path + fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
+        case Paging::cursor:
+            return path + fmt::format("{}limit=1000&cursor={}", separator, percent_encode(cursor));
     }
     return path;
 }
@@ -238,10 +254,14 @@ json::Page parse_page(const std::string& body, CurlApiClient::Paging paging, int
     using Paging = CurlApiClient::Paging;
     switch (paging) {
         case Paging::none:
-        case Paging::link: return json::bare_array_page(body);
-        case Paging::iam: return json::iam_page(body, size);
-        case Paging::jsonapi: return json::jsonapi_page(body);
-        case Paging::cursor: return json::cursor_page(body);
+        case Paging::link:
+            return json::bare_array_page(body);
+        case Paging::iam:
+            return json::iam_page(body, size);
+        case Paging::jsonapi:
+            return json::jsonapi_page(body);
+        case Paging::cursor:
+            return json::cursor_page(body);
     }
     return json::Page{};
 }
@@ -267,8 +287,7 @@ std::optional<std::string> link_target(const std::string& url, const std::string
     const auto query = rest.find('?');
     const std::string link_path = rest.substr(0, query);
     // The endpoint may carry a path prefix of its own: the Link's path must end with the list's.
-    if (link_path.size() < path.size() ||
-        link_path.compare(link_path.size() - path.size(), path.size(), path) != 0) {
+    if (link_path.size() < path.size() || link_path.compare(link_path.size() - path.size(), path.size(), path) != 0) {
         return std::nullopt;
     }
     return path + (query == std::string::npos ? "" : rest.substr(query));
@@ -292,8 +311,7 @@ bool CurlApiClient::fall_back(const std::string& path, int refused) {
     if (refused <= fallback_page_size) {
         return false;
     }
-    spdlog::info("GET {}: the API refused {} entries a page; asking {} from now on", path, refused,
-                 fallback_page_size);
+    spdlog::info("GET {}: the API refused {} entries a page; asking {} from now on", path, refused, fallback_page_size);
     std::lock_guard lock(m_sizes_mutex);
     m_page_sizes[route_key(path)] = fallback_page_size;
     return true;
@@ -314,8 +332,8 @@ json::Page CurlApiClient::fetch_page(const std::string& path, Paging paging, int
         if (!response.ok()) {
             throw make_api_error(request, response);
         }
-        json::Page page = read_body(
-            request, response, [paging, size](const std::string& b) { return parse_page(b, paging, size); });
+        json::Page page = read_body(request, response,
+                                    [paging, size](const std::string& b) { return parse_page(b, paging, size); });
         page.asked_size = size;
         if (paging == Paging::link) {
             follow_link(page, response);
@@ -339,8 +357,8 @@ bool CurlApiClient::repeats_last_page(const std::string& path, int number, const
     const std::string text = fmt::format("{}\n{}\n{}", mark.size, mark.first, mark.last);
     std::lock_guard lock(m_last_pages_mutex);
     auto it = m_last_pages.find(path);
-    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() &&
-                          it->second.first == number - 1 && it->second.second == text;
+    const bool repeated = number > 1 && mark.size > 0 && it != m_last_pages.end() && it->second.first == number - 1 &&
+                          it->second.second == text;
     if (page.more && !repeated) {
         m_last_pages[path] = {number, text};
     } else if (it != m_last_pages.end()) {
@@ -354,8 +372,7 @@ json::Page CurlApiClient::after_repeat(const std::string& path, const Request& r
     // whole list (the API ignores the page size too) or only its first entries (it caps the size, and
     // nothing past them can be read) shows when a page of one entry is asked for.
     const Request probe = get(page_target(path, Paging::iam, 1, "", 1));
-    const json::Page one =
-        read_body(probe, call(probe), [](const std::string& b) { return json::iam_page(b, 1); });
+    const json::Page one = read_body(probe, call(probe), [](const std::string& b) { return json::iam_page(b, 1); });
     if (one.items.size() < page.items.size()) {
         throw ApiError(fmt::format("{} -> the same {} entries as the page before: the API ignores the page "
                                    "parameter but not the page size, so whether more entries follow cannot be "
@@ -374,8 +391,7 @@ json::Page CurlApiClient::fetch_link_page(const std::string& path, const std::st
     if (!response.ok()) {
         throw make_api_error(request, response);
     }
-    json::Page page =
-        read_body(request, response, [](const std::string& b) { return json::bare_array_page(b); });
+    json::Page page = read_body(request, response, [](const std::string& b) { return json::bare_array_page(b); });
     page.asked_size = page_size_for(path, Paging::link);
     follow_link(page, response);
     return page;
@@ -393,7 +409,7 @@ std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging 
     for (int number = 1; number <= max_list_pages; ++number) {
         // Link paging follows the `next` URL the API gave; the first page is asked like numbered ones.
         json::Page page = paging == Paging::link && number > 1 ? fetch_link_page(path, cursor)
-                                                                 : fetch_page(path, paging, number, cursor);
+                                                               : fetch_page(path, paging, number, cursor);
         const paging::PageMark mark = paging::mark_of(page.items, item_id);
         if (paging::repeats_previous(previous, mark, number, page.asked_size, "GET " + path)) {
             return items;
@@ -407,11 +423,10 @@ std::vector<json::json> CurlApiClient::list_all(const std::string& path, Paging 
         if (paging == Paging::link) {
             auto target = link_target(cursor, path);
             if (!target) {
-                throw ApiError(
-                    fmt::format("GET {} -> its Link header names {} as the next page, not a page of {}; "
-                                "stopping",
-                                path, util::escape_excerpt(cursor, 200), path),
-                    0, "GET", path);
+                throw ApiError(fmt::format("GET {} -> its Link header names {} as the next page, not a page of {}; "
+                                           "stopping",
+                                           path, util::escape_excerpt(cursor, 200), path),
+                               0, "GET", path);
             }
             cursor = *target;
         }
@@ -430,11 +445,11 @@ std::vector<T> convert_all(const std::vector<json::json>& items, const std::stri
         try {
             out.push_back(convert(item));
         } catch (const util::Error& e) {
-            throw ApiError(fmt::format("GET {} -> an entry could not be read: {}: {}", path, e.what(),
-                                       util::escape_excerpt(
-                                           item.dump(-1, ' ', false, json::json::error_handler_t::replace),
-                                           excerpt_bytes)),
-                           0, "GET", path);
+            throw ApiError(
+                fmt::format("GET {} -> an entry could not be read: {}: {}", path, e.what(),
+                            util::escape_excerpt(item.dump(-1, ' ', false, json::json::error_handler_t::replace),
+                                                 excerpt_bytes)),
+                0, "GET", path);
         }
     }
     return out;
@@ -447,21 +462,19 @@ ListPage<T> CurlApiClient::list_page_of(const std::string& path, Paging paging, 
     json::Page page = fetch_page(path, paging, number, "");
     // Only a page with more to follow states a count the reader acts on; past max_list_pages it is cut to
     // max_list_pages + 1, still too many for any reader.
-    const int total_pages =
-        page.more ? static_cast<int>(std::min<long long>(page.total_pages, max_list_pages + 1LL)) : 0;
+    const int total_pages = page.more ? static_cast<int>(std::min<long long>(page.total_pages, max_list_pages + 1LL))
+                                      : 0;
     return {convert_all<T>(page.items, path, convert), page.more, total_pages, page.asked_size};
 }
 
 model::Customer CurlApiClient::current_customer() {
     const Request request = get(api_path::current_customer());
-    return read_body(request, call(request),
-                     [](const std::string& b) { return json::customer(json::parse(b)); });
+    return read_body(request, call(request), [](const std::string& b) { return json::customer(json::parse(b)); });
 }
 
 model::TokenUser CurlApiClient::current_user() {
     const Request request = get(api_path::current_user());
-    return read_body(request, call(request),
-                     [](const std::string& b) { return json::token_user(json::parse(b)); });
+    return read_body(request, call(request), [](const std::string& b) { return json::token_user(json::parse(b)); });
 }
 
 std::vector<model::User> CurlApiClient::list_users(const std::string& customer_id) {
@@ -471,8 +484,7 @@ std::vector<model::User> CurlApiClient::list_users(const std::string& customer_i
 
 std::string CurlApiClient::create_user(const model::User& user) {
     const Request request = with_body("POST", api_path::users(), form_type, user_form(user, true));
-    return read_body(request, call(request),
-                     [](const std::string& b) { return json::user(json::parse(b)).id; });
+    return read_body(request, call(request), [](const std::string& b) { return json::user(json::parse(b)).id; });
 }
 
 void CurlApiClient::update_user(const std::string& id, const model::User& user) {
@@ -517,10 +529,7 @@ std::string CurlApiClient::create_invitation(const std::string& customer_id, con
 }
 
 void CurlApiClient::delete_invitation(const std::string& id) {
-    call(Request{"DELETE",
-                 api_path::invitation(percent_encode(id)),
-                 {{"Accept", jsonapi_type}},
-                 ""});
+    call(Request{"DELETE", api_path::invitation(percent_encode(id)), {{"Accept", jsonapi_type}}, ""});
 }
 
 std::vector<model::CatalogRole> CurlApiClient::list_role_catalog() {
@@ -546,8 +555,7 @@ std::optional<std::vector<model::CatalogRole>> CurlApiClient::list_legacy_roles(
 }
 
 std::vector<std::string> CurlApiClient::role_permission_names(const std::string& role_id) {
-    const Request request =
-        get(api_path::iam_role(percent_encode(role_id)) + "?include=permissions");
+    const Request request = get(api_path::iam_role(percent_encode(role_id)) + "?include=permissions");
     return read_body(request, call(request),
                      [](const std::string& b) { return json::role_permission_names(json::parse(b)); });
 }
@@ -555,13 +563,13 @@ std::vector<std::string> CurlApiClient::role_permission_names(const std::string&
 std::vector<model::Permission> CurlApiClient::list_permissions() {
     // GET /permissions takes no parameters: one request, the whole catalogue, in whichever envelope.
     const Request request = get(api_path::permissions());
-    const auto items =
-        read_body(request, call(request), [](const std::string& b) { return json::whole_list(b); });
+    const auto items = read_body(request, call(request), [](const std::string& b) { return json::whole_list(b); });
     return convert_all<model::Permission>(items, api_path::permissions(), json::permission);
 }
 
 std::vector<model::Service> CurlApiClient::list_services() {
-    return convert_all<model::Service>(list_all(api_path::services(), Paging::link), api_path::services(), json::service);
+    return convert_all<model::Service>(list_all(api_path::services(), Paging::link), api_path::services(),
+                                       json::service);
 }
 
 std::vector<NamedObject> CurlApiClient::list(Collection collection) {

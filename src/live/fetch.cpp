@@ -80,8 +80,8 @@ private:
         }
         if (number == 1 && page.total_pages > 1) {
             if (page.total_pages > max_list_pages) {
-                throw error(fmt::format("the API says there are {} pages, more than {}; stopping",
-                                        page.total_pages, max_list_pages));
+                throw error(fmt::format("the API says there are {} pages, more than {}; stopping", page.total_pages,
+                                        max_list_pages));
             }
             for (int next = 2; next <= page.total_pages; ++next) {
                 pool.submit([this, &pool, next, total = page.total_pages] { read(pool, next, total); });
@@ -129,11 +129,16 @@ private:
 
 std::string describe(Relation relation, const std::string& owner) {
     switch (relation) {
-        case Relation::user_group_members: return "the members of user group " + owner;
-        case Relation::user_group_roles: return "the roles of user group " + owner;
-        case Relation::user_group_service_groups: return "the service groups of user group " + owner;
-        case Relation::service_group_services: return "the services of service group " + owner;
-        case Relation::role_permissions: return "the permissions of role " + owner;
+        case Relation::user_group_members:
+            return "the members of user group " + owner;
+        case Relation::user_group_roles:
+            return "the roles of user group " + owner;
+        case Relation::user_group_service_groups:
+            return "the service groups of user group " + owner;
+        case Relation::service_group_services:
+            return "the services of service group " + owner;
+        case Relation::role_permissions:
+            return "the permissions of role " + owner;
     }
     return "";
 }
@@ -196,15 +201,13 @@ std::vector<std::string> role_names(const model::LiveAccount& account, const std
 class AccountReader {
 public:
     explicit AccountReader(ApiClient& api)
-        : m_api(api),
-          m_sub_lists(api),
+        : m_api(api), m_sub_lists(api),
           m_invitations("the invitations", [&api](int number) { return api.list_invitations_page(number); }),
           m_service_groups(
               "the service groups", read_collection(api, Collection::service_groups),
               [this](util::TaskPool& pool, const auto& groups) { start_service_group_lists(pool, groups); }),
-          m_user_groups(
-              "the user groups", read_collection(api, Collection::user_groups),
-              [this](util::TaskPool& pool, const auto& groups) { start_user_group_lists(pool, groups); }) {}
+          m_user_groups("the user groups", read_collection(api, Collection::user_groups),
+                        [this](util::TaskPool& pool, const auto& groups) { start_user_group_lists(pool, groups); }) {}
 
     /// Reads the customer, then queues every other read on `pool`; the sub-lists follow as their owners
     /// arrive.
@@ -290,7 +293,8 @@ private:
             m_account.read_notes.push_back(
                 "the legacy roles API (GET /roles) answered 404: Fastly retired it. Roles were read from "
                 "/iam/v1/roles, which does not say which are custom, so every role not named like a predefined "
-                "one (" + util::join(model::predefined_role_names(), ", ") +
+                "one (" +
+                util::join(model::predefined_role_names(), ", ") +
                 ") was taken for a custom role; custom roles can no longer be created, changed or deleted "
                 "through the API");
         }
@@ -396,8 +400,8 @@ private:
 
     ApiClient& m_api;
     model::LiveAccount m_account;
-    std::vector<model::CatalogRole> m_catalog;                        // GET /iam/v1/roles
-    std::optional<std::vector<model::CatalogRole>> m_legacy_roles;    // GET /roles, when it answers
+    std::vector<model::CatalogRole> m_catalog;                      // GET /iam/v1/roles
+    std::optional<std::vector<model::CatalogRole>> m_legacy_roles;  // GET /roles, when it answers
     std::atomic<int> m_role_lists_pending{2};
     std::vector<NamedObject> m_custom_roles;
     std::mutex m_role_permissions_mutex;

@@ -1,9 +1,9 @@
+#include <fmt/format.h>
 #include <algorithm>
-#include <limits>
 #include <fastly_accounts/live/json_parse.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
+#include <limits>
 
 namespace fastly_accounts::live::json {
 
@@ -139,20 +139,21 @@ json parse(std::string_view body) {
     BoundsCheck bounds;
     json::sax_parse(body.begin(), body.end(), &bounds);
     if (bounds.too_many) {
-        throw util::Error(fmt::format("the answer holds more than {} JSON values or {} objects and arrays, more "
-                                      "than any answer of the API; it was not read",
-                                      max_answer_values, max_answer_containers));
+        throw util::Error(
+            fmt::format("the answer holds more than {} JSON values or {} objects and arrays, more "
+                        "than any answer of the API; it was not read",
+                        max_answer_values, max_answer_containers));
     }
     if (bounds.too_deep) {
-        throw util::Error(fmt::format("the answer nests JSON more than {} levels deep, deeper than any answer of the "
-                                      "API; it was not read",
-                                      max_answer_depth));
+        throw util::Error(
+            fmt::format("the answer nests JSON more than {} levels deep, deeper than any answer of the "
+                        "API; it was not read",
+                        max_answer_depth));
     }
     try {
         return json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
-        throw NotJsonError(e.byte > body.size() ? std::string("cut short")
-                                                : fmt::format("invalid at byte {}", e.byte));
+        throw NotJsonError(e.byte > body.size() ? std::string("cut short") : fmt::format("invalid at byte {}", e.byte));
     } catch (const json::exception&) {
         throw NotJsonError("a number out of range");  // out_of_range, for numbers no double holds (1e999)
     }
@@ -410,8 +411,7 @@ long long count_field(const json& object, const char* key) {
 
 NamedObject named_object(const json& object) {
     require_object(object, "a group or role");
-    NamedObject out{
-        required_id(object, "a group or role"), text(object, "name"), text(object, "description"), {}};
+    NamedObject out{required_id(object, "a group or role"), text(object, "name"), text(object, "description"), {}};
     const long long users = count_field(object, "users_count");
     const long long invitations = count_field(object, "invitations_count");
     // Members are users and invitations: their count is known only when both are given.
@@ -439,7 +439,9 @@ Link link(Relation relation, const json& object) {
         case Relation::role_permissions:
         case Relation::user_group_roles:
         case Relation::user_group_service_groups:
-        case Relation::service_group_services: out.name = text(object, "name"); break;
+        case Relation::service_group_services:
+            out.name = text(object, "name");
+            break;
     }
     if (out.id.empty() && out.name.empty()) {
         throw util::Error("a list entry with neither an \"id\" nor a name");

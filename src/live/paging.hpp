@@ -41,11 +41,10 @@ inline bool repeats_previous(const PageMark& previous, const PageMark& current, 
         return false;
     }
     if (asked_size > 0 && current.size == static_cast<std::size_t>(asked_size)) {
-        throw ApiError(
-            fmt::format("reading {}: page {} holds the same {} entries as page {}: the API ignores the "
-                        "page parameter, so the rest of the list cannot be read; stopping",
-                        what, number, current.size, number - 1),
-            0, "GET", "");
+        throw ApiError(fmt::format("reading {}: page {} holds the same {} entries as page {}: the API ignores the "
+                                   "page parameter, so the rest of the list cannot be read; stopping",
+                                   what, number, current.size, number - 1),
+                       0, "GET", "");
     }
     return true;
 }

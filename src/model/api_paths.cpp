@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/util/error.hpp>
-#include <fmt/format.h>
 
 namespace fastly_accounts::model::api_path {
 
@@ -9,9 +9,10 @@ namespace {
 // `before` + id + `after`, refusing an empty id: an object the API listed without one.
 std::string with_id(std::string_view before, std::string_view id, std::string_view after = "") {
     if (id.empty()) {
-        throw util::Error(fmt::format("refusing to send a request to {}{{id}}{} with an empty ID: the API listed an "
-                                      "object without one",
-                                      before, after));
+        throw util::Error(
+            fmt::format("refusing to send a request to {}{{id}}{} with an empty ID: the API listed an "
+                        "object without one",
+                        before, after));
     }
     return fmt::format("{}{}{}", before, id, after);
 }
@@ -55,11 +56,15 @@ std::string invitation(std::string_view id) {
 
 std::string collection(Kind kind) {
     switch (kind) {
-        case Kind::roles: return "/roles";
-        case Kind::service_groups: return "/service-groups";
-        case Kind::user_groups: return "/user-groups";
+        case Kind::roles:
+            return "/roles";
+        case Kind::service_groups:
+            return "/service-groups";
+        case Kind::user_groups:
+            return "/user-groups";
         case Kind::users:
-        case Kind::invitations: break;
+        case Kind::invitations:
+            break;
     }
     throw util::Error(fmt::format("internal: {} are not a named collection of the API", to_string(kind)));
 }

@@ -6,22 +6,32 @@ namespace fastly_accounts::model {
 
 std::string_view to_string(Kind kind) {
     switch (kind) {
-        case Kind::users: return "users";
-        case Kind::invitations: return "invitations";
-        case Kind::roles: return "roles";
-        case Kind::service_groups: return "service_groups";
-        case Kind::user_groups: return "user_groups";
+        case Kind::users:
+            return "users";
+        case Kind::invitations:
+            return "invitations";
+        case Kind::roles:
+            return "roles";
+        case Kind::service_groups:
+            return "service_groups";
+        case Kind::user_groups:
+            return "user_groups";
     }
     return "?";
 }
 
 std::string_view noun(Kind kind) {
     switch (kind) {
-        case Kind::users: return "user";
-        case Kind::invitations: return "invitation";
-        case Kind::roles: return "role";
-        case Kind::service_groups: return "service group";
-        case Kind::user_groups: return "user group";
+        case Kind::users:
+            return "user";
+        case Kind::invitations:
+            return "invitation";
+        case Kind::roles:
+            return "role";
+        case Kind::service_groups:
+            return "service group";
+        case Kind::user_groups:
+            return "user group";
     }
     return "object";
 }
@@ -37,12 +47,18 @@ std::optional<Kind> parse_kind(std::string_view name) {
 
 std::string_view to_string(UserRole role) {
     switch (role) {
-        case UserRole::user: return "user";
-        case UserRole::billing: return "billing";
-        case UserRole::engineer: return "engineer";
-        case UserRole::superuser: return "superuser";
-        case UserRole::tls_viewer: return "tls_viewer";
-        case UserRole::tls_admin: return "tls_admin";
+        case UserRole::user:
+            return "user";
+        case UserRole::billing:
+            return "billing";
+        case UserRole::engineer:
+            return "engineer";
+        case UserRole::superuser:
+            return "superuser";
+        case UserRole::tls_viewer:
+            return "tls_viewer";
+        case UserRole::tls_admin:
+            return "tls_admin";
     }
     return "?";
 }
@@ -98,8 +114,8 @@ bool looks_like_email(std::string_view text) {
 }
 
 const std::vector<std::string>& predefined_role_names() {
-    static const std::vector<std::string> names = {"User", "Billing", "Engineer", "Superuser", "TLS Viewer",
-                                                   "TLS Admin"};
+    static const std::vector<std::string> names = {"User",      "Billing",    "Engineer",
+                                                   "Superuser", "TLS Viewer", "TLS Admin"};
     return names;
 }
 

@@ -50,13 +50,14 @@ std::vector<std::string> Differ::escalations(const std::vector<std::string>& fro
 void Differ::mark_user_escalations(Change& change, bool created) {
     for (const auto& f : change.fields) {
         if (f.field == Field::role && f.to == Value(std::string("superuser"))) {
-            change.sensitive.push_back(created ? "privilege escalation: created as superuser"
-                                               : fmt::format("privilege escalation: role {} → superuser", display(f.from)));
+            change.sensitive.push_back(created
+                                           ? "privilege escalation: created as superuser"
+                                           : fmt::format("privilege escalation: role {} → superuser", display(f.from)));
         } else if (f.field == Field::roles) {
             const auto* from = std::get_if<std::vector<std::string>>(&f.from);
             const auto* to = std::get_if<std::vector<std::string>>(&f.to);
-            for (const auto& why : escalations(from ? *from : std::vector<std::string>{},
-                                               to ? *to : std::vector<std::string>{})) {
+            for (const auto& why :
+                 escalations(from ? *from : std::vector<std::string>{}, to ? *to : std::vector<std::string>{})) {
                 change.sensitive.push_back("privilege escalation: gains " + why);
             }
         } else if (f.field == Field::limit_services && f.from == Value(true) && f.to == Value(false)) {
@@ -75,13 +76,13 @@ void Differ::mark_group_escalations(Change& adds, const model::UserGroup& group,
         adds.sensitive.push_back("privilege escalation: the group's members gain " + why);
     }
     const auto members = std::find_if(adds.lists.begin(), adds.lists.end(),
-                                       [](const ListChange& l) { return l.field == Field::members; });
+                                      [](const ListChange& l) { return l.field == Field::members; });
     if (members == adds.lists.end() || members->add.empty()) {
         return;
     }
     for (const auto& why : escalations({}, after)) {
-        adds.sensitive.push_back(fmt::format("privilege escalation: {} added to a group with {}",
-                                             util::join(members->add, ", "), why));
+        adds.sensitive.push_back(
+            fmt::format("privilege escalation: {} added to a group with {}", util::join(members->add, ", "), why));
     }
 }
 
@@ -107,9 +108,11 @@ void Differ::strip_pruned() {
             }
             auto desired = m_desired_user_groups.find(group.name);
             const bool managed = desired != m_desired_user_groups.end() &&
-                                 (change.kind == Kind::roles ? desired->second->roles : desired->second->service_groups);
+                                 (change.kind == Kind::roles ? desired->second->roles
+                                                             : desired->second->service_groups);
             if (!managed) {
-                held.remove.push_back(held_by_entry(Kind::user_groups, group.name) + suffix(Kind::user_groups, group.name));
+                held.remove.push_back(held_by_entry(Kind::user_groups, group.name) +
+                                      suffix(Kind::user_groups, group.name));
             }
         }
         if (change.kind == Kind::roles) {
@@ -117,13 +120,15 @@ void Differ::strip_pruned() {
                 const std::string key = model::email_key(user.login);
                 auto desired = m_desired_users.find(key);
                 const bool managed = desired != m_desired_users.end() && desired->second->roles;
-                const bool deleted = pruned(Kind::users) && m_desired_people.count(key) == 0 && !ignored(Kind::users, user.login);
+                const bool deleted = pruned(Kind::users) && m_desired_people.count(key) == 0 &&
+                                     !ignored(Kind::users, user.login);
                 if (holds(user.roles) && !managed && !deleted) {
                     held.remove.push_back(held_by_entry(Kind::users, user.login) + suffix(Kind::users, user.login));
                 }
             }
             for (const auto& invitation : m_live.state.invitations) {
-                if (usable(invitation) && holds(invitation.roles) && m_replaced.count(model::email_key(invitation.email)) == 0) {
+                if (usable(invitation) && holds(invitation.roles) &&
+                    m_replaced.count(model::email_key(invitation.email)) == 0) {
                     held.remove.push_back(held_by_entry(Kind::invitations, invitation.email) +
                                           suffix(Kind::invitations, invitation.email));
                 }
@@ -134,10 +139,10 @@ void Differ::strip_pruned() {
         });
         if (ignored_holder != held.remove.end()) {
             // Ignored objects are never changed, and deleting this would change one: it stays, as unmanaged.
-            m_plan.notes.push_back(fmt::format("{} '{}' is not pruned: the ignored {} holds it, and ignored objects are "
-                                               "never changed",
-                                               model::noun(change.kind), change.key,
-                                               ignored_holder->substr(0, ignored_holder->size() - 10)));
+            m_plan.notes.push_back(fmt::format(
+                "{} '{}' is not pruned: the ignored {} holds it, and ignored objects are "
+                "never changed",
+                model::noun(change.kind), change.key, ignored_holder->substr(0, ignored_holder->size() - 10)));
             m_plan.unmanaged.push_back({change.kind, change.key});
             kept.insert(&change);
             continue;

@@ -17,16 +17,15 @@ std::optional<Guard> custom_roles_guard(const Plan& plan, const model::LiveAccou
         }
     }
     Guard guard{"custom_roles", !changes.empty(), ""};
-    guard.message =
-        changes.empty()
-            ? "custom roles cannot be changed through the API (Fastly retired the legacy roles API); the "
-              "plan "
-              "changes none"
-            : fmt::format(
-                  "the plan would {}, but Fastly retired the legacy roles API (GET /roles answers 404): "
-                  "custom roles can only be read, through /iam/v1/roles. Make these changes in the "
-                  "Fastly control panel, then bring the files in line with them",
-                  fmt::join(changes, ", "));
+    guard.message = changes.empty()
+                        ? "custom roles cannot be changed through the API (Fastly retired the legacy roles API); the "
+                          "plan "
+                          "changes none"
+                        : fmt::format(
+                              "the plan would {}, but Fastly retired the legacy roles API (GET /roles answers 404): "
+                              "custom roles can only be read, through /iam/v1/roles. Make these changes in the "
+                              "Fastly control panel, then bring the files in line with them",
+                              fmt::join(changes, ", "));
     return guard;
 }
 

@@ -7,10 +7,11 @@ namespace fastly_accounts::plan::detail {
 Plan Differ::run() {
     m_plan.customer_id = m_live.customer.id;
     for (const auto& pair : m_index.ambiguous_users()) {
-        m_problems.push_back({{}, fmt::format("the account has two users whose logins are the same ignoring case: "
-                                              "{}; the files cannot tell them apart (rename or delete one in "
-                                              "Fastly)",
-                                              pair)});
+        m_problems.push_back({{},
+                              fmt::format("the account has two users whose logins are the same ignoring case: "
+                                          "{}; the files cannot tell them apart (rename or delete one in "
+                                          "Fastly)",
+                                          pair)});
     }
     diff_roles();
     diff_service_groups();
@@ -106,8 +107,8 @@ std::string Differ::role_identity(const std::string& name, const Where& where) {
         return role->id;
     }
     if (!where.empty()) {
-        m_problems.push_back({where.at, fmt::format("{}: role '{}' does not exist in the account{}", where.what,
-                                                    name, util::did_you_mean(name, role_candidates()))});
+        m_problems.push_back({where.at, fmt::format("{}: role '{}' does not exist in the account{}", where.what, name,
+                                                    util::did_you_mean(name, role_candidates()))});
     }
     return "unknown:" + name;
 }
@@ -155,14 +156,14 @@ std::vector<std::string> Differ::role_identities(const std::vector<std::string>&
 
 // The role lists differ as sets of roles (spelling and order aside)?
 bool Differ::roles_differ(const std::vector<std::string>& wanted, const std::vector<std::string>& have,
-                      const Where& where) {
+                          const Where& where) {
     return role_identities(wanted, where) != role_identities(have, "");
 }
 
 // The IAM roles a user or invitation holds that `ignore.roles` covers: never taken away, so they are
 // kept in a list the files give (which replaces the whole list when sent).
 std::vector<std::string> Differ::with_ignored_roles(const std::vector<std::string>& wanted,
-                                                const std::vector<std::string>& have) {
+                                                    const std::vector<std::string>& have) {
     std::vector<std::string> out = wanted;
     std::set<std::string> present;
     for (const auto& name : wanted) {
@@ -215,8 +216,16 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
         const bool exists = found != by_name.end();
         const std::string id = exists ? found->second->id : "";
         const std::string object_id = exists ? id : placeholder(model::noun(kind), want.name);
-        Change change{Stage::create_roles_and_service_groups, exists ? Action::update : Action::create, kind, want.name,
-                      id, {}, {}, {}, "", {}};
+        Change change{Stage::create_roles_and_service_groups,
+                      exists ? Action::update : Action::create,
+                      kind,
+                      want.name,
+                      id,
+                      {},
+                      {},
+                      {},
+                      "",
+                      {}};
         if (!exists) {
             change.requests.push_back({"POST", api_path::collection(kind)});
             if (want.description) {
@@ -227,7 +236,8 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
             change.requests.push_back({"PATCH", api_path::object(kind, object_id)});
         }
         if (want.*list) {
-            const auto have = exists ? (found->second->*list).value_or(std::vector<std::string>{}) : std::vector<std::string>{};
+            const auto have = exists ? (found->second->*list).value_or(std::vector<std::string>{})
+                                     : std::vector<std::string>{};
             auto [plus, minus] = list_delta(*(want.*list), have, exact);
             if (!plus.empty()) {
                 change.requests.push_back({"POST", sub_list(object_id)});
@@ -237,8 +247,10 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
             }
             if (kind == Kind::roles) {
                 if (const auto account = account_scope(plus); !account.empty()) {
-                    change.sensitive.push_back(fmt::format("privilege escalation: the role gains account-scope "
-                                                           "permissions ({})", util::join(account, ", ")));
+                    change.sensitive.push_back(
+                        fmt::format("privilege escalation: the role gains account-scope "
+                                    "permissions ({})",
+                                    util::join(account, ", ")));
                 }
             }
             if (!plus.empty() || !minus.empty()) {
@@ -254,8 +266,16 @@ void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, cons
             continue;
         }
         if (pruned(kind)) {
-            add({Stage::delete_roles_and_service_groups, Action::remove, kind, have.name, have.id, {}, {},
-                 {{"DELETE", api_path::object(kind, have.id)}}, "", {}});
+            add({Stage::delete_roles_and_service_groups,
+                 Action::remove,
+                 kind,
+                 have.name,
+                 have.id,
+                 {},
+                 {},
+                 {{"DELETE", api_path::object(kind, have.id)}},
+                 "",
+                 {}});
         } else {
             m_plan.unmanaged.push_back({kind, have.name});
         }
@@ -270,10 +290,10 @@ void Differ::diff_roles() {
                 for (const auto& p : m_live.permissions) {
                     names.push_back(p.name);
                 }
-                m_problems.push_back(problem(role.where,
-                                             fmt::format("role '{}': permission '{}' does not exist (see GET "
-                                                         "/permissions){}",
-                                                         role.name, permission, util::did_you_mean(permission, names))));
+                m_problems.push_back(
+                    problem(role.where, fmt::format("role '{}': permission '{}' does not exist (see GET "
+                                                    "/permissions){}",
+                                                    role.name, permission, util::did_you_mean(permission, names))));
             }
         }
     }
@@ -290,10 +310,10 @@ void Differ::diff_service_groups() {
         for (const auto& id : group.services.value_or(std::vector<std::string>{})) {
             if (services.count(id) == 0) {
                 std::vector<std::string> ids(services.begin(), services.end());
-                m_problems.push_back(problem(group.where,
-                                             fmt::format("service group '{}': service '{}' does not exist in the "
-                                                         "account{}",
-                                                         group.name, id, util::did_you_mean(id, ids))));
+                m_problems.push_back(
+                    problem(group.where, fmt::format("service group '{}': service '{}' does not exist in the "
+                                                     "account{}",
+                                                     group.name, id, util::did_you_mean(id, ids))));
             }
         }
     }
@@ -325,8 +345,16 @@ void Differ::diff_users() {
                                         : "listed under users, has no account yet (policy.missing_users: invite)");
                 continue;
             }
-            Change change{Stage::create_people, Action::create, Kind::users, user.login, "", {}, {}, {{"POST", api_path::users()}},
-                          "policy.missing_users: create", {}};
+            Change change{Stage::create_people,
+                          Action::create,
+                          Kind::users,
+                          user.login,
+                          "",
+                          {},
+                          {},
+                          {{"POST", api_path::users()}},
+                          "policy.missing_users: create",
+                          {}};
             if (user.name) {
                 change.fields.push_back({Field::name, {}, *user.name});
             }
@@ -337,8 +365,9 @@ void Differ::diff_users() {
                 role_identities(*user.roles, where);
                 change.fields.push_back({Field::roles, {}, canonical_roles(*user.roles)});
             }
-            for (auto [name, value] : {std::pair{Field::limit_services, &user.limit_services}, std::pair{Field::locked, &user.locked},
-                                       std::pair{Field::require_new_password, &user.require_new_password}}) {
+            for (auto [name, value] :
+                 {std::pair{Field::limit_services, &user.limit_services}, std::pair{Field::locked, &user.locked},
+                  std::pair{Field::require_new_password, &user.require_new_password}}) {
                 if (*value) {
                     change.fields.push_back({name, {}, **value});
                 }
@@ -354,7 +383,8 @@ void Differ::diff_users() {
             change.fields.push_back({Field::name, have.name.value_or(""), *user.name});
         }
         if (user.role && user.role != have.role) {
-            change.fields.push_back({Field::role, have.role ? Value(std::string(model::to_string(*have.role))) : Value{},
+            change.fields.push_back({Field::role,
+                                     have.role ? Value(std::string(model::to_string(*have.role))) : Value{},
                                      std::string(model::to_string(*user.role))});
         }
         const std::vector<std::string> have_roles = have.roles.value_or(std::vector<std::string>{});
@@ -387,8 +417,16 @@ void Differ::diff_users() {
             continue;
         }
         if (pruned(Kind::users)) {
-            add({Stage::delete_people_and_groups, Action::remove, Kind::users, have.login, have.id, {}, {},
-                 {{"DELETE", api_path::user(have.id)}}, "", {}});
+            add({Stage::delete_people_and_groups,
+                 Action::remove,
+                 Kind::users,
+                 have.login,
+                 have.id,
+                 {},
+                 {},
+                 {{"DELETE", api_path::user(have.id)}},
+                 "",
+                 {}});
         } else {
             m_plan.unmanaged.push_back({Kind::users, have.login});
         }
@@ -402,16 +440,26 @@ void Differ::diff_user_groups() {
         const Where where = located(group.where, fmt::format("user group '{}'", group.name));
         for (const auto& name : group.service_groups.value_or(std::vector<std::string>{})) {
             if (m_desired_service_groups.count(name) == 0 && m_index.service_group(name) == nullptr) {
-                m_problems.push_back({where.at, fmt::format("{}: service group '{}' does not exist", where.what, name)});
+                m_problems.push_back(
+                    {where.at, fmt::format("{}: service group '{}' does not exist", where.what, name)});
             }
         }
         const model::UserGroup* live = m_index.user_group(group.name);
         const bool exists = live != nullptr;
         const std::string id = exists ? live->id : "";
         const std::string group_id = exists ? id : placeholder("user group", group.name);
-        Change adds{Stage::create_user_groups, exists ? Action::update : Action::create, Kind::user_groups, group.name,
-                    id, {}, {}, {}, "", {}};
-        Change removes{Stage::remove_from_groups, Action::update, Kind::user_groups, group.name, id, {}, {}, {}, "", {}};
+        Change adds{Stage::create_user_groups,
+                    exists ? Action::update : Action::create,
+                    Kind::user_groups,
+                    group.name,
+                    id,
+                    {},
+                    {},
+                    {},
+                    "",
+                    {}};
+        Change removes{
+            Stage::remove_from_groups, Action::update, Kind::user_groups, group.name, id, {}, {}, {}, "", {}};
         if (!exists) {
             adds.requests.push_back({"POST", api_path::collection(Kind::user_groups)});
             if (group.description) {
@@ -458,13 +506,15 @@ void Differ::diff_user_groups() {
         // invitation this plan replaces is put back by the replacing change.
         auto handled_person = [&](const std::string& login) {
             const std::string key = model::email_key(login);
-            if (auto replaced = m_replaced.find(key); replaced != m_replaced.end() && replaced->second.count(group.name)) {
+            if (auto replaced = m_replaced.find(key);
+                replaced != m_replaced.end() && replaced->second.count(group.name)) {
                 return true;
             }
             if (expired_invitee(key)) {
                 return true;  // a dead membership: nothing to give, nothing worth a request to take
             }
-            return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) && !named(group.members, login, model::email_key);
+            return (ignored(Kind::users, login) || ignored(Kind::invitations, login)) &&
+                   !named(group.members, login, model::email_key);
         };
         relation(Field::roles, api_path::user_group_roles, group.roles, have.roles, role_key, ignored_role);
         for (auto& list : adds.lists) {
@@ -472,9 +522,10 @@ void Differ::diff_user_groups() {
                 list.add = canonical_roles(list.add);
             }
         }
-        relation(Field::service_groups, api_path::user_group_service_groups, group.service_groups, have.service_groups, exact,
-                 ignored_service_group);
-        relation(Field::members, api_path::user_group_members, group.members, have.members, model::email_key, handled_person);
+        relation(Field::service_groups, api_path::user_group_service_groups, group.service_groups, have.service_groups,
+                 exact, ignored_service_group);
+        relation(Field::members, api_path::user_group_members, group.members, have.members, model::email_key,
+                 handled_person);
         mark_group_escalations(adds, group, have);
         if (!adds.requests.empty()) {
             add(std::move(adds));
@@ -488,8 +539,16 @@ void Differ::diff_user_groups() {
             continue;
         }
         if (pruned(Kind::user_groups)) {
-            add({Stage::delete_people_and_groups, Action::remove, Kind::user_groups, have.name, have.id, {}, {},
-                 {{"DELETE", api_path::object(Kind::user_groups, have.id)}}, "", {}});
+            add({Stage::delete_people_and_groups,
+                 Action::remove,
+                 Kind::user_groups,
+                 have.name,
+                 have.id,
+                 {},
+                 {},
+                 {{"DELETE", api_path::object(Kind::user_groups, have.id)}},
+                 "",
+                 {}});
         } else {
             m_plan.unmanaged.push_back({Kind::user_groups, have.name});
         }
@@ -522,8 +581,8 @@ std::string PlanError::Problem::located() const {
 }
 
 PlanError::PlanError(std::vector<Problem> problems)
-    : util::Error(fmt::format("the files name {} the account does not have",
-                              problems.size() == 1 ? "something" : "things")),
+    : util::Error(
+          fmt::format("the files name {} the account does not have", problems.size() == 1 ? "something" : "things")),
       m_problems(std::move(problems)) {}
 
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options) {

@@ -5,12 +5,12 @@
 //   invitations.cpp  invitations: sending, replacing one that departs, the memberships a replacement carries
 //   access.cpp       what a reviewer must not miss: privilege escalations and what pruning takes away
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -28,7 +28,8 @@ inline std::string placeholder(std::string_view noun, const std::string& name) {
 // each in its list's order.
 template <typename Key>
 std::pair<std::vector<std::string>, std::vector<std::string>> list_delta(const std::vector<std::string>& wanted,
-                                                                         const std::vector<std::string>& have, Key key) {
+                                                                         const std::vector<std::string>& have,
+                                                                         Key key) {
     std::set<std::string> wanted_keys;
     std::set<std::string> have_keys;
     for (const auto& w : wanted) {
@@ -137,8 +138,7 @@ private:
     std::vector<std::string> role_identities(const std::vector<std::string>& names, const Where& where);
 
     // The role lists differ as sets of roles (spelling and order aside)?
-    bool roles_differ(const std::vector<std::string>& wanted, const std::vector<std::string>& have,
-                      const Where& where);
+    bool roles_differ(const std::vector<std::string>& wanted, const std::vector<std::string>& have, const Where& where);
 
     // Why holding the role `name` is a privilege escalation, or "" when it is not: the predefined
     // Superuser role, or a custom role with account-scope permissions (as the files define it, else as
@@ -189,8 +189,8 @@ private:
     model::LiveIndex m_index;
     std::set<std::string> m_desired_roles;
     std::set<std::string> m_desired_service_groups;
-    std::set<std::string> m_desired_people;  // email keys of listed users and invitations
-    std::unordered_map<std::string, const model::User*> m_desired_users;             // by email_key
+    std::set<std::string> m_desired_people;                               // email keys of listed users and invitations
+    std::unordered_map<std::string, const model::User*> m_desired_users;  // by email_key
     std::unordered_map<std::string, const model::UserGroup*> m_desired_user_groups;  // by name
     std::unordered_map<std::string, const model::Role*> m_desired_role_objects;      // by name
     std::set<std::string> m_account_permissions;  // names of account-scope permissions

@@ -1,8 +1,8 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <fastly_accounts/plan/capabilities.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -24,9 +24,10 @@ Guard limit_guard(const char* name, int count, std::optional<int> flag, int limi
     const std::string source = flag ? std::string(flag_name) : fmt::format("policy.{}", name);
     const std::string counted = util::plural(static_cast<std::size_t>(count), singular, plural);
     Guard guard{name, count > allowed, ""};
-    guard.message = guard.tripped ? fmt::format("{} planned, more than the {} that {} allows; review them, then rerun "
-                                                "with {} {} if they are intended",
-                                                counted, allowed, source, flag_name, count)
+    guard.message = guard.tripped ? fmt::format(
+                                        "{} planned, more than the {} that {} allows; review them, then rerun "
+                                        "with {} {} if they are intended",
+                                        counted, allowed, source, flag_name, count)
                                   : fmt::format("{} planned; {} allows {}", counted, source, allowed);
     return guard;
 }
@@ -80,7 +81,8 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                     for (const auto& f : change.fields) {
                         fields.emplace_back(to_string(f.field));
                     }
-                    refusals.push_back(fmt::format("changes {} of {} ({})", util::join(fields, ", "), change.key, *because));
+                    refusals.push_back(
+                        fmt::format("changes {} of {} ({})", util::join(fields, ", "), change.key, *because));
                 }
             }
         }
@@ -105,7 +107,8 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
             for (const auto& list : change.lists) {
                 for (const auto& person : list.field == Field::members ? list.remove : std::vector<std::string>{}) {
                     if (const auto* because = reason(person)) {
-                        refusals.push_back(fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
+                        refusals.push_back(
+                            fmt::format("removes {} from user group '{}' ({})", person, change.key, *because));
                     }
                 }
                 // A role or service group the group loses is lost by its members too.
@@ -116,10 +119,10 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                 for (const auto& entry : list.remove) {
                     for (const auto& person : members_of(change.key)) {
                         if (const auto* because = reason(person)) {
-                            refusals.push_back(fmt::format("takes {} '{}' from user group '{}', of which {} is a "
-                                                           "member ({})",
-                                                           roles ? "role" : "service group", entry, change.key, person,
-                                                           *because));
+                            refusals.push_back(
+                                fmt::format("takes {} '{}' from user group '{}', of which {} is a "
+                                            "member ({})",
+                                            roles ? "role" : "service group", entry, change.key, person, *because));
                         }
                     }
                 }
@@ -146,18 +149,18 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                 const auto holder = parse_held_by_entry(entry);
                 if (holder && holder->first == Kind::users) {
                     if (const auto* because = reason(holder->second)) {
-                        refusals.push_back(fmt::format("strips {} '{}' from {} by deleting it ({})", model::noun(change.kind),
-                                                       change.key, holder->second, *because));
+                        refusals.push_back(fmt::format("strips {} '{}' from {} by deleting it ({})",
+                                                       model::noun(change.kind), change.key, holder->second, *because));
                     }
                 }
                 // A role or service group pruned from a group is lost by the group's members.
                 if (holder && holder->first == Kind::user_groups) {
                     for (const auto& person : members_of(holder->second)) {
                         if (const auto* because = reason(person)) {
-                            refusals.push_back(fmt::format("strips {} '{}' from user group '{}', of which {} is a "
-                                                           "member, by deleting it ({})",
-                                                           model::noun(change.kind), change.key, holder->second, person,
-                                                           *because));
+                            refusals.push_back(
+                                fmt::format("strips {} '{}' from user group '{}', of which {} is a "
+                                            "member, by deleting it ({})",
+                                            model::noun(change.kind), change.key, holder->second, person, *because));
                         }
                     }
                 }
@@ -165,9 +168,10 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
         }
     }
     Guard guard{"protected", !refusals.empty(), ""};
-    guard.message = refusals.empty()
-                        ? "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"
-                        : "the plan " + util::join(refusals, "; ");
+    guard.message =
+        refusals.empty()
+            ? "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"
+            : "the plan " + util::join(refusals, "; ");
     return guard;
 }
 

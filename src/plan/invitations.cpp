@@ -12,8 +12,16 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
                     const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
                     const model::Invitation* live, const std::string& note) {
     const bool replace = live != nullptr;
-    Change change{Stage::create_people, replace ? Action::replace : Action::create, Kind::invitations, email,
-                  replace ? live->id : "", {}, {}, {}, note, {}};
+    Change change{Stage::create_people,
+                  replace ? Action::replace : Action::create,
+                  Kind::invitations,
+                  email,
+                  replace ? live->id : "",
+                  {},
+                  {},
+                  {},
+                  note,
+                  {}};
     const auto role_text = [](const std::optional<model::UserRole>& r) {
         return r ? Value(std::string(model::to_string(*r))) : Value{};
     };
@@ -34,9 +42,11 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
         change.fields.push_back({Field::roles, replace && live->roles ? Value(sorted(*live->roles)) : Value{},
                                  canonical_roles(*send_roles)});
     }
-    const std::optional<bool> send_limit = limit_services ? limit_services : (replace ? live->limit_services : std::nullopt);
+    const std::optional<bool> send_limit = limit_services ? limit_services
+                                                          : (replace ? live->limit_services : std::nullopt);
     if (send_limit) {
-        change.fields.push_back({Field::limit_services, replace && live->limit_services ? Value(*live->limit_services) : Value{},
+        change.fields.push_back({Field::limit_services,
+                                 replace && live->limit_services ? Value(*live->limit_services) : Value{},
                                  *send_limit});
     }
     if (send_role == model::UserRole::superuser) {
@@ -47,8 +57,9 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
     }
     if (replace && live->limit_services == true) {
         // Not yet modelled (issue 15): what such an invitation grants per service is lost with it.
-        change.sensitive.push_back("access lost: the pending invitation is service-limited, and its per-service "
-                                   "grants (service_invitations) are not read, so they are not sent again");
+        change.sensitive.push_back(
+            "access lost: the pending invitation is service-limited, and its per-service "
+            "grants (service_invitations) are not read, so they are not sent again");
     }
     if (replace) {
         change.requests.push_back({"DELETE", api_path::invitation(live->id)});
@@ -79,7 +90,8 @@ void Differ::carry_memberships(Change& change, const std::string& email) {
         bool keep = true;
         if (auto d = m_desired_user_groups.find(group.name); d != m_desired_user_groups.end() && d->second->members) {
             const auto& wanted = *d->second->members;
-            keep = std::any_of(wanted.begin(), wanted.end(), [&](const std::string& m) { return model::email_key(m) == key; });
+            keep = std::any_of(wanted.begin(), wanted.end(),
+                               [&](const std::string& m) { return model::email_key(m) == key; });
         }
         if (keep) {
             groups.add.push_back(group.name);
@@ -144,9 +156,9 @@ void Differ::diff_invitations() {
         const std::string key = model::email_key(invitation.email);
         desired_invitations.insert(key);
         if (m_index.user(key) != nullptr) {
-            m_plan.notes.push_back(fmt::format(
-                "{}: accepted the invitation and is now a user; move the entry from invitations: to users:",
-                invitation.email));
+            m_plan.notes.push_back(
+                fmt::format("{}: accepted the invitation and is now a user; move the entry from invitations: to users:",
+                            invitation.email));
             continue;
         }
         const Where where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
@@ -174,9 +186,16 @@ void Differ::diff_invitations() {
         // person (ZOË@ beside zoë@) would let them accept with what the files do not say: it goes.
         if (desired_invitations.count(key) > 0 || desired_users.count(key) > 0) {
             if (usable(have) && m_index.invitation(key) != &have) {
-                Change extra{Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id,
-                             {}, {}, {{"DELETE", api_path::invitation(have.id)}},
-                             "a second pending invitation for a person the files list once; only one is kept", {}};
+                Change extra{Stage::delete_people_and_groups,
+                             Action::remove,
+                             Kind::invitations,
+                             have.email,
+                             have.id,
+                             {},
+                             {},
+                             {{"DELETE", api_path::invitation(have.id)}},
+                             "a second pending invitation for a person the files list once; only one is kept",
+                             {}};
                 if (have.role == model::UserRole::superuser) {
                     extra.sensitive.push_back("a pending invitation as superuser that the files do not describe");
                 }
@@ -185,8 +204,16 @@ void Differ::diff_invitations() {
             continue;
         }
         if (pruned(Kind::invitations)) {
-            add({Stage::delete_people_and_groups, Action::remove, Kind::invitations, have.email, have.id, {}, {},
-                 {{"DELETE", api_path::invitation(have.id)}}, usable(have) ? "" : "expired", {}});
+            add({Stage::delete_people_and_groups,
+                 Action::remove,
+                 Kind::invitations,
+                 have.email,
+                 have.id,
+                 {},
+                 {},
+                 {{"DELETE", api_path::invitation(have.id)}},
+                 usable(have) ? "" : "expired",
+                 {}});
         } else if (usable(have)) {
             m_plan.unmanaged.push_back({Kind::invitations, have.email});
         } else {

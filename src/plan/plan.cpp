@@ -1,5 +1,5 @@
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <fastly_accounts/plan/plan.hpp>
 #include <set>
 #include <tuple>
@@ -8,12 +8,18 @@ namespace fastly_accounts::plan {
 
 std::string_view describe(Stage stage) {
     switch (stage) {
-        case Stage::create_roles_and_service_groups: return "create or update custom roles and service groups";
-        case Stage::create_people: return "invite and create people; update users";
-        case Stage::create_user_groups: return "create or update user groups; add roles, service groups, members";
-        case Stage::remove_from_groups: return "remove members, roles and service groups from user groups";
-        case Stage::delete_people_and_groups: return "delete user groups, invitations and users";
-        case Stage::delete_roles_and_service_groups: return "delete service groups and custom roles";
+        case Stage::create_roles_and_service_groups:
+            return "create or update custom roles and service groups";
+        case Stage::create_people:
+            return "invite and create people; update users";
+        case Stage::create_user_groups:
+            return "create or update user groups; add roles, service groups, members";
+        case Stage::remove_from_groups:
+            return "remove members, roles and service groups from user groups";
+        case Stage::delete_people_and_groups:
+            return "delete user groups, invitations and users";
+        case Stage::delete_roles_and_service_groups:
+            return "delete service groups and custom roles";
     }
     return "";
 }
@@ -56,10 +62,14 @@ std::optional<Field> parse_field(std::string_view name) {
 
 std::string_view to_string(Action action) {
     switch (action) {
-        case Action::create: return "create";
-        case Action::update: return "update";
-        case Action::remove: return "delete";
-        case Action::replace: return "replace";
+        case Action::create:
+            return "create";
+        case Action::update:
+            return "update";
+        case Action::remove:
+            return "delete";
+        case Action::replace:
+            return "replace";
     }
     return "";
 }
@@ -90,18 +100,26 @@ void summarize(Plan& plan) {
     // Counts are of objects: a user group updated in two stages (additions, then removals) is one update.
     std::set<std::tuple<model::Kind, std::string, Action>> seen;
     for (const auto& change : plan.changes) {
-        s.write_requests += static_cast<std::size_t>(std::count_if(
-            change.requests.begin(), change.requests.end(), [](const Request& r) { return r.method != "GET"; }));
+        s.write_requests += static_cast<std::size_t>(std::count_if(change.requests.begin(), change.requests.end(),
+                                                                   [](const Request& r) { return r.method != "GET"; }));
         s.removals += count_removals(change);
         s.sensitive += change.sensitive.empty() ? 0 : 1;
         if (!seen.emplace(change.kind, change.key, change.action).second) {
             continue;
         }
         switch (change.action) {
-            case Action::create: ++s.create; break;
-            case Action::update: ++s.update; break;
-            case Action::remove: ++s.remove; break;
-            case Action::replace: ++s.replace; break;
+            case Action::create:
+                ++s.create;
+                break;
+            case Action::update:
+                ++s.update;
+                break;
+            case Action::remove:
+                ++s.remove;
+                break;
+            case Action::replace:
+                ++s.replace;
+                break;
         }
     }
 }
@@ -172,8 +190,9 @@ std::size_t count_removals(const Change& change) {
             for (const auto& name : *to) {
                 kept.insert(model::role_name_key(name));
             }
-            count += static_cast<std::size_t>(std::count_if(
-                from->begin(), from->end(), [&](const std::string& name) { return kept.count(model::role_name_key(name)) == 0; }));
+            count += static_cast<std::size_t>(std::count_if(from->begin(), from->end(), [&](const std::string& name) {
+                return kept.count(model::role_name_key(name)) == 0;
+            }));
         }
     }
     return count;

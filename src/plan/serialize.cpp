@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <fastly_accounts/plan/serialize.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/sha256.hpp>
-#include <fmt/format.h>
 
 namespace fastly_accounts::plan {
 
@@ -123,7 +123,8 @@ nlohmann::ordered_json to_json(const Plan& plan) {
     for (const auto& change : plan.changes) {
         json fields = json::array();
         for (const auto& field : change.fields) {
-            fields.push_back(json{{"field", to_string(field.field)}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
+            fields.push_back(json{
+                {"field", to_string(field.field)}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
         }
         json lists = json::array();
         for (const auto& list : change.lists) {
@@ -207,7 +208,8 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
             plan.service_names[id] = name.get<std::string>();
         }
         for (const auto& g : member(document, "guards", "plan")) {
-            plan.guards.push_back({member(g, "name", "guards").get<std::string>(), member(g, "tripped", "guards").get<bool>(),
+            plan.guards.push_back({member(g, "name", "guards").get<std::string>(),
+                                   member(g, "tripped", "guards").get<bool>(),
                                    member(g, "message", "guards").get<std::string>()});
         }
     } catch (const nlohmann::json::exception& e) {

@@ -54,8 +54,8 @@ inline std::string visible(std::string_view text) {
 /// The width of `text` in a terminal, counting each UTF-8 sequence as one column (close enough for
 /// deciding where to unfold a line; wide CJK characters count one).
 inline std::size_t columns(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(
-        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 /// What one action means in `mode`: "create" in a plan, "missing from the account" in a drift report.
@@ -119,8 +119,8 @@ inline std::string rate_warning(const plan::Summary& summary) {
         return fmt::format(
             "{} {} more than the {} left in the current hour; apply will meet the rate limit before "
             "it finishes.",
-            util::plural(summary.write_requests, "write request", "write requests"),
-            needed == 1 ? "is" : "are", *summary.writes_remaining);
+            util::plural(summary.write_requests, "write request", "write requests"), needed == 1 ? "is" : "are",
+            *summary.writes_remaining);
     }
     if (summary.write_requests > summary.hourly_write_limit) {
         return fmt::format(
@@ -141,8 +141,7 @@ inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
         out.push_back(&change);
     }
     auto order = [](const plan::Change* c) {
-        return std::tuple(static_cast<int>(c->kind), util::to_lower(c->key), c->key, c->id,
-                          static_cast<int>(c->stage));
+        return std::tuple(static_cast<int>(c->kind), util::to_lower(c->key), c->key, c->id, static_cast<int>(c->stage));
     };
     std::stable_sort(out.begin(), out.end(),
                      [&](const plan::Change* a, const plan::Change* b) { return order(a) < order(b); });

@@ -48,8 +48,8 @@ std::string code(std::string_view text) {
     }
     const std::string fence(longest + 1, '`');
     const bool all_spaces = content.find_first_not_of(' ') == std::string::npos;
-    const bool pad = !all_spaces && (content.front() == '`' || content.back() == '`' ||
-                                     content.front() == ' ' || content.back() == ' ');
+    const bool pad = !all_spaces && (content.front() == '`' || content.back() == '`' || content.front() == ' ' ||
+                                     content.back() == ' ');
     const std::string_view space = pad ? " " : "";
     return fmt::format("{}{}{}{}{}", fence, space, content, space, fence);
 }
@@ -142,9 +142,8 @@ private:
                                : "| Missing from the account | Changed | Not in the files | To re-create | "
                                  "Write requests to fix |\n";
         text += "| ---: | ---: | ---: | ---: | :--- |\n";
-        const std::string cost = s.writes_remaining
-                                     ? fmt::format("{}; {}", s.write_requests, detail::write_budget(s))
-                                     : fmt::format("{} {}", s.write_requests, detail::write_budget(s));
+        const std::string cost = s.writes_remaining ? fmt::format("{}; {}", s.write_requests, detail::write_budget(s))
+                                                    : fmt::format("{} {}", s.write_requests, detail::write_budget(s));
         text += fmt::format("| {} | {} | {} | {} | {} |\n", s.create, s.update, s.remove, s.replace, cost);
         block(text);
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
@@ -194,13 +193,13 @@ private:
         }
         // Open when it deletes something or holds a sensitive change: neither is ever folded away.
         const bool open = per_action[static_cast<int>(Action::remove)] > 0 ||
-                          std::any_of(changes.begin(), changes.end(), [](const Change* c) { return !c->sensitive.empty(); });
-        std::string text =
-            fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
-                        detail::title(changes.front()->kind),
-                        m_mode == Mode::plan ? util::plural(objects, "change", "changes")
-                                             : util::plural(objects, "difference", "differences"),
-                        breakdown);
+                          std::any_of(changes.begin(), changes.end(),
+                                      [](const Change* c) { return !c->sensitive.empty(); });
+        std::string text = fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
+                                       detail::title(changes.front()->kind),
+                                       m_mode == Mode::plan ? util::plural(objects, "change", "changes")
+                                                            : util::plural(objects, "difference", "differences"),
+                                       breakdown);
         for (std::size_t i = 0; i < changes.size(); ++i) {
             if (i > 0 && detail::same_object(*changes[i], *changes[i - 1])) {
                 // One object, one item: its later changes (a group's removals) follow, with their stage.
@@ -231,7 +230,8 @@ private:
         const bool drift = m_mode == Mode::drift;
         auto list_lines = [&](const plan::ListChange& list) {
             if (!list.add.empty()) {
-                text += fmt::format("  - {}: {} {}\n", code(plan::to_string(list.field)), drift ? "missing" : "add", codes(list.add));
+                text += fmt::format("  - {}: {} {}\n", code(plan::to_string(list.field)), drift ? "missing" : "add",
+                                    codes(list.add));
             }
             if (!list.remove.empty()) {
                 text += fmt::format("  - {}: {} {}\n", code(plan::to_string(list.field)), drift ? "extra" : "remove",
@@ -246,8 +246,8 @@ private:
             } else if (field.from == field.to) {
                 text += fmt::format("  - {}: {} (kept)\n", code(plan::to_string(field.field)), value(field.to));
             } else {
-                text +=
-                    fmt::format("  - {}: {} → {}\n", code(plan::to_string(field.field)), value(field.from), value(field.to));
+                text += fmt::format("  - {}: {} → {}\n", code(plan::to_string(field.field)), value(field.from),
+                                    value(field.to));
             }
         }
         for (const auto& list : change.lists) {
@@ -263,9 +263,9 @@ private:
         if (m_plan.unmanaged.empty()) {
             return;
         }
-        std::string text =
-            fmt::format("<details><summary><b>Unmanaged</b>: {}</summary>\n\n",
-                        util::plural(m_plan.unmanaged.size(), "object left alone", "objects left alone"));
+        std::string text = fmt::format(
+            "<details><summary><b>Unmanaged</b>: {}</summary>\n\n",
+            util::plural(m_plan.unmanaged.size(), "object left alone", "objects left alone"));
         text += fmt::format(
             "Not in the files, and `policy.prune` is off for their kind, so they are {}. Set it to delete "
             "them, "

@@ -111,9 +111,8 @@ private:
         if (!m_plan.refused()) {
             return;
         }
-        m_out << paint(bold_red, m_mode == Mode::plan
-                                     ? "Refused: this plan will not be applied."
-                                     : "Refused: apply would refuse the files as they stand.")
+        m_out << paint(bold_red, m_mode == Mode::plan ? "Refused: this plan will not be applied."
+                                                      : "Refused: apply would refuse the files as they stand.")
               << '\n';
         for (const auto& guard : m_plan.guards) {
             if (guard.tripped) {
@@ -197,9 +196,8 @@ private:
 
     void write_change(const Change& change) {
         m_out << change_indent
-              << paint(colour_of(change.action),
-                       fmt::format("{} {} {}", symbol(change.action), detail::singular(change.kind),
-                                   quoted_key(change.key)))
+              << paint(colour_of(change.action), fmt::format("{} {} {}", symbol(change.action),
+                                                             detail::singular(change.kind), quoted_key(change.key)))
               << '\n';
         write_body(change);
     }
@@ -281,11 +279,9 @@ private:
         if (m_plan.unmanaged.empty()) {
             return;
         }
-        m_out << paint(
-                     bold,
-                     m_mode == Mode::plan
-                         ? "Unmanaged, left alone (set policy.prune for their kind to delete them):"
-                         : "Not in the files and not pruned, so not drift (policy.prune would delete them):")
+        m_out << paint(bold, m_mode == Mode::plan
+                                 ? "Unmanaged, left alone (set policy.prune for their kind to delete them):"
+                                 : "Not in the files and not pruned, so not drift (policy.prune would delete them):")
               << '\n';
         for (const auto& object : m_plan.unmanaged) {
             m_out << change_indent << detail::singular(object.kind) << ' ' << quoted_key(object.key) << '\n';
@@ -334,11 +330,11 @@ private:
                   << '\n';
             return;
         }
-        const std::string line =
-            m_mode == Mode::plan
-                ? fmt::format("Plan: {}; {}.", detail::counts(summary, m_mode), detail::write_cost(summary))
-                : fmt::format("Drift: {}; fixing it takes {}.", detail::counts(summary, m_mode),
-                              detail::write_cost(summary));
+        const std::string line = m_mode == Mode::plan
+                                     ? fmt::format("Plan: {}; {}.", detail::counts(summary, m_mode),
+                                                   detail::write_cost(summary))
+                                     : fmt::format("Drift: {}; fixing it takes {}.", detail::counts(summary, m_mode),
+                                                   detail::write_cost(summary));
         m_out << paint(bold, line) << '\n';
         if (const std::string warning = detail::rate_warning(summary); !warning.empty()) {
             m_out << paint(yellow, "Warning: " + warning) << '\n';

@@ -1,12 +1,12 @@
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/files.hpp>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <filesystem>
-#include <fmt/format.h>
-#include <unistd.h>
 
 namespace fastly_accounts::util {
 

@@ -1,6 +1,6 @@
+#include <openssl/evp.h>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/sha256.hpp>
-#include <openssl/evp.h>
 
 namespace fastly_accounts::util {
 

@@ -1,10 +1,10 @@
-#include <algorithm>
-#include <fastly_accounts/util/error.hpp>
-#include <fastly_accounts/util/strings.hpp>
 #include <fmt/format.h>
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 #include <unicode/utypes.h>
+#include <algorithm>
+#include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/strings.hpp>
 
 namespace fastly_accounts::util {
 
@@ -185,8 +185,7 @@ std::optional<std::string> glob_problem(std::string_view pattern, bool ignore_ca
     while (i < p.size()) {
         if (p[i] == U'\\') {
             if (i + 1 == p.size()) {
-                return std::string(
-                    "it ends with a lone '\\', which escapes nothing; write '\\\\' for a backslash");
+                return std::string("it ends with a lone '\\', which escapes nothing; write '\\\\' for a backslash");
             }
             i += 2;
             continue;
@@ -214,8 +213,7 @@ std::optional<std::string> glob_problem(std::string_view pattern, bool ignore_ca
             }
         }
         if (j >= p.size()) {
-            return std::string(
-                "'[' opens a set of characters that no ']' closes; write '\\[' for a literal '['");
+            return std::string("'[' opens a set of characters that no ']' closes; write '\\[' for a literal '['");
         }
         i = j + 1;
     }
@@ -317,7 +315,8 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
     return best;
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates, std::string_view otherwise) {
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates,
+                         std::string_view otherwise) {
     const std::string folded = fold_case(word);
     for (const auto& candidate : candidates) {
         if (fold_case(candidate) == folded) {

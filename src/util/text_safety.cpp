@@ -1,9 +1,9 @@
-#include <algorithm>
-#include <fastly_accounts/util/text_safety.hpp>
 #include <fmt/format.h>
 #include <unicode/uchar.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
+#include <algorithm>
+#include <fastly_accounts/util/text_safety.hpp>
 
 namespace fastly_accounts::util {
 
@@ -11,10 +11,10 @@ namespace {
 
 bool disguising(UChar32 c) {
     switch (u_charType(c)) {
-        case U_CONTROL_CHAR:        // Cc: NUL, ESC, DEL, the C1 controls
-        case U_FORMAT_CHAR:         // Cf: bidi controls, zero-width characters, BOM, soft hyphen
-        case U_LINE_SEPARATOR:      // Zl
-        case U_PARAGRAPH_SEPARATOR: // Zp
+        case U_CONTROL_CHAR:         // Cc: NUL, ESC, DEL, the C1 controls
+        case U_FORMAT_CHAR:          // Cf: bidi controls, zero-width characters, BOM, soft hyphen
+        case U_LINE_SEPARATOR:       // Zl
+        case U_PARAGRAPH_SEPARATOR:  // Zp
             return true;
         default:
             return false;

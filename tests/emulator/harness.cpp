@@ -52,8 +52,8 @@ nlohmann::json Harness::get(const std::string& target) {
     return body(response);
 }
 
-nlohmann::json Harness::send_json(const std::string& method, const std::string& target,
-                                  const nlohmann::json& json, int expected_status, const std::string& token) {
+nlohmann::json Harness::send_json(const std::string& method, const std::string& target, const nlohmann::json& json,
+                                  int expected_status, const std::string& token) {
     ApiResponse response = call(method, target, json.dump(), token);
     INFO(method << " " << target << " -> " << response.body);
     REQUIRE(response.status == expected_status);

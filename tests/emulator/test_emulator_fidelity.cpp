@@ -71,8 +71,7 @@ TEST_CASE("not-found answers use the recorded wording") {
     CHECK(Harness::body(h.call("GET", "/user-groups/x"))["detail"] == "Cannot find usergroup 'x'");
     // The invitations family answers classic errors by default, with the rate-limit headers of a write.
     ApiResponse invitation = h.call("DELETE", "/invitations/gone");
-    CHECK(Harness::body(invitation) ==
-          json{{"msg", "Record not found"}, {"detail", "Cannot find invitation 'gone'"}});
+    CHECK(Harness::body(invitation) == json{{"msg", "Record not found"}, {"detail", "Cannot find invitation 'gone'"}});
     CHECK(invitation.content_type == "application/json");
     CHECK(invitation.header("Fastly-RateLimit-Remaining") == "999");
     CHECK_FALSE(invitation.header("Fastly-RateLimit-Reset").empty());
@@ -107,8 +106,7 @@ TEST_CASE("legacy_roles=retired: every /roles path answers 404 with the classic 
 
 TEST_CASE("role rules: Superuser combines only with Security roles; role user cannot be service limited") {
     Harness h({}, role_seed());
-    const std::string eng =
-        h.emulator.with_store([](Store& s) { return s.user_by_login("eng@example.com")->id; });
+    const std::string eng = h.emulator.with_store([](Store& s) { return s.user_by_login("eng@example.com")->id; });
     const std::string superuser = h.role_id("superuser");
     const std::string engineer = h.role_id("engineer");
     const std::string security = h.role_id("Security Admin");
@@ -117,13 +115,11 @@ TEST_CASE("role rules: Superuser combines only with Security roles; role user ca
     auto put = [&](const std::string& body) { return h.call("PUT", "/user/" + eng, body); };
     ApiResponse both = put("roles=" + superuser + "," + engineer);
     CHECK(both.status == 400);
-    CHECK(
-        Harness::body(both) ==
-        json{
-            {"msg", "Record invalid"},
-            {"detail",
-             "Role 'Superuser' cannot be combined with 'Engineer'; Superuser combines only with the Security "
-             "(Next-Gen WAF) roles"}});
+    CHECK(Harness::body(both) ==
+          json{{"msg", "Record invalid"},
+               {"detail",
+                "Role 'Superuser' cannot be combined with 'Engineer'; Superuser combines only with the Security "
+                "(Next-Gen WAF) roles"}});
     CHECK(put("roles=" + superuser + "," + custom).status == 400);
     CHECK(put("roles=" + superuser + "," + security).status == 200);
     CHECK(put("roles=" + engineer).status == 200);
@@ -138,14 +134,13 @@ TEST_CASE("role rules: Superuser combines only with Security roles; role user ca
     CHECK(put("role=engineer&roles=&limit_services=true").status == 200);
     CHECK(put("name=Still Limited").status == 200);  // a change that touches no role is not judged
 
-    CHECK(h.call("POST", "/user", "login=new@example.com&name=N&role=user&limit_services=true").status ==
-          400);
-    json invitation{{"data",
-                     {{"type", "invitation"},
-                      {"attributes", {{"email", "i@example.com"}, {"roles", {superuser, engineer}}}}}}};
+    CHECK(h.call("POST", "/user", "login=new@example.com&name=N&role=user&limit_services=true").status == 400);
+    json invitation{
+        {"data",
+         {{"type", "invitation"}, {"attributes", {{"email", "i@example.com"}, {"roles", {superuser, engineer}}}}}}};
     CHECK(
-        h.call("POST", "/invitations", invitation.dump(), default_superuser_token, "application/vnd.api+json")
-            .status == 400);
+        h.call("POST", "/invitations", invitation.dump(), default_superuser_token, "application/vnd.api+json").status ==
+        400);
 }
 
 TEST_CASE("the compat switches: from the command line's form, over /_emulator/compat, with their errors") {
@@ -162,8 +157,7 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
                           {"error_bodies", "classic"},
                           {"delete_user_with_tokens", "cascade"},
                           {"invitation_attributes", "full"}});
-    ApiResponse set =
-        h.call("PUT", "/_emulator/compat", R"({"iam_envelope":"array","page_size_max":"50"})", "");
+    ApiResponse set = h.call("PUT", "/_emulator/compat", R"({"iam_envelope":"array","page_size_max":"50"})", "");
     CHECK(set.status == 200);
     CHECK(Harness::body(set)["iam_envelope"] == "array");
     CHECK(Harness::body(set)["page_size_max"] == 50);
@@ -174,13 +168,11 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
           "unknown compat switch 'nope'; the switches are legacy_roles, iam_envelope, page_size_max, "
           "page_size_over, "
           "paging, permissions_envelope, list_entries, group_counts, error_bodies, delete_user_with_tokens, "
-                "invitation_attributes");
-    CHECK(Harness::body(h.call("GET", "/_emulator/compat", "", ""))["page_size_max"] ==
-          50);  // unchanged by errors
+          "invitation_attributes");
+    CHECK(Harness::body(h.call("GET", "/_emulator/compat", "", ""))["page_size_max"] == 50);  // unchanged by errors
     Compat compat;
     CHECK_THROWS_WITH_AS(set_compat(compat, "page_size_max", "0"),
-                         "compat page_size_max: '0' is not a number from 1 to 1000000",
-                         std::invalid_argument);
+                         "compat page_size_max: '0' is not a number from 1 to 1000000", std::invalid_argument);
 }
 
 TEST_CASE("IAM list shapes: envelopes, page-size caps, ignored paging, bare entries, counts") {
@@ -208,25 +200,21 @@ TEST_CASE("IAM list shapes: envelopes, page-size caps, ignored paging, bare entr
     h.emulator.set_compat(capped);
     json clamped = h.get("/user-groups?per_page=100&page=2");
     CHECK(clamped["data"].size() == 2);
-    CHECK(clamped["meta"] ==
-          json{{"current_page", 2}, {"per_page", 2}, {"record_count", 7}, {"total_pages", 4}});
+    CHECK(clamped["meta"] == json{{"current_page", 2}, {"per_page", 2}, {"record_count", 7}, {"total_pages", 4}});
     CHECK(h.get("/user-groups")["data"].size() == 2);  // the default 20 is over the cap as well
 
     h.emulator.set_compat(switched("paging", "ignored"));
     json ignored = h.get("/user-groups?per_page=3&page=2");
     CHECK(ignored["data"].size() == 7);
-    CHECK(ignored["meta"] ==
-          json{{"current_page", 1}, {"per_page", 7}, {"record_count", 7}, {"total_pages", 1}});
+    CHECK(ignored["meta"] == json{{"current_page", 1}, {"per_page", 7}, {"record_count", 7}, {"total_pages", 1}});
 
     h.emulator.set_compat(switched("paging", "first_page"));
     json first = h.get("/user-groups?per_page=3&page=2");
     CHECK(first["data"] == h.get("/user-groups?per_page=3")["data"]);
-    CHECK(first["meta"] ==
-          json{{"current_page", 1}, {"per_page", 3}, {"record_count", 7}, {"total_pages", 3}});
+    CHECK(first["meta"] == json{{"current_page", 1}, {"per_page", 3}, {"record_count", 7}, {"total_pages", 3}});
 
     h.emulator.set_compat(switched("list_entries", "minimal"));
-    CHECK(h.get("/user-groups/" + group + "/roles")["data"] ==
-          json::array({{{"id", h.role_id("engineer")}}}));
+    CHECK(h.get("/user-groups/" + group + "/roles")["data"] == json::array({{{"id", h.role_id("engineer")}}}));
 
     h.emulator.set_compat(switched("group_counts", "none"));
     json bare = h.get("/user-groups/" + group);
@@ -248,11 +236,9 @@ TEST_CASE("error_bodies=jsonapi: the IAM and JSON:API families answer {errors}; 
     Harness h;
     h.emulator.set_compat(switched("error_bodies", "jsonapi"));
     ApiResponse group = h.call("GET", "/user-groups/x");
-    CHECK(
-        Harness::body(group) ==
-        json{
-            {"errors",
-             {{{"title", "Record not found"}, {"status", "404"}, {"detail", "Cannot find usergroup 'x'"}}}}});
+    CHECK(Harness::body(group) ==
+          json{{"errors",
+                {{{"title", "Record not found"}, {"status", "404"}, {"detail", "Cannot find usergroup 'x'"}}}}});
     CHECK(group.content_type == "application/json");
     CHECK(h.call("DELETE", "/invitations/x").content_type == "application/vnd.api+json");
     CHECK(Harness::body(h.call("GET", "/user/x"))["msg"] == "Record not found");
@@ -262,8 +248,7 @@ TEST_CASE("delete_user_with_tokens: the tokens go with the user, or the delete i
     json seed = role_seed();
     seed["tokens"] = {{"eng-token", "eng@example.com"}};
     Harness h({}, seed);
-    const std::string eng =
-        h.emulator.with_store([](Store& s) { return s.user_by_login("eng@example.com")->id; });
+    const std::string eng = h.emulator.with_store([](Store& s) { return s.user_by_login("eng@example.com")->id; });
     h.emulator.set_compat(switched("delete_user_with_tokens", "refuse"));
     ApiResponse refused = h.call("DELETE", "/user/" + eng);
     CHECK(refused.status == 400);
@@ -284,8 +269,7 @@ TEST_CASE("src/emulator/README.md documents every compat switch with its values"
         CHECK(text.find("| `" + key + "` |") != std::string::npos);
         if (defaults[key].is_string()) {
             // The default comes first in the values column.
-            CHECK(text.find("| `" + key + "` | `" + defaults[key].get<std::string>() + "`") !=
-                  std::string::npos);
+            CHECK(text.find("| `" + key + "` | `" + defaults[key].get<std::string>() + "`") != std::string::npos);
         }
     }
 }

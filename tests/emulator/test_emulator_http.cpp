@@ -71,8 +71,7 @@ TEST_CASE("over HTTP: auth, form bodies, percent-encoded logins and DELETE with 
     REQUIRE(denied);
     CHECK(denied->status == 401);
 
-    auto created =
-        c.Post("/user", "login=dev%2Bone%40example.com&name=Dev", "application/x-www-form-urlencoded");
+    auto created = c.Post("/user", "login=dev%2Bone%40example.com&name=Dev", "application/x-www-form-urlencoded");
     REQUIRE(created);
     CHECK(created->status == 200);
     CHECK(created->get_header_value("Fastly-RateLimit-Remaining") == "999");
@@ -103,8 +102,7 @@ TEST_CASE("over HTTP: auth, form bodies, percent-encoded logins and DELETE with 
     auto openid = anonymous.Get("/realms/fastly/.well-known/openid-configuration");
     REQUIRE(openid);
     CHECK(openid->status == 200);
-    CHECK(json::parse(openid->body)["issuer"] ==
-          "http://127.0.0.1:" + std::to_string(live.port) + "/realms/fastly");
+    CHECK(json::parse(openid->body)["issuer"] == "http://127.0.0.1:" + std::to_string(live.port) + "/realms/fastly");
 }
 
 TEST_CASE("over HTTP: a dropped connection is a transport error; after-commit drops keep the change") {
@@ -117,8 +115,7 @@ TEST_CASE("over HTTP: a dropped connection is a transport error; after-commit dr
     CHECK_FALSE(dropped);
 
     httplib::Client control("127.0.0.1", live.port);
-    REQUIRE(control.Put("/_emulator/faults", R"({"reset_rate": 0, "reset_after_commit_rate": 1})",
-                        "application/json"));
+    REQUIRE(control.Put("/_emulator/faults", R"({"reset_rate": 0, "reset_after_commit_rate": 1})", "application/json"));
     auto after_commit = c.Post("/user-groups", R"({"name":"kept"})", "application/json");
     CHECK_FALSE(after_commit);
     REQUIRE(control.Put("/_emulator/faults", R"({"reset_after_commit_rate": 0})", "application/json"));
@@ -170,8 +167,10 @@ TEST_CASE("over HTTP: a POST with neither Content-Length nor Transfer-Encoding h
     LiveServer live;
     // As `curl -X POST` sends a password reset (recorded with an empty body), and the accept hook.
     const std::string answer = raw_exchange(
-        live.port, "POST /user/owner%40example.com/password/request_reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                   "Fastly-Key: " + std::string(default_superuser_token) + "\r\nConnection: keep-alive\r\n\r\n");
+        live.port,
+        "POST /user/owner%40example.com/password/request_reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Fastly-Key: " +
+            std::string(default_superuser_token) + "\r\nConnection: keep-alive\r\n\r\n");
     CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
     CHECK(answer.find("{\"status\":\"ok\"}") != std::string::npos);
     CHECK(answer.find("Fastly-RateLimit-Remaining: 999") != std::string::npos);
@@ -194,8 +193,7 @@ TEST_CASE("binding a port that is in use fails with a clear error") {
     Server second(other, 1);
     CHECK_THROWS_WITH(
         second.bind("127.0.0.1", live.port),
-        ("cannot listen on 127.0.0.1:" + std::to_string(live.port) + " (address in use or not available)")
-            .c_str());
+        ("cannot listen on 127.0.0.1:" + std::to_string(live.port) + " (address in use or not available)").c_str());
 }
 
 TEST_CASE("--state: committed changes are on disk before the answer, and a restart continues") {

@@ -26,8 +26,7 @@ TEST_CASE("legacy /roles: page/per_page listing with {data, meta}, CRUD and role
     Harness h;
     json page = h.get("/roles?page=2&per_page=4");
     CHECK(page["data"].size() == 2);
-    CHECK(page["meta"] ==
-          json{{"current_page", 2}, {"per_page", 4}, {"record_count", 6}, {"total_pages", 2}});
+    CHECK(page["meta"] == json{{"current_page", 2}, {"per_page", 4}, {"record_count", 6}, {"total_pages", 2}});
     CHECK(page["data"][0]["object"] == "role");
     CHECK(page["data"][0]["custom"] == false);
 
@@ -37,14 +36,14 @@ TEST_CASE("legacy /roles: page/per_page listing with {data, meta}, CRUD and role
     CHECK(role["permissions_count"] == 0);
     CHECK(h.send_json("POST", "/roles", {{"name", "Security Engineer"}}, 409)["msg"] == "Duplicate record");
 
-    json patched = h.send_json("PATCH", "/roles/" + id,
-                               {{"name", "Account Manager"}, {"description", "Manage users."}}, 200);
+    json patched = h.send_json("PATCH", "/roles/" + id, {{"name", "Account Manager"}, {"description", "Manage users."}},
+                               200);
     CHECK(patched["name"] == "Account Manager");
 
     std::string purge_all = permission_id(h, "purge_all");
     std::string purge_select = permission_id(h, "purge_select");
-    json added = h.send_json("POST", "/roles/" + id + "/permissions",
-                             {{"permissions", ids({purge_all, purge_select})}}, 201);
+    json added = h.send_json("POST", "/roles/" + id + "/permissions", {{"permissions", ids({purge_all, purge_select})}},
+                             201);
     CHECK(added["permissions_count"] == 2);
     h.send_json("POST", "/roles/" + id + "/permissions", {{"permissions", ids({purge_all})}}, 201);
     json listed = h.get("/roles/" + id + "/permissions");
@@ -52,13 +51,13 @@ TEST_CASE("legacy /roles: page/per_page listing with {data, meta}, CRUD and role
     CHECK(listed["data"][0]["name"] == "purge_all");
     CHECK(listed["data"][0]["object"] == "permission");
 
-    ApiResponse removed =
-        h.call("DELETE", "/roles/" + id + "/permissions", json{{"permissions", ids({purge_all})}}.dump());
+    ApiResponse removed = h.call("DELETE", "/roles/" + id + "/permissions",
+                                 json{{"permissions", ids({purge_all})}}.dump());
     CHECK(removed.status == 204);
     CHECK(removed.body.empty());
     CHECK(h.get("/roles/" + id)["permissions_count"] == 1);
-    CHECK(h.send_json("POST", "/roles/" + id + "/permissions", {{"permissions", ids({"nope"})}},
-                      404)["msg"] == "Record not found");
+    CHECK(h.send_json("POST", "/roles/" + id + "/permissions", {{"permissions", ids({"nope"})}}, 404)["msg"] ==
+          "Record not found");
 
     CHECK(h.call("PATCH", "/roles/" + h.role_id("engineer"), R"({"name":"x"})").status == 400);
     CHECK(h.call("DELETE", "/roles/" + id).status == 204);
@@ -107,47 +106,41 @@ TEST_CASE("service groups: create 201, duplicate 409, services added and removed
     CHECK(group["services_count"] == 0);
     CHECK(h.send_json("POST", "/service-groups", {{"name", "Prod Services"}}, 409)["detail"] ==
           "Duplicate service group: 'Prod Services'");
-    CHECK(h.send_json("POST", "/service-groups", {{"description", "x"}}, 400)["detail"] ==
-          "Name can't be blank");
+    CHECK(h.send_json("POST", "/service-groups", {{"description", "x"}}, 400)["detail"] == "Name can't be blank");
 
     CHECK(h.send_json("POST", "/service-groups/" + id + "/services", {{"services", ids({s1, s2})}},
                       201)["services_count"] == 2);
     CHECK(h.send_json("POST", "/service-groups/" + id + "/services", {{"services", ids({s1})}},
                       201)["services_count"] == 2);
-    CHECK(h.send_json("POST", "/service-groups/" + id + "/services", {{"services", ids({"missing"})}},
-                      404)["msg"] == "Record not found");
+    CHECK(h.send_json("POST", "/service-groups/" + id + "/services", {{"services", ids({"missing"})}}, 404)["msg"] ==
+          "Record not found");
     json listed = h.get("/service-groups/" + id + "/services?per_page=1&page=2");
-    CHECK(listed["data"] ==
-          json::array({{{"id", s2}, {"object", "service"}, {"name", services[1]["name"]}}}));
+    CHECK(listed["data"] == json::array({{{"id", s2}, {"object", "service"}, {"name", services[1]["name"]}}}));
     CHECK(listed["meta"]["total_pages"] == 2);
 
-    CHECK(h.call("DELETE", "/service-groups/" + id + "/services",
-                 json{{"services", ids({s1, "not-there"})}}.dump())
+    CHECK(h.call("DELETE", "/service-groups/" + id + "/services", json{{"services", ids({s1, "not-there"})}}.dump())
               .status == 204);
     CHECK(h.get("/service-groups/" + id)["services_count"] == 1);
-    CHECK(h.send_json("PATCH", "/service-groups/" + id, {{"description", "Production"}},
-                      200)["description"] == "Production");
+    CHECK(h.send_json("PATCH", "/service-groups/" + id, {{"description", "Production"}}, 200)["description"] ==
+          "Production");
     CHECK(h.call("DELETE", "/service-groups/" + id).status == 204);
     CHECK(h.call("GET", "/service-groups/" + id).status == 404);
 }
 
-TEST_CASE(
-    "user groups: members, roles and service groups; adding twice and removing non-members are no-ops") {
+TEST_CASE("user groups: members, roles and service groups; adding twice and removing non-members are no-ops") {
     Harness h;
     std::string owner = h.get("/current_user")["id"];
-    json invitation = h.send_json(
-        "POST", "/invitations",
-        {{"data", {{"type", "invitation"}, {"attributes", {{"email", "inv@example.com"}}}}}}, 200);
+    json invitation = h.send_json("POST", "/invitations",
+                                  {{"data", {{"type", "invitation"}, {"attributes", {{"email", "inv@example.com"}}}}}},
+                                  200);
     std::string inv = invitation["data"]["id"];
     json sg = h.send_json("POST", "/service-groups", {{"name", "prod"}}, 201);
-    json group =
-        h.send_json("POST", "/user-groups", {{"name", "Security Engineers"}, {"description", "d"}}, 201);
+    json group = h.send_json("POST", "/user-groups", {{"name", "Security Engineers"}, {"description", "d"}}, 201);
     std::string id = group["id"];
     CHECK(group["users_count"] == 0);
     CHECK(group["invitations_count"] == 0);
 
-    json members = {
-        {"members", {{{"id", owner}, {"object", "user"}}, {{"id", inv}, {"object", "invitation"}}}}};
+    json members = {{"members", {{{"id", owner}, {"object", "user"}}, {{"id", inv}, {"object", "invitation"}}}}};
     CHECK(h.send_json("POST", "/user-groups/" + id + "/members", members, 201)["users_count"] == 1);
     json after = h.send_json("POST", "/user-groups/" + id + "/members", members, 201);
     CHECK(after["users_count"] == 1);
@@ -156,15 +149,13 @@ TEST_CASE(
     CHECK(listed["data"][0] ==
           json{{"id", owner}, {"object", "user"}, {"name", "Account Owner"}, {"login", "owner@example.com"}});
     CHECK(listed["data"][1] == json{{"id", inv}, {"object", "invitation"}, {"email", "inv@example.com"}});
-    CHECK(h.send_json("POST", "/user-groups/" + id + "/members", {{"members", {{{"id", owner}}}}},
-                      400)["msg"] == "Bad request");
-    CHECK(h.send_json("POST", "/user-groups/" + id + "/members",
-                      {{"members", {{{"id", "ghost"}, {"object", "user"}}}}},
+    CHECK(h.send_json("POST", "/user-groups/" + id + "/members", {{"members", {{{"id", owner}}}}}, 400)["msg"] ==
+          "Bad request");
+    CHECK(h.send_json("POST", "/user-groups/" + id + "/members", {{"members", {{{"id", "ghost"}, {"object", "user"}}}}},
                       404)["msg"] == "Record not found");
 
     std::string role = h.role_id("engineer");
-    CHECK(h.send_json("POST", "/user-groups/" + id + "/roles", {{"roles", ids({role})}},
-                      201)["roles_count"] == 1);
+    CHECK(h.send_json("POST", "/user-groups/" + id + "/roles", {{"roles", ids({role})}}, 201)["roles_count"] == 1);
     CHECK(h.get("/user-groups/" + id + "/roles")["data"][0]["id"] == role);
     // Fastly's user-group model has no service_groups_count [DOC]; the compat switch adds it.
     CHECK_FALSE(group.contains("service_groups_count"));
@@ -175,14 +166,12 @@ TEST_CASE(
                       201)["service_groups_count"] == 1);
     CHECK(h.get("/user-groups/" + id + "/service-groups")["data"][0]["name"] == "prod");
 
-    CHECK(h.call("DELETE", "/user-groups/" + id + "/members",
-                 json{{"members",
-                       {{{"id", owner}, {"object", "user"}}, {{"id", "nobody"}, {"object", "user"}}}}}
-                     .dump())
-              .status == 204);
+    CHECK(
+        h.call("DELETE", "/user-groups/" + id + "/members",
+               json{{"members", {{{"id", owner}, {"object", "user"}}, {{"id", "nobody"}, {"object", "user"}}}}}.dump())
+            .status == 204);
     CHECK(h.get("/user-groups/" + id)["users_count"] == 0);
-    CHECK(h.call("DELETE", "/user-groups/" + id + "/roles", json{{"roles", ids({role})}}.dump()).status ==
-          204);
+    CHECK(h.call("DELETE", "/user-groups/" + id + "/roles", json{{"roles", ids({role})}}.dump()).status == 204);
     CHECK(h.get("/user-groups/" + id)["roles_count"] == 0);
 
     CHECK(h.call("DELETE", "/service-groups/" + sg["id"].get<std::string>()).status == 204);
@@ -199,8 +188,7 @@ TEST_CASE("IAM lists paginate with page/per_page and also accept a cursor") {
     }
     json first = h.get("/user-groups");
     CHECK(first["data"].size() == 20);
-    CHECK(first["meta"] ==
-          json{{"current_page", 1}, {"per_page", 20}, {"record_count", 45}, {"total_pages", 3}});
+    CHECK(first["meta"] == json{{"current_page", 1}, {"per_page", 20}, {"record_count", 45}, {"total_pages", 3}});
     json last = h.get("/user-groups?page=3&per_page=20");
     CHECK(last["data"].size() == 5);
     CHECK(last["data"][4]["name"] == "group-44");
@@ -218,9 +206,7 @@ TEST_CASE("IAM lists paginate with page/per_page and also accept a cursor") {
 
 TEST_CASE("malformed JSON bodies are 400 Bad request") {
     Harness h;
-    ApiResponse response =
-        h.call("POST", "/user-groups", "{not json", default_superuser_token, "application/json");
+    ApiResponse response = h.call("POST", "/user-groups", "{not json", default_superuser_token, "application/json");
     CHECK(response.status == 400);
-    CHECK(Harness::body(response) ==
-          json{{"msg", "Bad request"}, {"detail", "the request body is not valid JSON"}});
+    CHECK(Harness::body(response) == json{{"msg", "Bad request"}, {"detail", "the request body is not valid JSON"}});
 }

@@ -32,9 +32,8 @@ json engineer_seed() {
 
 TEST_CASE("POST /invitations answers 200 with a JSON:API resource; errors are classic unless switched") {
     Harness h;
-    ApiResponse created =
-        h.call("POST", "/invitations", invitation_body("thelma@example.com", "engineer").dump(),
-               default_superuser_token, "application/vnd.api+json");
+    ApiResponse created = h.call("POST", "/invitations", invitation_body("thelma@example.com", "engineer").dump(),
+                                 default_superuser_token, "application/vnd.api+json");
     REQUIRE(created.status == 200);
     CHECK(created.content_type == "application/vnd.api+json");
     json data = Harness::body(created)["data"];
@@ -67,8 +66,8 @@ TEST_CASE("POST /invitations answers 200 with a JSON:API resource; errors are cl
     CHECK(h.call("POST", "/invitations", invitation_body("owner@example.com").dump()).status == 409);
     CHECK(h.call("POST", "/invitations", invitation_body("bad-email").dump()).status == 400);
     CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "root").dump()).status == 400);
-    CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "", json::array({"bad"})).dump())
-              .status == 400);
+    CHECK(h.call("POST", "/invitations", invitation_body("x@example.com", "", json::array({"bad"})).dump()).status ==
+          400);
 
     std::string id = data["id"];
     ApiResponse deleted = h.call("DELETE", "/invitations/" + id);
@@ -88,10 +87,8 @@ TEST_CASE("GET /invitations pages with page[number]/page[size] and absolute link
     }
     json single = h.get("/invitations");
     CHECK(single["data"].size() == 5);
-    CHECK(single["links"] ==
-          json{{"last", "http://emulator.test/invitations?page%5Bnumber%5D=1&page%5Bsize%5D=20"}});
-    CHECK(single["meta"] ==
-          json{{"current_page", 1}, {"per_page", 20}, {"record_count", 5}, {"total_pages", 1}});
+    CHECK(single["links"] == json{{"last", "http://emulator.test/invitations?page%5Bnumber%5D=1&page%5Bsize%5D=20"}});
+    CHECK(single["meta"] == json{{"current_page", 1}, {"per_page", 20}, {"record_count", 5}, {"total_pages", 1}});
 
     json middle = h.get("/invitations?page%5Bnumber%5D=2&page%5Bsize%5D=2");
     CHECK(middle["data"].size() == 2);
@@ -108,17 +105,15 @@ TEST_CASE("GET /invitations pages with page[number]/page[size] and absolute link
 
 TEST_CASE("engineers may invite user and engineer roles only; other roles may not invite") {
     Harness h({}, engineer_seed());
-    CHECK(h.call("POST", "/invitations", invitation_body("a@example.com", "engineer").dump(), "eng-token")
-              .status == 200);
+    CHECK(h.call("POST", "/invitations", invitation_body("a@example.com", "engineer").dump(), "eng-token").status ==
+          200);
     CHECK(h.call("POST", "/invitations", invitation_body("b@example.com").dump(), "eng-token").status == 200);
-    CHECK(h.call("POST", "/invitations", invitation_body("c@example.com", "superuser").dump(), "eng-token")
-              .status == 403);
-    CHECK(h.call("POST", "/invitations",
-                 invitation_body("d@example.com", "user", json::array({h.role_id("user")})).dump(),
-                 "eng-token")
-              .status == 403);
-    CHECK(h.call("POST", "/invitations", invitation_body("e@example.com").dump(), "bill-token").status ==
+    CHECK(h.call("POST", "/invitations", invitation_body("c@example.com", "superuser").dump(), "eng-token").status ==
           403);
+    CHECK(h.call("POST", "/invitations",
+                 invitation_body("d@example.com", "user", json::array({h.role_id("user")})).dump(), "eng-token")
+              .status == 403);
+    CHECK(h.call("POST", "/invitations", invitation_body("e@example.com").dump(), "bill-token").status == 403);
     std::string id = h.get("/invitations")["data"][0]["id"];
     CHECK(h.call("DELETE", "/invitations/" + id, "", "eng-token").status == 403);
 }
@@ -149,8 +144,7 @@ TEST_CASE("accepting an invitation creates the user and moves its group membersh
 
 TEST_CASE("invitations expire after seven days on the emulator clock") {
     Harness h;
-    std::string id =
-        h.send_json("POST", "/invitations", invitation_body("late@example.com"), 200)["data"]["id"];
+    std::string id = h.send_json("POST", "/invitations", invitation_body("late@example.com"), 200)["data"]["id"];
     ApiResponse clock = h.call("POST", "/_emulator/clock", R"({"advance_seconds": 604799})", "");
     CHECK(clock.status == 200);
     CHECK(Harness::body(clock)["offset_seconds"] == 604799);

@@ -31,8 +31,7 @@ TEST_CASE("the hourly write limit counts non-GET requests per user and answers 4
     Harness h(with_limit(3), seed);
     const std::string reset = "1705316400";  // 11:00:00Z, the top of the hour after the pinned 10:20
     for (int remaining = 2; remaining >= 0; --remaining) {
-        ApiResponse response =
-            h.call("POST", "/user-groups", json{{"name", "g" + std::to_string(remaining)}}.dump());
+        ApiResponse response = h.call("POST", "/user-groups", json{{"name", "g" + std::to_string(remaining)}}.dump());
         CHECK(response.status == 201);
         CHECK(response.header("Fastly-RateLimit-Remaining") == std::to_string(remaining));
         CHECK(response.header("Fastly-RateLimit-Reset") == reset);
@@ -64,8 +63,8 @@ TEST_CASE("failed writes also carry the rate-limit headers") {
 
 TEST_CASE("injected errors and throttles are reproducible with the seed") {
     Harness h;
-    CHECK(h.call("PUT", "/_emulator/faults", R"({"error_rate": 0.4, "throttle_rate": 0.3, "seed": 7})", "")
-              .status == 200);
+    CHECK(h.call("PUT", "/_emulator/faults", R"({"error_rate": 0.4, "throttle_rate": 0.3, "seed": 7})", "").status ==
+          200);
     std::vector<int> first = statuses(h, 40);
     h.call("PUT", "/_emulator/faults", R"({"seed": 7})", "");
     std::vector<int> second = statuses(h, 40);
@@ -148,9 +147,8 @@ TEST_CASE("stats count API requests by method and route template; DELETE resets 
     h.call("GET", "/no/such/route");
     h.get("/_emulator/faults");
     json stats = h.get("/_emulator/stats");
-    CHECK(stats["requests"] == json{{"GET (unmatched)", 1},
-                                    {"GET /user-groups/{user_group_id}/members", 2},
-                                    {"POST /user-groups", 1}});
+    CHECK(stats["requests"] ==
+          json{{"GET (unmatched)", 1}, {"GET /user-groups/{user_group_id}/members", 2}, {"POST /user-groups", 1}});
     CHECK(stats["total"] == 4);
     CHECK(h.call("DELETE", "/_emulator/stats", "", "").status == 204);
     CHECK(h.get("/_emulator/stats")["total"] == 0);

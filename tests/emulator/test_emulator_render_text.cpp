@@ -77,8 +77,8 @@ TEST_CASE("the text writers give the bytes of render_*().dump() for users, group
     Harness h({}, tricky_seed());
     h.emulator.with_store([](Store& store) {
         // A member whose user is gone renders nulls in both forms.
-        store.add_members(store.user_groups.rows()[1], {{MemberKind::user, "gone-user-id"},
-                                                        {MemberKind::invitation, "gone-invitation-id"}});
+        store.add_members(store.user_groups.rows()[1],
+                          {{MemberKind::user, "gone-user-id"}, {MemberKind::invitation, "gone-invitation-id"}});
         store.users.rows()[2].last_active_at = 1705314000;
         for (const User& user : store.users.rows()) {
             CHECK(text_of([&](JsonText& out) { write_user(out, store, user); }) == render_user(store, user).dump());
@@ -120,10 +120,10 @@ TEST_CASE("JsonText: timestamps, numbers and strings match nlohmann's dump; inva
     for (EpochSeconds t = -5000000000; t < 8000000000; t += 86399 * 37 + 13) {
         REQUIRE(text_of([&](JsonText& out) { out.timestamp(t); }) == json(format_timestamp(t)).dump());
     }
-    for (const std::string& s : {std::string(), std::string("plain ascii text, longer than eight bytes"),
-                                 std::string("a\"b"), std::string("12345678\\"), std::string("1234567\x7f"),
-                                 std::string("\x1f"), std::string("abcdefgh\x01"), std::string("é"),
-                                 std::string("ascii-then-\xc3\xa9"), std::string("\x20\x21\x23\x5b\x5d\x7e")}) {
+    for (const std::string& s :
+         {std::string(), std::string("plain ascii text, longer than eight bytes"), std::string("a\"b"),
+          std::string("12345678\\"), std::string("1234567\x7f"), std::string("\x1f"), std::string("abcdefgh\x01"),
+          std::string("é"), std::string("ascii-then-\xc3\xa9"), std::string("\x20\x21\x23\x5b\x5d\x7e")}) {
         CHECK(text_of([&](JsonText& out) { out.string(s); }) == json(s).dump());
     }
     std::string invalid = "bad \xff utf-8";
@@ -151,13 +151,13 @@ TEST_CASE("iam_page_text and jsonapi_page_text match their document twins on eve
         out.end_object();
     };
     for (size_t total : {0, 1, 7, 20, 21, 100}) {
-        for (const auto& query : std::vector<std::multimap<std::string, std::string>>{
-                 {},
-                 {{"page", "2"}, {"per_page", "7"}},
-                 {{"page", "50"}, {"per_page", "3"}},
-                 {{"cursor", ""}, {"per_page", "5"}},
-                 {{"cursor", "5"}, {"limit", "5"}},
-                 {{"cursor", "95"}, {"per_page", "10"}}}) {
+        for (const auto& query :
+             std::vector<std::multimap<std::string, std::string>>{{},
+                                                                  {{"page", "2"}, {"per_page", "7"}},
+                                                                  {{"page", "50"}, {"per_page", "3"}},
+                                                                  {{"cursor", ""}, {"per_page", "5"}},
+                                                                  {{"cursor", "5"}, {"limit", "5"}},
+                                                                  {{"cursor", "95"}, {"per_page", "10"}}}) {
             for (const Compat& compat : compat_variants()) {
                 PageRequest page = iam_page_request(page_request(query), compat);
                 CHECK(iam_page_text(total, page, write_item) == iam_page(total, page, item).dump());

@@ -46,13 +46,12 @@ TEST_CASE("the default state has a customer, its superuser owner, predefined rol
     CHECK(is_base62_id(owner.id));
 
     REQUIRE(store.roles.size() == 6);
-    for (const auto& [name, display] :
-         std::vector<std::pair<std::string, std::string>>{{"user", "User"},
-                                                          {"billing", "Billing"},
-                                                          {"engineer", "Engineer"},
-                                                          {"superuser", "Superuser"},
-                                                          {"tls_viewer", "TLS Viewer"},
-                                                          {"tls_admin", "TLS Admin"}}) {
+    for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>{{"user", "User"},
+                                                                                        {"billing", "Billing"},
+                                                                                        {"engineer", "Engineer"},
+                                                                                        {"superuser", "Superuser"},
+                                                                                        {"tls_viewer", "TLS Viewer"},
+                                                                                        {"tls_admin", "TLS Admin"}}) {
         const Role* role = store.role_by_ref(name);
         REQUIRE(role != nullptr);
         CHECK(role->display_name == display);

@@ -61,10 +61,9 @@ TEST_CASE("customer endpoints: current customer, users as a bare array, update a
 TEST_CASE("POST /user creates with 200 and the recorded user shape; validation errors match the API") {
     Harness h;
     std::string engineer_role = h.role_id("engineer");
-    ApiResponse created =
-        h.call("POST", "/user",
-               "login=go-fastly-test%2Buser%40example.com&name=test+user&role=engineer&roles%5B%5D=" +
-                   engineer_role);
+    ApiResponse created = h.call(
+        "POST", "/user",
+        "login=go-fastly-test%2Buser%40example.com&name=test+user&role=engineer&roles%5B%5D=" + engineer_role);
     REQUIRE(created.status == 200);
     json user = Harness::body(created);
     CHECK(user["login"] == "go-fastly-test+user@example.com");
@@ -161,8 +160,7 @@ TEST_CASE("DELETE /user answers {status: ok}, removes memberships and tokens; th
     std::string eng = user_id(h, "eng@example.com");
     json group = h.send_json("POST", "/user-groups", {{"name", "G"}}, 201);
     std::string gid = group["id"];
-    h.send_json("POST", "/user-groups/" + gid + "/members",
-                {{"members", {{{"id", eng}, {"object", "user"}}}}}, 201);
+    h.send_json("POST", "/user-groups/" + gid + "/members", {{"members", {{{"id", eng}, {"object", "user"}}}}}, 201);
 
     ApiResponse deleted = h.call("DELETE", "/user/" + eng);
     CHECK(deleted.status == 200);

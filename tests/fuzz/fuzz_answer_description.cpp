@@ -15,8 +15,8 @@ namespace {
 using namespace fastly_accounts;
 
 void require_one_safe_line(const std::string& text) {
-    if (text.find('\n') != std::string::npos || text.find('\r') != std::string::npos ||
-        util::find_invalid_utf8(text) || util::find_disguising(text)) {
+    if (text.find('\n') != std::string::npos || text.find('\r') != std::string::npos || util::find_invalid_utf8(text) ||
+        util::find_disguising(text)) {
         __builtin_trap();
     }
 }
@@ -27,8 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const std::size_t newline = input.find('\n');
     const std::string_view head = input.substr(0, newline);
-    const std::string_view body =
-        newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
+    const std::string_view body = newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
 
     http::Response response;
     response.status = 200;

@@ -4,9 +4,9 @@
 // ("PUT user u-bob role=superuser", "POST user group SRE"), reads answer an empty account, creates answer
 // new ids, and a test may run code at each call (to ask apply to stop, or to fail a request).
 
-#include <fastly_accounts/live/api_client.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fastly_accounts/live/api_client.hpp>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -26,9 +26,7 @@ public:
     }
 
     model::Customer current_customer() override { return {"C1", "Acme", "u-owner"}; }
-    model::TokenUser current_user() override {
-        return {"u-owner", "owner@example.com", model::UserRole::superuser};
-    }
+    model::TokenUser current_user() override { return {"u-owner", "owner@example.com", model::UserRole::superuser}; }
     std::vector<model::User> list_users(const std::string& customer) override {
         record("GET users of " + customer);
         return {};

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <cstdlib>
 #include <doctest/doctest.h>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 

@@ -19,15 +19,37 @@ plan::Plan renames_then_a_group() {
     p.customer_id = "C1";
     for (int i = 1; i <= 5; ++i) {
         const std::string id = "u" + std::to_string(i);
-        p.changes.push_back({Stage::create_people, Action::update, Kind::users, id + "@example.com", id,
-                             {{plan::Field::name, std::string("Old"), std::string("New " + id)}}, {}, {{"PUT", "/user/" + id}},
-                             "", {}});
+        p.changes.push_back({Stage::create_people,
+                             Action::update,
+                             Kind::users,
+                             id + "@example.com",
+                             id,
+                             {{plan::Field::name, std::string("Old"), std::string("New " + id)}},
+                             {},
+                             {{"PUT", "/user/" + id}},
+                             "",
+                             {}});
     }
-    p.changes.push_back({Stage::create_user_groups, Action::create, Kind::user_groups, "SRE", "", {},
+    p.changes.push_back({Stage::create_user_groups,
+                         Action::create,
+                         Kind::user_groups,
+                         "SRE",
+                         "",
+                         {},
                          {{plan::Field::members, {"u1@example.com", "u2@example.com"}, {}}},
-                         {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'SRE'}/members"}}, "", {}});
-    p.changes.push_back({Stage::delete_people_and_groups, Action::remove, Kind::users, "u5@example.com", "u5", {}, {},
-                         {{"DELETE", "/user/u5"}}, "", {}});
+                         {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'SRE'}/members"}},
+                         "",
+                         {}});
+    p.changes.push_back({Stage::delete_people_and_groups,
+                         Action::remove,
+                         Kind::users,
+                         "u5@example.com",
+                         "u5",
+                         {},
+                         {},
+                         {{"DELETE", "/user/u5"}},
+                         "",
+                         {}});
     plan::summarize(p);
     return p;
 }
@@ -108,11 +130,17 @@ TEST_CASE("once a stop is requested no change starts; the one under way finishes
 TEST_CASE("a replaced invitation whose new one cannot be sent says which groups went with the old one") {
     plan::Plan p;
     p.customer_id = "C1";
-    p.changes.push_back({Stage::create_people, Action::replace, Kind::invitations, "carol@example.com", "i-old",
-                         {{plan::Field::role, std::string("engineer"), std::string("user")}},
-                         {{plan::Field::user_groups, {"SRE"}, {}}},
-                         {{"DELETE", "/invitations/i-old"}, {"POST", "/invitations"}, {"POST", "/user-groups/g1/members"}},
-                         "", {}});
+    p.changes.push_back(
+        {Stage::create_people,
+         Action::replace,
+         Kind::invitations,
+         "carol@example.com",
+         "i-old",
+         {{plan::Field::role, std::string("engineer"), std::string("user")}},
+         {{plan::Field::user_groups, {"SRE"}, {}}},
+         {{"DELETE", "/invitations/i-old"}, {"POST", "/invitations"}, {"POST", "/user-groups/g1/members"}},
+         "",
+         {}});
     plan::summarize(p);
     testing::RecordingApi api;
     api.on_call = [](const std::string& call) {

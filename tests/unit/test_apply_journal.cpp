@@ -1,11 +1,11 @@
 #include <doctest/doctest.h>
 
-#include <fastly_accounts/util/error.hpp>
+#include <unistd.h>
 #include <fastly_accounts/apply/journal.hpp>
+#include <fastly_accounts/util/error.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "scratch_directory.hpp"
 
@@ -27,8 +27,8 @@ TEST_CASE("one journal, one apply: a second lock is refused, naming the journal 
         CHECK(std::filesystem::exists(journal + ".lock"));
         CHECK_FALSE(std::filesystem::exists(journal));  // the lock alone writes no journal
         // flock(2) locks belong to an open file: a second open in the same process conflicts too.
-        const std::string expected =
-            "another apply is running on the journal '" + journal + "' (pid " + std::to_string(getpid()) + " on host ";
+        const std::string expected = "another apply is running on the journal '" + journal + "' (pid " +
+                                     std::to_string(getpid()) + " on host ";
         CHECK_THROWS_WITH_AS(apply::JournalLock second(journal), doctest::Contains(expected.c_str()),
                              apply::JournalBusy);
     }
@@ -122,7 +122,8 @@ TEST_CASE("a lock file that is a symbolic link is refused: apply would overwrite
 TEST_CASE("a symlinked journal is appended at its target, and locked beside it; the links stay links") {
     ScratchDirectory dir;
     std::filesystem::create_directory(dir.path + "/real");
-    std::ofstream(dir.path + "/real/journal.jsonl") << R"({"event":"apply-end"})" << "\n";
+    std::ofstream(dir.path + "/real/journal.jsonl") << R"({"event":"apply-end"})"
+                                                    << "\n";
     const std::string link = dir.path + "/journal.jsonl";
     std::filesystem::create_symlink("real/journal.jsonl", link);
     {

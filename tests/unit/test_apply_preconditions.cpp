@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include <fastly_accounts/util/time.hpp>
 #include <fastly_accounts/apply/preconditions.hpp>
 #include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/util/time.hpp>
 #include <functional>
 
 using namespace fastly_accounts;
@@ -113,40 +113,48 @@ TEST_CASE("what changed in the account since the plan was made, object by object
     };
     const std::vector<Case> cases = {
         {"a user promoted to superuser, in a field the plan did not change",
-         [](model::LiveAccount& live) { user(live, "bob@example.com").role = UserRole::superuser; }, planned_at,
+         [](model::LiveAccount& live) { user(live, "bob@example.com").role = UserRole::superuser; },
+         planned_at,
          {"update user 'bob@example.com': role is \"superuser\" now, the plan expected \"engineer\""}},
         {"a field the plan changes, changed by hand to something else",
-         [](model::LiveAccount& live) { user(live, "bob@example.com").name = "Robert"; }, planned_at,
+         [](model::LiveAccount& live) { user(live, "bob@example.com").name = "Robert"; },
+         planned_at,
          {"update user 'bob@example.com': name is \"Robert\" now, the plan expected \"Bob\""}},
         {"a field the plan changes, changed by hand to what the files want",
-         [](model::LiveAccount& live) { user(live, "bob@example.com").name = "Bob B"; }, planned_at,
+         [](model::LiveAccount& live) { user(live, "bob@example.com").name = "Bob B"; },
+         planned_at,
          {"a change in the plan that is no longer needed: update user 'bob@example.com' "
           "(name: \"Bob\" → \"Bob B\")"}},
         {"a user deleted and made again",
-         [](model::LiveAccount& live) { user(live, "bob@example.com").id = "u-bob-2"; }, planned_at,
+         [](model::LiveAccount& live) { user(live, "bob@example.com").id = "u-bob-2"; },
+         planned_at,
          {"update user 'bob@example.com': it was deleted and made again (its id is u-bob-2 now, the plan "
           "expected u-bob)"}},
         {"a user the plan deletes, deleted by hand",
-         [](model::LiveAccount& live) { live.state.users.pop_back(); }, planned_at,
+         [](model::LiveAccount& live) { live.state.users.pop_back(); },
+         planned_at,
          {"a change in the plan that is no longer needed: delete user 'dave@example.com'"}},
         {"a user added by hand, which the files prune",
          [](model::LiveAccount& live) {
              live.state.users.push_back(person("eve@example.com", "u-eve", UserRole::superuser, "Eve"));
          },
-         planned_at, {"a change the plan did not show: delete user 'eve@example.com'"}},
+         planned_at,
+         {"a change the plan did not show: delete user 'eve@example.com'"}},
         {"a group the plan creates, created by hand",
-         [](model::LiveAccount& live) { live.state.user_groups.push_back(group("Ops", "ug-ops", {})); }, planned_at,
+         [](model::LiveAccount& live) { live.state.user_groups.push_back(group("Ops", "ug-ops", {})); },
+         planned_at,
          {"create user group 'Ops': it exists now"}},
         {"a member the plan adds, added by hand; another removed by hand",
          [](model::LiveAccount& live) { live.state.user_groups[0].members = List{"carol@example.com"}; },
          planned_at,
          {"update user group 'SRE': members has carol@example.com now; members no longer has bob@example.com"}},
         {"a member added by hand that the files do not list",
-         [](model::LiveAccount& live) {
-             live.state.user_groups[0].members->push_back("dave@example.com");
-         },
-         planned_at, {"a change the plan did not show: update user group 'SRE' (members -dave@example.com)"}},
-        {"an invitation that expired between plan and apply", [](model::LiveAccount&) {}, planned_at + 7 * day,
+         [](model::LiveAccount& live) { live.state.user_groups[0].members->push_back("dave@example.com"); },
+         planned_at,
+         {"a change the plan did not show: update user group 'SRE' (members -dave@example.com)"}},
+        {"an invitation that expired between plan and apply",
+         [](model::LiveAccount&) {},
+         planned_at + 7 * day,
          {"a change the plan did not show: replace invitation 'carol@example.com' (role: \"user\", roles: [], "
           "limit_services: false)"}},
     };
@@ -178,8 +186,16 @@ TEST_CASE("a saved plan edited by hand is not the plan made again, even with a d
     }
     SUBCASE("a whole user deletion added") {
         plan::Plan edited = now;
-        edited.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove, model::Kind::users,
-                                  "bob@example.com", "u-bob", {}, {}, {{"DELETE", "/user/u-bob"}}, "", {}});
+        edited.changes.push_back({plan::Stage::delete_people_and_groups,
+                                  plan::Action::remove,
+                                  model::Kind::users,
+                                  "bob@example.com",
+                                  "u-bob",
+                                  {},
+                                  {},
+                                  {{"DELETE", "/user/u-bob"}},
+                                  "",
+                                  {}});
         CHECK(apply::plan_differences(edited, now) ==
               List{"a change in the plan that is no longer needed: delete user 'bob@example.com'"});
     }
@@ -205,8 +221,16 @@ TEST_CASE("the files of a saved plan compared with those given now") {
 TEST_CASE("a note that changed alone is not a difference: notes explain, they do not act") {
     plan::Plan saved;
     saved.customer_id = "C1";
-    saved.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove, model::Kind::invitations,
-                             "x@example.com", "i-x", {}, {}, {{"DELETE", "/invitations/i-x"}}, "", {}});
+    saved.changes.push_back({plan::Stage::delete_people_and_groups,
+                             plan::Action::remove,
+                             model::Kind::invitations,
+                             "x@example.com",
+                             "i-x",
+                             {},
+                             {},
+                             {{"DELETE", "/invitations/i-x"}},
+                             "",
+                             {}});
     plan::Plan now = saved;
     now.changes[0].note = "expired";  // it expired between plan and apply; it is deleted all the same
     CHECK(apply::plan_differences(saved, now).empty());
@@ -220,9 +244,16 @@ TEST_CASE("several objects under one key are told apart by id") {
     plan::Plan saved;
     saved.customer_id = "C1";
     for (const char* id : {"i-1", "i-2"}) {
-        saved.changes.push_back({plan::Stage::delete_people_and_groups, plan::Action::remove,
-                                 model::Kind::invitations, "x@example.com", id, {}, {},
-                                 {{"DELETE", std::string("/invitations/") + id}}, "", {}});
+        saved.changes.push_back({plan::Stage::delete_people_and_groups,
+                                 plan::Action::remove,
+                                 model::Kind::invitations,
+                                 "x@example.com",
+                                 id,
+                                 {},
+                                 {},
+                                 {{"DELETE", std::string("/invitations/") + id}},
+                                 "",
+                                 {}});
     }
     plan::Plan now = saved;
     now.changes[0].id = "i-3";  // i-1 is gone; another invitation for the same email came instead

@@ -1,12 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <fastly_accounts/cli/token.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "scratch_directory.hpp"
 
@@ -45,8 +45,9 @@ TEST_CASE("checked_token: spaces around are dropped, whichever the source; what 
         std::string text;
         std::string expected;  // the token, or the refusal's message
     };
-    const std::string kind = "an API token is one word of printable ASCII (a line break in it would add HTTP "
-                             "headers to every request). Nothing was sent.";
+    const std::string kind =
+        "an API token is one word of printable ASCII (a line break in it would add HTTP "
+        "headers to every request). Nothing was sent.";
     const Case cases[] = {
         {"tok-123", "tok-123"},
         {"tok-123\n", "tok-123"},

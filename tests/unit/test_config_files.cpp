@@ -73,7 +73,8 @@ TEST_CASE("a subdirectory or another file in a named directory is refused, namin
                   "directory",
               d + "/teams: a directory, not read: -f " + d + " does not look inside it; add -f " + d +
                   "/teams to read its files, or move them up",
-              d + "/users.json: not read: -f " + d + " reads *.yaml and *.yml files only (passing over *.md, "
+              d + "/users.json: not read: -f " + d +
+                  " reads *.yaml and *.yml files only (passing over *.md, "
                   "*.txt and hidden ones); move this file out of the directory, or rename it"});
 }
 
@@ -84,8 +85,7 @@ TEST_CASE("a subdirectory named with its own -f is read through it, once") {
     Diagnostics diagnostics;
     const auto sources = read_sources({dir.path, dir.path + "/teams/"}, diagnostics);
     CHECK(messages(diagnostics).empty());
-    CHECK(read_paths(sources) ==
-          std::vector<std::string>{dir.path + "/people.yaml", dir.path + "/teams/sre.yaml"});
+    CHECK(read_paths(sources) == std::vector<std::string>{dir.path + "/people.yaml", dir.path + "/teams/sre.yaml"});
 }
 
 TEST_CASE("a directory with nothing to read is an error; so is one holding only documentation") {
@@ -93,8 +93,7 @@ TEST_CASE("a directory with nothing to read is an error; so is one holding only 
     dir.write("README.md");
     Diagnostics diagnostics;
     CHECK(read_sources({dir.path}, diagnostics).empty());
-    CHECK(messages(diagnostics) ==
-          std::vector<std::string>{dir.path + ": no *.yaml or *.yml files in this directory"});
+    CHECK(messages(diagnostics) == std::vector<std::string>{dir.path + ": no *.yaml or *.yml files in this directory"});
 }
 
 TEST_CASE("an -f argument that names nothing and looks like a glob pattern is named as one") {
@@ -109,8 +108,7 @@ TEST_CASE("an -f argument that names nothing and looks like a glob pattern is na
         "patterns "
         "and passes this one on as written when it matches nothing (or is quoted). Name the files, or their "
         "directory (-f DIR reads its *.yaml and *.yml files)";
-    CHECK(messages(diagnostics) ==
-          std::vector<std::string>{pattern + as_pattern, unclosed + as_pattern,
-                                   dir.path + "/missing.yaml: no such file or directory"});
+    CHECK(messages(diagnostics) == std::vector<std::string>{pattern + as_pattern, unclosed + as_pattern,
+                                                            dir.path + "/missing.yaml: no such file or directory"});
     CHECK(diagnostics.file_count() == 3);
 }

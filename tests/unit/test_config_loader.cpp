@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include <fastly_accounts/config/field_reader.hpp>
 #include <cstdlib>
 #include <fastly_accounts/config/desired.hpp>
+#include <fastly_accounts/config/field_reader.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <filesystem>
 #include <fstream>
@@ -141,8 +141,9 @@ TEST_CASE("a wrong version stops reading the file; a missing one does not") {
     Diagnostics wrong;
     LoadedFile v2 = load_file({"a.yaml", "version: 2\nusers: nonsense\n"}, wrong);
     CHECK_FALSE(v2.usable);
-    CHECK(messages(wrong) == std::vector<std::string>{
-                                 "a.yaml:1:10: version: unsupported format version 2; this fastly-accounts reads version 1"});
+    CHECK(messages(wrong) ==
+          std::vector<std::string>{
+              "a.yaml:1:10: version: unsupported format version 2; this fastly-accounts reads version 1"});
 
     Diagnostics missing;
     LoadedFile none = load_file({"a.yaml", "users:\n  - login: a@example.com\n"}, missing);
@@ -164,8 +165,8 @@ TEST_CASE("field paths are spelled out only when asked for, as messages show the
     CHECK(top.item(2).str() == "[2]");
     CHECK(top.field("").field("x").str() == "x");  // an empty key adds no dot, as it never did
 
-    const Reference reference{RefersTo::person, "a@example.com",
-                              std::make_shared<const std::string>("user_groups[1].members"), 4, {7, 9}};
+    const Reference reference{
+        RefersTo::person, "a@example.com", std::make_shared<const std::string>("user_groups[1].members"), 4, {7, 9}};
     CHECK(reference.path() == "user_groups[1].members[4]");
 }
 

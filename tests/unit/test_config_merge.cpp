@@ -30,8 +30,9 @@ Result merge(const std::vector<SourceFile>& sources) {
 TEST_CASE("files merge in order; keys are unique across files, logins ignoring case") {
     Result r = merge({
         {"a.yaml", "version: 1\nusers:\n  - login: alice@example.com\nroles:\n  - name: Ops\n"},
-        {"b.yaml", "version: 1\nusers:\n  - login: bob@example.com\n  - login: ALICE@example.com\n"
-                   "roles:\n  - name: ops\n"},
+        {"b.yaml",
+         "version: 1\nusers:\n  - login: bob@example.com\n  - login: ALICE@example.com\n"
+         "roles:\n  - name: ops\n"},
     });
     CHECK(r.messages == std::vector<std::string>{
                             "b.yaml:4:12: users[1].login: user 'ALICE@example.com' is defined twice (first at "
@@ -44,7 +45,8 @@ TEST_CASE("files merge in order; keys are unique across files, logins ignoring c
 
 TEST_CASE("references resolve across files; unknown ones are reported where they are written") {
     Result r = merge({
-        {"people.yaml", "version: 1\nusers:\n  - login: alice@example.com\ninvitations:\n  - email: carol@example.com\n"},
+        {"people.yaml",
+         "version: 1\nusers:\n  - login: alice@example.com\ninvitations:\n  - email: carol@example.com\n"},
         {"access.yaml", R"(version: 1
 roles:
   - name: Purge Operator
@@ -139,8 +141,9 @@ TEST_CASE("an ignore pattern that cannot match as written is an error at its pla
 }
 
 TEST_CASE("a person is a user or an invitation, not both; custom roles may not take predefined names") {
-    Result r = merge({{"a.yaml", "version: 1\nusers:\n  - login: dan@example.com\ninvitations:\n  - email: "
-                                 "Dan@Example.com\nroles:\n  - name: TLS Admin\n"}});
+    Result r = merge({{"a.yaml",
+                       "version: 1\nusers:\n  - login: dan@example.com\ninvitations:\n  - email: "
+                       "Dan@Example.com\nroles:\n  - name: TLS Admin\n"}});
     CHECK(r.messages ==
           std::vector<std::string>{
               "a.yaml:5:12: invitations[0].email: 'dan@example.com' is also listed as a user (at a.yaml:3:12); list "
@@ -191,8 +194,7 @@ ignore:
   user_groups: ["okta-*"]
 )";
     SUBCASE("references to ignored objects are not errors") {
-        Result r = merge({{"ignore.yaml", ignore},
-                          {"access.yaml", R"(version: 1
+        Result r = merge({{"ignore.yaml", ignore}, {"access.yaml", R"(version: 1
 user_groups:
   - name: SRE
     roles: [Legacy Purge]
@@ -202,8 +204,7 @@ user_groups:
         CHECK(r.messages.empty());
     }
     SUBCASE("an object both defined and ignored is an error at its key") {
-        Result r = merge({{"ignore.yaml", ignore},
-                          {"access.yaml", R"(version: 1
+        Result r = merge({{"ignore.yaml", ignore}, {"access.yaml", R"(version: 1
 users:
   - login: pat@contractor.example.com
 roles:

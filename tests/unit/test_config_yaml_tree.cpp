@@ -19,10 +19,10 @@ TEST_CASE("plain scalars resolve with the YAML 1.2 core schema; quoted ones are 
         Type expected;
     };
     const Case cases[] = {
-        {"true", Type::boolean}, {"False", Type::boolean},  {"yes", Type::string},     {"on", Type::string},
-        {"10", Type::integer},   {"-3", Type::integer},     {"0x1F", Type::integer},   {"1.5", Type::number},
-        {"1e3", Type::number},   {".inf", Type::number},    {"'10'", Type::string},    {"\"true\"", Type::string},
-        {"~", Type::null},       {"null", Type::null},      {"abc", Type::string},     {"6yrrdle", Type::string},
+        {"true", Type::boolean}, {"False", Type::boolean},   {"yes", Type::string},        {"on", Type::string},
+        {"10", Type::integer},   {"-3", Type::integer},      {"0x1F", Type::integer},      {"1.5", Type::number},
+        {"1e3", Type::number},   {".inf", Type::number},     {"'10'", Type::string},       {"\"true\"", Type::string},
+        {"~", Type::null},       {"null", Type::null},       {"abc", Type::string},        {"6yrrdle", Type::string},
         {"1_000", Type::string}, {"!!str 10", Type::string}, {"2024-01-01", Type::string},
     };
     for (const auto& c : cases) {
@@ -74,11 +74,14 @@ TEST_CASE("hostile or broken input is refused with a located message") {
         {"a: 1\n\tb: 2\n", "t.yaml:2:1: tab character in indentation; YAML indents with spaces only"},
         {"a: \"\xC3\x28\"\n", "t.yaml:1:5: invalid UTF-8 (byte 0xC3); save the file as UTF-8"},
         {"a: [1, 2\n", "t.yaml:2:1: YAML syntax error: end of sequence flow not found"},
-        {"a: 1\n---\nb: 2\n", "t.yaml:3:1: a second YAML document (after `---`); put each document in a file of its own"},
+        {"a: 1\n---\nb: 2\n",
+         "t.yaml:3:1: a second YAML document (after `---`); put each document in a file of its own"},
         {"? [a]\n: 1\n", "t.yaml:1:3: a mapping key must be a plain value, not a list or mapping"},
-        {"a: !!binary aGVsbG8=\n", "t.yaml:1:4: unsupported YAML tag 'tag:yaml.org,2002:binary'; write the value without a tag"},
+        {"a: !!binary aGVsbG8=\n",
+         "t.yaml:1:4: unsupported YAML tag 'tag:yaml.org,2002:binary'; write the value without a tag"},
         {"a: *nope\n", "t.yaml:1:4: YAML syntax error: the referenced anchor is not defined"},
-        {std::string(70, '[') + std::string(70, ']'), "t.yaml:1:65: nesting deeper than 64 levels; this format needs no more than 4"},
+        {std::string(70, '[') + std::string(70, ']'),
+         "t.yaml:1:65: nesting deeper than 64 levels; this format needs no more than 4"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);

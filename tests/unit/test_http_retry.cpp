@@ -65,8 +65,7 @@ TEST_CASE("what is retried, and after how long") {
         {"429 Retry-After is honoured", get, status(429, {{"Retry-After", "3"}}), 1, milliseconds(3000)},
         {"as an HTTP date too", get, status(429, {{"Retry-After", "Tue, 14 Nov 2023 22:13:25 GMT"}}), 1,
          milliseconds(5000)},
-        {"a 429 on a POST is resent: it was refused", post, status(429, {{"Retry-After", "1"}}), 1,
-         milliseconds(1000)},
+        {"a 429 on a POST is resent: it was refused", post, status(429, {{"Retry-After", "1"}}), 1, milliseconds(1000)},
         {"so is the rate-limit reset", put, status(429, {{"Fastly-RateLimit-Reset", "1700000007"}}), 1,
          milliseconds(7000)},
         {"429 without a hint: backoff", get, status(429), 1, milliseconds(200)},
@@ -101,32 +100,31 @@ TEST_CASE("a short throttle is waited out; only a spent hourly budget stops the 
     const Case cases[] = {
         {"Retry-After 1: wait a second and resend", plain, put, status(429, {{"Retry-After", "1"}}), 1,
          milliseconds(1000), false, std::nullopt},
-        {"a POST too", plain, post, status(429, {{"Retry-After", "1"}}), 1, milliseconds(1000), false,
-         std::nullopt},
+        {"a POST too", plain, post, status(429, {{"Retry-After", "1"}}), 1, milliseconds(1000), false, std::nullopt},
         {"Retry-After 60 is still a short throttle", plain, put, status(429, {{"Retry-After", "60"}}), 1,
          milliseconds(60'000), false, std::nullopt},
-        {"Retry-After 61 is not, without --max-wait", plain, put, status(429, {{"Retry-After", "61"}}), 1,
-         std::nullopt, true, now + 61},
+        {"Retry-After 61 is not, without --max-wait", plain, put, status(429, {{"Retry-After", "61"}}), 1, std::nullopt,
+         true, now + 61},
         {"--max-wait stretches the throttle bound", apply, put, status(429, {{"Retry-After", "90"}}), 1,
          milliseconds(90'000), false, std::nullopt},
-        {"a throttle that outlasts the sends is a failure, not exit 5", plain, put,
-         status(429, {{"Retry-After", "1"}}), 4, std::nullopt, false, std::nullopt},
+        {"a throttle that outlasts the sends is a failure, not exit 5", plain, put, status(429, {{"Retry-After", "1"}}),
+         4, std::nullopt, false, std::nullopt},
         {"Remaining 0, reset an hour away: stop", plain, put,
-         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour}}), 1,
-         std::nullopt, true, now + 3600},
+         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour}}), 1, std::nullopt,
+         true, now + 3600},
         {"also beyond --max-wait", apply, put,
-         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour}}), 1,
-         std::nullopt, true, now + 3600},
+         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour}}), 1, std::nullopt,
+         true, now + 3600},
         {"Remaining 0 ignores a short Retry-After without --max-wait", plain, put,
-         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Retry-After", "1"}}), 1, std::nullopt, true,
-         now + 1},
+         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Retry-After", "1"}}), 1, std::nullopt, true, now + 1},
         {"Remaining 0, reset within --max-wait: wait for it", apply, put,
-         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", std::to_string(now + 100)},
+         status(429, {{"Fastly-RateLimit-Remaining", "0"},
+                      {"Fastly-RateLimit-Reset", std::to_string(now + 100)},
                       {"Retry-After", "100"}}),
          1, milliseconds(100'000), false, std::nullopt},
         {"Retry-After wins over a reset on another clock", apply, put,
-         status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour},
-                      {"Retry-After", "5"}}),
+         status(429,
+                {{"Fastly-RateLimit-Remaining", "0"}, {"Fastly-RateLimit-Reset", in_an_hour}, {"Retry-After", "5"}}),
          1, milliseconds(5000), false, std::nullopt},
         {"still spent on the last send: stop", apply, put,
          status(429, {{"Fastly-RateLimit-Remaining", "0"}, {"Retry-After", "5"}}), 4, std::nullopt, true, now + 5},
@@ -172,8 +170,8 @@ TEST_CASE("one request is sent at most max_attempts times, whatever the answers"
 TEST_CASE("the rate-limit headers have one reader") {
     constexpr std::int64_t now = 1'700'000'000;
     const auto all = http::read_rate_limit(
-        status(429, {{"fastly-ratelimit-remaining", "0"}, {"Fastly-RateLimit-Reset", "1700003600"},
-                     {"Retry-After", "12"}}),
+        status(429,
+               {{"fastly-ratelimit-remaining", "0"}, {"Fastly-RateLimit-Reset", "1700003600"}, {"Retry-After", "12"}}),
         now);
     CHECK(all.remaining == 0);
     CHECK(all.reset == 1'700'003'600);
@@ -211,8 +209,8 @@ TEST_CASE("endpoints: https anywhere, plain http only to loopback") {
         CAPTURE(ok);
         CHECK_NOTHROW(http::check_endpoint(ok));
     }
-    for (const char* refused : {"http://api.fastly.com", "http://10.0.0.1", "http://128.0.0.1", "http://127.0.0.1.evil.example",
-                                "ftp://127.0.0.1", "not a url"}) {
+    for (const char* refused : {"http://api.fastly.com", "http://10.0.0.1", "http://128.0.0.1",
+                                "http://127.0.0.1.evil.example", "ftp://127.0.0.1", "not a url"}) {
         CAPTURE(refused);
         CHECK_THROWS_AS(http::check_endpoint(refused), util::UsageError);
     }

@@ -64,10 +64,9 @@ TEST_CASE("describe_content: type, size and the first bytes, escaped, on one lin
 }
 
 TEST_CASE("describe_not_json and describe_redirect") {
-    CHECK(live::describe_not_json(answer(200, "<html></html>", {{"Content-Type", "text/html"}}),
-                                  "invalid at byte 1") == "an HTML page, not the Fastly API's JSON");
-    CHECK(live::describe_not_json(answer(200, "", {}), "cut short") ==
-          "an empty body, not the Fastly API's JSON");
+    CHECK(live::describe_not_json(answer(200, "<html></html>", {{"Content-Type", "text/html"}}), "invalid at byte 1") ==
+          "an HTML page, not the Fastly API's JSON");
+    CHECK(live::describe_not_json(answer(200, "", {}), "cut short") == "an empty body, not the Fastly API's JSON");
     CHECK(live::describe_not_json(answer(200, "{\"a\":", {}), "cut short") == "malformed JSON, cut short");
     CHECK(live::describe_not_json(answer(200, std::string("\x00\x01", 2), {}), "invalid at byte 1") ==
           "binary data, not the Fastly API's JSON");
@@ -80,6 +79,5 @@ TEST_CASE("describe_not_json and describe_redirect") {
           "to https://login.example.com/\\u202e" + advice);
     CHECK(live::describe_redirect(answer(302, "", {})) == "without a Location" + advice);
     const std::string far = "https://x.example/" + std::string(500, 'a');
-    CHECK(live::describe_redirect(answer(308, "", {{"Location", far}})) ==
-          "to " + far.substr(0, 200) + "…" + advice);
+    CHECK(live::describe_redirect(answer(308, "", {{"Location", far}})) == "to " + far.substr(0, 200) + "…" + advice);
 }

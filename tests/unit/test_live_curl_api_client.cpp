@@ -26,8 +26,7 @@ TEST_CASE("no request is built with an empty id") {
         {"/user/{id}", [&] { api.delete_user(""); }},
         {"/invitations/{id}", [&] { api.delete_invitation(""); }},
         {"/iam/v1/roles/{id}", [&] { api.role_permission_names(""); }},
-        {"/user-groups/{id}",
-         [&] { api.update(live::Collection::user_groups, "", "n", std::nullopt); }},
+        {"/user-groups/{id}", [&] { api.update(live::Collection::user_groups, "", "n", std::nullopt); }},
         {"/service-groups/{id}", [&] { api.remove(live::Collection::service_groups, ""); }},
         {"/user-groups/{id}/members",
          [&] {
@@ -42,10 +41,9 @@ TEST_CASE("no request is built with an empty id") {
         CHECK_THROWS_WITH_AS(c.call(), message.c_str(), util::Error);
     }
     // An entry of a body is refused the same way.
-    CHECK_THROWS_WITH_AS(
-        api.add_links(live::Relation::service_group_services, "sg1", {{"", "", "www"}}),
-        "refusing to send an entry without an id for 'www' to services (this is a bug; please "
-        "report it)",
-        util::Error);
+    CHECK_THROWS_WITH_AS(api.add_links(live::Relation::service_group_services, "sg1", {{"", "", "www"}}),
+                         "refusing to send an entry without an id for 'www' to services (this is a bug; please "
+                         "report it)",
+                         util::Error);
     CHECK(client.stats().requests_by_method.empty());
 }

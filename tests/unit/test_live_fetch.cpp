@@ -54,15 +54,17 @@ ApiAccount small_account() {
     a.permissions = {{"p1", "purge_all", "service"}, {"p2", "read", "account"}};
     a.services = {{"s1", "www"}, {"s2", "api"}, {"s3", "cdn"}};
     a.service_groups = {{"sg1", "prod", "production", {}}, {"sg2", "staging", "", {}}, {"sg3", "empty", "", {}}};
-    a.user_groups = {{"g1", "sre", "on call", {}}, {"g2", "dev", "", {}}, {"g3", "ops", "", {}},
-                     {"g4", "audit", "", {}},   {"g5", "x", "", {}}};
+    a.user_groups = {{"g1", "sre", "on call", {}},
+                     {"g2", "dev", "", {}},
+                     {"g3", "ops", "", {}},
+                     {"g4", "audit", "", {}},
+                     {"g5", "x", "", {}}};
     a.links = {
         {{Relation::role_permissions, "r-purge"}, {{"p1", "", "purge_all"}}},
         {{Relation::role_permissions, "r-read"}, {{"p2", "", ""}}},
         {{Relation::service_group_services, "sg1"}, {{"s1", "", ""}, {"s2", "", ""}}},
         {{Relation::service_group_services, "sg2"}, {{"s3", "", ""}}},
-        {{Relation::user_group_members, "g1"},
-         {{"u1", "user", ""}, {"i1", "invitation", ""}, {"u2", "user", ""}}},
+        {{Relation::user_group_members, "g1"}, {{"u1", "user", ""}, {"i1", "invitation", ""}, {"u2", "user", ""}}},
         {{Relation::user_group_roles, "g1"}, {{"r-eng", "", ""}, {"r-purge", "", ""}}},
         {{Relation::user_group_service_groups, "g1"}, {{"sg1", "", ""}}},
         {{Relation::user_group_members, "g2"}, {{"u3", "user", ""}}},
@@ -103,8 +105,8 @@ std::string list(const std::optional<std::vector<std::string>>& items) {
 }
 
 std::string summary(const model::LiveAccount& a) {
-    std::string out =
-        fmt::format("customer {} ({}), token user {}\n", a.customer.id, a.customer.name, a.token_user.login);
+    std::string out = fmt::format("customer {} ({}), token user {}\n", a.customer.id, a.customer.name,
+                                  a.token_user.login);
     out += fmt::format("catalog: {} roles; permissions: {}; services: {}\n", a.role_catalog.size(),
                        a.permissions.size(), a.services.size());
     for (const auto& u : a.state.users) {
@@ -114,28 +116,30 @@ std::string summary(const model::LiveAccount& a) {
         out += fmt::format("invitation {} roles {}\n", i.email, list(i.roles));
     }
     for (const auto& r : a.state.roles) {
-        out += fmt::format("role {} ({}) permissions {}\n", r.name, r.description.value_or(""),
-                           list(r.permissions));
+        out += fmt::format("role {} ({}) permissions {}\n", r.name, r.description.value_or(""), list(r.permissions));
     }
     for (const auto& g : a.state.service_groups) {
-        out += fmt::format("service group {} ({}) services {}\n", g.name, g.description.value_or(""),
-                           list(g.services));
+        out += fmt::format("service group {} ({}) services {}\n", g.name, g.description.value_or(""), list(g.services));
     }
     for (const auto& g : a.state.user_groups) {
-        out +=
-            fmt::format("user group {} ({}) roles {} service groups {} members {}\n", g.name,
-                        g.description.value_or(""), list(g.roles), list(g.service_groups), list(g.members));
+        out += fmt::format("user group {} ({}) roles {} service groups {} members {}\n", g.name,
+                           g.description.value_or(""), list(g.roles), list(g.service_groups), list(g.members));
     }
     return out;
 }
 
 std::string_view relation_name(Relation relation) {
     switch (relation) {
-        case Relation::user_group_members: return "members";
-        case Relation::user_group_roles: return "roles";
-        case Relation::user_group_service_groups: return "service groups";
-        case Relation::service_group_services: return "services";
-        case Relation::role_permissions: return "permissions";
+        case Relation::user_group_members:
+            return "members";
+        case Relation::user_group_roles:
+            return "roles";
+        case Relation::user_group_service_groups:
+            return "service groups";
+        case Relation::service_group_services:
+            return "services";
+        case Relation::role_permissions:
+            return "permissions";
     }
     return "";
 }
@@ -242,9 +246,7 @@ public:
     void delete_user(const std::string&) override { unused(); }
     std::string create_invitation(const std::string&, const model::Invitation&) override { unused(); }
     void delete_invitation(const std::string&) override { unused(); }
-    std::string create(Collection, const std::string&, const std::optional<std::string>&) override {
-        unused();
-    }
+    std::string create(Collection, const std::string&, const std::optional<std::string>&) override { unused(); }
     void update(Collection, const std::string&, const std::optional<std::string>&,
                 const std::optional<std::string>&) override {
         unused();
@@ -257,9 +259,7 @@ private:
     // One read, from its start to its end.
     class Visit {
     public:
-        Visit(FakeApi& api, std::string name, bool hold = true) : m_api(api) {
-            m_api.enter(std::move(name), hold);
-        }
+        Visit(FakeApi& api, std::string name, bool hold = true) : m_api(api) { m_api.enter(std::move(name), hold); }
         ~Visit() { m_api.leave(); }
 
     private:
@@ -272,11 +272,9 @@ private:
         m_max_in_flight = std::max(m_max_in_flight, ++m_in_flight);
         m_changed.notify_all();
         if (hold) {
-            m_changed.wait_for(lock, std::chrono::seconds(10),
-                               [this] { return m_max_in_flight >= m_together; });
+            m_changed.wait_for(lock, std::chrono::seconds(10), [this] { return m_max_in_flight >= m_together; });
             // A moment more inside, for a read the fetch should not have started to show up and be counted.
-            m_changed.wait_for(lock, std::chrono::milliseconds(2),
-                               [this] { return m_in_flight > m_together; });
+            m_changed.wait_for(lock, std::chrono::milliseconds(2), [this] { return m_in_flight > m_together; });
         }
         if (name == m_fail) {
             --m_in_flight;
@@ -294,8 +292,7 @@ private:
         const std::size_t pages = std::max<std::size_t>(1, (all.size() + page_size - 1) / page_size);
         const std::size_t first = std::min(all.size(), (static_cast<std::size_t>(number) - 1) * page_size);
         const std::size_t end = std::min(all.size(), first + page_size);
-        ListPage<T> page{
-            {all.begin() + first, all.begin() + end}, static_cast<std::size_t>(number) < pages, 0};
+        ListPage<T> page{{all.begin() + first, all.begin() + end}, static_cast<std::size_t>(number) < pages, 0};
         if (page.more && m_states_totals) {
             page.total_pages = static_cast<int>(pages);
         }
@@ -397,8 +394,8 @@ TEST_CASE("fetch_account fails with the error of a read that fails") {
         CAPTURE(concurrency);
         FakeApi api(small_account(), true);
         api.fail_on("members of g3 page 1");
-        CHECK_THROWS_WITH_AS(live::fetch_account(api, concurrency),
-                             "members of g3 page 1 -> 503 Service Unavailable", live::ApiError);
+        CHECK_THROWS_WITH_AS(live::fetch_account(api, concurrency), "members of g3 page 1 -> 503 Service Unavailable",
+                             live::ApiError);
     }
 }
 

@@ -13,7 +13,9 @@ TEST_CASE("the four pagination styles") {
         CHECK_FALSE(page.more);
     }
     SUBCASE("IAM: meta decides") {
-        CHECK(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":1,"per_page":1,"record_count":2,"total_pages":2}})", 1).more);
+        CHECK(json::iam_page(
+                  R"({"data":[{"id":"a"}],"meta":{"current_page":1,"per_page":1,"record_count":2,"total_pages":2}})", 1)
+                  .more);
         CHECK_FALSE(json::iam_page(R"({"data":[{"id":"a"}],"meta":{"current_page":2,"total_pages":2}})", 1).more);
         // Without meta any page but an empty one may have a successor: a short page may be the API's own
         // maximum page size (the IAM maximum is documented nowhere), not the end.
@@ -32,8 +34,12 @@ TEST_CASE("the four pagination styles") {
         CHECK(json::iam_page(R"({"data":[{"id":"a"}]})", 7).asked_size == 7);
     }
     SUBCASE("JSON:API: links.next or meta") {
-        CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"next":"https://x/?page%5Bnumber%5D=2"},"meta":{}})").more);
-        CHECK_FALSE(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"last":"https://x"},"meta":{"current_page":1,"total_pages":1}})").more);
+        CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{"next":"https://x/?page%5Bnumber%5D=2"},"meta":{}})")
+                  .more);
+        CHECK_FALSE(
+            json::jsonapi_page(
+                R"({"data":[{"id":"a"}],"links":{"last":"https://x"},"meta":{"current_page":1,"total_pages":1}})")
+                .more);
         CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{},"meta":{"current_page":1,"total_pages":3}})").more);
         // The page count rides along for readers that fetch the later pages in parallel.
         CHECK(json::jsonapi_page(R"({"data":[{"id":"a"}],"links":{},"meta":{"current_page":1,"total_pages":3}})")
@@ -81,7 +87,8 @@ TEST_CASE("invitations, roles, links") {
     CHECK_FALSE(bare.roles.has_value());
     CHECK_FALSE(bare.limit_services.has_value());
 
-    const model::CatalogRole role = json::catalog_role(json::parse(R"({"id":"r","name":"tls_viewer","display_name":"TLS Viewer","custom":false})"));
+    const model::CatalogRole role = json::catalog_role(
+        json::parse(R"({"id":"r","name":"tls_viewer","display_name":"TLS Viewer","custom":false})"));
     CHECK(role.display_name == "TLS Viewer");
     CHECK_FALSE(role.custom);
 
@@ -89,7 +96,8 @@ TEST_CASE("invitations, roles, links") {
                                          json::parse(R"({"id":"i9","object":"invitation","email":"x@example.com"})"));
     CHECK(member.type == "invitation");
     CHECK(member.name == "x@example.com");
-    const live::Link user = json::link(live::Relation::user_group_members, json::parse(R"({"id":"u1","login":"a@b.co"})"));
+    const live::Link user = json::link(live::Relation::user_group_members,
+                                       json::parse(R"({"id":"u1","login":"a@b.co"})"));
     CHECK(user.type == "user");
     CHECK(user.name == "a@b.co");
 }
@@ -135,11 +143,11 @@ TEST_CASE("malformed bodies are errors that say what was expected") {
     objects.erase(1, 6);  // the array and 999,999 objects: exactly the bound
     CHECK(json::parse(objects).size() == json::max_answer_containers - 1);
     CHECK(json::parse(std::string(json::max_answer_depth, '[') + std::string(json::max_answer_depth, ']')).is_array());
-    CHECK_THROWS_WITH_AS(json::parse(std::string(json::max_answer_depth + 2, '[') +
-                                     std::string(json::max_answer_depth + 2, ']')),
-                         "the answer nests JSON more than 64 levels deep, deeper than any answer of the API; it was "
-                         "not read",
-                         util::Error);
+    CHECK_THROWS_WITH_AS(
+        json::parse(std::string(json::max_answer_depth + 2, '[') + std::string(json::max_answer_depth + 2, ']')),
+        "the answer nests JSON more than 64 levels deep, deeper than any answer of the API; it was "
+        "not read",
+        util::Error);
     CHECK_THROWS_WITH_AS(json::bare_array_page(R"({"data":[]})"), "expected the response to be a list, got object",
                          util::Error);
     CHECK_THROWS_WITH_AS(json::user(json::parse(R"({"id":"u","login":["a"]})")),
@@ -183,8 +191,7 @@ TEST_CASE("group entries carry their sub-lists' counts when the API gives them")
     CHECK(json::named_object(json::parse(R"({"id":"g","users_count":"2","invitations_count":0})")).counts.members ==
           -1);
     CHECK(json::named_object(json::parse(R"({"id":"s","services_count":0})")).counts.services == 0);
-    CHECK(json::named_object(
-              json::parse(R"({"id":"g","users_count":9223372036854775807,"invitations_count":1})"))
+    CHECK(json::named_object(json::parse(R"({"id":"g","users_count":9223372036854775807,"invitations_count":1})"))
               .counts.members == -1);
 }
 
@@ -226,8 +233,7 @@ TEST_CASE("an object whose id a request would carry has one, or is malformed") {
         CAPTURE(c.what);
         const std::string missing = std::string(c.what) + " without an \"id\"";
         const std::string empty = std::string(c.what) + " with an empty \"id\"";
-        CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"name":"n","login":"a@b.co"})")), missing.c_str(),
-                             util::Error);
+        CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"name":"n","login":"a@b.co"})")), missing.c_str(), util::Error);
         CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"id":null,"name":"n"})")), missing.c_str(), util::Error);
         CHECK_THROWS_WITH_AS(c.read(json::parse(R"({"id":"","name":"n"})")), empty.c_str(), util::Error);
         CHECK_NOTHROW(c.read(json::parse(R"({"id":"x1","name":"n","login":"a@b.co"})")));
@@ -235,8 +241,7 @@ TEST_CASE("an object whose id a request would carry has one, or is malformed") {
         CHECK_NOTHROW(c.read(json::parse(R"({"id":17,"name":"n"})")));
     }
     // A list entry may be named without an id (readers fall back on the name), not with neither.
-    CHECK(json::link(live::Relation::user_group_members, json::parse(R"({"login":"a@b.co"})")).name ==
-          "a@b.co");
+    CHECK(json::link(live::Relation::user_group_members, json::parse(R"({"login":"a@b.co"})")).name == "a@b.co");
     CHECK_THROWS_WITH_AS(json::link(live::Relation::user_group_roles, json::parse(R"({"description":"x"})")),
                          "a list entry with neither an \"id\" nor a name", util::Error);
 }

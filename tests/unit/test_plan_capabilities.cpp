@@ -17,8 +17,7 @@ plan::Change change(model::Kind kind, plan::Action action, std::string key) {
 
 }  // namespace
 
-TEST_CASE(
-    "custom_roles: no guard while the legacy roles API answers; a refusal naming the changes when not") {
+TEST_CASE("custom_roles: no guard while the legacy roles API answers; a refusal naming the changes when not") {
     plan::Plan plan;
     plan.changes = {change(model::Kind::roles, plan::Action::create, "Purge Operator"),
                     change(model::Kind::user_groups, plan::Action::update, "SRE"),
@@ -31,12 +30,11 @@ TEST_CASE(
     REQUIRE(guard.has_value());
     CHECK(guard->name == "custom_roles");
     CHECK(guard->tripped);
-    CHECK(
-        guard->message ==
-        "the plan would create role 'Purge Operator', delete role 'Old Role', but Fastly retired the legacy "
-        "roles API (GET /roles answers 404): custom roles can only be read, through /iam/v1/roles. Make "
-        "these "
-        "changes in the Fastly control panel, then bring the files in line with them");
+    CHECK(guard->message ==
+          "the plan would create role 'Purge Operator', delete role 'Old Role', but Fastly retired the legacy "
+          "roles API (GET /roles answers 404): custom roles can only be read, through /iam/v1/roles. Make "
+          "these "
+          "changes in the Fastly control panel, then bring the files in line with them");
 
     plan.changes.erase(plan.changes.begin());
     plan.changes.pop_back();

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <functional>
 #include <ctime>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/time.hpp>
+#include <functional>
 
 using namespace fastly_accounts;
 using model::Kind;
@@ -57,13 +57,15 @@ model::LiveAccount live_account() {
     model::LiveAccount live;
     live.customer = {"C1", "Acme", "u-owner"};
     live.token_user = {"u-owner", "owner@example.com", UserRole::superuser};
-    const char* predefined[][2] = {{"user", "User"},         {"billing", "Billing"},       {"engineer", "Engineer"},
-                                   {"superuser", "Superuser"}, {"tls_viewer", "TLS Viewer"}, {"tls_admin", "TLS Admin"}};
+    const char* predefined[][2] = {
+        {"user", "User"},           {"billing", "Billing"},       {"engineer", "Engineer"},
+        {"superuser", "Superuser"}, {"tls_viewer", "TLS Viewer"}, {"tls_admin", "TLS Admin"}};
     for (const auto& [name, display] : predefined) {
         live.role_catalog.push_back({std::string("r-") + name, name, display, "", false});
     }
     live.role_catalog.push_back({"r-purge", "Purge Operator", "", "Purges", true});
-    live.permissions = {{"p1", "purge_all", "service"}, {"p2", "purge_select", "service"}, {"p3", "read_stats", "account"}};
+    live.permissions = {
+        {"p1", "purge_all", "service"}, {"p2", "purge_select", "service"}, {"p3", "read_stats", "account"}};
     live.services = {{"s1", "www"}, {"s2", "api"}, {"s3", "static"}};
     live.state.users = {user("owner@example.com", "u-owner", UserRole::superuser),
                         user("alice@example.com", "u-alice", UserRole::engineer, {"Engineer"}),
@@ -71,10 +73,16 @@ model::LiveAccount live_account() {
     live.state.invitations = {invitation("carol@example.com", "i-carol", now - day),
                               invitation("dave@example.com", "i-dave", now - 10 * day)};
     live.state.roles = {{"Purge Operator", "Purges", List{"purge_all"}, "r-purge", {}}};
-    live.state.service_groups = {{"production", "", List{"s1"}, "sg-prod", {}}, {"staging", "", List{"s2"}, "sg-stage", {}}};
+    live.state.service_groups = {{"production", "", List{"s1"}, "sg-prod", {}},
+                                 {"staging", "", List{"s2"}, "sg-stage", {}}};
     live.state.user_groups = {
-        {"SRE", "Site reliability", List{"Engineer", "Purge Operator"}, List{"production"},
-         List{"alice@example.com", "carol@example.com"}, "ug-sre", {}},
+        {"SRE",
+         "Site reliability",
+         List{"Engineer", "Purge Operator"},
+         List{"production"},
+         List{"alice@example.com", "carol@example.com"},
+         "ug-sre",
+         {}},
         {"Old", "", List{}, List{}, List{"bob@example.com"}, "ug-old", {}},
     };
     return live;
@@ -219,20 +227,22 @@ TEST_CASE("the invitation state machine") {
         d.invitations.push_back(invitation("Bob@example.com", "", now));
         const plan::Plan p = run(d);
         CHECK(p.changes.empty());
-        CHECK(has_note(p, "Bob@example.com: accepted the invitation and is now a user; move the entry from "
-                          "invitations: to users:"));
+        CHECK(has_note(p,
+                       "Bob@example.com: accepted the invitation and is now a user; move the entry from "
+                       "invitations: to users:"));
     }
 }
 
 TEST_CASE("unlisted live objects: unmanaged, deleted when their kind is pruned, invisible when ignored") {
     model::AccountState d = matching_desired();
-    d.users.pop_back();         // bob
-    d.user_groups.pop_back();   // Old
-    d.roles.clear();            // Purge Operator (still used by SRE: kept listed there)
+    d.users.pop_back();        // bob
+    d.user_groups.pop_back();  // Old
+    d.roles.clear();           // Purge Operator (still used by SRE: kept listed there)
     d.user_groups[0].roles = List{"Engineer"};
     {
         const plan::Plan p = run(d);
-        CHECK(std::count_if(p.changes.begin(), p.changes.end(), [](const auto& c) { return c.action == Action::remove; }) == 0);
+        CHECK(std::count_if(p.changes.begin(), p.changes.end(),
+                            [](const auto& c) { return c.action == Action::remove; }) == 0);
         REQUIRE(p.unmanaged.size() == 3);
         CHECK(p.unmanaged[0].kind == Kind::users);
         CHECK(p.unmanaged[0].key == "bob@example.com");
@@ -387,8 +397,9 @@ TEST_CASE("guards") {
               "the plan replaces the invitation of carol@example.com (listed in policy.protected)");
         d.invitations.clear();
         d.policy.prune = {Kind::invitations};
-        CHECK(guard(run(d), "protected").message.find("deletes the invitation of carol@example.com (listed in "
-                                                      "policy.protected)") != std::string::npos);
+        CHECK(guard(run(d), "protected")
+                  .message.find("deletes the invitation of carol@example.com (listed in "
+                                "policy.protected)") != std::string::npos);
     }
     SUBCASE("the owner and the token's user: never deleted, demoted or locked") {
         model::AccountState d = matching_desired();
@@ -403,7 +414,8 @@ TEST_CASE("guards") {
         d.users[0] = matching_desired().users[0];
         d.users.erase(d.users.begin());
         d.policy.prune = {Kind::users};
-        CHECK(guard(run(d), "protected").message == "the plan deletes owner@example.com (the token's own user and the account owner)");
+        CHECK(guard(run(d), "protected").message ==
+              "the plan deletes owner@example.com (the token's own user and the account owner)");
     }
     SUBCASE("min_superusers counts the superusers left after the plan") {
         model::AccountState d = matching_desired();
@@ -412,7 +424,8 @@ TEST_CASE("guards") {
         d.users[1].role = UserRole::superuser;
         const plan::Plan p = run(d);
         CHECK_FALSE(guard(p, "min_superusers").tripped);
-        CHECK(guard(p, "min_superusers").message == "2 superusers who can act after the plan; policy.min_superusers is 2");
+        CHECK(guard(p, "min_superusers").message ==
+              "2 superusers who can act after the plan; policy.min_superusers is 2");
     }
     SUBCASE("customer_id must be the token's customer") {
         model::AccountState d = matching_desired();
@@ -464,12 +477,14 @@ TEST_CASE("util::parse_utc") {
 namespace {
 
 const plan::ListChange* list_of(const plan::Change& c, const std::string& field) {
-    auto it = std::find_if(c.lists.begin(), c.lists.end(), [&](const plan::ListChange& l) { return plan::to_string(l.field) == field; });
+    auto it = std::find_if(c.lists.begin(), c.lists.end(),
+                           [&](const plan::ListChange& l) { return plan::to_string(l.field) == field; });
     return it == c.lists.end() ? nullptr : &*it;
 }
 
 const plan::FieldChange* field_of(const plan::Change& c, const std::string& field) {
-    auto it = std::find_if(c.fields.begin(), c.fields.end(), [&](const plan::FieldChange& f) { return plan::to_string(f.field) == field; });
+    auto it = std::find_if(c.fields.begin(), c.fields.end(),
+                           [&](const plan::FieldChange& f) { return plan::to_string(f.field) == field; });
     return it == c.fields.end() ? nullptr : &*it;
 }
 
@@ -493,7 +508,7 @@ TEST_CASE("a pending invitation that departs from the files is replaced, with it
         model::AccountState d = matching_desired();
         d.invitations = {invitation("carol@example.com", "", 0)};
         d.invitations[0].role = UserRole::user;
-        d.invitations[0].roles.reset();           // not managed: the live value is carried
+        d.invitations[0].roles.reset();  // not managed: the live value is carried
         d.invitations[0].limit_services.reset();
         const plan::Plan p = run(d);
         REQUIRE(p.changes.size() == 1);
@@ -555,7 +570,8 @@ TEST_CASE("a pending invitation that departs from the files is replaced, with it
         d.invitations.push_back(invitation("dave@example.com", "", 0));
         const plan::Plan p = run(d, live);
         REQUIRE(p.changes.size() == 1);
-        CHECK(paths(p.changes[0]) == List{"DELETE /invitations/i-dave", "POST /invitations", "POST /user-groups/ug-old/members"});
+        CHECK(paths(p.changes[0]) ==
+              List{"DELETE /invitations/i-dave", "POST /invitations", "POST /user-groups/ug-old/members"});
     }
 }
 
@@ -603,8 +619,9 @@ TEST_CASE("narrowing a person's access counts as a removal: a lock, a role that 
               for (auto& u : d.users) {
                   u.locked = true;
               }
-          }) == static_cast<std::size_t>(std::count_if(live.state.users.begin(), live.state.users.end(),
-                                                       [](const model::User& u) { return !u.locked.value_or(false); })));
+          }) ==
+          static_cast<std::size_t>(std::count_if(live.state.users.begin(), live.state.users.end(),
+                                                 [](const model::User& u) { return !u.locked.value_or(false); })));
     SUBCASE("a mass lock trips max_removals like a mass removal does") {
         model::AccountState d = matching_desired();
         for (auto& u : d.users) {
@@ -622,7 +639,7 @@ TEST_CASE("pruning a role or service group lists the holders the files do not ma
     model::AccountState d = matching_desired();
     d.roles.clear();
     d.user_groups.erase(d.user_groups.begin());  // SRE is not managed
-    d.users[2].roles.reset();                      // bob's roles are not managed
+    d.users[2].roles.reset();                    // bob's roles are not managed
     d.policy.prune = {Kind::roles};
     const plan::Plan p = run(d, live);
     const plan::Change* c = find(p, Kind::roles, "Purge Operator", Stage::delete_roles_and_service_groups);
@@ -854,8 +871,9 @@ TEST_CASE("red-team findings on issue 12: each closed") {
         d.policy.prune = {Kind::roles};
         const plan::Plan p = run(d);
         CHECK(find(p, Kind::roles, "Purge Operator", Stage::delete_roles_and_service_groups) == nullptr);
-        CHECK(has_note(p, "role 'Purge Operator' is not pruned: the ignored user group 'SRE' holds it, and ignored "
-                          "objects are never changed"));
+        CHECK(has_note(p,
+                       "role 'Purge Operator' is not pruned: the ignored user group 'SRE' holds it, and ignored "
+                       "objects are never changed"));
     }
     SUBCASE("lifting limit_services is marked") {
         model::LiveAccount live = live_account();
@@ -864,7 +882,8 @@ TEST_CASE("red-team findings on issue 12: each closed") {
         d.users[1].limit_services = false;
         const plan::Plan p = run(d, live);
         REQUIRE(p.changes.size() == 1);
-        CHECK(p.changes[0].sensitive == List{"privilege escalation: limit_services lifted, so every service is open to them"});
+        CHECK(p.changes[0].sensitive ==
+              List{"privilege escalation: limit_services lifted, so every service is open to them"});
     }
 }
 

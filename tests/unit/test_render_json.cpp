@@ -15,16 +15,27 @@ namespace {
 plan::Plan sample() {
     plan::Plan p;
     p.customer_id = "C1";
-    p.changes.push_back({plan::Stage::create_people, plan::Action::update, model::Kind::users, "alice@example.com", "u1",
-                         {{plan::Field::name, std::string("Alice"), std::string("Alice Example")}, {plan::Field::locked, true, false}},
-                         {},
-                         {{"PUT", "/user/u1"}},
-                         "", {}});
-    p.changes.push_back({plan::Stage::create_user_groups, plan::Action::create, model::Kind::user_groups, "SRE", "",
+    p.changes.push_back(
+        {plan::Stage::create_people,
+         plan::Action::update,
+         model::Kind::users,
+         "alice@example.com",
+         "u1",
+         {{plan::Field::name, std::string("Alice"), std::string("Alice Example")}, {plan::Field::locked, true, false}},
+         {},
+         {{"PUT", "/user/u1"}},
+         "",
+         {}});
+    p.changes.push_back({plan::Stage::create_user_groups,
+                         plan::Action::create,
+                         model::Kind::user_groups,
+                         "SRE",
+                         "",
                          {{plan::Field::description, std::monostate{}, std::string("Site")}},
                          {{plan::Field::members, {"alice@example.com"}, {}}},
                          {{"POST", "/user-groups"}, {"POST", "/user-groups/{id of user group 'SRE'}/members"}},
-                         "", {}});
+                         "",
+                         {}});
     p.unmanaged.push_back({model::Kind::users, "bob@example.com"});
     p.notes.push_back("carol@example.com: invited, awaiting acceptance");
     p.guards.push_back({"max_deletions", false, "0 deletions planned; policy.max_deletions allows 10"});
@@ -46,12 +57,13 @@ TEST_CASE("JSON rendering: stable order, every part of the plan, expectations pe
         keys.push_back(key);
     }
     CHECK(keys == std::vector<std::string>{"mode", "summary", "customer_id", "guards", "changes", "unmanaged", "notes",
-                                          "service_names"});
+                                           "service_names"});
     CHECK(document["summary"]["write_requests"] == 3);
     CHECK(document["summary"]["update"] == 1);
     CHECK(document["summary"]["create"] == 1);
     CHECK(document["changes"][0]["expect"] ==
-          nlohmann::ordered_json::parse(R"({"exists":true,"id":"u1","fields":{"name":"Alice","locked":true},"lists":{}})"));
+          nlohmann::ordered_json::parse(
+              R"({"exists":true,"id":"u1","fields":{"name":"Alice","locked":true},"lists":{}})"));
     CHECK(document["changes"][1]["expect"] == nlohmann::ordered_json::parse(R"({"exists":false})"));
     CHECK(document["changes"][1]["fields"][0]["from"].is_null());
 }
@@ -117,7 +129,8 @@ TEST_CASE("a saved plan edited by hand is refused as edited") {
 }
 
 TEST_CASE("what is not a saved plan says so") {
-    CHECK_THROWS_WITH_AS(plan::parse_saved_plan("nope"), doctest::Contains("not a plan file: it is not JSON"), util::Error);
+    CHECK_THROWS_WITH_AS(plan::parse_saved_plan("nope"), doctest::Contains("not a plan file: it is not JSON"),
+                         util::Error);
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(R"({"summary":{}})"),
                          "not a plan file: it was not written by `fastly-accounts plan --out`", util::Error);
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(R"({"format":7})"),
@@ -141,7 +154,6 @@ TEST_CASE("what is not a saved plan says so") {
 TEST_CASE("JSON rendering: golden files") {
     testing::check_golden("every-change-plan.json",
                           testing::rendered(render::json, testing::every_change_plan(), render::Options{}));
-    testing::check_golden("every-change-drift.json",
-                          testing::rendered(render::json, testing::every_change_plan(),
-                                            render::Options{render::Mode::drift, false}));
+    testing::check_golden("every-change-drift.json", testing::rendered(render::json, testing::every_change_plan(),
+                                                                       render::Options{render::Mode::drift, false}));
 }

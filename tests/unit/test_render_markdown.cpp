@@ -26,7 +26,8 @@ plan::Plan with_key(std::string key) {
                          {},
                          {},
                          {{"POST", "/user-groups"}},
-                         "", {}});
+                         "",
+                         {}});
     plan::summarize(p);
     return p;
 }
@@ -124,13 +125,11 @@ TEST_CASE("render markdown: summary table and sections") {
                    "| ---: | ---: | ---: | ---: | :--- |\n"
                    "| 5 | 4 | 5 | 1 | 25 of 1000 per hour assumed, Fastly's default |\n"));
     // Sections that delete something are open; the rest are folded.
-    CHECK(contains(
-        out, "<details open><summary><b>Users</b>: 3 changes (1 create, 1 update, 1 delete)</summary>\n"));
-    CHECK(contains(
-        out,
-        "<details open><summary><b>Invitations</b>: 3 changes (1 create, 1 delete, 1 replace)</summary>\n"));
+    CHECK(contains(out, "<details open><summary><b>Users</b>: 3 changes (1 create, 1 update, 1 delete)</summary>\n"));
+    CHECK(contains(out,
+                   "<details open><summary><b>Invitations</b>: 3 changes (1 create, 1 delete, 1 replace)</summary>\n"));
     CHECK(contains(out, "  - `members`: remove `mallory@example.com`\n"));
     plan::Plan additions_only = with_key("G");
-    CHECK(contains(markdown_of(additions_only),
-                   "<details><summary><b>User groups</b>: 1 change (1 create)</summary>\n"));
+    CHECK(
+        contains(markdown_of(additions_only), "<details><summary><b>User groups</b>: 1 change (1 create)</summary>\n"));
 }

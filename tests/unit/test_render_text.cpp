@@ -28,7 +28,8 @@ plan::Plan summarized(std::size_t create, std::size_t update, std::size_t remove
                          {},
                          {},
                          {{"POST", "/user"}},
-                         "", {}});
+                         "",
+                         {}});
     p.summary = {create, update, remove, replace, writes, 1000, remaining};
     return p;
 }
@@ -132,18 +133,16 @@ TEST_CASE("render text: an empty plan is one line") {
 
 TEST_CASE("render text: tripped guards come first, and their status last") {
     const std::string out = text_of(testing::refused_plan());
-    CHECK(
-        out.rfind("Refused: this plan will not be applied.\n"
-                  "  protected: the plan updates bob@example.com (listed in policy.protected); deletes "
-                  "owner@example.com (the account owner)\n"
-                  "  min_superusers: 0 superusers who can act after the plan; policy.min_superusers is 1\n\n",
-                  0) == 0);
+    CHECK(out.rfind("Refused: this plan will not be applied.\n"
+                    "  protected: the plan updates bob@example.com (listed in policy.protected); deletes "
+                    "owner@example.com (the account owner)\n"
+                    "  min_superusers: 0 superusers who can act after the plan; policy.min_superusers is 1\n\n",
+                    0) == 0);
     CHECK(out.find("Guards: refused by protected, min_superusers; passed: customer_id, max_deletions, "
                    "max_removals.\n") != std::string::npos);
-    CHECK(
-        text_of(testing::full_plan())
-            .find("Guards: passed: customer_id, protected, max_deletions, max_removals, min_superusers.\n") !=
-        std::string::npos);
+    CHECK(text_of(testing::full_plan())
+              .find("Guards: passed: customer_id, protected, max_deletions, max_removals, min_superusers.\n") !=
+          std::string::npos);
 }
 
 TEST_CASE("render text: lists and values") {
@@ -161,7 +160,8 @@ TEST_CASE("render text: lists and values") {
                          {{plan::Field::description, std::monostate{}, std::string("x")}},
                          {{plan::Field::members, {"a", "b"}, {"c"}}, {plan::Field::roles, many, {}}},
                          {},
-                         "", {}});
+                         "",
+                         {}});
     plan::summarize(p);
     const std::string out = text_of(p);
     // An update whose live value is unset still shows where it comes from.
@@ -183,7 +183,8 @@ TEST_CASE("render text: control characters in names are shown, never sent to the
                          {{plan::Field::description, {}, std::string("tab\there")}},
                          {},
                          {},
-                         "", {}});
+                         "",
+                         {}});
     p.notes = {"bell\x07"};
     plan::summarize(p);
     const std::string out = text_of(p);
@@ -210,8 +211,7 @@ TEST_CASE("render text: the legend names the symbols the plan uses, and only whe
         {summarized(1, 0, 0, 0, 1), Mode::plan, "+ create"},
         {deletes_only, Mode::plan, "- delete"},
         {deletes_only, Mode::drift, "- not in the files"},
-        {testing::every_change_plan(), Mode::plan,
-         "+ create   ~ update   - delete   ± replace   ! look closely"},
+        {testing::every_change_plan(), Mode::plan, "+ create   ~ update   - delete   ± replace   ! look closely"},
         {testing::every_change_plan(), Mode::drift,
          "+ missing from the account   ~ changed   - not in the files   ± to re-create   ! look closely"},
         {testing::unmanaged_plan(), Mode::plan, ""},
@@ -232,19 +232,16 @@ TEST_CASE("render text and markdown: an empty list reads the same in both") {
     plan::Plan p = summarized(1, 0, 0, 0, 1);
     p.changes.front().fields = {{plan::Field::roles, {}, std::vector<std::string>{}}};
     CHECK(text_of(p).find("      roles: (none)\n") != std::string::npos);
-    CHECK(testing::rendered(render::markdown, p, render::Options{}).find("  - `roles`: *none*\n") !=
-          std::string::npos);
+    CHECK(testing::rendered(render::markdown, p, render::Options{}).find("  - `roles`: *none*\n") != std::string::npos);
 }
 
 TEST_CASE("render text: two live objects under one key are two changes") {
     // A second pending invitation for a person is deleted (stage 5) while the first is replaced (stage 2):
     // the deletion is its own line with its own symbol, not a part of the replacement.
     const std::string out = text_of(testing::every_change_plan());
-    CHECK(
-        out.find(
-            "  - invitation 'zoë@example.com'\n"
-            "      note: a second pending invitation for a person the files list once; only one is kept\n") !=
-        std::string::npos);
+    CHECK(out.find("  - invitation 'zoë@example.com'\n"
+                   "      note: a second pending invitation for a person the files list once; only one is kept\n") !=
+          std::string::npos);
     CHECK(out.find("then in stage 5") == std::string::npos);
     const std::string drift = text_of(testing::every_change_plan(), Mode::drift);
     CHECK(drift.find("  - invitation 'zoë@example.com'\n") != std::string::npos);

@@ -9,13 +9,13 @@ TEST_CASE("find_disguising: controls, format characters and separators, by Unico
     CHECK_FALSE(util::find_disguising("Платформа 運用").has_value());
     CHECK(util::find_disguising(std::string("ad\0min", 6)) == U'\0');
     CHECK(util::find_disguising("ops\x1b[31m") == U'\x1b');
-    CHECK(util::find_disguising("admin\u202Egpj.exe") == U'\u202E');    // RIGHT-TO-LEFT OVERRIDE
-    CHECK(util::find_disguising("pay\u200Bpal") == U'\u200B');          // ZERO WIDTH SPACE
-    CHECK(util::find_disguising("\uFEFFops") == U'\uFEFF');             // BOM
-    CHECK(util::find_disguising("a\u2028b") == U'\u2028');              // LINE SEPARATOR
-    CHECK(util::find_disguising("x\u0085y") == U'\u0085');              // NEXT LINE (C1)
-    CHECK(util::find_disguising("tag\U000E0041") == U'\U000E0041');     // TAG LATIN CAPITAL LETTER A
-    CHECK_FALSE(util::find_disguising("\xff\xfe").has_value());         // not UTF-8: not this check's business
+    CHECK(util::find_disguising("admin\u202Egpj.exe") == U'\u202E');  // RIGHT-TO-LEFT OVERRIDE
+    CHECK(util::find_disguising("pay\u200Bpal") == U'\u200B');        // ZERO WIDTH SPACE
+    CHECK(util::find_disguising("\uFEFFops") == U'\uFEFF');           // BOM
+    CHECK(util::find_disguising("a\u2028b") == U'\u2028');            // LINE SEPARATOR
+    CHECK(util::find_disguising("x\u0085y") == U'\u0085');            // NEXT LINE (C1)
+    CHECK(util::find_disguising("tag\U000E0041") == U'\U000E0041');   // TAG LATIN CAPITAL LETTER A
+    CHECK_FALSE(util::find_disguising("\xff\xfe").has_value());       // not UTF-8: not this check's business
 }
 
 TEST_CASE("describe_code_point names the character") {
@@ -25,8 +25,8 @@ TEST_CASE("describe_code_point names the character") {
 }
 
 TEST_CASE("escape_disguising and escape_disguising_json") {
-    CHECK(util::escape_disguising("a\nb\tc\x1b""d\u202Ee\u200Bf\U000E0041ë") ==
-          "a\\nb\\tc\\x1bd\\u202ee\\u200bf\\U000e0041ë");
+    CHECK(util::escape_disguising("a\nb\tc\x1b"
+                                  "d\u202Ee\u200Bf\U000E0041ë") == "a\\nb\\tc\\x1bd\\u202ee\\u200bf\\U000e0041ë");
     CHECK(util::escape_disguising("plain") == "plain");
     CHECK(util::escape_disguising_json("{\"k\": \"a\u202Eb\U000E0041 ë\x7f\"}") ==
           "{\"k\": \"a\\u202eb\\udb40\\udc41 ë\\u007f\"}");

@@ -32,9 +32,9 @@ struct ApplyReport {
     std::size_t done = 0;
     std::size_t failed = 0;
     std::size_t skipped = 0;
-    bool rate_limited = false;           ///< stopped by the hourly write limit
-    bool interrupted = false;            ///< stop_requested stopped the run before every change had started
-    std::optional<long long> retry_at;   ///< when the limit resets (epoch seconds), when known
+    bool rate_limited = false;          ///< stopped by the hourly write limit
+    bool interrupted = false;           ///< stop_requested stopped the run before every change had started
+    std::optional<long long> retry_at;  ///< when the limit resets (epoch seconds), when known
 };
 
 struct ExecuteOptions {

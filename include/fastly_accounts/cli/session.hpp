@@ -1,9 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <fastly_accounts/http/client.hpp>
 #include <fastly_accounts/live/curl_api_client.hpp>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +16,8 @@ namespace fastly_accounts::cli {
 
 /// The options every command that talks to the API shares (README.md, "What each command does": global options).
 struct GlobalOptions {
-    std::optional<std::string> endpoint;    ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
-    std::optional<std::string> token_file;  ///< --token-file; else env FASTLY_API_TOKEN
+    std::optional<std::string> endpoint;     ///< --endpoint, else env FASTLY_API_ENDPOINT, else https://api.fastly.com
+    std::optional<std::string> token_file;   ///< --token-file; else env FASTLY_API_TOKEN
     bool allow_readable_token_file = false;  ///< --allow-readable-token-file
     int concurrency = 8;
     double timeout_seconds = 30;

@@ -12,8 +12,8 @@ namespace fastly_accounts::config {
 /// A merged desired state and where it came from.
 struct DesiredState {
     model::AccountState state;
-    std::vector<std::string> files;  ///< every file read, in order
-    std::string fingerprint;         ///< "sha256:" over the files' contents in order
+    std::vector<std::string> files;    ///< every file read, in order
+    std::string fingerprint;           ///< "sha256:" over the files' contents in order
     std::vector<std::string> digests;  ///< "sha256:" of each file's contents, in the order of `files`
 };
 

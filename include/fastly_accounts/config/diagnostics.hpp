@@ -11,8 +11,8 @@ namespace fastly_accounts::config {
 /// One problem found in a desired-state file.
 struct Diagnostic {
     std::string file;
-    int line = 0;    ///< 1-based; 0 when the problem concerns the whole file
-    int column = 0;  ///< 1-based; 0 when the problem concerns the whole file
+    int line = 0;      ///< 1-based; 0 when the problem concerns the whole file
+    int column = 0;    ///< 1-based; 0 when the problem concerns the whole file
     std::string path;  ///< the field, as `users[2].login`; empty when none applies
     std::string message;
 };

@@ -90,7 +90,6 @@ public:
     void type_error(const YamlNode& node, const FieldPath& path, std::string_view expected) const;
 
 private:
-
     const YamlDocument& m_document;
     std::string m_file;
     Diagnostics& m_diagnostics;

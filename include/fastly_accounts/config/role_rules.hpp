@@ -17,7 +17,6 @@ namespace fastly_accounts::config {
 ///   Role names that are neither are left to the unknown-role check.
 /// Only what the files set is judged: a field left out is not managed.
 void check_role_rules(const std::vector<LoadedFile>& files,
-                      const std::function<bool(const std::string&)>& is_custom_role,
-                      Diagnostics& diagnostics);
+                      const std::function<bool(const std::string&)>& is_custom_role, Diagnostics& diagnostics);
 
 }  // namespace fastly_accounts::config

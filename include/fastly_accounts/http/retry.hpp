@@ -52,9 +52,9 @@ struct RetryDecision {
 ///     that is still spent on the last send. A short throttle still there on the last send is a final
 ///     429 without budget_spent: the request failed.
 struct RetryPolicy {
-    int max_attempts = 4;                                ///< sends per request, the first one included
-    std::chrono::milliseconds base_delay{200};           ///< doubled on each attempt, with full jitter
-    std::chrono::milliseconds max_delay{5000};           ///< cap of the computed backoff
+    int max_attempts = 4;                                 ///< sends per request, the first one included
+    std::chrono::milliseconds base_delay{200};            ///< doubled on each attempt, with full jitter
+    std::chrono::milliseconds max_delay{5000};            ///< cap of the computed backoff
     std::chrono::milliseconds max_throttle_wait{60'000};  ///< longest Retry-After waited for a short throttle
     std::chrono::milliseconds max_reset_wait{0};          ///< longest wait for a spent budget (apply's --max-wait)
 

@@ -11,8 +11,8 @@ namespace fastly_accounts::live {
 
 /// How a failed request ended, beyond its status: filled from the http::Response it came from.
 struct FailureDetail {
-    int attempts = 1;           ///< how many times the request was sent
-    bool budget_spent = false;  ///< a 429 read as the hourly write budget spent (http::RetryPolicy)
+    int attempts = 1;                   ///< how many times the request was sent
+    bool budget_spent = false;          ///< a 429 read as the hourly write budget spent (http::RetryPolicy)
     std::optional<long long> retry_at;  ///< with budget_spent: when the budget resets (epoch seconds), if known
 };
 
@@ -21,10 +21,7 @@ struct FailureDetail {
 class ApiError : public util::Error {
 public:
     ApiError(std::string message, long status, std::string method, std::string target, FailureDetail detail = {})
-        : util::Error(std::move(message)),
-          m_status(status),
-          m_method(std::move(method)),
-          m_target(std::move(target)),
+        : util::Error(std::move(message)), m_status(status), m_method(std::move(method)), m_target(std::move(target)),
           m_detail(detail) {}
 
     long status() const { return m_status; }  ///< 0 when no answer arrived

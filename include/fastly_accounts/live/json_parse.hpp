@@ -21,8 +21,8 @@ using nlohmann::json;
 struct Page {
     std::vector<json> items;
     bool more = false;
-    std::string next_cursor;  ///< cursor style only
-    long long total_pages = 0;  ///< meta.total_pages of IAM and JSON:API pages; 0 when absent or invalid
+    std::string next_cursor;     ///< cursor style only
+    long long total_pages = 0;   ///< meta.total_pages of IAM and JSON:API pages; 0 when absent or invalid
     long long current_page = 0;  ///< meta.current_page of IAM and JSON:API pages; 0 when absent or invalid
     int asked_size = 0;          ///< the page size the request asked for, when the reader said (iam_page)
 };

@@ -15,28 +15,28 @@
 namespace fastly_accounts::model::api_path {
 
 // Reads of the account itself.
-std::string current_customer();                           // GET /current_customer
-std::string current_user();                               // GET /current_user
+std::string current_customer();                            // GET /current_customer
+std::string current_user();                                // GET /current_user
 std::string customer_users(std::string_view customer_id);  // GET /customer/{id}/users
-std::string services();                                   // GET /service
-std::string permissions();                                // GET /permissions
-std::string iam_roles();                                  // GET /iam/v1/roles (every role, predefined and custom)
-std::string iam_role(std::string_view id);                // GET /iam/v1/roles/{id}
+std::string services();                                    // GET /service
+std::string permissions();                                 // GET /permissions
+std::string iam_roles();                                   // GET /iam/v1/roles (every role, predefined and custom)
+std::string iam_role(std::string_view id);                 // GET /iam/v1/roles/{id}
 
 // Users and invitations.
-std::string users();                                      // POST /user (deprecated create)
-std::string user(std::string_view id);                    // PUT, DELETE /user/{id}
-std::string invitations();                                // GET, POST /invitations
-std::string invitation(std::string_view id);              // DELETE /invitations/{id}
+std::string users();                          // POST /user (deprecated create)
+std::string user(std::string_view id);        // PUT, DELETE /user/{id}
+std::string invitations();                    // GET, POST /invitations
+std::string invitation(std::string_view id);  // DELETE /invitations/{id}
 
 // The named collections: custom roles (the legacy /roles API), service groups and user groups, and the
 // lists they hold. `kind` is one of Kind::roles, Kind::service_groups, Kind::user_groups.
-std::string collection(Kind kind);                        // GET, POST /roles, /service-groups, /user-groups
-std::string object(Kind kind, std::string_view id);       // PATCH, DELETE /user-groups/{id}, ...
-std::string role_permissions(std::string_view id);        // /roles/{id}/permissions
-std::string service_group_services(std::string_view id);  // /service-groups/{id}/services
-std::string user_group_members(std::string_view id);      // /user-groups/{id}/members
-std::string user_group_roles(std::string_view id);        // /user-groups/{id}/roles
+std::string collection(Kind kind);                           // GET, POST /roles, /service-groups, /user-groups
+std::string object(Kind kind, std::string_view id);          // PATCH, DELETE /user-groups/{id}, ...
+std::string role_permissions(std::string_view id);           // /roles/{id}/permissions
+std::string service_group_services(std::string_view id);     // /service-groups/{id}/services
+std::string user_group_members(std::string_view id);         // /user-groups/{id}/members
+std::string user_group_roles(std::string_view id);           // /user-groups/{id}/roles
 std::string user_group_service_groups(std::string_view id);  // /user-groups/{id}/service-groups
 
 }  // namespace fastly_accounts::model::api_path

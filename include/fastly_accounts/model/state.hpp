@@ -17,8 +17,8 @@ namespace fastly_accounts::model {
 enum class Kind { users, invitations, roles, service_groups, user_groups };
 
 /// Every kind, in declaration order.
-inline constexpr std::array<Kind, 5> all_kinds = {Kind::users, Kind::invitations, Kind::roles,
-                                                  Kind::service_groups, Kind::user_groups};
+inline constexpr std::array<Kind, 5> all_kinds = {Kind::users, Kind::invitations, Kind::roles, Kind::service_groups,
+                                                  Kind::user_groups};
 
 /// The file-format name of a kind: "users", "service_groups", ...
 std::string_view to_string(Kind kind);

@@ -13,9 +13,9 @@ namespace fastly_accounts::plan {
 
 /// Inputs of diff that are not state.
 struct DiffOptions {
-    std::int64_t now_epoch = 0;            ///< "now", for invitation expiry (7 days)
-    std::optional<int> allow_deletions;    ///< --allow-deletions N: overrides policy.max_deletions
-    std::optional<int> allow_removals;     ///< --allow-removals N: overrides policy.max_removals
+    std::int64_t now_epoch = 0;          ///< "now", for invitation expiry (7 days)
+    std::optional<int> allow_deletions;  ///< --allow-deletions N: overrides policy.max_deletions
+    std::optional<int> allow_removals;   ///< --allow-removals N: overrides policy.max_removals
     std::size_t hourly_write_limit = 1000;
     std::optional<long long> writes_remaining;
 };

@@ -29,10 +29,10 @@ inline constexpr int stage_count = 6;
 std::string_view describe(Stage stage);
 
 enum class Action {
-    create,   ///< the object does not exist and will be made
-    update,   ///< fields or lists of an existing object change
-    remove,   ///< the object will be deleted
-    replace   ///< deleted and made again (an expired invitation sent anew)
+    create,  ///< the object does not exist and will be made
+    update,  ///< fields or lists of an existing object change
+    remove,  ///< the object will be deleted
+    replace  ///< deleted and made again (an expired invitation sent anew)
 };
 
 /// "create", "update", "delete", "replace".
@@ -125,7 +125,7 @@ struct Summary {
     std::size_t update = 0;
     std::size_t remove = 0;
     std::size_t replace = 0;
-    std::size_t write_requests = 0;    ///< non-GET requests apply will send
+    std::size_t write_requests = 0;  ///< non-GET requests apply will send
     std::size_t hourly_write_limit = 1000;
     std::optional<long long> writes_remaining;  ///< from the API's last rate-limit header, when known
     std::size_t removals = 0;                   ///< access removals (see plan::count_removals)
