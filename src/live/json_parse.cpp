@@ -93,27 +93,22 @@ long long integer(const json& object, const char* key, long long fallback) {
 }
 
 // Walks a document without building it, stopping at the first value past max_answer_values or the first
-// container past max_answer_depth. A syntax error just stops the walk: the parse that follows names it.
+// object or array past max_answer_containers. A syntax error just stops the walk: the parse that follows
+// names it.
 struct BoundsCheck {
     std::size_t values = 0;
     std::size_t containers = 0;
-    int depth = 0;
     bool too_many = false;
-    bool too_deep = false;
 
     bool value() {
         too_many = ++values > max_answer_values;
         return !too_many;
     }
     bool open() {
-        too_deep = ++depth > max_answer_depth;
         too_many = ++containers > max_answer_containers;
-        return !too_deep && !too_many && value();
+        return !too_many && value();
     }
-    bool close() {
-        --depth;
-        return true;
-    }
+    bool close() { return true; }
     bool null() { return value(); }
     bool boolean(bool) { return value(); }
     bool number_integer(json::number_integer_t) { return value(); }
@@ -135,20 +130,19 @@ json parse(std::string_view body) {
     // The size cap bounds the text, not the document: 64 MiB of "[{},{},..." would take some 4 GB as a
     // document. So the text is first walked without building anything (nlohmann's callback parser is no
     // use here: it is quadratic on long arrays). Real answers spend some 15 bytes of text a value (a service
-    // version: 230 bytes, 15 values), so 64 MiB of them is some 4.5 million values, within the bound.
+    // version: 230 bytes, 15 values), so 64 MiB of them is some 4.5 million values, within the bound. A
+    // body too short to pass the bounds (an object or array takes 2 bytes at least, a value 1) is not
+    // walked: most answers are pages far below that. Depth needs no bound of its own: nlohmann parses and
+    // frees without recursion, and what a deep document costs is bounded with its containers.
     BoundsCheck bounds;
-    json::sax_parse(body.begin(), body.end(), &bounds);
+    if (body.size() >= 2 * max_answer_containers) {
+        json::sax_parse(body.begin(), body.end(), &bounds);
+    }
     if (bounds.too_many) {
         throw util::Error(
             fmt::format("the answer holds more than {} JSON values or {} objects and arrays, more "
                         "than any answer of the API; it was not read",
                         max_answer_values, max_answer_containers));
-    }
-    if (bounds.too_deep) {
-        throw util::Error(
-            fmt::format("the answer nests JSON more than {} levels deep, deeper than any answer of the "
-                        "API; it was not read",
-                        max_answer_depth));
     }
     try {
         return json::parse(body.begin(), body.end());

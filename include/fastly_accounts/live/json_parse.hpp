@@ -39,7 +39,6 @@ public:
 inline constexpr std::size_t max_answer_values = 8'000'000;
 /// Objects and arrays cost most as a document (an empty object: some 170 bytes), so they have a bound of their own.
 inline constexpr std::size_t max_answer_containers = 1'000'000;
-inline constexpr int max_answer_depth = 64;
 
 /// Parses `body` as JSON; throws NotJsonError otherwise, and util::Error for a document past the bounds
 /// above.
