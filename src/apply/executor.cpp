@@ -30,8 +30,7 @@ struct RateLimited {
 
 // The object key a change or a reference is tracked by: names as written, logins and emails lowered.
 std::string object_key(Kind kind, const std::string& key) {
-    const bool email = kind == Kind::users || kind == Kind::invitations;
-    return std::string(model::to_string(kind)) + ":" + (email ? model::email_key(key) : key);
+    return std::string(model::to_string(kind)) + ":" + (model::keyed_by_email(kind) ? model::email_key(key) : key);
 }
 
 const plan::FieldChange* field(const Change& change, plan::Field name) {
@@ -461,8 +460,8 @@ void Executor::run_invitation(const Change& change) {
                 return std::nullopt;
             });
     } catch (const std::exception& e) {
-        if (change.action == Action::replace && !lost_memberships(change).empty()) {
-            throw util::Error(fmt::format("{}; {}", e.what(), lost_memberships(change)));
+        if (const std::string lost = lost_memberships(change); change.action == Action::replace && !lost.empty()) {
+            throw util::Error(fmt::format("{}; {}", e.what(), lost));
         }
         throw;
     }
@@ -613,9 +612,10 @@ ApplyReport Executor::run() {
                         std::string message = fmt::format(
                             "stopped midway by the API rate limit, after {} ({}); the next apply finishes it",
                             util::plural(made.size(), "write", "writes"), util::join(made, ", "));
-                        if (change.action == Action::replace && !lost_memberships(change).empty() &&
+                        const std::string lost = lost_memberships(change);
+                        if (change.action == Action::replace && !lost.empty() &&
                             !created(Kind::invitations, change.key)) {
-                            message += "; " + lost_memberships(change);
+                            message += "; " + lost;
                         }
                         result = {&change, Outcome::failed, message};
                     }

@@ -22,8 +22,7 @@ std::string what(const Change& change) {
 
 // Logins and emails are one person whatever their case; names are exact.
 std::string key_of(const Change& change) {
-    const bool person = change.kind == Kind::users || change.kind == Kind::invitations;
-    return person ? model::email_key(change.key) : change.key;
+    return model::keyed_by_email(change.kind) ? model::email_key(change.key) : change.key;
 }
 
 // List entries compare as the diff compares them: people ignoring case, role names as roles.
