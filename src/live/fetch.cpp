@@ -203,6 +203,8 @@ public:
     explicit AccountReader(ApiClient& api)
         : m_api(api), m_sub_lists(api),
           m_invitations("the invitations", [&api](int number) { return api.list_invitations_page(number); }),
+          m_authorizations("the service authorizations",
+                           [&api](int number) { return api.list_service_authorizations_page(number); }),
           m_service_groups(
               "the service groups", read_collection(api, Collection::service_groups),
               [this](util::TaskPool& pool, const auto& groups) { start_service_group_lists(pool, groups); }),
@@ -230,6 +232,8 @@ public:
         });
         pool.submit([this] { m_account.permissions = m_api.list_permissions(); });
         pool.submit([this] { m_account.services = m_api.list_services(); });
+        m_authorizations.start(pool);
+        pool.submit([this] { read_tokens(); });
         m_service_groups.start(pool);
         m_user_groups.start(pool);
     }
@@ -237,7 +241,12 @@ public:
     /// The account with references as the names files use, once `pool.wait()` has returned without an error.
     model::LiveAccount assemble() {
         m_account.state.invitations = m_invitations.entries();
+        m_account.service_authorizations = m_authorizations.entries();
+        if (!m_tokens_note.empty()) {
+            m_account.read_notes.push_back(std::move(m_tokens_note));  // its own member: the role task writes notes too
+        }
         name_people_roles();
+        assemble_grants();
         assemble_roles();
         assemble_service_groups();
         assemble_user_groups();
@@ -335,6 +344,38 @@ private:
         }
     }
 
+    // The tokens say who would lose what when a user is deleted; an account whose tokens cannot be read
+    // (a token that may not list them, an API without the endpoint) is read without them, and says so.
+    void read_tokens() {
+        try {
+            m_account.tokens = m_api.list_tokens(m_account.customer.id);
+        } catch (const AuthError&) {
+            throw;
+        } catch (const ApiError& e) {
+            if (e.status() != 403 && e.status() != 404) {
+                throw;
+            }
+            m_tokens_note = fmt::format(
+                "the API tokens could not be read ({}): a plan that deletes users cannot list the tokens that "
+                "go with them, and apply does not revoke them first",
+                e.what());
+        }
+    }
+
+    // Each user's grants, from the authorizations, by service ID. Every user has a map (empty for most).
+    void assemble_grants() {
+        std::unordered_map<std::string, model::User*> by_id;
+        for (auto& user : m_account.state.users) {
+            user.services.emplace();
+            by_id[user.id] = &user;
+        }
+        for (const auto& grant : m_account.service_authorizations) {
+            if (auto it = by_id.find(grant.user_id); it != by_id.end()) {
+                (*it->second->services)[grant.service_id] = grant.permission;
+            }
+        }
+    }
+
     void assemble_roles() {
         std::unordered_map<std::string, std::string> permission_name;
         for (const auto& permission : m_account.permissions) {
@@ -408,6 +449,8 @@ private:
     std::map<std::string, std::vector<std::string>> m_role_permissions;  // by custom role id
     SubLists m_sub_lists;
     PagedList<model::Invitation> m_invitations;
+    PagedList<model::ServiceAuthorization> m_authorizations;
+    std::string m_tokens_note;  // why the tokens could not be read
     PagedList<NamedObject> m_service_groups;
     PagedList<NamedObject> m_user_groups;
 };

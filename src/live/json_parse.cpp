@@ -351,6 +351,63 @@ model::Invitation invitation(const json& resource) {
     return out;
 }
 
+namespace {
+
+// The id of the relationship `name` of a JSON:API resource (`relationships.user.data.id`); "" when absent.
+std::string relationship_id(const json& resource, const char* name) {
+    const auto relationships = resource.find("relationships");
+    if (relationships == resource.end() || !relationships->is_object()) {
+        return "";
+    }
+    const auto related = relationships->find(name);
+    if (related == relationships->end() || !related->is_object()) {
+        return "";
+    }
+    const auto data = related->find("data");
+    return data != related->end() && data->is_object() ? text(*data, "id") : "";
+}
+
+}  // namespace
+
+model::ServiceAuthorization service_authorization(const json& resource) {
+    require_object(resource, "a service authorization");
+    const json attributes = resource.value("attributes", json::object());
+    require_object(attributes, "the service authorization's attributes");
+    model::ServiceAuthorization out;
+    out.id = required_id(resource, "a service authorization");
+    out.user_id = relationship_id(resource, "user");
+    out.service_id = relationship_id(resource, "service");
+    if (out.user_id.empty() || out.service_id.empty()) {
+        throw util::Error(
+            fmt::format("service authorization {} names no {}", out.id, out.user_id.empty() ? "user" : "service"));
+    }
+    const std::string permission = text(attributes, "permission");
+    if (permission.empty()) {
+        out.permission = model::ServicePermission::full;  // the API's default
+    } else if (auto known = model::parse_service_permission(permission)) {
+        out.permission = *known;
+    } else {
+        throw util::Error(
+            fmt::format("service authorization {} has the permission '{}', which this version "
+                        "does not know",
+                        out.id, permission));
+    }
+    return out;
+}
+
+model::ApiToken api_token(const json& object) {
+    require_object(object, "a token");
+    model::ApiToken out;
+    out.id = required_id(object, "a token");
+    out.user_id = text(object, "user_id");
+    out.name = text(object, "name");
+    out.scope = text(object, "scope");
+    out.created_at = text(object, "created_at");
+    out.last_used_at = text(object, "last_used_at");
+    out.expires_at = text(object, "expires_at");
+    return out;
+}
+
 model::CatalogRole catalog_role(const json& object) {
     require_object(object, "a role");
     model::CatalogRole out;

@@ -54,6 +54,19 @@ std::string invitation(std::string_view id) {
     return with_id("/invitations/", id);
 }
 
+std::string service_authorizations() {
+    return "/service-authorizations";
+}
+std::string service_authorization(std::string_view id) {
+    return with_id("/service-authorizations/", id);
+}
+std::string customer_tokens(std::string_view customer_id) {
+    return with_id("/customer/", customer_id, "/tokens");
+}
+std::string token(std::string_view id) {
+    return with_id("/tokens/", id);
+}
+
 std::string collection(Kind kind) {
     switch (kind) {
         case Kind::roles:

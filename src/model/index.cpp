@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/util/time.hpp>
 
@@ -46,6 +47,29 @@ LiveIndex::LiveIndex(const LiveAccount& live, std::int64_t now_epoch) : m_live(l
     for (const auto& r : live.state.roles) {
         m_roles.emplace(r.name, &r);
     }
+    for (const auto& a : live.service_authorizations) {
+        m_authorizations.emplace(a.user_id + "/" + a.service_id, &a);
+    }
+    if (live.tokens) {
+        for (const auto& t : *live.tokens) {
+            m_tokens.emplace(t.user_id, &t);
+        }
+    }
+}
+
+const ServiceAuthorization* LiveIndex::authorization(const std::string& user_id, const std::string& service_id) const {
+    return lookup(m_authorizations, user_id + "/" + service_id);
+}
+
+std::vector<const ApiToken*> LiveIndex::tokens(const std::string& user_id) const {
+    std::vector<const ApiToken*> out;
+    auto [first, last] = m_tokens.equal_range(user_id);
+    for (auto it = first; it != last; ++it) {
+        out.push_back(it->second);
+    }
+    // An unordered_multimap keeps no order: the API's is the reader's.
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 const User* LiveIndex::user(std::string_view login) const {

@@ -72,6 +72,29 @@ std::optional<UserRole> parse_user_role(std::string_view name) {
     return std::nullopt;
 }
 
+std::string_view to_string(ServicePermission permission) {
+    switch (permission) {
+        case ServicePermission::full:
+            return "full";
+        case ServicePermission::read_only:
+            return "read_only";
+        case ServicePermission::purge_select:
+            return "purge_select";
+        case ServicePermission::purge_all:
+            return "purge_all";
+    }
+    return "?";
+}
+
+std::optional<ServicePermission> parse_service_permission(std::string_view name) {
+    for (auto permission : all_service_permissions) {
+        if (to_string(permission) == name) {
+            return permission;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(MissingUsers value) {
     return value == MissingUsers::invite ? "invite" : "create";
 }

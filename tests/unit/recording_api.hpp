@@ -87,6 +87,33 @@ public:
     void remove_links(live::Relation, const std::string& owner, const std::vector<live::Link>& links) override {
         record(fmt::format("DELETE links of {}: {}", owner, ids(links)));
     }
+    std::vector<model::ServiceAuthorization> list_service_authorizations() override {
+        record("GET service authorizations");
+        return {};
+    }
+    live::ListPage<model::ServiceAuthorization> list_service_authorizations_page(int) override { return {}; }
+    std::string create_service_authorization(const std::string& user, const std::string& service,
+                                             model::ServicePermission permission) override {
+        record(fmt::format("POST service authorization {} {} {}", user, service, model::to_string(permission)));
+        return "sa-" + service;
+    }
+    void update_service_authorizations(
+        const std::vector<std::pair<std::string, model::ServicePermission>>& updates) override {
+        std::string text;
+        for (const auto& [id, permission] : updates) {
+            text += (text.empty() ? "" : ",") + id + "=" + std::string(model::to_string(permission));
+        }
+        record("PATCH service authorizations " + text);
+    }
+    void delete_service_authorizations(const std::vector<std::string>& list) override {
+        std::string text;
+        for (const auto& id : list) {
+            text += (text.empty() ? "" : ",") + id;
+        }
+        record("DELETE service authorizations " + text);
+    }
+    std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
+    void delete_token(const std::string& id) override { record("DELETE token " + id); }
 
 private:
     void record(const std::string& call) {

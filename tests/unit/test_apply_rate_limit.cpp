@@ -59,6 +59,16 @@ public:
     live::ListPage<live::Link> list_links_page(live::Relation, const std::string&, int) override { return {}; }
     void add_links(live::Relation, const std::string&, const std::vector<live::Link>&) override {}
     void remove_links(live::Relation, const std::string&, const std::vector<live::Link>&) override {}
+    std::vector<model::ServiceAuthorization> list_service_authorizations() override { return {}; }
+    live::ListPage<model::ServiceAuthorization> list_service_authorizations_page(int) override { return {}; }
+    std::string create_service_authorization(const std::string&, const std::string&,
+                                             model::ServicePermission) override {
+        throw std::logic_error("not used");
+    }
+    void update_service_authorizations(const std::vector<std::pair<std::string, model::ServicePermission>>&) override {}
+    void delete_service_authorizations(const std::vector<std::string>&) override {}
+    std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
+    void delete_token(const std::string&) override {}
 };
 
 plan::Change renamed_user(const std::string& login, const std::string& id) {

@@ -35,11 +35,11 @@ struct ApiAccount {
 };
 
 model::User user(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, id, {}};
+    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, id, {}};
 }
 
 model::Invitation invitation(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", model::UserRole::user, std::move(role_ids), false, id, "", true, {}};
+    return {id + "@example.com", model::UserRole::user, std::move(role_ids), false, {}, id, "", true, {}};
 }
 
 // Five user groups and three service groups, so that with two entries a page every paged list but the
@@ -254,6 +254,18 @@ public:
     void remove(Collection, const std::string&) override { unused(); }
     void add_links(Relation, const std::string&, const std::vector<Link>&) override { unused(); }
     void remove_links(Relation, const std::string&, const std::vector<Link>&) override { unused(); }
+    std::vector<model::ServiceAuthorization> list_service_authorizations() override { unused(); }
+    ListPage<model::ServiceAuthorization> list_service_authorizations_page(int) override { return {}; }
+    std::string create_service_authorization(const std::string&, const std::string&,
+                                             model::ServicePermission) override {
+        unused();
+    }
+    void update_service_authorizations(const std::vector<std::pair<std::string, model::ServicePermission>>&) override {
+        unused();
+    }
+    void delete_service_authorizations(const std::vector<std::string>&) override { unused(); }
+    std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
+    void delete_token(const std::string&) override { unused(); }
 
 private:
     // One read, from its start to its end.

@@ -136,7 +136,7 @@ TEST_CASE("a desired state equal to live plans nothing") {
 TEST_CASE("fields left out are not managed; spelling of keys and roles does not matter") {
     model::AccountState d = matching_desired();
     for (auto& u : d.users) {
-        u = model::User{u.login, {}, {}, {}, {}, {}, {}, "", {}};  // only the login
+        u = model::User{u.login, {}, {}, {}, {}, {}, {}, {}, "", {}};  // only the login
     }
     d.users[1].login = "ALICE@Example.com";
     d.users[1].roles = List{"engineer"};  // "Engineer" in live

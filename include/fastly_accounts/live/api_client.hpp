@@ -5,6 +5,7 @@
 #include <fastly_accounts/util/error.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fastly_accounts::live {
@@ -175,6 +176,25 @@ public:
     virtual std::vector<std::string> role_permission_names(const std::string& role_id);
     virtual std::vector<model::Permission> list_permissions() = 0;
     virtual std::vector<model::Service> list_services() = 0;
+
+    /// Every service authorization of the customer (GET /service-authorizations, every page).
+    virtual std::vector<model::ServiceAuthorization> list_service_authorizations() = 0;
+    /// Page `number` (1-based) of what list_service_authorizations() returns.
+    virtual ListPage<model::ServiceAuthorization> list_service_authorizations_page(int number) = 0;
+    /// Gives user `user_id` the service `service_id` with `permission`; returns the authorization's id.
+    virtual std::string create_service_authorization(const std::string& user_id, const std::string& service_id,
+                                                     model::ServicePermission permission) = 0;
+    /// Sets the permission of each authorization (id -> permission): one PATCH for one, bulk PATCHes of
+    /// up to model::api_path::service_authorizations_per_bulk for more.
+    virtual void update_service_authorizations(
+        const std::vector<std::pair<std::string, model::ServicePermission>>& updates) = 0;
+    /// Deletes the authorizations `ids`: one DELETE for one, bulk DELETEs for more (as above).
+    virtual void delete_service_authorizations(const std::vector<std::string>& ids) = 0;
+
+    /// The customer's API tokens (GET /customer/{id}/tokens).
+    virtual std::vector<model::ApiToken> list_tokens(const std::string& customer_id) = 0;
+    /// Revokes the token `id` (DELETE /tokens/{id}).
+    virtual void delete_token(const std::string& id) = 0;
 
     virtual std::vector<NamedObject> list(Collection collection) = 0;
     /// Page `number` (1-based) of what list(collection) returns.

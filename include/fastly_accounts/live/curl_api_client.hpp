@@ -48,6 +48,15 @@ public:
     void remove(Collection collection, const std::string& id) override;
     std::vector<Link> list_links(Relation relation, const std::string& owner_id) override;
     ListPage<Link> list_links_page(Relation relation, const std::string& owner_id, int number) override;
+    std::vector<model::ServiceAuthorization> list_service_authorizations() override;
+    ListPage<model::ServiceAuthorization> list_service_authorizations_page(int number) override;
+    std::string create_service_authorization(const std::string& user_id, const std::string& service_id,
+                                             model::ServicePermission permission) override;
+    void update_service_authorizations(
+        const std::vector<std::pair<std::string, model::ServicePermission>>& updates) override;
+    void delete_service_authorizations(const std::vector<std::string>& ids) override;
+    std::vector<model::ApiToken> list_tokens(const std::string& customer_id) override;
+    void delete_token(const std::string& id) override;
     void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
     void remove_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;
 

@@ -73,6 +73,12 @@ model::User user(const json& object);
 /// A JSON:API invitation resource (`{id, type, attributes}`); `roles` holds role ids.
 model::Invitation invitation(const json& resource);
 model::CatalogRole catalog_role(const json& object);
+/// A JSON:API service authorization (`{id, type, attributes: {permission}, relationships: {user, service}}`).
+/// Refused without an id, a user or a service, or with a permission the tool does not know: a grant
+/// it cannot read must not be taken for none.
+model::ServiceAuthorization service_authorization(const json& resource);
+/// An entry of GET /customer/{id}/tokens.
+model::ApiToken api_token(const json& object);
 /// The permission names of GET /iam/v1/roles/{id}?include=permissions: the role (or `{data: role}`)'s
 /// `permissions`, strings or objects with a `name` (else their `id`). Empty when it has none.
 std::vector<std::string> role_permission_names(const json& role);

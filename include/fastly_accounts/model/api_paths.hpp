@@ -8,6 +8,7 @@
 // a placeholder ("{id of user group 'x'}") for an object the plan makes. An empty `id` throws util::Error:
 // a path such as /user-groups//members is never built.
 
+#include <cstddef>
 #include <fastly_accounts/model/state.hpp>
 #include <string>
 #include <string_view>
@@ -28,6 +29,16 @@ std::string users();                          // POST /user (deprecated create)
 std::string user(std::string_view id);        // PUT, DELETE /user/{id}
 std::string invitations();                    // GET, POST /invitations
 std::string invitation(std::string_view id);  // DELETE /invitations/{id}
+
+// Service authorizations (JSON:API) and API tokens.
+std::string service_authorizations();                       // GET, POST, bulk PATCH and DELETE /service-authorizations
+std::string service_authorization(std::string_view id);     // PATCH, DELETE /service-authorizations/{id}
+std::string customer_tokens(std::string_view customer_id);  // GET /customer/{id}/tokens
+std::string token(std::string_view id);                     // DELETE /tokens/{id}
+
+/// The most service authorizations one bulk PATCH or DELETE carries. Fastly documents no bound; the plan
+/// and the client split larger sets alike, so the plan's request count is what is sent.
+inline constexpr std::size_t service_authorizations_per_bulk = 100;
 
 // The named collections: custom roles (the legacy /roles API), service groups and user groups, and the
 // lists they hold. `kind` is one of Kind::roles, Kind::service_groups, Kind::user_groups.

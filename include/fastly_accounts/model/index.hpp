@@ -33,6 +33,11 @@ public:
     /// The catalog role the name in a file stands for (LiveAccount::find_role).
     const CatalogRole* role(std::string_view name) const { return m_live.find_role(name); }
     bool usable(const Invitation& invitation) const { return model::usable(invitation, m_now); }
+    /// The service authorization that gives user `user_id` the service `service_id`, or null.
+    const ServiceAuthorization* authorization(const std::string& user_id, const std::string& service_id) const;
+    /// The API tokens of user `user_id`, in the order the API listed them: none when the tokens could
+    /// not be read (LiveAccount::tokens).
+    std::vector<const ApiToken*> tokens(const std::string& user_id) const;
     /// Live users whose logins are the same key (straße@ and STRASSE@ fold alike): "a and b", one line
     /// each. The files cannot name one of them apart from the other, so a plan must not guess.
     const std::vector<std::string>& ambiguous_users() const { return m_ambiguous; }
@@ -46,6 +51,8 @@ private:
     std::unordered_map<std::string, const UserGroup*> m_user_groups;
     std::unordered_map<std::string, const ServiceGroup*> m_service_groups;
     std::unordered_map<std::string, const Role*> m_roles;
+    std::unordered_map<std::string, const ServiceAuthorization*> m_authorizations;  // by "user id/service id"
+    std::unordered_multimap<std::string, const ApiToken*> m_tokens;                 // by user id
     std::vector<std::string> m_ambiguous;
 };
 

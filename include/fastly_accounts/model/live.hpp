@@ -30,6 +30,26 @@ struct Service {
     std::string name;
 };
 
+/// A service authorization: user `user_id` may reach service `service_id` with `permission`.
+struct ServiceAuthorization {
+    std::string id;
+    std::string user_id;
+    std::string service_id;
+    ServicePermission permission = ServicePermission::full;
+};
+
+/// An API token of a user of the customer, from GET /customer/{id}/tokens. Never the secret: the API
+/// does not list it and the tool never asks.
+struct ApiToken {
+    std::string id;
+    std::string user_id;
+    std::string name;
+    std::string scope;         ///< "global", "purge_select purge_all", ...
+    std::string created_at;    ///< ISO 8601 UTC, or empty
+    std::string last_used_at;  ///< empty when never used or not said
+    std::string expires_at;    ///< empty when it never expires
+};
+
 /// The customer the token belongs to.
 struct Customer {
     std::string id;
@@ -53,6 +73,10 @@ struct LiveAccount {
     std::vector<CatalogRole> role_catalog;  ///< every role, predefined and custom
     std::vector<Permission> permissions;
     std::vector<Service> services;
+    /// Every service authorization of the customer; the users' `services` hold the same grants by service.
+    std::vector<ServiceAuthorization> service_authorizations;
+    /// The customer's API tokens; nullopt when they could not be read (a note in read_notes says why).
+    std::optional<std::vector<ApiToken>> tokens;
     /// False when the legacy `/roles` API answered 404: Fastly retired it, so custom roles can be read
     /// (through /iam/v1/roles) but not created, changed or deleted.
     bool custom_roles_writable = true;

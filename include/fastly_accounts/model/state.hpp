@@ -49,6 +49,25 @@ std::string_view to_string(UserRole role);
 /// The role spelled `name` exactly as the API spells it, or nullopt.
 std::optional<UserRole> parse_user_role(std::string_view name);
 
+/// What a service authorization lets a service-limited user do on one service.
+enum class ServicePermission { full, read_only, purge_select, purge_all };
+
+/// Every service permission, in declaration order (`full` is the API's default).
+inline constexpr std::array<ServicePermission, 4> all_service_permissions = {
+    ServicePermission::full, ServicePermission::read_only, ServicePermission::purge_select,
+    ServicePermission::purge_all};
+
+/// The API spelling: "full", "read_only", "purge_select", "purge_all".
+std::string_view to_string(ServicePermission permission);
+
+/// The permission spelled `name` exactly as the API spells it, or nullopt.
+std::optional<ServicePermission> parse_service_permission(std::string_view name);
+
+/// The services a user with `limit_services: true` may reach, each with its permission: service -> permission.
+/// In the files a service is named by its ID or by its name (when no other service of the account has it);
+/// the plan resolves names to IDs. Live state holds IDs.
+using ServiceGrants = std::map<std::string, ServicePermission>;
+
 /// How a listed user that has no account yet is brought in.
 enum class MissingUsers { invite, create };
 
@@ -70,6 +89,8 @@ struct User {
     std::optional<bool> limit_services;
     std::optional<bool> locked;
     std::optional<bool> require_new_password;
+    /// Authoritative when given: the service authorizations the user holds (live: every one read).
+    std::optional<ServiceGrants> services;
     std::string id;  ///< API id; empty in desired state
     SourceLocation where;
 };
@@ -79,6 +100,9 @@ struct Invitation {
     std::optional<UserRole> role;
     std::optional<std::vector<std::string>> roles;
     std::optional<bool> limit_services;
+    /// The grants sent with the invitation (`service_invitations`), which become service authorizations
+    /// when it is accepted. Live: nullopt, since the invitations list does not say what they grant.
+    std::optional<ServiceGrants> services;
     std::string id;
     std::string created_at;  ///< live only: ISO 8601 UTC
     bool active = true;      ///< live only: false once expired or used (the API's status_code 0)
