@@ -12,6 +12,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "service_access.hpp"
+
 namespace fastly_accounts::apply {
 
 namespace {
@@ -419,6 +421,12 @@ void Executor::run_invitation(const Change& change) {
     }
     model::Invitation invitation;
     invitation.email = change.key;
+    if (const auto* grants = list(change, plan::Field::service_authorizations)) {
+        invitation.services.emplace();
+        for (const auto& [service, permission] : plan::grant_delta(*grants).grant) {
+            (*invitation.services)[service] = permission;
+        }
+    }
     if (auto role = string_to(change, plan::Field::role)) {
         invitation.role = model::parse_user_role(*role);
     }
@@ -477,9 +485,17 @@ void Executor::run_invitation(const Change& change) {
 
 void Executor::run_user(const Change& change) {
     if (change.action == Action::remove) {
+        if (const auto* tokens = list(change, plan::Field::tokens)) {
+            limited([&] { detail::revoke_tokens(m_api, tokens->remove); });  // Fastly keeps a user who holds one
+        }
         delete_tolerant([&] { m_api.delete_user(change.id); });
         return;
     }
+    const auto* grants = list(change, plan::Field::service_authorizations);
+    const plan::GrantDelta delta = grants != nullptr ? plan::grant_delta(*grants) : plan::GrantDelta{};
+    const detail::CreateChecked checked = [this](const auto& post, const auto& find) {
+        return create_checked(post, find);
+    };
     model::User user;
     user.login = change.key;
     user.name = string_to(change, plan::Field::name);
@@ -493,7 +509,18 @@ void Executor::run_user(const Change& change) {
     user.locked = bool_to(change, plan::Field::locked);
     user.require_new_password = bool_to(change, plan::Field::require_new_password);
     if (change.action == Action::update) {
-        limited([&] { m_api.update_user(change.id, user); });
+        // Revocations first, then limit_services, then the role: the order in which Fastly accepts them.
+        limited([&] { detail::revoke_grants(m_api, m_index, change.id, delta.revoke); });
+        if (plan::role_waits_for_limit(change)) {
+            model::User role_only;
+            role_only.role = user.role;
+            user.role.reset();
+            limited([&] { m_api.update_user(change.id, user); });
+            limited([&] { m_api.update_user(change.id, role_only); });
+        } else if (!change.fields.empty()) {
+            limited([&] { m_api.update_user(change.id, user); });
+        }
+        limited([&] { detail::grant(m_api, m_index, change.id, delta, checked); });
         return;
     }
     const std::string key = model::email_key(change.key);
@@ -507,6 +534,7 @@ void Executor::run_user(const Change& change) {
                                               return std::nullopt;
                                           });
     remember(Kind::users, change.key, id);
+    limited([&] { detail::grant(m_api, m_index, id, delta, checked); });
 }
 
 void Executor::run_user_group(const Change& change) {

@@ -87,40 +87,63 @@ void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::s
     error(node, path, message);
 }
 
-bool FieldReader::for_each_field(const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
-                                 const std::function<void(std::string_view, const YamlNode&, const FieldPath&)>& visit,
-                                 std::string_view what) const {
+bool FieldReader::walk_mapping(
+    const YamlNode& node, const FieldPath& path, std::string_view what, bool keys_are_names,
+    const std::function<void(const YamlNode& key, const YamlNode& value, const FieldPath& path)>& visit) const {
     if (node.type != YamlNode::Type::mapping) {
         type_error(node, path, what);
         return false;
     }
+    const std::string_view noun = keys_are_names ? "key" : "field";
     EarlierKeys earlier(m_document, node);
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
         const YamlNode& key = m_document.node(node.children[i]);
         const YamlNode& value = m_document.node(node.children[i + 1]);
         if (key.type != YamlNode::Type::string) {
-            error(key, path, fmt::format("field names must be strings, got {} '{}'", describe(key.type), key.text));
+            error(key, path, fmt::format("{} names must be strings, got {} '{}'", noun, describe(key.type), key.text));
             continue;
         }
         const FieldPath child = path.field(key.text);
+        if (keys_are_names && !name(key, child)) {
+            continue;  // empty, or holding a character that disguises it: reported
+        }
         if (const YamlNode* first = earlier.find_or_add(key, i)) {
-            error(key, child, fmt::format("duplicate field (first given at {})", position(*first)));
+            error(key, child, fmt::format("duplicate {} (first given at {})", noun, position(*first)));
             continue;
         }
-        if (std::find(known.begin(), known.end(), key.text) == known.end()) {
-            std::string message = "unknown field";
-            if (key.text == "<<") {
-                message = "YAML merge keys (<<) are not supported; write the fields out";
-            } else {
-                message += util::did_you_mean(key.text, known,
-                                              fmt::format("expected one of {}", util::join(known, ", ")));
-            }
-            error(key, child, message);
-            continue;
-        }
-        visit(key.text, value, child);
+        visit(key, value, child);
     }
     return true;
+}
+
+bool FieldReader::for_each_field(const YamlNode& node, const FieldPath& path, const std::vector<std::string>& known,
+                                 const std::function<void(std::string_view, const YamlNode&, const FieldPath&)>& visit,
+                                 std::string_view what) const {
+    return walk_mapping(node, path, what, false,
+                        [&](const YamlNode& key, const YamlNode& value, const FieldPath& child) {
+                            if (std::find(known.begin(), known.end(), key.text) == known.end()) {
+                                std::string message = "unknown field";
+                                if (key.text == "<<") {
+                                    message = "YAML merge keys (<<) are not supported; write the fields out";
+                                } else {
+                                    message += util::did_you_mean(
+                                        key.text, known, fmt::format("expected one of {}", util::join(known, ", ")));
+                                }
+                                error(key, child, message);
+                                return;
+                            }
+                            visit(key.text, value, child);
+                        });
+}
+
+bool FieldReader::for_each_entry(
+    const YamlNode& node, const FieldPath& path,
+    const std::function<void(const std::string&, const YamlNode&, const YamlNode&, const FieldPath&)>& visit,
+    std::string_view what) const {
+    return walk_mapping(node, path, what, true,
+                        [&](const YamlNode& key, const YamlNode& value, const FieldPath& child) {
+                            visit(key.text, key, value, child);
+                        });
 }
 
 std::optional<std::string> FieldReader::string(const YamlNode& node, const FieldPath& path) const {

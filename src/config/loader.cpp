@@ -17,9 +17,9 @@ const std::vector<std::string> top_fields = {"version",     "customer_id", "poli
                                              "invitations", "roles",       "service_groups", "user_groups"};
 const std::vector<std::string> policy_fields = {"prune",     "max_deletions",  "max_removals",
                                                 "protected", "min_superusers", "missing_users"};
-const std::vector<std::string> user_fields = {
-    "login", "name", "role", "roles", "limit_services", "locked", "require_new_password"};
-const std::vector<std::string> invitation_fields = {"email", "role", "roles", "limit_services"};
+const std::vector<std::string> user_fields = {"login",          "name",     "role",   "roles",
+                                              "limit_services", "services", "locked", "require_new_password"};
+const std::vector<std::string> invitation_fields = {"email", "role", "roles", "limit_services", "services"};
 const std::vector<std::string> role_fields = {"name", "description", "permissions"};
 const std::vector<std::string> service_group_fields = {"name", "description", "services"};
 const std::vector<std::string> user_group_fields = {"name", "description", "roles", "service_groups", "members"};
@@ -95,6 +95,22 @@ private:
     }
 
     std::optional<model::UserRole> user_role(const YamlNode& value, const FieldPath& path) const;
+
+    // A `services:` mapping, service (ID or name) -> permission; nullopt after reporting a malformed one.
+    std::optional<model::ServiceGrants> grants(const YamlNode& value, const FieldPath& path) const;
+
+    // Grants only mean something to a service-limited person: `services` that grants anything needs
+    // `limit_services: true` beside it, or Fastly would hold authorizations that limit nobody.
+    void check_grants_limited(const std::optional<model::ServiceGrants>& services, const YamlNode* services_at,
+                              const std::optional<bool>& limit_services, const FieldPath& path) const {
+        if (services && !services->empty() && services_at != nullptr && limit_services != true) {
+            m_reader.error(*services_at, path.field("services"),
+                           limit_services ? "grants services, but limit_services is false: a user who is not "
+                                            "service-limited reaches every service; set limit_services: true or "
+                                            "remove the grants"
+                                          : "grants services, which needs limit_services: true beside it");
+        }
+    }
 
     // The role facts of a user or an invitation (RoleFacts), gathered field by field.
     static void note_role(RoleFacts& facts, std::optional<model::UserRole> role, const YamlNode& at) {
@@ -177,6 +193,38 @@ private:
 
 std::string identity(std::string_view text) {
     return std::string(text);
+}
+
+std::optional<model::ServiceGrants> FileLoader::grants(const YamlNode& value, const FieldPath& path) const {
+    model::ServiceGrants out;
+    bool valid = true;
+    const bool mapping = m_reader.for_each_entry(
+        value, path,
+        [&](const std::string& service, const YamlNode&, const YamlNode& permission, const FieldPath& p) {
+            auto text = m_reader.string(permission, p);
+            if (!text) {
+                valid = false;
+                return;
+            }
+            if (auto known = model::parse_service_permission(*text)) {
+                out[service] = *known;
+                return;
+            }
+            std::vector<std::string> names;
+            for (auto each : model::all_service_permissions) {
+                names.emplace_back(model::to_string(each));
+            }
+            m_reader.error(
+                permission, p,
+                fmt::format("unknown permission '{}'", *text) +
+                    util::did_you_mean(*text, names, fmt::format("expected one of {}", util::join(names, ", "))));
+            valid = false;
+        },
+        "a mapping from a service (its ID, or its name) to a permission");
+    if (!mapping || !valid) {
+        return std::nullopt;
+    }
+    return out;
 }
 
 std::optional<model::UserRole> FileLoader::user_role(const YamlNode& value, const FieldPath& path) const {
@@ -350,6 +398,7 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
     std::optional<Position> key_at;  // set once a usable login is read
     bool key_given = false;
     RoleFacts facts;
+    const YamlNode* services_at = nullptr;
     m_reader.for_each_field(
         item, path, user_fields,
         [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
@@ -371,6 +420,9 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
             } else if (key == "limit_services") {
                 user.limit_services = m_reader.boolean(v, p);
                 note_limit_services(facts, user.limit_services, v);
+            } else if (key == "services") {
+                user.services = grants(v, p);
+                services_at = &v;
             } else if (key == "locked") {
                 user.locked = m_reader.boolean(v, p);
             } else if (key == "require_new_password") {
@@ -379,6 +431,7 @@ void FileLoader::read_user(const YamlNode& item, const FieldPath& path) {
         },
         "a mapping (one user, with at least a login)");
     require(item, path, key_given, "login");
+    check_grants_limited(user.services, services_at, user.limit_services, path);
     if (key_at) {
         keep(Kind::users, m_out.state.users, std::move(user), path, *key_at);
         keep_role_facts(Kind::users, std::move(facts));
@@ -389,6 +442,7 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
     model::Invitation invitation;
     invitation.where = where(item);
     RoleFacts facts;
+    const YamlNode* services_at = nullptr;
     std::optional<Position> key_at;  // set once a usable email is read
     bool key_given = false;
     m_reader.for_each_field(
@@ -410,10 +464,14 @@ void FileLoader::read_invitation(const YamlNode& item, const FieldPath& path) {
             } else if (key == "limit_services") {
                 invitation.limit_services = m_reader.boolean(v, p);
                 note_limit_services(facts, invitation.limit_services, v);
+            } else if (key == "services") {
+                invitation.services = grants(v, p);
+                services_at = &v;
             }
         },
         "a mapping (one invitation, with at least an email)");
     require(item, path, key_given, "email");
+    check_grants_limited(invitation.services, services_at, invitation.limit_services, path);
     if (key_at) {
         keep(Kind::invitations, m_out.state.invitations, std::move(invitation), path, *key_at);
         keep_role_facts(Kind::invitations, std::move(facts));

@@ -185,11 +185,14 @@ void Differ::name_services() {
     }
     for (const auto& change : m_plan.changes) {
         for (const auto& list : change.lists) {
-            if (list.field != Field::services) {
+            if (list.field != Field::services && list.field != Field::service_authorizations) {
                 continue;
             }
             for (const auto* entries : {&list.add, &list.remove}) {
-                for (const auto& id : *entries) {
+                for (const auto& entry : *entries) {
+                    const auto grant = list.field == Field::service_authorizations ? parse_grant_entry(entry)
+                                                                                   : std::nullopt;
+                    const std::string& id = grant ? grant->first : entry;
                     if (auto it = names.find(id); it != names.end() && !it->second->empty()) {
                         m_plan.service_names[id] = *it->second;
                     }
@@ -333,14 +336,14 @@ void Differ::diff_users() {
                     role_identities(*user.roles, where);
                 }
                 const std::size_t before = m_plan.changes.size();
-                pending(user.login, user.role, user.roles, user.limit_services, *found, where);
+                pending(user.login, wanted(user, where), *found, where);
                 if (m_plan.changes.size() == before) {
                     m_plan.notes.push_back(fmt::format("{}: invited, awaiting acceptance", user.login));
                 }
                 continue;
             }
             if (m_desired.policy.missing_users == model::MissingUsers::invite) {
-                invite(user.login, user.role, user.roles, user.limit_services, found,
+                invite(user.login, wanted(user, where), found,
                        found != nullptr ? "listed under users; the invitation expired, so it is sent again"
                                         : "listed under users, has no account yet (policy.missing_users: invite)");
                 continue;
@@ -370,6 +373,13 @@ void Differ::diff_users() {
                   std::pair{Field::require_new_password, &user.require_new_password}}) {
                 if (*value) {
                     change.fields.push_back({name, {}, **value});
+                }
+            }
+            if (user.services && !user.services->empty()) {
+                if (auto grants = user_grants(user, model::User{}, where)) {
+                    std::vector<Request> before;
+                    grant_requests(*grants, "", before, change.requests);
+                    change.lists.push_back(std::move(*grants));
                 }
             }
             mark_user_escalations(change, true);
@@ -405,28 +415,50 @@ void Differ::diff_users() {
         if (user.require_new_password == true && !have.require_new_password.value_or(false)) {
             change.fields.push_back({Field::require_new_password, false, true});
         }
+        const model::UserRole role_after = user.role ? *user.role : have.role.value_or(model::UserRole::user);
+        const bool limited_after = user.limit_services ? *user.limit_services : have.limit_services.value_or(false);
+        if (role_after == model::UserRole::user && limited_after && (user.role || user.limit_services)) {
+            m_problems.push_back({where.at, fmt::format("{}: role 'user' cannot be service-limited (Fastly refuses "
+                                                        "it), and the account has limit_services: {} for them; "
+                                                        "set limit_services: false, or another role",
+                                                        where.what, have.limit_services.value_or(false))});
+        }
+        std::vector<Request> before;
+        std::vector<Request> after;
+        if (auto grants = user_grants(user, have, where)) {
+            grant_requests(*grants, have.id, before, after);
+            if (!user.services) {
+                change.note =
+                    "limit_services is turned off: the user's service authorizations, which would limit "
+                    "nobody, are revoked first";
+            }
+            change.lists.push_back(std::move(*grants));
+        }
+        change.requests = std::move(before);
         if (!change.fields.empty()) {
             change.requests.push_back({"PUT", api_path::user(have.id)});
+            if (role_waits_for_limit(change)) {
+                change.requests.push_back({"PUT", api_path::user(have.id)});
+            }
+        }
+        change.requests.insert(change.requests.end(), after.begin(), after.end());
+        if (!change.requests.empty()) {
             mark_user_escalations(change, false);
             add(std::move(change));
         }
     }
+    report_unmanaged_grants();
     for (const auto& have : m_live.state.users) {
         const std::string key = model::email_key(have.login);
         if (m_desired_people.count(key) > 0 || ignored(Kind::users, have.login)) {
             continue;
         }
         if (pruned(Kind::users)) {
-            add({Stage::delete_people_and_groups,
-                 Action::remove,
-                 Kind::users,
-                 have.login,
-                 have.id,
-                 {},
-                 {},
-                 {{"DELETE", api_path::user(have.id)}},
-                 "",
-                 {}});
+            Change deletion{
+                Stage::delete_people_and_groups, Action::remove, Kind::users, have.login, have.id, {}, {}, {}, "", {}};
+            revoke_tokens(deletion, have);
+            deletion.requests.push_back({"DELETE", api_path::user(have.id)});
+            add(std::move(deletion));
         } else {
             m_plan.unmanaged.push_back({Kind::users, have.login});
         }

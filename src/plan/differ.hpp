@@ -86,6 +86,15 @@ bool named(const std::optional<std::vector<std::string>>& names, const std::stri
     return std::any_of(names->begin(), names->end(), [&](const std::string& n) { return key(n) == wanted; });
 }
 
+// What the files want of a person's access: the fields of a `users:` or `invitations:` entry, with the
+// services resolved to IDs. A field left out is nullopt: not managed.
+struct Wanted {
+    std::optional<model::UserRole> role;
+    std::optional<std::vector<std::string>> roles;
+    std::optional<bool> limit_services;
+    std::optional<model::ServiceGrants> services;
+};
+
 class Differ {
 public:
     Differ(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options)
@@ -169,12 +178,30 @@ private:
     void diff_users();
     void diff_invitations();
     void diff_user_groups();
-    void pending(const std::string& email, const std::optional<model::UserRole>& role,
-                 const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                 const model::Invitation& live, const Where& where);
-    void invite(const std::string& email, const std::optional<model::UserRole>& role,
-                const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                const model::Invitation* live, const std::string& note);
+    void pending(const std::string& email, const Wanted& want, const model::Invitation& live, const Where& where);
+    void invite(const std::string& email, const Wanted& want, const model::Invitation* live, const std::string& note);
+
+    // Service authorizations (grants.cpp).
+    // What a users: or invitations: entry wants, its services resolved (problems reported against `where`).
+    template <typename Person>
+    Wanted wanted(const Person& person, const Where& where) {
+        return {person.role, person.roles, person.limit_services,
+                person.services ? std::optional(grants_by_id(*person.services, where)) : std::nullopt};
+    }
+    // The grants as the files write them, by service ID: each service named by its ID or by a name no other
+    // service of the account has. Unknown, ambiguous and repeated services are reported against `where`.
+    model::ServiceGrants grants_by_id(const model::ServiceGrants& written, const Where& where);
+    // The grants of a listed user that change, or nullopt: those the files give under `services`; or, when
+    // the files turn limit_services off and leave `services` out, every live grant, revoked.
+    std::optional<ListChange> user_grants(const model::User& want, const model::User& have, const Where& where);
+    // The requests of the service_authorizations list `grants` of user `user_id`: revocations, which go
+    // before the user's own PUT, into `before`; grants and permission changes into `after`.
+    void grant_requests(const ListChange& grants, const std::string& user_id, std::vector<Request>& before,
+                        std::vector<Request>& after) const;
+    // The tokens of a user the plan deletes, revoked first (Fastly will not delete a user who holds one).
+    void revoke_tokens(Change& deletion, const model::User& have);
+    // Live users the files do not list who hold grants: reported, never touched.
+    void report_unmanaged_grants();
     void carry_memberships(Change& change, const std::string& email);
     void mark_user_escalations(Change& change, bool created);
     void mark_group_escalations(Change& adds, const model::UserGroup& group, const model::UserGroup& have);

@@ -8,9 +8,12 @@ namespace fastly_accounts::plan::detail {
 // A person's invitation as the files want it, from the fields the files give and, for the ones they
 // leave out, the live invitation's (a replacement must not lose what was not managed). Sent as a new
 // invitation; `live` is the one it replaces, or null.
-void Differ::invite(const std::string& email, const std::optional<model::UserRole>& role,
-                    const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                    const model::Invitation* live, const std::string& note) {
+void Differ::invite(const std::string& email, const Wanted& want, const model::Invitation* live,
+                    const std::string& note) {
+    const auto& role = want.role;
+    const auto& roles = want.roles;
+    const auto& limit_services = want.limit_services;
+    const auto& services = want.services;
     const bool replace = live != nullptr;
     Change change{Stage::create_people,
                   replace ? Action::replace : Action::create,
@@ -55,11 +58,18 @@ void Differ::invite(const std::string& email, const std::optional<model::UserRol
     for (const auto& why : escalations({}, send_roles.value_or(std::vector<std::string>{}))) {
         change.sensitive.push_back("privilege escalation: invited with " + why);
     }
-    if (replace && live->limit_services == true) {
-        // Not yet modelled (issue 15): what such an invitation grants per service is lost with it.
+    if (services && !services->empty()) {
+        ListChange grants{Field::service_authorizations, {}, {}};
+        for (const auto& [service, permission] : *services) {
+            grants.add.push_back(grant_entry(service, permission));
+        }
+        change.lists.push_back(std::move(grants));
+    } else if (!services && replace && live->limit_services == true && send_limit == true) {
+        // The list of invitations does not show what one grants per service, so a replacement can send
+        // only what the files give.
         change.sensitive.push_back(
-            "access lost: the pending invitation is service-limited, and its per-service "
-            "grants (service_invitations) are not read, so they are not sent again");
+            "access lost: the pending invitation is service-limited, and its per-service grants "
+            "(service_invitations) cannot be read, so they are not sent again; list them under `services`");
     }
     if (replace) {
         change.requests.push_back({"DELETE", api_path::invitation(live->id)});
@@ -107,9 +117,11 @@ void Differ::carry_memberships(Change& change, const std::string& email) {
 
 // A pending invitation is compared with what the files want for the person (role, roles,
 // limit_services). The API cannot update an invitation, so one that departs is replaced.
-void Differ::pending(const std::string& email, const std::optional<model::UserRole>& role,
-                     const std::optional<std::vector<std::string>>& roles, const std::optional<bool>& limit_services,
-                     const model::Invitation& live, const Where& where) {
+void Differ::pending(const std::string& email, const Wanted& want, const model::Invitation& live, const Where& where) {
+    const auto& role = want.role;
+    const auto& roles = want.roles;
+    const auto& limit_services = want.limit_services;
+    const auto& services = want.services;
     // Only what the API's listing gives can be compared: a field it leaves out is unknown, and taking it
     // for "none" would replace the invitation (and mail the person again) on every apply.
     std::vector<std::string> departs;
@@ -135,6 +147,11 @@ void Differ::pending(const std::string& email, const std::optional<model::UserRo
             departs.push_back("limit_services");
         }
     }
+    if (services && !live.services) {
+        unknown.push_back("services");
+    } else if (services && *services != *live.services) {
+        departs.push_back("services");
+    }
     if (!unknown.empty()) {
         m_plan.notes.push_back(fmt::format(
             "{}: the API's invitation list does not give the pending invitation's {}, so {} not compared with the "
@@ -144,7 +161,7 @@ void Differ::pending(const std::string& email, const std::optional<model::UserRo
     if (departs.empty()) {
         return;
     }
-    invite(email, role, roles, limit_services, &live,
+    invite(email, want, &live,
            fmt::format("the pending invitation departs from the files ({}); an invitation cannot be changed, so it is "
                        "deleted and sent again, in the same user groups",
                        util::join(departs, ", ")));
@@ -167,10 +184,10 @@ void Differ::diff_invitations() {
             if (invitation.roles) {
                 role_identities(*invitation.roles, where);
             }
-            pending(invitation.email, invitation.role, invitation.roles, invitation.limit_services, *found, where);
+            pending(invitation.email, wanted(invitation, where), *found, where);
             continue;
         }
-        invite(invitation.email, invitation.role, invitation.roles, invitation.limit_services, found,
+        invite(invitation.email, wanted(invitation, where), found,
                found != nullptr ? "the invitation expired; it is sent again" : "");
     }
     std::set<std::string> desired_users;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <algorithm>
+#include <fastly_accounts/model/api_paths.hpp>
 #include <fastly_accounts/plan/plan.hpp>
 #include <set>
 #include <tuple>
@@ -39,6 +40,8 @@ constexpr std::pair<Field, std::string_view> field_names[] = {
     {Field::service_groups, "service_groups"},
     {Field::user_groups, "user_groups"},
     {Field::held_by, "held_by"},
+    {Field::service_authorizations, "service_authorizations"},
+    {Field::tokens, "tokens"},
 };
 }  // namespace
 
@@ -90,18 +93,73 @@ std::string display(const Value& value) {
     return std::visit(Visitor{}, value);
 }
 
+std::string grant_entry(const std::string& service_id, model::ServicePermission permission) {
+    return fmt::format("{}: {}", service_id, model::to_string(permission));
+}
+
+std::optional<std::pair<std::string, model::ServicePermission>> parse_grant_entry(std::string_view entry) {
+    const auto colon = entry.find(": ");
+    if (colon == std::string_view::npos || colon == 0) {
+        return std::nullopt;
+    }
+    auto permission = model::parse_service_permission(entry.substr(colon + 2));
+    if (!permission) {
+        return std::nullopt;
+    }
+    return std::pair{std::string(entry.substr(0, colon)), *permission};
+}
+
+GrantDelta grant_delta(const ListChange& list) {
+    GrantDelta out;
+    std::map<std::string, model::ServicePermission> added;
+    for (const auto& entry : list.add) {
+        if (auto grant = parse_grant_entry(entry)) {
+            added.insert(*grant);
+        }
+    }
+    std::set<std::string> removed;
+    for (const auto& entry : list.remove) {
+        if (auto grant = parse_grant_entry(entry)) {
+            removed.insert(grant->first);
+            if (added.count(grant->first) == 0) {
+                out.revoke.push_back(*grant);
+            }
+        }
+    }
+    for (const auto& entry : list.add) {
+        if (auto grant = parse_grant_entry(entry)) {
+            (removed.count(grant->first) > 0 ? out.change : out.grant).push_back(*grant);
+        }
+    }
+    return out;
+}
+
+bool role_waits_for_limit(const Change& change) {
+    bool to_user = false;
+    bool unlimited = false;
+    for (const auto& field : change.fields) {
+        to_user = to_user || (field.field == Field::role && field.to == Value(std::string("user")));
+        unlimited = unlimited || (field.field == Field::limit_services && field.to == Value(false));
+    }
+    return change.kind == model::Kind::users && change.action == Action::update && to_user && unlimited;
+}
+
 bool Plan::refused() const {
     return std::any_of(guards.begin(), guards.end(), [](const Guard& g) { return g.tripped; });
 }
 
 void summarize(Plan& plan) {
     Summary& s = plan.summary;
-    s.create = s.update = s.remove = s.replace = s.write_requests = s.removals = s.sensitive = 0;
+    s.create = s.update = s.remove = s.replace = s.write_requests = s.bulk_requests = s.removals = s.sensitive = 0;
     // Counts are of objects: a user group updated in two stages (additions, then removals) is one update.
     std::set<std::tuple<model::Kind, std::string, Action>> seen;
     for (const auto& change : plan.changes) {
         s.write_requests += static_cast<std::size_t>(std::count_if(change.requests.begin(), change.requests.end(),
                                                                    [](const Request& r) { return r.method != "GET"; }));
+        s.bulk_requests += static_cast<std::size_t>(
+            std::count_if(change.requests.begin(), change.requests.end(), [](const Request& r) {
+                return r.method != "GET" && r.method != "POST" && r.path == model::api_path::service_authorizations();
+            }));
         s.removals += count_removals(change);
         s.sensitive += change.sensitive.empty() ? 0 : 1;
         if (!seen.emplace(change.kind, change.key, change.action).second) {
@@ -193,6 +251,25 @@ std::size_t count_removals(const Change& change) {
             count += static_cast<std::size_t>(std::count_if(from->begin(), from->end(), [&](const std::string& name) {
                 return kept.count(model::role_name_key(name)) == 0;
             }));
+        }
+    }
+    // Service authorizations revoked, and permissions lowered from `full` (the others are not ranked).
+    for (const auto& list : change.lists) {
+        if (list.field != Field::service_authorizations) {
+            continue;
+        }
+        const GrantDelta delta = grant_delta(list);
+        count += delta.revoke.size();
+        std::map<std::string, model::ServicePermission> before;
+        for (const auto& entry : list.remove) {
+            if (auto grant = parse_grant_entry(entry)) {
+                before.insert(*grant);
+            }
+        }
+        for (const auto& [service, permission] : delta.change) {
+            if (before[service] == model::ServicePermission::full && permission != model::ServicePermission::full) {
+                ++count;
+            }
         }
     }
     return count;

@@ -108,6 +108,7 @@ nlohmann::ordered_json to_json(const Plan& plan) {
                                {"replace", s.replace},
                                {"changes", plan.changes.size()},
                                {"write_requests", s.write_requests},
+                               {"bulk_requests", s.bulk_requests},
                                {"removals", s.removals},
                                {"sensitive", s.sensitive},
                                {"hourly_write_limit", s.hourly_write_limit},
@@ -158,6 +159,11 @@ nlohmann::ordered_json to_json(const Plan& plan) {
         services[id] = name;
     }
     document["service_names"] = services;
+    json tokens = json::object();
+    for (const auto& [id, label] : plan.token_labels) {
+        tokens[id] = label;
+    }
+    document["token_labels"] = tokens;
     return document;
 }
 
@@ -206,6 +212,9 @@ Plan plan_from_json(const nlohmann::ordered_json& document) {
         plan.notes = member(document, "notes", "plan").get<std::vector<std::string>>();
         for (const auto& [id, name] : member(document, "service_names", "plan").items()) {
             plan.service_names[id] = name.get<std::string>();
+        }
+        for (const auto& [id, label] : member(document, "token_labels", "plan").items()) {
+            plan.token_labels[id] = label.get<std::string>();
         }
         for (const auto& g : member(document, "guards", "plan")) {
             plan.guards.push_back({member(g, "name", "guards").get<std::string>(),

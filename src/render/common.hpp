@@ -102,10 +102,15 @@ inline std::string write_budget(const plan::Summary& summary) {
     return fmt::format("of {} per hour assumed, Fastly's default", summary.hourly_write_limit);
 }
 
+/// ", 2 of them bulk" when bulk requests (several service authorizations in one) save writes; else "".
+inline std::string bulk_part(const plan::Summary& summary) {
+    return summary.bulk_requests == 0 ? "" : fmt::format(", {} of them bulk", summary.bulk_requests);
+}
+
 /// "14 write requests (of 1000 per hour assumed, Fastly's default)", or with the API's figure (write_budget).
 inline std::string write_cost(const plan::Summary& summary) {
-    return fmt::format("{} ({})", util::plural(summary.write_requests, "write request", "write requests"),
-                       write_budget(summary));
+    return fmt::format("{}{} ({})", util::plural(summary.write_requests, "write request", "write requests"),
+                       bulk_part(summary), write_budget(summary));
 }
 
 /// A warning when the plan needs more writes than the hour allows, or than are left in it; empty when
@@ -184,11 +189,25 @@ inline std::optional<plan::ListChange> list_delta(const plan::FieldChange& field
 }
 
 /// An entry of a list as people should read it: a service ID with its name beside it
-/// ("SU1Z0isxPaozGVKXdv0eY (www.example.com)"); anything else as it is. Not cleaned.
+/// ("SU1Z0isxPaozGVKXdv0eY (www.example.com)"), also in a grant ("SU1Z0isxPaozGVKXdv0eY (www.example.com):
+/// read_only"); a token ID with what it is ("Xn3… 'deploy' (scope global, last used …)"); anything else as
+/// it is. Not cleaned.
 inline std::string labelled(const plan::Plan& plan, plan::Field field, const std::string& entry) {
+    auto service = [&](const std::string& id) {
+        auto it = plan.service_names.find(id);
+        return it != plan.service_names.end() ? fmt::format("{} ({})", id, it->second) : id;
+    };
     if (field == plan::Field::services) {
-        if (auto it = plan.service_names.find(entry); it != plan.service_names.end()) {
-            return fmt::format("{} ({})", entry, it->second);
+        return service(entry);
+    }
+    if (field == plan::Field::service_authorizations) {
+        if (auto grant = plan::parse_grant_entry(entry)) {
+            return fmt::format("{}: {}", service(grant->first), model::to_string(grant->second));
+        }
+    }
+    if (field == plan::Field::tokens) {
+        if (auto it = plan.token_labels.find(entry); it != plan.token_labels.end()) {
+            return fmt::format("{} {}", entry, it->second);
         }
     }
     return entry;

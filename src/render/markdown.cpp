@@ -142,8 +142,8 @@ private:
                                : "| Missing from the account | Changed | Not in the files | To re-create | "
                                  "Write requests to fix |\n";
         text += "| ---: | ---: | ---: | ---: | :--- |\n";
-        const std::string cost = s.writes_remaining ? fmt::format("{}; {}", s.write_requests, detail::write_budget(s))
-                                                    : fmt::format("{} {}", s.write_requests, detail::write_budget(s));
+        const std::string cost = fmt::format("{}{}{} {}", s.write_requests, detail::bulk_part(s),
+                                             s.writes_remaining ? ";" : "", detail::write_budget(s));
         text += fmt::format("| {} | {} | {} | {} | {} |\n", s.create, s.update, s.remove, s.replace, cost);
         block(text);
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {

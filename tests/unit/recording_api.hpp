@@ -43,6 +43,9 @@ public:
         if (user.role) {
             set.push_back(fmt::format("role={}", model::to_string(*user.role)));
         }
+        if (user.limit_services) {
+            set.push_back(fmt::format("limit_services={}", *user.limit_services));
+        }
         record(fmt::format("PUT user {} {}", id, fmt::join(set, " ")));
     }
     void delete_user(const std::string& id) override { record("DELETE user " + id); }
@@ -52,7 +55,12 @@ public:
     }
     live::ListPage<model::Invitation> list_invitations_page(int) override { return {}; }
     std::string create_invitation(const std::string&, const model::Invitation& invitation) override {
-        record("POST invitation " + invitation.email);
+        std::vector<std::string> grants;
+        for (const auto& [service, permission] : invitation.services.value_or(model::ServiceGrants{})) {
+            grants.push_back(fmt::format("{}:{}", service, model::to_string(permission)));
+        }
+        record("POST invitation " + invitation.email +
+               (grants.empty() ? "" : fmt::format(" services={}", fmt::join(grants, ","))));
         return next_id();
     }
     void delete_invitation(const std::string& id) override { record("DELETE invitation " + id); }

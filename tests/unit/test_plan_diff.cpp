@@ -898,5 +898,5 @@ TEST_CASE("replacing a service-limited invitation says its per-service grants ar
     REQUIRE(p.changes.size() == 1);
     CHECK(p.changes[0].sensitive ==
           List{"access lost: the pending invitation is service-limited, and its per-service grants "
-               "(service_invitations) are not read, so they are not sent again"});
+               "(service_invitations) cannot be read, so they are not sent again; list them under `services`"});
 }

@@ -30,7 +30,7 @@ plan::Plan summarized(std::size_t create, std::size_t update, std::size_t remove
                          {{"POST", "/user"}},
                          "",
                          {}});
-    p.summary = {create, update, remove, replace, writes, 1000, remaining};
+    p.summary = {create, update, remove, replace, writes, 0, 1000, remaining};
     return p;
 }
 

@@ -65,6 +65,14 @@ public:
         const std::function<void(std::string_view key, const YamlNode& value, const FieldPath& path)>& visit,
         std::string_view what = "a mapping") const;
 
+    /// Calls `visit(key, key_node, value, path)` for each entry of the mapping `node`, whatever its key (a
+    /// mapping from names to values, such as a user's `services`). Reports a non-mapping node, keys that
+    /// are not names (see name()), and duplicate keys. Returns false when `node` is not a mapping.
+    bool for_each_entry(const YamlNode& node, const FieldPath& path,
+                        const std::function<void(const std::string& key, const YamlNode& key_node,
+                                                 const YamlNode& value, const FieldPath& path)>& visit,
+                        std::string_view what = "a mapping") const;
+
     /// The string value of `node`, or nullopt (reported) when it is not a string.
     std::optional<std::string> string(const YamlNode& node, const FieldPath& path) const;
 
@@ -90,6 +98,12 @@ public:
     void type_error(const YamlNode& node, const FieldPath& path, std::string_view expected) const;
 
 private:
+    // Visits each entry of the mapping `node`, after reporting a node that is not a mapping (as `what`), keys
+    // that are not strings, duplicates and, with `keys_are_names`, keys that are not names.
+    bool walk_mapping(
+        const YamlNode& node, const FieldPath& path, std::string_view what, bool keys_are_names,
+        const std::function<void(const YamlNode& key, const YamlNode& value, const FieldPath& path)>& visit) const;
+
     const YamlDocument& m_document;
     std::string m_file;
     Diagnostics& m_diagnostics;

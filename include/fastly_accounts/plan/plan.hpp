@@ -54,7 +54,16 @@ enum class Field {
     service_groups,  ///< a user group's
     user_groups,     ///< the groups a replaced invitation is put back into (+) or let go from (-)
     held_by,         ///< on the deletion of a custom role or service group: the holders the files do not manage
+    /// A user's or invitation's service grants (`services` in the files), entries "SERVICE_ID: permission"
+    /// (grant_entry); a permission that changes is its old entry removed and its new one added.
+    service_authorizations,
+    tokens,  ///< on the deletion of a user: the IDs of the API tokens revoked first (Plan::token_labels)
 };
+
+/// A service_authorizations entry: "SU1Z0isxPaozGVKXdv0eY: read_only".
+std::string grant_entry(const std::string& service_id, model::ServicePermission permission);
+/// The service ID and permission of a grant_entry, or nullopt.
+std::optional<std::pair<std::string, model::ServicePermission>> parse_grant_entry(std::string_view entry);
 
 /// "limit_services", "user_groups", ...
 std::string_view to_string(Field field);
@@ -105,6 +114,21 @@ struct Change {
     std::vector<std::string> sensitive;
 };
 
+/// The services whose grants a service_authorizations change revokes (removed, not added back), changes the
+/// permission of (removed and added), and makes (added only): each service ID with its new permission
+/// (the old one for revokes), in the list's order.
+struct GrantDelta {
+    std::vector<std::pair<std::string, model::ServicePermission>> revoke;
+    std::vector<std::pair<std::string, model::ServicePermission>> change;
+    std::vector<std::pair<std::string, model::ServicePermission>> grant;
+};
+GrantDelta grant_delta(const ListChange& list);
+
+/// True when a user change takes the role to `user` and limit_services to false: Fastly checks a role
+/// against the limit_services the user has, so the change sends limit_services (with its other fields)
+/// in one PUT and the role in a second (issue #816 of Fastly's Terraform provider).
+bool role_waits_for_limit(const Change& change);
+
 /// A live object the files do not list, left alone because its kind is not pruned.
 struct Unmanaged {
     model::Kind kind;
@@ -126,6 +150,7 @@ struct Summary {
     std::size_t remove = 0;
     std::size_t replace = 0;
     std::size_t write_requests = 0;  ///< non-GET requests apply will send
+    std::size_t bulk_requests = 0;   ///< of those, bulk requests that each change several service authorizations
     std::size_t hourly_write_limit = 1000;
     std::optional<long long> writes_remaining;  ///< from the API's last rate-limit header, when known
     std::size_t removals = 0;                   ///< access removals (see plan::count_removals)
@@ -142,6 +167,8 @@ struct Plan {
     std::string customer_id;  ///< the live customer planned against
     /// The names of the services the changes name by ID, so that every rendering can show them.
     std::map<std::string, std::string> service_names;
+    /// How the tokens the changes revoke are shown, by token ID: "name 'deploy' (scope global, last used ...)".
+    std::map<std::string, std::string> token_labels;
 
     bool has_changes() const { return !changes.empty(); }
     /// True when any guard tripped: apply must refuse.
@@ -161,7 +188,8 @@ std::optional<std::pair<model::Kind, std::string>> parse_held_by_entry(std::stri
 /// group; IAM roles taken from a user or a replaced invitation; a user locked; a `role` change that
 /// loses something (from any role but `user` to any but `superuser`); `limit_services` turned on; the
 /// memberships a replaced invitation lets go; and the holders that lose a pruned role or service group
-/// (its `held_by` list). The revocation guard (policy.max_removals) counts these.
+/// (its `held_by` list); service authorizations revoked, and permissions lowered from `full`. The
+/// revocation guard (policy.max_removals) counts these.
 std::size_t count_removals(const Change& change);
 
 }  // namespace fastly_accounts::plan
