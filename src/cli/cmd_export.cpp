@@ -11,6 +11,7 @@
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/text_safety.hpp>
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -26,6 +27,34 @@ void sort_list(std::optional<std::vector<std::string>>& list, bool emails) {
         std::sort(list->begin(), list->end(), [emails](const std::string& a, const std::string& b) {
             return emails ? model::email_key(a) < model::email_key(b) : a < b;
         });
+    }
+}
+
+// The grants of service-limited users, each service by its name where that names it alone (no other service
+// has it, nor has it as an ID, and it holds no character validate refuses), else by its ID. The grants of a
+// user who is not service-limited limit nobody and are not written: the files could not hold them.
+void name_grants(const model::LiveAccount& live, model::AccountState& state) {
+    std::map<std::string, std::size_t> uses;
+    for (const auto& service : live.services) {
+        ++uses[service.name];
+        ++uses[service.id];
+    }
+    std::map<std::string, std::string> label;
+    for (const auto& service : live.services) {
+        const bool unique = !service.name.empty() && uses[service.name] == 1 && !util::find_disguising(service.name);
+        label[service.id] = unique ? service.name : service.id;
+    }
+    for (auto& user : state.users) {
+        if (user.limit_services != true || !user.services) {
+            user.services.reset();
+            continue;
+        }
+        model::ServiceGrants named;
+        for (const auto& [id, permission] : *user.services) {
+            auto it = label.find(id);
+            named[it != label.end() ? it->second : id] = permission;
+        }
+        user.services = std::move(named);
     }
 }
 
@@ -51,6 +80,7 @@ model::AccountState desired_from_live(const model::LiveAccount& live) {
             std::erase_if(*group.members, [&](const std::string& m) { return dropped.count(model::email_key(m)) > 0; });
         }
     }
+    name_grants(live, state);
     auto by_email = [](const auto& a, const auto& b) { return model::email_key(a) < model::email_key(b); };
     std::sort(state.users.begin(), state.users.end(),
               [&](const auto& a, const auto& b) { return by_email(a.login, b.login); });
@@ -204,9 +234,18 @@ CLI::App& add_export_command(CLI::App& app, ExportOptions& options) {
                      "What the file's yaml-language-server comment names as its schema (a path relative to the "
                      "file, or a URL); '' writes no comment. Default: the repository's "
                      "schemas/fastly-accounts.schema.json, found from the file's directory upwards, if any")
-        ->type_name("REF");
+        ->type_name("REF")
+        ->check([](const std::string& ref) -> std::string {
+            // The reference is written into a comment line: a line break would start YAML of its own.
+            if (auto bad = util::find_disguising(ref)) {
+                return fmt::format("'{}' holds {}; a schema reference is a path or a URL on one line",
+                                   util::escape_disguising(ref), util::describe_code_point(*bad));
+            }
+            return "";
+        });
     command->footer(
-        "The file holds every user, pending invitation, custom role, service group and user group, with\n"
+        "The file holds every user (with the services of service-limited users, by name where the name is\n"
+        "unique), pending invitation, custom role, service group and user group, with\n"
         "customer_id filled in and a stable order. Predefined roles are referenced by name. Running `plan`\n"
         "on it against the same account shows nothing to do. Needs a token (FASTLY_API_TOKEN or --token-file).");
     return *command;

@@ -63,6 +63,20 @@ void field(YAML::Emitter& out, const char* key, const std::optional<std::vector<
     out << YAML::EndSeq;
 }
 
+// A service -> permission mapping, one grant per line.
+void field(YAML::Emitter& out, const char* key, const std::optional<model::ServiceGrants>& grants) {
+    if (!grants) {
+        return;
+    }
+    out << YAML::Key << key << YAML::Value << (grants->empty() ? YAML::Flow : YAML::Block) << YAML::BeginMap;
+    for (const auto& [service, permission] : *grants) {
+        out << YAML::Key;
+        scalar(out, service);
+        out << YAML::Value << std::string(model::to_string(permission));
+    }
+    out << YAML::EndMap;
+}
+
 template <typename Object, typename WriteFields>
 void section(YAML::Emitter& out, const char* key, const std::vector<Object>& objects, WriteFields write_fields) {
     if (objects.empty()) {
@@ -91,6 +105,7 @@ void write_desired_state(const model::AccountState& state, const std::string& sc
         field(out, "role", u.role);
         field(out, "roles", u.roles);
         field(out, "limit_services", u.limit_services);
+        field(out, "services", u.services);
         // What a person would manage: a lock when there is one (writing `locked: false` would make the next
         // apply undo a lock set by hand in an incident); never require_new_password, an action, not a state.
         if (u.locked == true) {
