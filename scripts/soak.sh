@@ -38,6 +38,8 @@ rng = random.Random(int(os.environ.get("SOAK_SEED", "1")))
 TOKEN = "soak-superuser-token"
 FAULTS = {"error_rate": 0.10, "throttle_rate": 0.05, "reset_rate": 0.02, "reset_after_commit_rate": 0.02}
 ROLES = ["user", "engineer", "billing", "tls_viewer"]
+SERVICES = ["svc-%02d" % i for i in range(12)]
+PERMISSIONS = ["full", "read_only", "purge_select", "purge_all"]
 work = tempfile.mkdtemp(prefix="fa-soak-")
 
 
@@ -47,7 +49,7 @@ def seed():
               for i in range(USERS)]
     groups = [{"name": "team-%02d" % g, "description": "Team %d" % g, "roles": ["engineer"],
                "members": [u["login"] for u in rng.sample(users[1:], min(40, USERS))]} for g in range(20)]
-    return {"users": users, "user_groups": groups,
+    return {"users": users, "user_groups": groups, "services": [{"name": name} for name in SERVICES],
             "service_groups": [{"name": "sg-%d" % i, "services": []} for i in range(5)],
             "roles": [{"name": "Purge Operator %d" % i, "description": "Purges", "permissions": ["purge_all"]}
                       for i in range(3)]}
@@ -106,6 +108,24 @@ def mutate(doc, iteration):
         u["name"] = "Renamed %d.%d" % (iteration, rng.randrange(1000))
     for u in rng.sample([u for u in users if u.get("role") != "superuser"], 3):
         u["role"] = rng.choice(ROLES)
+        if u["role"] == "user" and u.get("limit_services"):
+            # `user` cannot be service-limited: the grants go first, then limit_services, then the role.
+            u["limit_services"] = False
+            u.pop("services", None)
+    # Service authorizations: two users become service-limited engineers with grants (bulk-revoked later),
+    # one limited user's grants change (made, permission changed, revoked).
+    for u in rng.sample([u for u in users if u.get("role") != "superuser" and not u.get("limit_services")], 2):
+        u["role"] = "engineer"
+        u["limit_services"] = True
+        u["services"] = {name: rng.choice(PERMISSIONS) for name in rng.sample(SERVICES, 3)}
+    limited = [u for u in users if u.get("limit_services") and u.get("services") is not None]
+    for u in rng.sample(limited, min(1, len(limited))):
+        grants = dict(u["services"])
+        for name in rng.sample(sorted(grants), min(1, len(grants))):
+            del grants[name]
+        for name in rng.sample(SERVICES, 2):
+            grants[name] = rng.choice(PERMISSIONS)
+        u["services"] = grants
     for g in rng.sample(groups, min(3, len(groups))):
         members = set(g.get("members") or [])
         members -= set(rng.sample(sorted(members), min(2, len(members))))

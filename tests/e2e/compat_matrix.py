@@ -51,6 +51,9 @@ READS = [
     "test_live.ExportTest.test_a_read_that_keeps_failing_names_the_request",
     "test_live.ExportTest.test_a_refused_token_is_explained",
     "test_fidelity",
+    # Service authorizations: JSON:API pages, bulk writes, grants read back after each apply.
+    "test_service_access.ServiceAccessTest.test_grants_are_applied_changed_and_revoked_and_hand_grants_are_drift",
+    "test_service_access.ServiceAccessTest.test_export_round_trips_grants",
 ]
 PLAN_APPLY = [
     "test_plan_apply.ApplyTest.test_export_round_trips_through_plan",
