@@ -99,5 +99,7 @@ void add_invitation_routes(Router& router);
 void add_role_routes(Router& router);
 void add_group_routes(Router& router);
 void add_misc_routes(Router& router);
+void add_service_authorization_routes(Router& router);
+void add_token_routes(Router& router);
 
 }  // namespace fastly_emulator

@@ -36,6 +36,7 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("error_bodies", {"classic", "jsonapi"}, &Compat::error_bodies),
         enum_switch("delete_user_with_tokens", {"cascade", "refuse"}, &Compat::delete_user_with_tokens),
         enum_switch("invitation_attributes", {"full", "email_only"}, &Compat::invitation_attributes),
+        enum_switch("service_auth_bulk_delete", {"empty", "deleted", "no_content"}, &Compat::service_auth_bulk_delete),
     };
     return switches;
 }

@@ -35,6 +35,9 @@ struct Compat {
     /// the timestamps (the generated clients' models keep only timestamps; role, roles and limit_services
     /// are then unknown to a reader).
     enum class InvitationAttributes { full, email_only };
+    /// The answer to a bulk DELETE /service-authorizations: 200 `{"data":[]}`, 200 with the deleted
+    /// records in `data`, or 204 with no body (the client's model is `{data: [...]}`; its content unknown).
+    enum class ServiceAuthBulkDelete { empty, deleted, no_content };
 
     LegacyRoles legacy_roles = LegacyRoles::available;
     IamEnvelope iam_envelope = IamEnvelope::meta;
@@ -47,6 +50,7 @@ struct Compat {
     ErrorBodies error_bodies = ErrorBodies::classic;
     DeleteUserWithTokens delete_user_with_tokens = DeleteUserWithTokens::cascade;
     InvitationAttributes invitation_attributes = InvitationAttributes::full;
+    ServiceAuthBulkDelete service_auth_bulk_delete = ServiceAuthBulkDelete::empty;
 };
 
 /// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.

@@ -32,6 +32,28 @@ json openid_configuration(const ApiRequest& request) {
             {"scopes_supported", {"openid", "email", "profile"}}};
 }
 
+// POST /_emulator/tokens: the seed's token form plus an optional `secret` (generated when left out).
+Token token_from_control(Store& store, json body, const std::string& user_agent) {
+    if (!body.contains("user")) {
+        throw StateError("user: required (a login or a user ID)");
+    }
+    std::string secret = body.value("secret", "");
+    body.erase("secret");
+    if (secret.empty()) {
+        secret = store.new_id() + store.new_id();
+    } else if (store.token_by_secret(secret)) {
+        throw StateError("secret: a token with this secret exists");
+    }
+    if (!body.contains("user_agent") && !user_agent.empty()) {
+        body["user_agent"] = user_agent;
+    }
+    if (!body.contains("ip")) {
+        body["ip"] = "127.0.0.1";
+    }
+    std::set<std::string> seen;
+    return read_token(store, secret, body, "token", seen);
+}
+
 }  // namespace
 
 std::string accept_invitation(Store& store, const std::string& invitation_id, const std::string& name) {
@@ -53,7 +75,14 @@ std::string accept_invitation(Store& store, const std::string& invitation_id, co
     user.roles = invitation->roles;
     user.limit_services = invitation->limit_services;
     user.created_at = user.updated_at = store.now();
+    const EpochSeconds now = user.created_at;
     std::string id = store.add_user(std::move(user)).id;
+    // Each service invitation becomes an authorization of the new user with its permission [INF].
+    for (const ServiceInvitation& grant : invitation->service_invitations) {
+        if (store.services.find(grant.service_id) && !store.service_authorization_for(id, grant.service_id)) {
+            store.add_service_authorization({store.new_id(), id, grant.service_id, grant.permission, now, now});
+        }
+    }
     store.move_memberships({MemberKind::invitation, invitation_id}, {MemberKind::user, id});
     // An accepted invitation is used up; it no longer appears in GET /invitations.
     store.delete_invitation(invitation_id);
@@ -85,6 +114,21 @@ void Emulator::add_control_routes() {
         std::string user_id = accept_invitation(m_store, ctx.params[0], body.value("name", ""));
         persist_locked();
         ctx.response.set_json(200, render_user(m_store, *m_store.users.find(user_id)));
+    });
+    m_control.add("POST", "/_emulator/tokens", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        std::lock_guard lock(m_mutex);
+        Token token;
+        try {
+            token = token_from_control(m_store, body, ctx.request.header("user-agent"));
+        } catch (const StateError& error) {
+            throw bad_request(error.what());
+        }
+        const Token& stored = m_store.add_token(std::move(token));
+        persist_locked();
+        json answer = render_token(m_store, stored);
+        answer["secret"] = stored.secret;
+        ctx.response.set_json(200, answer);
     });
     auto clock = [this](Context& ctx) {
         const bool advance = ctx.request.method == "POST";

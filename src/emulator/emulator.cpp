@@ -51,6 +51,8 @@ Emulator::Emulator(EmulatorOptions options)
     add_role_routes(m_router);
     add_group_routes(m_router);
     add_misc_routes(m_router);
+    add_service_authorization_routes(m_router);
+    add_token_routes(m_router);
     add_control_routes();
 }
 
@@ -228,9 +230,16 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         write_lock.lock();
     }
     const User* caller = nullptr;
-    std::string token = request.header("fastly-key");
-    if (auto it = m_store.tokens.find(token); !token.empty() && it != m_store.tokens.end()) {
-        caller = m_store.users.find(it->second);
+    const std::string secret = request.header("fastly-key");
+    if (const Token* token = secret.empty() ? nullptr : m_store.token_by_secret(secret)) {
+        const EpochSeconds now = m_store.now();
+        if (!token->expires_at || *token->expires_at > now) {
+            caller = m_store.users.find(token->user_id);
+        }
+        if (caller) {
+            // Atomic: reads hold the store lock shared. Not state (Token::used_at).
+            token->used_at.set(now);
+        }
     }
     if (!caller || m_store.customer.deleted_at) {
         render_error(response, family, 401, "Provided credentials are missing or invalid", "", bodies);

@@ -10,6 +10,10 @@ json optional_time(const std::optional<EpochSeconds>& value) {
     return value ? json(format_timestamp(*value)) : json(nullptr);
 }
 
+json text_or_null(const std::string& text) {
+    return text.empty() ? json(nullptr) : json(text);
+}
+
 }  // namespace
 
 json render_customer(const Store& store) {
@@ -22,6 +26,36 @@ json render_customer(const Store& store) {
     out["updated_at"] = format_timestamp(customer.updated_at);
     out["deleted_at"] = optional_time(customer.deleted_at);
     return out;
+}
+
+json render_service_authorization(const ServiceAuthorization& authorization) {
+    return {{"id", authorization.id},
+            {"type", "service_authorization"},
+            {"attributes",
+             {{"created_at", format_timestamp(authorization.created_at)},
+              {"updated_at", format_timestamp(authorization.updated_at)},
+              {"deleted_at", nullptr},
+              {"permission", authorization.permission}}},
+            {"relationships",
+             {{"service", {{"data", {{"id", authorization.service_id}, {"type", "service"}}}}},
+              {"user", {{"data", {{"id", authorization.user_id}, {"type", "user"}}}}}}}};
+}
+
+json render_token(const Store& store, const Token& token) {
+    return {{"id", token.id},
+            {"user_id", token.user_id},
+            {"customer_id", store.customer.id},
+            {"name", token.name},
+            {"last_used_at", optional_time(token.last_use())},
+            {"created_at", format_timestamp(token.created_at)},
+            {"expires_at", optional_time(token.expires_at)},
+            {"ip", text_or_null(token.ip)},
+            {"user_agent", text_or_null(token.user_agent)},
+            {"sudo_expires_at", nullptr},
+            {"scopes", split_list(token.scope, ' ')},
+            {"scope", token.scope},
+            {"services", token.services},
+            {"service_id", token.services.empty() ? json(nullptr) : json(token.services.front())}};
 }
 
 json render_role(const Role& role) {

@@ -41,6 +41,15 @@ nlohmann::json render_service_classic(const Store& store, const Service& service
 nlohmann::json render_invitation(const Store& store, const Invitation& invitation,
                                  Compat::InvitationAttributes attributes = Compat::InvitationAttributes::full);
 
+/// A JSON:API service authorization resource (the value of `data`), as recorded: `{id, type:
+/// "service_authorization", attributes{created_at, updated_at, deleted_at: null, permission},
+/// relationships{service{data{id, type}}, user{data{id, type}}}}`.
+nlohmann::json render_service_authorization(const ServiceAuthorization& authorization);
+/// A token as GET /customer/{id}/tokens lists it (recorded): id, user_id, customer_id, name, last_used_at,
+/// created_at, expires_at, ip, user_agent, sudo_expires_at, scopes, scope, services, service_id. Never the
+/// secret.
+nlohmann::json render_token(const Store& store, const Token& token);
+
 /// The same objects written straight as JSON text (for list answers). A user, group, member or invitation
 /// is described once (render.cpp) for both forms, so `write_*` gives exactly the bytes of
 /// `render_*(...).dump()`.

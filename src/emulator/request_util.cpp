@@ -425,6 +425,18 @@ void answer_change(Context& ctx, bool add, const json& owner) {
     }
 }
 
+const json& object_member(const json& parent, const char* key, const std::string& path) {
+    static const json empty = json::object();
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) {
+        return empty;
+    }
+    if (!it->is_object()) {
+        throw bad_request(path + " must be an object");
+    }
+    return *it;
+}
+
 std::string optional_text(const json& body, const char* key) {
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) {

@@ -106,6 +106,10 @@ void edit(std::vector<T>& list, const std::vector<T>& values, bool add) {
 /// 204 with no body after a removal.
 void answer_change(Context& ctx, bool add, const nlohmann::json& owner);
 
+/// The object member `key` of `parent` (an empty object when absent or null). Throws 400 "<path> must be
+/// an object" when it is something else.
+const nlohmann::json& object_member(const nlohmann::json& parent, const char* key, const std::string& path);
+
 /// The string member `key` of a JSON body; empty when absent or null. Throws 400 when it is not a string.
 std::string optional_text(const nlohmann::json& body, const char* key);
 

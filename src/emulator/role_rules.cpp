@@ -1,6 +1,9 @@
 #include "role_rules.hpp"
 
+#include <algorithm>
+
 #include "api_error.hpp"
+#include "util.hpp"
 
 namespace fastly_emulator {
 
@@ -39,6 +42,27 @@ void check_role_rules(const Store& store, const std::string& role, const std::ve
                        "Role 'Superuser' cannot be combined with '" + shown_name(*other) +
                            "'; Superuser combines only with the Security (Next-Gen WAF) roles");
     }
+}
+
+const std::vector<std::string>& service_permissions() {
+    static const std::vector<std::string> values{"full", "read_only", "purge_select", "purge_all"};
+    return values;
+}
+
+const std::string& checked_service_permission(const std::string& permission) {
+    const auto& values = service_permissions();
+    if (std::find(values.begin(), values.end(), permission) == values.end()) {
+        throw bad_request("Permission '" + permission + "' is not one of full, read_only, purge_select, purge_all");
+    }
+    return permission;
+}
+
+bool is_token_scope(const std::string& scope) {
+    static const std::vector<std::string> known{"global", "global:read", "purge_select", "purge_all"};
+    const std::vector<std::string> words = split_list(scope, ' ');
+    return !words.empty() && std::all_of(words.begin(), words.end(), [](const std::string& word) {
+        return std::find(known.begin(), known.end(), word) != known.end();
+    });
 }
 
 }  // namespace fastly_emulator

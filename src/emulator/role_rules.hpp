@@ -18,4 +18,12 @@ namespace fastly_emulator {
 void check_role_rules(const Store& store, const std::string& role, const std::vector<std::string>& role_ids,
                       bool limit_services);
 
+/// The permissions a service authorization or a service invitation may carry, "full" first (the default).
+const std::vector<std::string>& service_permissions();
+/// Throws 400 `{"msg":"Bad request","detail":"Permission '<p>' is not one of full, read_only, ..."}` unless
+/// `permission` is one of service_permissions(); returns it.
+const std::string& checked_service_permission(const std::string& permission);
+/// True when `scope` is one or more of global, global:read, purge_select, purge_all, space-separated.
+bool is_token_scope(const std::string& scope);
+
 }  // namespace fastly_emulator

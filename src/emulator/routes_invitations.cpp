@@ -14,21 +14,9 @@ namespace {
 
 constexpr const char* jsonapi_type = "application/vnd.api+json";
 
-const json& object_at(const json& parent, const char* key, const std::string& path) {
-    static const json empty = json::object();
-    auto it = parent.find(key);
-    if (it == parent.end() || it->is_null()) {
-        return empty;
-    }
-    if (!it->is_object()) {
-        throw bad_request(path + " must be an object");
-    }
-    return *it;
-}
-
 std::vector<ServiceInvitation> read_service_invitations(Store& store, const json& relationships) {
     std::vector<ServiceInvitation> grants;
-    const json& rel = object_at(relationships, "service_invitations", "data.relationships.service_invitations");
+    const json& rel = object_member(relationships, "service_invitations", "data.relationships.service_invitations");
     auto data = rel.find("data");
     if (data == rel.end() || data->is_null()) {
         return grants;
@@ -41,20 +29,23 @@ std::vector<ServiceInvitation> read_service_invitations(Store& store, const json
             throw bad_request("service_invitations entries must be objects");
         }
         std::string permission = "full";
-        const json& attributes = object_at(item, "attributes", "service_invitation.attributes");
+        const json& attributes = object_member(item, "attributes", "service_invitation.attributes");
         if (attributes.contains("permission") && attributes["permission"].is_string()) {
             permission = attributes["permission"].get<std::string>();
         }
-        if (permission != "full" && permission != "read_only" && permission != "purge_select" &&
-            permission != "purge_all") {
-            throw bad_request("Permission '" + permission + "' is not one of full, read_only, purge_select, purge_all");
-        }
-        const json& service_rel = object_at(object_at(item, "relationships", "service_invitation.relationships"),
-                                            "service", "service_invitation.relationships.service");
-        const json& service_data = object_at(service_rel, "data", "service.data");
+        checked_service_permission(permission);
+        const json& service_rel = object_member(
+            object_member(item, "relationships", "service_invitation.relationships"), "service",
+            "service_invitation.relationships.service");
+        const json& service_data = object_member(service_rel, "data", "service.data");
         std::string service_id = service_data.value("id", "");
         if (!store.services.find(service_id)) {
             throw record_not_found("service", service_id);
+        }
+        for (const ServiceInvitation& earlier : grants) {
+            if (earlier.service_id == service_id) {
+                throw ApiError(400, "Record invalid", "Service has already been taken");
+            }
         }
         grants.push_back({store.new_id(), service_id, permission});
     }
@@ -79,7 +70,7 @@ void authorise_invitation(const Context& ctx, const Invitation& invitation) {
 
 void create_invitation(Context& ctx) {
     json body = json_body(ctx.request);
-    const json& data = object_at(body, "data", "data");
+    const json& data = object_member(body, "data", "data");
     if (data.empty()) {
         throw bad_request("data is required");
     }
@@ -87,8 +78,8 @@ void create_invitation(Context& ctx) {
     if (type != "invitation") {
         throw bad_request("data.type must be \"invitation\"");
     }
-    const json& attributes = object_at(data, "attributes", "data.attributes");
-    const json& relationships = object_at(data, "relationships", "data.relationships");
+    const json& attributes = object_member(data, "attributes", "data.attributes");
+    const json& relationships = object_member(data, "relationships", "data.relationships");
     Invitation invitation;
     invitation.email = attributes.value("email", "");
     if (invitation.email.empty()) {
@@ -115,8 +106,8 @@ void create_invitation(Context& ctx) {
     if (attributes.contains("limit_services") && attributes["limit_services"].is_boolean()) {
         invitation.limit_services = attributes["limit_services"].get<bool>();
     }
-    const json& customer = object_at(object_at(relationships, "customer", "data.relationships.customer"), "data",
-                                     "data.relationships.customer.data");
+    const json& customer = object_member(object_member(relationships, "customer", "data.relationships.customer"),
+                                         "data", "data.relationships.customer.data");
     if (customer.contains("id") && customer["id"] != ctx.store.customer.id) {
         throw record_not_found("customer", customer["id"].dump());
     }

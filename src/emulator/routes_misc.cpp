@@ -9,20 +9,9 @@ using nlohmann::json;
 namespace {
 
 json token_self(const Context& ctx) {
-    std::string token = ctx.request.header("fastly-key");
-    // The token string itself is the secret; its ID is derived so it is stable but not the secret.
-    std::string id = std::to_string(std::hash<std::string>{}(token));
-    return {{"id", id},
-            {"user_id", ctx.caller->id},
-            {"customer_id", ctx.store.customer.id},
-            {"name", "emulator token"},
-            {"scope", "global"},
-            {"services", json::array()},
-            {"created_at", format_timestamp(ctx.caller->created_at)},
-            {"last_used_at", format_timestamp(ctx.store.now())},
-            {"expires_at", nullptr},
-            {"ip", "127.0.0.1"},
-            {"user_agent", ctx.request.header("user-agent")}};
+    // Authentication found this token (Emulator::handle_api) and stamped its last use.
+    const Token* token = ctx.store.token_by_secret(ctx.request.header("fastly-key"));
+    return token ? render_token(ctx.store, *token) : json(nullptr);
 }
 
 }  // namespace

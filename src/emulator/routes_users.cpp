@@ -190,10 +190,8 @@ void delete_user(Context& ctx) {
         throw bad_request("The account owner cannot be deleted");
     }
     if (ctx.compat.delete_user_with_tokens == Compat::DeleteUserWithTokens::refuse) {
-        for (const auto& [token, holder] : ctx.store.tokens) {
-            if (holder == user.id) {
-                throw bad_request("User '" + user.login + "' has API tokens; revoke them before deleting the user");
-            }
+        if (!ctx.store.tokens_of(user.id).empty()) {
+            throw bad_request("User '" + user.login + "' has API tokens; revoke them before deleting the user");
         }
     }
     ctx.store.delete_user(user.id);

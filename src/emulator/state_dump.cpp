@@ -12,6 +12,10 @@ json optional_bool(const std::optional<bool>& value) {
     return value ? json(*value) : json(nullptr);
 }
 
+json time_or_null(const std::optional<EpochSeconds>& value) {
+    return value ? json(format_timestamp(*value)) : json(nullptr);
+}
+
 json dump_customer(const Store& store) {
     json out = store.customer.attributes;
     out["id"] = store.customer.id;
@@ -83,8 +87,17 @@ json dump_state(const Store& store) {
         users.push_back(dump_user(user));
     }
     json& tokens = doc["tokens"] = json::object();
-    for (const auto& [token, user_id] : store.tokens) {
-        tokens[token] = user_id;
+    for (const Token& token : store.tokens.rows()) {
+        tokens[token.secret] = {{"id", token.id},
+                                {"user", token.user_id},
+                                {"name", token.name},
+                                {"scope", token.scope},
+                                {"services", token.services},
+                                {"created_at", format_timestamp(token.created_at)},
+                                {"last_used_at", time_or_null(token.last_used_at)},
+                                {"expires_at", time_or_null(token.expires_at)},
+                                {"ip", token.ip.empty() ? json(nullptr) : json(token.ip)},
+                                {"user_agent", token.user_agent.empty() ? json(nullptr) : json(token.user_agent)}};
     }
     json& permissions = doc["permissions"] = json::array();
     for (const Permission& p : store.permissions.rows()) {
@@ -133,6 +146,15 @@ json dump_state(const Store& store) {
     json& user_groups = doc["user_groups"] = json::array();
     for (const UserGroup& group : store.user_groups.rows()) {
         user_groups.push_back(dump_user_group(group));
+    }
+    json& authorizations = doc["service_authorizations"] = json::array();
+    for (const ServiceAuthorization& authorization : store.service_authorizations.rows()) {
+        authorizations.push_back({{"id", authorization.id},
+                                  {"user", authorization.user_id},
+                                  {"service", authorization.service_id},
+                                  {"permission", authorization.permission},
+                                  {"created_at", format_timestamp(authorization.created_at)},
+                                  {"updated_at", format_timestamp(authorization.updated_at)}});
     }
     doc["clock"] = {{"offset_seconds", store.clock_offset}};
     json used = json::object();

@@ -119,6 +119,23 @@ std::string take_id(Store& store, const json& obj, const std::string& path, std:
     return id;
 }
 
+Service* service_by_ref(Store& store, const std::string& ref) {
+    if (Service* service = store.services.find(ref)) {
+        return service;
+    }
+    for (Service& service : store.services.rows()) {
+        if (service.name == ref) {
+            return &service;
+        }
+    }
+    return nullptr;
+}
+
+User* user_by_ref(Store& store, const std::string& ref) {
+    User* user = store.users.find(ref);
+    return user ? user : store.user_by_login(ref);
+}
+
 std::string check_role_enum(const std::string& role, const std::string& path) {
     if (!is_legacy_role(role)) {
         throw StateError(path + ".role: " + quote_text(role) +

@@ -38,6 +38,20 @@ const json& get_list(const json& doc, const char* key);
 std::string item_path(const char* section, size_t i);
 /// The object's `id`, or a new one; throws on a duplicate id.
 std::string take_id(Store& store, const json& obj, const std::string& path, std::set<std::string>& seen);
+/// The service with this ID, else with this name, or nullptr.
+Service* service_by_ref(Store& store, const std::string& ref);
+/// The user with this ID, else with this login, or nullptr.
+User* user_by_ref(Store& store, const std::string& ref);
+/// `value` when it is a service permission (full, read_only, purge_select, purge_all); throws otherwise.
+std::string checked_permission(const json& value, const std::string& path);
+/// The user's `services` ({service ID or name: permission}) as service authorizations of `user_id`.
+void load_user_services(Store& store, const json& u, const std::string& path, const std::string& user_id,
+                        EpochSeconds now);
+/// The top-level `service_authorizations` list.
+void load_service_authorizations(Store& store, const json& doc, std::set<std::string>& seen, EpochSeconds now);
+/// The `tokens` section, then `superuser_token` for the owner unless the section has it.
+void load_tokens(Store& store, const json& doc, const std::string& superuser_token, std::set<std::string>& seen,
+                 EpochSeconds now);
 /// `role` when it is a legacy role name; throws otherwise.
 std::string check_role_enum(const std::string& role, const std::string& path);
 /// Role ids for `refs` (ids or names); throws on an unknown role.

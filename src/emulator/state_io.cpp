@@ -115,18 +115,6 @@ void load_services(Store& store, const json& doc, std::set<std::string>& seen, E
     }
 }
 
-Service* service_by_ref(Store& store, const std::string& ref) {
-    if (Service* service = store.services.find(ref)) {
-        return service;
-    }
-    for (Service& service : store.services.rows()) {
-        if (service.name == ref) {
-            return &service;
-        }
-    }
-    return nullptr;
-}
-
 void load_users(Store& store, const json& doc, std::set<std::string>& seen, EpochSeconds now) {
     const json& list = get_list(doc, "users");
     for (size_t i = 0; i < list.size(); ++i) {
@@ -134,7 +122,7 @@ void load_users(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         const json& u = list[i];
         check_keys(u, path,
                    {"id", "login", "name", "role", "roles", "limit_services", "locked", "require_new_password",
-                    "two_factor_auth_enabled", "created_at", "updated_at", "last_active_at"});
+                    "two_factor_auth_enabled", "created_at", "updated_at", "last_active_at", "services"});
         User user;
         user.id = take_id(store, u, path, seen);
         user.login = require_string(u, path, "login");
@@ -154,7 +142,8 @@ void load_users(Store& store, const json& doc, std::set<std::string>& seen, Epoc
         user.created_at = get_time(u, path, "created_at").value_or(now);
         user.updated_at = get_time(u, path, "updated_at").value_or(user.created_at);
         user.last_active_at = get_time(u, path, "last_active_at");
-        store.add_user(std::move(user));
+        const std::string user_id = store.add_user(std::move(user)).id;
+        load_user_services(store, u, path, user_id, now);
     }
 }
 
@@ -246,8 +235,10 @@ void load_invitations(Store& store, const json& doc, std::set<std::string>& seen
                 throw StateError(gpath + ".service: unknown service " + quote_text(ref));
             }
             std::string id = get_string(grants[k], gpath, "id");
+            const json* permission = field(grants[k], "permission");
             invitation.service_invitations.push_back(
-                {id.empty() ? store.new_id() : id, service->id, get_string(grants[k], gpath, "permission", "full")});
+                {id.empty() ? store.new_id() : id, service->id,
+                 permission ? checked_permission(*permission, gpath + ".permission") : std::string("full")});
         }
         store.add_invitation(std::move(invitation));
     }
@@ -363,28 +354,6 @@ void load_user_groups(Store& store, const json& doc, std::set<std::string>& seen
     }
 }
 
-void load_tokens(Store& store, const json& doc, const std::string& superuser_token) {
-    if (const json* tokens = field(doc, "tokens")) {
-        if (!tokens->is_object()) {
-            throw StateError("tokens: expected an object mapping each token to a user's login");
-        }
-        for (const auto& item : tokens->items()) {
-            if (!item.value().is_string()) {
-                throw StateError("tokens." + item.key() + ": expected a login");
-            }
-            std::string ref = item.value().get<std::string>();
-            User* user = store.users.find(ref) ? store.users.find(ref) : store.user_by_login(ref);
-            if (!user) {
-                throw StateError("tokens." + item.key() + ": unknown user " + quote_text(ref));
-            }
-            store.tokens[item.key()] = user->id;
-        }
-    }
-    if (!superuser_token.empty() && !store.tokens.count(superuser_token)) {
-        store.tokens[superuser_token] = store.customer.owner_id;
-    }
-}
-
 void load_clock_and_rate(Store& store, const json& doc) {
     if (const json* clock = field(doc, "clock")) {
         check_keys(*clock, "clock", {"offset_seconds"});
@@ -432,7 +401,7 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     }
     check_keys(doc, "(top level)",
                {"customer", "users", "tokens", "permissions", "roles", "services", "service_groups", "user_groups",
-                "invitations", "clock", "rate_limit"});
+                "invitations", "service_authorizations", "clock", "rate_limit"});
     auto wall_clock = store.wall_clock;
     store.reset();
     store.wall_clock = wall_clock;
@@ -449,7 +418,8 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     load_invitations(store, doc, seen, now);
     load_service_groups(store, doc, seen, now);
     load_user_groups(store, doc, seen, now);
-    load_tokens(store, doc, superuser_token);
+    load_service_authorizations(store, doc, seen, now);
+    load_tokens(store, doc, superuser_token, seen, now);
     load_clock_and_rate(store, doc);
 }
 

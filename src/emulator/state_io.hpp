@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -32,6 +33,12 @@ void load_state(Store& store, const nlohmann::json& doc, const std::string& supe
 
 /// The default account: `load_state(store, {}, superuser_token)`.
 void load_default_state(Store& store, const std::string& superuser_token);
+
+/// A token from its seed form: a login or user ID, or `{"user": LOGIN or ID, "id", "name", "scope",
+/// "services", "created_at", "last_used_at", "expires_at", "ip", "user_agent"}`. `seen` collects explicit
+/// IDs; `path` names the token in errors (StateError).
+Token read_token(Store& store, const std::string& secret, const nlohmann::json& spec, const std::string& path,
+                 std::set<std::string>& seen);
 
 /// The whole state as a document that `load_state` reads back to the same state (IDs included).
 nlohmann::json dump_state(const Store& store);

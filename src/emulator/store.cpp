@@ -32,7 +32,8 @@ std::string Store::new_id() {
     for (;;) {
         std::string id = m_ids.next();
         if (!users.find(id) && !roles.find(id) && !permissions.find(id) && !services.find(id) &&
-            !service_groups.find(id) && !user_groups.find(id) && !invitations.find(id) && id != customer.id) {
+            !service_groups.find(id) && !user_groups.find(id) && !invitations.find(id) && !tokens.find(id) &&
+            !service_authorizations.find(id) && id != customer.id) {
             return id;
         }
     }
@@ -160,12 +161,70 @@ void Store::delete_user(const std::string& id) {
         return;
     }
     m_login_index.erase(to_lower(user->login));
-    for (auto it = tokens.begin(); it != tokens.end();) {
-        it = it->second == id ? tokens.erase(it) : std::next(it);
+    for (const Token* token : tokens_of(id)) {
+        delete_token(std::string(token->id));
+    }
+    if (auto node = m_authorizations_by_user.extract(id); !node.empty()) {
+        for (const std::string& authorization_id : node.mapped()) {
+            service_authorizations.erase(authorization_id);
+        }
     }
     remove_from_all_groups({MemberKind::user, id});
     rate.used.erase(id);
     users.erase(id);
+}
+
+Token& Store::add_token(Token token) {
+    m_token_secret_index[token.secret] = token.id;
+    return tokens.insert(std::move(token));
+}
+
+const Token* Store::token_by_secret(const std::string& secret) const {
+    auto it = m_token_secret_index.find(secret);
+    return it == m_token_secret_index.end() ? nullptr : tokens.find(it->second);
+}
+
+std::vector<const Token*> Store::tokens_of(const std::string& user_id) const {
+    std::vector<const Token*> found;
+    for (const Token& token : tokens.rows()) {
+        if (token.user_id == user_id) {
+            found.push_back(&token);
+        }
+    }
+    return found;
+}
+
+void Store::delete_token(const std::string& id) {
+    if (const Token* token = tokens.find(id)) {
+        m_token_secret_index.erase(token->secret);
+        tokens.erase(id);
+    }
+}
+
+ServiceAuthorization& Store::add_service_authorization(ServiceAuthorization authorization) {
+    m_authorizations_by_user[authorization.user_id].push_back(authorization.id);
+    return service_authorizations.insert(std::move(authorization));
+}
+
+ServiceAuthorization* Store::service_authorization_for(const std::string& user_id, const std::string& service_id) {
+    auto it = m_authorizations_by_user.find(user_id);
+    if (it == m_authorizations_by_user.end()) {
+        return nullptr;
+    }
+    for (const std::string& id : it->second) {
+        ServiceAuthorization* authorization = service_authorizations.find(id);
+        if (authorization && authorization->service_id == service_id) {
+            return authorization;
+        }
+    }
+    return nullptr;
+}
+
+void Store::delete_service_authorization(const std::string& id) {
+    if (const ServiceAuthorization* authorization = service_authorizations.find(id)) {
+        unindex(m_authorizations_by_user, authorization->user_id, id);
+        service_authorizations.erase(id);
+    }
 }
 
 void Store::delete_invitation(const std::string& id) {
@@ -217,9 +276,12 @@ void Store::reset() {
     user_groups.clear();
     invitations.clear();
     tokens.clear();
+    service_authorizations.clear();
     rate = RateCounters{};
     clock_offset = 0;
     m_login_index.clear();
+    m_token_secret_index.clear();
+    m_authorizations_by_user.clear();
     m_groups_by_member.clear();
     m_invitation_email_index.clear();
 }

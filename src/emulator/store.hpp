@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -136,6 +138,63 @@ struct Invitation {
     EpochSeconds updated_at = 0;
 };
 
+/// A user's access to one service (a service authorization): `permission` is one of full, read_only,
+/// purge_select, purge_all.
+struct ServiceAuthorization {
+    std::string id;
+    std::string user_id;
+    std::string service_id;
+    std::string permission = "full";
+    EpochSeconds created_at = 0;
+    EpochSeconds updated_at = 0;
+};
+
+/// A time that requests may set while they hold the store lock shared (a token's last use): atomic, and
+/// copied by value.
+class SharedTime {
+public:
+    SharedTime() = default;
+    SharedTime(const SharedTime& other) : m_value(other.m_value.load()) {}
+    SharedTime& operator=(const SharedTime& other) {
+        m_value.store(other.m_value.load());
+        return *this;
+    }
+    std::optional<EpochSeconds> get() const {
+        EpochSeconds value = m_value.load();
+        return value == unset ? std::nullopt : std::optional<EpochSeconds>(value);
+    }
+    void set(std::optional<EpochSeconds> value) const { m_value.store(value ? *value : unset); }
+
+private:
+    static constexpr EpochSeconds unset = std::numeric_limits<EpochSeconds>::min();
+    mutable std::atomic<EpochSeconds> m_value{unset};
+};
+
+/// An API token. `secret` is what a client sends as Fastly-Key; the API shows `id`, never the secret.
+struct Token {
+    std::string id;
+    std::string secret;
+    std::string user_id;
+    std::string name;
+    std::string scope = "global";       ///< space-separated: global, global:read, purge_select, purge_all
+    std::vector<std::string> services;  ///< service IDs the token is limited to; empty: all
+    EpochSeconds created_at = 0;
+    std::optional<EpochSeconds> expires_at;
+    std::string ip;          ///< empty: null
+    std::string user_agent;  ///< empty: null
+    /// The last use as the seed (or the control endpoint) says; part of the state.
+    std::optional<EpochSeconds> last_used_at;
+    /// Stamped whenever the token authenticates a request. Not state: a run that only reads must leave the
+    /// dumped state as it was.
+    SharedTime used_at;
+
+    /// The last use as the API shows it: the latest request, else the recorded one.
+    std::optional<EpochSeconds> last_use() const {
+        std::optional<EpochSeconds> stamped = used_at.get();
+        return stamped ? stamped : last_used_at;
+    }
+};
+
 /// Rows in insertion order with an index by `id`. Each row lives in its own allocation and the index
 /// points at it, so erasing a row compares and shifts pointers only and re-indexes nothing: rebuilding a
 /// 10,000-row index on every erase made DELETE /user cost ~6 ms under the exclusive store lock. Pointers
@@ -238,7 +297,9 @@ public:
     Table<ServiceGroup> service_groups;
     Table<UserGroup> user_groups;
     Table<Invitation> invitations;
-    std::map<std::string, std::string> tokens;  ///< token -> user ID
+    // Tokens and service authorizations are added and deleted with the functions below (indexes).
+    Table<Token> tokens;  ///< by token ID
+    Table<ServiceAuthorization> service_authorizations;
     RateCounters rate;
     EpochSeconds clock_offset = 0;  ///< added to the wall clock; moved by /_emulator/clock
 
@@ -277,8 +338,22 @@ public:
     /// already a member (an accepted invitation becomes its user).
     void move_memberships(const Member& from, const Member& to);
 
-    /// Deletes and removes every reference: tokens, group memberships, rate counters. Deleting a user or
-    /// an invitation visits only the groups it belongs to.
+    /// Adds a token and indexes its secret, which must be new.
+    Token& add_token(Token token);
+    /// The token whose secret this is, or nullptr.
+    const Token* token_by_secret(const std::string& secret) const;
+    /// The user's tokens, oldest first.
+    std::vector<const Token*> tokens_of(const std::string& user_id) const;
+    void delete_token(const std::string& id);
+
+    /// Adds an authorization and indexes it by user; the (user, service) pair must be new.
+    ServiceAuthorization& add_service_authorization(ServiceAuthorization authorization);
+    /// The user's authorization for the service, or nullptr.
+    ServiceAuthorization* service_authorization_for(const std::string& user_id, const std::string& service_id);
+    void delete_service_authorization(const std::string& id);
+
+    /// Deletes and removes every reference: tokens, service authorizations, group memberships, rate counters. Deleting
+    /// a user or an invitation visits only the groups it belongs to.
     void delete_user(const std::string& id);
     void delete_invitation(const std::string& id);
     void delete_role(const std::string& id);
@@ -296,7 +371,10 @@ private:
     void remove_from_all_groups(const Member& member);
 
     IdGenerator m_ids;
-    std::unordered_map<std::string, std::string> m_login_index;  ///< lower-cased login -> user ID
+    std::unordered_map<std::string, std::string> m_login_index;         ///< lower-cased login -> user ID
+    std::unordered_map<std::string, std::string> m_token_secret_index;  ///< secret -> token ID
+    /// user ID -> IDs of the user's service authorizations, so a user's delete visits only their own
+    std::unordered_map<std::string, std::vector<std::string>> m_authorizations_by_user;
     /// lower-cased email -> invitation IDs, oldest first; POST /invitations looks up the email it invites
     std::unordered_map<std::string, std::vector<std::string>> m_invitation_email_index;
     /// member -> IDs of the groups holding it, so deleting a user or an invitation visits its own groups

@@ -213,6 +213,9 @@ async function jsConformance(base) {
   assert.equal(firstPage.meta.total_pages, 2);
   assert.equal((await userGroups.listUserGroups({ per_page: 20, page: 2 })).data.length, 2);
 
+  await serviceAuthorizationConformance(Fastly, base, userApi, services);
+  await tokenConformance(Fastly, base, customer);
+
   // Deletes and the errors after them.
   await invitations.deleteInvitation({ invitation_id: invitation.data.id });
   assert.equal((await userGroups.getAUserGroup({ user_group_id: sre.id })).invitations_count, 0);
@@ -226,6 +229,85 @@ async function jsConformance(base) {
 
   clientUnauthenticated(Fastly);
   await expectStatus(userApi.getCurrentUser(), 401);
+}
+
+// Service authorizations: the JSON:API calls and the two ext=bulk calls. The client's response models keep
+// only timestamps in `attributes`, and model `relationships.service` without the recorded `data` wrapper,
+// so permissions and relationships are read from the raw bodies.
+async function serviceAuthorizationConformance(Fastly, base, userApi, services) {
+  const api = new Fastly.ServiceAuthorizationsApi();
+  const limited = await userApi.createUser({
+    login: 'limited@example.com', name: 'Limited', role: 'engineer', limit_services: true });
+  assert.equal(limited.limit_services, true);
+  const grant = (serviceId, permission) => ({ data: { type: 'service_authorization', attributes: { permission },
+    relationships: { service: { data: { type: 'service', id: serviceId } },
+      user: { data: { type: 'user', id: limited.id } } } } });
+  const created = await api.createServiceAuthorizationWithHttpInfo({
+    service_authorization: grant(services[0].id, 'read_only') });
+  assert.equal(created.response.status, 200);
+  assert.equal(created.response.body.data.attributes.permission, 'read_only');
+  assert.equal(created.response.body.data.attributes.deleted_at, null);
+  const first = created.data.data;
+  assert.equal(created.response.body.data.relationships.user.data.id, limited.id);
+  assert.equal(created.response.body.data.relationships.service.data.id, services[0].id);
+  const second = (await api.createServiceAuthorization({
+    service_authorization: grant(services[1].id, 'full') })).data;
+  await expectStatus(api.createServiceAuthorization({ service_authorization: grant(services[0].id, 'full') }), 400);
+
+  const page = await api.listServiceAuthorization({ page_number: 1, page_size: 1 });
+  assert.equal(page.data.length, 1);
+  assert.equal(page.meta.record_count, 2);
+  assert.equal(page.meta.total_pages, 2);
+  assert.match(page.links.next, /page%5Bnumber%5D=2/);
+  assert.equal((await api.showServiceAuthorization({ service_authorization_id: first.id })).data.id, first.id);
+
+  const updated = await api.updateServiceAuthorizationWithHttpInfo({ service_authorization_id: first.id,
+    service_authorization: { data: { type: 'service_authorization', id: first.id, attributes: { permission: 'purge_all' } } } });
+  assert.equal(updated.response.body.data.attributes.permission, 'purge_all');
+
+  const bulkUpdated = await api.updateServiceAuthorization2WithHttpInfo({ request_body: { data: [
+    { id: first.id, type: 'service_authorization', attributes: { permission: 'purge_select' } },
+    { id: second.id, type: 'service_authorization', attributes: { permission: 'read_only' } }] } });
+  assert.equal(bulkUpdated.response.status, 200);
+  assert.deepEqual(bulkUpdated.data.data.map((a) => a.id), [first.id, second.id]);
+  assert.deepEqual(bulkUpdated.response.body.data.map((a) => a.attributes.permission), ['purge_select', 'read_only']);
+  await expectStatus(api.updateServiceAuthorization2({ request_body: { data: [
+    { id: first.id, type: 'service_authorization', attributes: { permission: 'full' } },
+    { id: 'nonexistent000000000000', type: 'service_authorization', attributes: { permission: 'full' } }] } }), 404);
+  const unchanged = await api.showServiceAuthorizationWithHttpInfo({ service_authorization_id: first.id });
+  assert.equal(unchanged.response.body.data.attributes.permission, 'purge_select');
+
+  const bulkDeleted = await api.deleteServiceAuthorization2WithHttpInfo({ request_body: { data: [
+    { id: second.id, type: 'service_authorization' }] } });
+  assert.equal(bulkDeleted.response.status, 200);
+  assert.deepEqual(bulkDeleted.data.data, []);
+  await api.deleteServiceAuthorization({ service_authorization_id: first.id });
+  await expectStatus(api.showServiceAuthorization({ service_authorization_id: first.id }), 404);
+  await expectStatus(api.deleteServiceAuthorization({ service_authorization_id: first.id }), 404);
+  assert.equal((await api.listServiceAuthorization()).meta.record_count, 0);
+}
+
+// Tokens: the customer's list (never a secret) and revocation by ID. A token is added with the control API.
+async function tokenConformance(Fastly, base, customer) {
+  const response = await fetch(`${base}/_emulator/tokens`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: 'owner@example.com', name: 'conformance', secret: 'conformance-secret' }) });
+  assert.equal(response.status, 200);
+  const added = await response.json();
+  const api = new Fastly.TokensApi();
+  const listed = await api.listTokensCustomerWithHttpInfo({ customer_id: customer.id });
+  assert.ok(!listed.response.text.includes('conformance-secret'), 'the list shows no secret');
+  const token = listed.data.find((t) => t.id === added.id);
+  assert.ok(token, 'the added token is listed');
+  assert.equal(token.name, 'conformance');
+  assert.equal(token.scope, 'global');
+  assert.equal(token.user_id, customer.owner_id);
+  assert.equal(token.last_used_at, null);
+  await api.revokeToken({ token_id: added.id });
+  assert.equal((await api.listTokensCustomer({ customer_id: customer.id })).find((t) => t.id === added.id), undefined);
+  await expectStatus(api.revokeToken({ token_id: added.id }), 404);
+  const revoked = await fetch(`${base}/current_user`, { headers: { 'Fastly-Key': 'conformance-secret' } });
+  assert.equal(revoked.status, 401);
 }
 
 function clientRateLimitSeen(Fastly) {
@@ -253,7 +335,8 @@ async function main() {
     await cliConformance(base, request);
     console.log('ok - Fastly CLI: user describe/list/create/update/delete, password reset, whoami');
     await jsConformance(base);
-    console.log('ok - fastly npm client: roles, permissions, service groups, invitations, user groups, errors');
+    console.log('ok - fastly npm client: roles, permissions, service groups, invitations, user groups, ' +
+      'service authorizations (with the bulk calls), tokens, errors');
   } finally {
     proc.removeAllListeners('exit');
     proc.kill('SIGTERM');

@@ -42,7 +42,8 @@ TEST_CASE("the default state has a customer, its superuser owner, predefined rol
     CHECK(owner.login == "owner@example.com");
     CHECK(owner.role == "superuser");
     CHECK(store.customer.owner_id == owner.id);
-    CHECK(store.tokens.at("tok") == owner.id);
+    REQUIRE(store.token_by_secret("tok") != nullptr);
+    CHECK(store.token_by_secret("tok")->user_id == owner.id);
     CHECK(is_base62_id(owner.id));
 
     REQUIRE(store.roles.size() == 6);
@@ -85,10 +86,11 @@ TEST_CASE("a hand-written seed resolves references by name, login and email") {
     CHECK(store.customer.name == "Acme");
     CHECK(store.customer.attributes["force_2fa"] == true);
     CHECK(store.users.find(store.customer.owner_id)->login == "boss@acme.test");
-    CHECK(store.tokens.at("owner-token") == store.customer.owner_id);
+    CHECK(store.token_by_secret("owner-token")->user_id == store.customer.owner_id);
     const User* eng = store.user_by_login("ENG@acme.test");
     REQUIRE(eng != nullptr);
-    CHECK(store.tokens.at("eng-token") == eng->id);
+    REQUIRE(store.token_by_secret("eng-token") != nullptr);
+    CHECK(store.token_by_secret("eng-token")->user_id == eng->id);
     CHECK(eng->locked == std::optional<bool>(false));
     CHECK(eng->require_new_password == std::nullopt);
     CHECK(eng->roles == std::vector<std::string>{store.role_by_ref("engineer")->id});
@@ -168,7 +170,10 @@ TEST_CASE("the example seed in src/emulator/README.md loads") {
     Store store;
     load_state(store, json::parse(text.substr(start, end - start)), default_superuser_token);
     CHECK(store.customer.id == "51MumwLiSJyFTWhtbByYgR");
-    CHECK(store.users.size() == 2);
+    CHECK(store.users.size() == 3);
+    CHECK(store.service_authorizations.size() == 2);
+    REQUIRE(store.token_by_secret("ci-token") != nullptr);
+    CHECK(store.token_by_secret("ci-token")->name == "CI");
     CHECK(store.user_groups.rows()[0].members.size() == 2);
     CHECK(store.invitations.rows()[0].service_invitations[0].permission == "purge_all");
     CHECK(store.rate.used.size() == 1);
