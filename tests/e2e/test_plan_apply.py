@@ -284,16 +284,19 @@ class ApplyTest(DemoTest):
 
     def test_a_change_that_fails_gives_exit_3_skips_its_dependants_and_a_rerun_converges(self):
         # One request at a time makes the emulator's seeded faults fall on the same requests every run; this
-        # seed makes one create fail after its retries and two groups that need it be skipped. If the order
-        # of requests changes, pick another seed that does (the assertions below say what is needed).
+        # seed makes a create fail after its retries and a group that needs it be skipped. If the order of
+        # requests changes (a new read), pick another seed that does: the assertions below say what is needed.
         self.emulator.faults(error_rate=0.3, throttle_rate=0.05, reset_rate=0.1, reset_after_commit_rate=0.2,
-                             latency_ms=1, seed=3)
+                             latency_ms=1, seed=14)
         first = self.fa("--concurrency", "1", "apply", "-f", EXAMPLES, "--auto-approve", "--max-wait", "2",
                         "--journal", os.path.join(self.tmp, "journal.jsonl"))
         self.assertEqual(first.code, 3, first)
-        self.assertIn("Apply: 5 done, 1 failed, 2 skipped.", first.err)
         results = [e["result"] for e in self.journal() if e["event"] == "change"]
-        self.assertEqual(sorted(results), ["done"] * 5 + ["failed"] + ["skipped"] * 2)
+        self.assertEqual(len(results), 8)
+        self.assertGreaterEqual(results.count("failed"), 1, first)
+        self.assertGreaterEqual(results.count("skipped"), 1, first)
+        self.assertIn("Apply: %d done, %d failed, %d skipped." % (
+            results.count("done"), results.count("failed"), results.count("skipped")), first.err)
         self.assertIn("was not created", "\n".join(e["error"] for e in self.journal() if e["event"] == "change"))
         self.emulator.faults(error_rate=0, throttle_rate=0, reset_rate=0, reset_after_commit_rate=0)
         self.assertEqual(self.apply().code, 0)

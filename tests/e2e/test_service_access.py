@@ -51,10 +51,15 @@ class ServiceAccessTest(EmulatorTest):
     def grants(self, login="lee@acme.test"):
         """{service id: permission} of the user `login`, as the API lists them."""
         user_id = next(u["id"] for u in self.emulator.state()["users"] if u["login"] == login)
-        status, body = self.emulator.request("GET", "/service-authorizations?page%5Bsize%5D=100")
-        self.assertEqual(status, 200, body)
-        return {a["relationships"]["service"]["data"]["id"]: a["attributes"]["permission"]
-                for a in body["data"] if a["relationships"]["user"]["data"]["id"] == user_id}
+        grants = {}
+        for number in range(1, 50):  # pages of 20, the API's default size
+            status, body = self.emulator.request("GET", "/service-authorizations?page%%5Bnumber%%5D=%d" % number)
+            self.assertEqual(status, 200, body)
+            grants.update({a["relationships"]["service"]["data"]["id"]: a["attributes"]["permission"]
+                           for a in body["data"] if a["relationships"]["user"]["data"]["id"] == user_id})
+            if "next" not in body.get("links", {}):
+                return grants
+        self.fail("GET /service-authorizations never ended")
 
     def apply(self, files, *extra):
         return self.fa("apply", "-f", files, "--auto-approve", "--journal", os.path.join(self.tmp, "journal.jsonl"),
@@ -70,8 +75,8 @@ class ServiceAccessTest(EmulatorTest):
                            "    services: {www: full, SvcApi0000000000000002: read_only}\n")
         plan = self.fa("plan", "-f", files)
         self.assertEqual(plan.code, 0, plan)
-        self.assertIn("service_authorizations: + SvcApi0000000000000002 (api): read_only, "
-                      "SvcWww0000000000000001 (www): full", plan.out)
+        self.assertIn("service_authorizations:\n        + SvcApi0000000000000002 (api): read_only\n"
+                      "        + SvcWww0000000000000001 (www): full\n", plan.out)
         self.assertEqual(self.apply(files).code, 0)
         self.assertEqual(self.grants(), {BY_NAME["www"]: "full", BY_NAME["api"]: "read_only"})
         self.assert_converged(files)
