@@ -51,9 +51,10 @@ class GoldenPlanTest(EmulatorTest):
             for action in ("create", "delete") + (("replace",) if kind == "invitations" else ("update",)):
                 self.assertIn((kind, action), done)
         lists = {entry["field"] for c in plan["changes"] for entry in c["lists"]}
-        self.assertTrue({"held_by", "members", "permissions", "services", "user_groups"} <= lists, lists)
+        self.assertTrue({"held_by", "members", "permissions", "services", "user_groups", "service_authorizations",
+                         "tokens"} <= lists, lists)
         self.assertTrue(any("expired invitation" in note for note in plan["notes"]))
-        self.assertEqual(sum(1 for c in plan["changes"] if c["sensitive"]), 6)
+        self.assertEqual(sum(1 for c in plan["changes"] if c["sensitive"]), 7)
 
     def test_the_readme_plan_is_what_the_binary_prints(self):
         with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:

@@ -315,7 +315,8 @@ inline plan::Plan unmanaged_plan() {
 /// (and put back into their group) and because they depart from the files (fields kept), a second pending
 /// invitation for one person deleted; a user's roles and a group's lists gaining and losing entries, one
 /// group's changes over stages 3 and 4; sensitive marks of each sort; `held_by` on a pruned role and
-/// service group; service names beside IDs; an empty list; an unmanaged invitation; and the notes (awaiting
+/// service group; service names beside IDs; grants made, changed and revoked; a deleted user's token
+/// revoked first; an empty list; an unmanaged invitation; and the notes (awaiting
 /// acceptance, accepted, an expired invitation the files do not list, missing_users: create).
 inline plan::Plan every_change_plan() {
     using plan::Action;
@@ -397,6 +398,20 @@ inline plan::Plan every_change_plan() {
          {},
          {{"POST", "/user"}},
          "policy.missing_users: create",
+         {}},
+        {Stage::create_people,
+         Action::update,
+         K::users,
+         "lee@example.com",
+         "2LeeServiceLimited0001",
+         {},
+         {{plan::Field::service_authorizations,
+           {"7i6HN3TK9wS159v2gPAZ8A: purge_all", "SU1Z0isxPaozGVKXdv0eY: read_only"},
+           {"4fXkmfS1nRhxUf8mVRiA5C: read_only", "SU1Z0isxPaozGVKXdv0eY: full"}}},
+         {{"DELETE", "/service-authorizations/4SaLeeStaging000000002"},
+          {"POST", "/service-authorizations"},
+          {"PATCH", "/service-authorizations/4SaLeeWww0000000000001"}},
+         "",
          {}},
         {Stage::create_people,
          Action::replace,
@@ -492,10 +507,10 @@ inline plan::Plan every_change_plan() {
          "mallory@example.com",
          "14hvDeM9G5h6PjcXToSXdC",
          {},
-         {},
-         {{"DELETE", "/user/14hvDeM9G5h6PjcXToSXdC"}},
+         {{plan::Field::tokens, {}, {"5TokMalloryCi000000001"}}},
+         {{"DELETE", "/tokens/5TokMalloryCi000000001"}, {"DELETE", "/user/14hvDeM9G5h6PjcXToSXdC"}},
          "",
-         {}},
+         {"revokes 1 API token first ('ci'): whatever uses it stops working"}},
         {Stage::delete_people_and_groups,
          Action::remove,
          K::invitations,
@@ -550,12 +565,13 @@ inline plan::Plan every_change_plan() {
                 {"protected", false,
                  "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"},
                 {"max_deletions", false, "5 deletions planned; policy.max_deletions allows 10"},
-                {"max_removals", false, "6 access removals planned; policy.max_removals allows 25"},
+                {"max_removals", false, "8 access removals planned; policy.max_removals allows 25"},
                 {"min_superusers", false, "2 superusers who can act after the plan; policy.min_superusers is 1"}};
     p.customer_id = "51MumwLiSJyFTWhtbByYgR";
     p.service_names = {{"4fXkmfS1nRhxUf8mVRiA5C", "staging.example.com"},
                        {"7i6HN3TK9wS159v2gPAZ8A", "api.example.com"},
                        {"SU1Z0isxPaozGVKXdv0eY", "www.example.com"}};
+    p.token_labels = {{"5TokMalloryCi000000001", "'ci' (scope global, last used 2026-11-30T10:00:00Z, never expires)"}};
     plan::summarize(p);
     return p;
 }
