@@ -19,6 +19,8 @@ struct ApiRequest {
     std::multimap<std::string, std::string> query;  ///< decoded query parameters
     std::map<std::string, std::string> headers;     ///< keys lower-cased
     std::string body;
+    /// The TCP peer's address (`127.0.0.1`, `::1`); empty when the request did not come over a socket.
+    std::string remote_addr;
 
     /// The header's value, or "" when absent. `name` must be lower case.
     std::string header(const std::string& name) const;
@@ -61,6 +63,8 @@ struct Context {
     std::vector<std::string> params;  ///< path parameters, in template order
     const User* caller = nullptr;     ///< the authenticated user (never null in API handlers)
     bool committed = false;           ///< set by handlers that changed the store
+    /// The address the request counts as coming from: PUT /_emulator/caller_ip, else the TCP peer.
+    std::string caller_address;
 
     /// The caller is a superuser.
     bool caller_is_superuser() const { return caller && caller->role == "superuser"; }
@@ -94,7 +98,8 @@ private:
 };
 
 /// Registers every Fastly API route.
-void add_customer_user_routes(Router& router);
+void add_customer_routes(Router& router);
+void add_user_routes(Router& router);
 void add_invitation_routes(Router& router);
 void add_role_routes(Router& router);
 void add_group_routes(Router& router);

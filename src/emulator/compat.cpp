@@ -37,6 +37,8 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("delete_user_with_tokens", {"cascade", "refuse"}, &Compat::delete_user_with_tokens),
         enum_switch("invitation_attributes", {"full", "email_only"}, &Compat::invitation_attributes),
         enum_switch("service_auth_bulk_delete", {"empty", "deleted", "no_content"}, &Compat::service_auth_bulk_delete),
+        enum_switch("delete_contact_user", {"clear", "refuse"}, &Compat::delete_contact_user),
+        enum_switch("ip_whitelist_empty", {"none", "any"}, &Compat::ip_whitelist_empty),
     };
     return switches;
 }

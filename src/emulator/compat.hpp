@@ -38,6 +38,12 @@ struct Compat {
     /// The answer to a bulk DELETE /service-authorizations: 200 `{"data":[]}`, 200 with the deleted
     /// records in `data`, or 204 with no body (the client's model is `{data: [...]}`; its content unknown).
     enum class ServiceAuthBulkDelete { empty, deleted, no_content };
+    /// DELETE /user/{id} of a user who is one of the customer's contacts (security, technical, billing,
+    /// legal): the contact becomes null, or 400.
+    enum class DeleteContactUser { clear, refuse };
+    /// What an empty `ip_whitelist` means: no address is allowed (so a PUT of it locks the caller out and
+    /// is refused), or no restriction, like `0.0.0.0/0`.
+    enum class IpWhitelistEmpty { none, any };
 
     LegacyRoles legacy_roles = LegacyRoles::available;
     IamEnvelope iam_envelope = IamEnvelope::meta;
@@ -51,6 +57,8 @@ struct Compat {
     DeleteUserWithTokens delete_user_with_tokens = DeleteUserWithTokens::cascade;
     InvitationAttributes invitation_attributes = InvitationAttributes::full;
     ServiceAuthBulkDelete service_auth_bulk_delete = ServiceAuthBulkDelete::empty;
+    DeleteContactUser delete_contact_user = DeleteContactUser::clear;
+    IpWhitelistEmpty ip_whitelist_empty = IpWhitelistEmpty::none;
 };
 
 /// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.

@@ -2,8 +2,10 @@
 
 #include "api_error.hpp"
 #include "emulator.hpp"
+#include "ip_allowlist.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
+#include "state_fields.hpp"
 #include "state_io.hpp"
 
 namespace fastly_emulator {
@@ -130,6 +132,42 @@ void Emulator::add_control_routes() {
         answer["secret"] = stored.secret;
         ctx.response.set_json(200, answer);
     });
+    auto caller_ip = [this](Context& ctx) {
+        const bool set = ctx.request.method == "PUT";
+        json body = set ? json_body(ctx.request) : json::object();
+        std::lock_guard lock(m_mutex);
+        if (set) {
+            auto it = body.find("ip");
+            if (it == body.end() || !(it->is_null() || it->is_string())) {
+                throw bad_request("ip: required, an IPv4 or IPv6 address or null");
+            }
+            if (it->is_null()) {
+                m_caller_ip.reset();
+            } else if (parse_ip_address(it->get<std::string>())) {
+                m_caller_ip = it->get<std::string>();
+            } else {
+                throw bad_request("ip: '" + it->get<std::string>() + "' is not an IPv4 or IPv6 address");
+            }
+        }
+        ctx.response.set_json(200, {{"ip", m_caller_ip ? json(*m_caller_ip) : json(nullptr)}});
+    };
+    m_control.add("GET", "/_emulator/caller_ip", family, caller_ip);
+    m_control.add("PUT", "/_emulator/caller_ip", family, caller_ip);
+    m_control.add("PUT", "/_emulator/users/{user}/two_factor_auth", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        auto it = body.find("enabled");
+        if (it == body.end() || !(it->is_null() || it->is_boolean())) {
+            throw bad_request("enabled: required, true, false or null");
+        }
+        std::lock_guard lock(m_mutex);
+        User* user = seed::user_by_ref(m_store, ctx.params[0]);
+        if (!user) {
+            throw record_not_found("user", ctx.params[0]);
+        }
+        user->two_factor_auth_enabled = it->is_null() ? std::nullopt : std::optional<bool>(it->get<bool>());
+        persist_locked();
+        ctx.response.set_json(200, render_user(m_store, *user));
+    });
     auto clock = [this](Context& ctx) {
         const bool advance = ctx.request.method == "POST";
         json body = advance ? json_body(ctx.request) : json::object();
@@ -220,7 +258,7 @@ ApiResponse Emulator::handle_control(const ApiRequest& request) {
             throw ApiError(404, "Not found", request.method + " " + request.path + " is not an emulator endpoint");
         }
         // Control handlers take the locks they need themselves; the store and compat are not locked here.
-        Context ctx{request, response, m_store, m_compat, std::move(params), nullptr, false};
+        Context ctx{request, response, m_store, m_compat, std::move(params), nullptr, false, {}};
         route->handler(ctx);
     } catch (const ApiError& error) {
         render_error(response, Family::classic, error.status(), error.msg(), error.detail());

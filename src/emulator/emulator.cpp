@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "api_error.hpp"
+#include "customer_rules.hpp"
 #include "persist.hpp"
 #include "state_io.hpp"
 
@@ -46,7 +47,8 @@ void render_error(ApiResponse& response, Family family, int status, const std::s
 Emulator::Emulator(EmulatorOptions options)
     : m_options(std::move(options)), m_compat(m_options.compat), m_faults(m_options.latency_ms) {
     load_default_state(m_store, m_options.superuser_token);
-    add_customer_user_routes(m_router);
+    add_customer_routes(m_router);
+    add_user_routes(m_router);
     add_invitation_routes(m_router);
     add_role_routes(m_router);
     add_group_routes(m_router);
@@ -245,6 +247,17 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         render_error(response, family, 401, "Provided credentials are missing or invalid", "", bodies);
         return response;
     }
+    // The customer's security settings, before the rate limit: a refused request spends no budget. The
+    // allowlist comes first, as a network-level check; then force_2fa on the token's user.
+    const std::string caller_address = m_caller_ip ? *m_caller_ip : request.remote_addr;
+    if (std::optional<std::string> refusal = allowlist_refusal(m_store, m_compat, caller_address)) {
+        render_error(response, family, 403, "Forbidden", *refusal, bodies);
+        return response;
+    }
+    if (std::optional<std::string> refusal = two_factor_refusal(m_store, *caller)) {
+        render_error(response, family, 401, "Provided credentials are missing or invalid", *refusal, bodies);
+        return response;
+    }
     bool allowed = true;
     apply_rate_limit(request, *caller, response, allowed);
     if (!allowed) {
@@ -264,7 +277,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
                      bodies);
         return response;
     }
-    Context ctx{request, response, m_store, m_compat, std::move(params), caller, false};
+    Context ctx{request, response, m_store, m_compat, std::move(params), caller, false, caller_address};
     run_route(*route, ctx);
     if (ctx.committed && response.status < 300) {
         try {

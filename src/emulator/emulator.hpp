@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
@@ -69,7 +70,10 @@ private:
     EmulatorOptions m_options;
     RwLock m_mutex;  ///< guards m_store and the state file (shared for reads, exclusive for writes)
     Store m_store;
-    Compat m_compat;   ///< guarded by m_mutex, like the store
+    Compat m_compat;  ///< guarded by m_mutex, like the store
+    /// PUT /_emulator/caller_ip: the address every API request counts as coming from instead of its TCP
+    /// peer. Guarded by m_mutex; runtime only, not state.
+    std::optional<std::string> m_caller_ip;
     Router m_router;   ///< the Fastly API
     Router m_control;  ///< /_emulator/ and the OpenID discovery document: no token, faults or stats
     Faults m_faults;

@@ -1,4 +1,4 @@
-// Classic endpoints: the customer, users, password resets and the service list.
+// Classic endpoints: users, password resets and the service list.
 #include <set>
 
 #include "api.hpp"
@@ -13,35 +13,6 @@ namespace fastly_emulator {
 using nlohmann::json;
 
 namespace {
-
-const std::set<std::string>& customer_bool_fields() {
-    static const std::set<std::string> fields{"force_2fa",
-                                              "force_sso",
-                                              "has_account_panel",
-                                              "has_improved_events",
-                                              "has_openstack_logging",
-                                              "has_pci",
-                                              "can_configure_wordpress",
-                                              "can_reset_passwords",
-                                              "can_upload_vcl",
-                                              "has_improved_ssl_config",
-                                              "has_pci_passwords"};
-    return fields;
-}
-
-const std::set<std::string>& customer_text_fields() {
-    static const std::set<std::string> fields{"billing_contact_id",  "billing_network_type", "billing_ref",
-                                              "ip_whitelist",        "legal_contact_id",     "phone_number",
-                                              "postal_address",      "pricing_plan",         "pricing_plan_id",
-                                              "security_contact_id", "technical_contact_id"};
-    return fields;
-}
-
-void require_customer(Context& ctx, const std::string& id) {
-    if (id != ctx.store.customer.id) {
-        throw record_not_found("customer", id);
-    }
-}
 
 User& find_user(Context& ctx, const std::string& id) {
     User* user = ctx.store.users.find(id);
@@ -72,41 +43,6 @@ std::vector<std::string> checked_role_ids(Store& store, const std::vector<std::s
         }
     }
     return out;
-}
-
-void update_customer(Context& ctx) {
-    require_customer(ctx, ctx.params[0]);
-    ctx.require_superuser("change the customer");
-    InputFields fields = InputFields::from_request(ctx.request);
-    Customer& customer = ctx.store.customer;
-    if (auto name = fields.text("name")) {
-        if (name->empty()) {
-            throw bad_request("Name can't be blank");
-        }
-        customer.name = *name;
-    }
-    if (auto owner = fields.text("owner_id")) {
-        if (!ctx.store.users.find(*owner)) {
-            throw bad_request("owner_id '" + *owner + "' is not a user of this customer");
-        }
-        customer.owner_id = *owner;
-    }
-    for (const std::string& key : customer_bool_fields()) {
-        if (auto value = fields.boolean(key)) {
-            customer.attributes[key] = *value;
-        }
-    }
-    for (const std::string& key : customer_text_fields()) {
-        if (auto value = fields.text(key)) {
-            if (key == "billing_network_type" && *value != "public" && *value != "private") {
-                throw bad_request("billing_network_type must be public or private");
-            }
-            customer.attributes[key] = *value;
-        }
-    }
-    customer.updated_at = ctx.store.now();
-    ctx.committed = true;
-    ctx.response.set_json(200, render_customer(ctx.store));
 }
 
 void create_user(Context& ctx) {
@@ -183,6 +119,15 @@ void update_user(Context& ctx) {
     ctx.response.set_json(200, render_user(ctx.store, user));
 }
 
+// "security contact", "security and billing contact", "security, technical and legal contact".
+std::string contact_names(const std::vector<std::string>& fields) {
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == fields.size() ? " and " : ", ") + fields[i].substr(0, fields[i].find('_'));
+    }
+    return out + " contact";
+}
+
 void delete_user(Context& ctx) {
     User& user = find_user(ctx, ctx.params[0]);
     ctx.require_superuser("delete users");
@@ -192,6 +137,12 @@ void delete_user(Context& ctx) {
     if (ctx.compat.delete_user_with_tokens == Compat::DeleteUserWithTokens::refuse) {
         if (!ctx.store.tokens_of(user.id).empty()) {
             throw bad_request("User '" + user.login + "' has API tokens; revoke them before deleting the user");
+        }
+    }
+    if (ctx.compat.delete_contact_user == Compat::DeleteContactUser::refuse) {
+        if (std::vector<std::string> contacts = ctx.store.contacts_of(user.id); !contacts.empty()) {
+            throw bad_request("User '" + user.login + "' is the account's " + contact_names(contacts) +
+                              "; choose another first");
         }
     }
     ctx.store.delete_user(user.id);
@@ -216,35 +167,7 @@ void request_password_reset(Context& ctx) {
 
 }  // namespace
 
-void add_customer_user_routes(Router& router) {
-    router.add("GET", "/current_customer", Family::classic,
-               [](Context& ctx) { ctx.response.set_json(200, render_customer(ctx.store)); });
-    router.add("GET", "/customer/{customer_id}", Family::classic, [](Context& ctx) {
-        require_customer(ctx, ctx.params[0]);
-        ctx.response.set_json(200, render_customer(ctx.store));
-    });
-    router.add("PUT", "/customer/{customer_id}", Family::classic, update_customer);
-    router.add("DELETE", "/customer/{customer_id}", Family::classic, [](Context& ctx) {
-        require_customer(ctx, ctx.params[0]);
-        ctx.require_superuser("delete the customer");
-        ctx.store.customer.deleted_at = ctx.store.now();
-        ctx.committed = true;
-        ctx.response.set_json(200, {{"status", "ok"}});
-    });
-    router.add("GET", "/customer/{customer_id}/users", Family::classic, [](Context& ctx) {
-        require_customer(ctx, ctx.params[0]);
-        // Written as text: the 10,000-user array is about 4 MB, and a document of it would be ~10x that.
-        const auto& rows = ctx.store.users.rows();
-        std::string text;
-        text.reserve(rows.size() * 420 + 2);
-        JsonText out(text);
-        out.begin_array();
-        for (const User& user : rows) {
-            write_user(out, ctx.store, user);
-        }
-        out.end_array();
-        ctx.response.set_text(200, std::move(text));
-    });
+void add_user_routes(Router& router) {
     router.add("GET", "/current_user", Family::classic,
                [](Context& ctx) { ctx.response.set_json(200, render_user(ctx.store, *ctx.caller)); });
     router.add("GET", "/user/{user_id}", Family::classic,

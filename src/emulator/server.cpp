@@ -69,6 +69,7 @@ ApiRequest to_api_request(const httplib::Request& request) {
         out.headers[to_lower(key)] = value;
     }
     out.body = request.body;
+    out.remote_addr = request.remote_addr;
     return out;
 }
 

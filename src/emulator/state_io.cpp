@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <initializer_list>
 #include <set>
+#include <stdexcept>
 
+#include "ip_allowlist.hpp"
 #include "predefined.hpp"
 #include "state_fields.hpp"
 
@@ -165,6 +167,40 @@ void load_customer(Store& store, const json& doc, std::set<std::string>& seen, E
         if (!handled.count(item.key())) {
             store.customer.attributes[item.key()] = item.value();
         }
+    }
+    for (const char* key : {"force_2fa", "force_sso"}) {
+        get_bool(customer, "customer", key);
+    }
+    if (customer.contains("ip_whitelist")) {
+        const json& list = customer["ip_whitelist"];
+        if (!list.is_string()) {
+            throw StateError("customer.ip_whitelist: expected a string of addresses and CIDR ranges");
+        }
+        try {
+            IpAllowlist::parse(list.get<std::string>());
+        } catch (const std::invalid_argument& error) {
+            throw StateError(std::string("customer.ip_whitelist: ") + error.what());
+        }
+    }
+}
+
+// The contacts name users (a login or an ID in a seed; a dump writes IDs), so they are read once the users
+// are loaded. An empty string or null is no contact.
+void resolve_contacts(Store& store) {
+    for (const std::string& key : customer_contact_fields()) {
+        json& value = store.customer.attributes[key];
+        if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) {
+            value = nullptr;
+            continue;
+        }
+        if (!value.is_string()) {
+            throw StateError("customer." + key + ": expected a login, a user ID or null");
+        }
+        const User* user = user_by_ref(store, value.get<std::string>());
+        if (!user) {
+            throw StateError("customer." + key + ": no user " + quote_text(value.get<std::string>()));
+        }
+        value = user->id;
     }
 }
 
@@ -415,6 +451,7 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     load_services(store, doc, seen, now);
     load_users(store, doc, seen, now);
     set_owner(store, doc, now);
+    resolve_contacts(store);
     load_invitations(store, doc, seen, now);
     load_service_groups(store, doc, seen, now);
     load_user_groups(store, doc, seen, now);

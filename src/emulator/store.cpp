@@ -155,10 +155,30 @@ void Store::move_memberships(const Member& from, const Member& to) {
     }
 }
 
+const std::vector<std::string>& customer_contact_fields() {
+    static const std::vector<std::string> fields{"security_contact_id", "technical_contact_id", "billing_contact_id",
+                                                 "legal_contact_id"};
+    return fields;
+}
+
+std::vector<std::string> Store::contacts_of(const std::string& user_id) const {
+    std::vector<std::string> out;
+    for (const std::string& key : customer_contact_fields()) {
+        auto it = customer.attributes.find(key);
+        if (it != customer.attributes.end() && it->is_string() && it->get<std::string>() == user_id) {
+            out.push_back(key);
+        }
+    }
+    return out;
+}
+
 void Store::delete_user(const std::string& id) {
     const User* user = users.find(id);
     if (!user) {
         return;
+    }
+    for (const std::string& key : contacts_of(id)) {
+        customer.attributes[key] = nullptr;
     }
     m_login_index.erase(to_lower(user->login));
     for (const Token* token : tokens_of(id)) {

@@ -26,6 +26,10 @@ struct Customer {
     nlohmann::json attributes = nlohmann::json::object();
 };
 
+/// The customer's contact attributes (`security_contact_id`, `technical_contact_id`, `billing_contact_id`,
+/// `legal_contact_id`): each a user ID of this customer, or null.
+const std::vector<std::string>& customer_contact_fields();
+
 struct User {
     std::string id;
     std::string login;
@@ -352,7 +356,11 @@ public:
     ServiceAuthorization* service_authorization_for(const std::string& user_id, const std::string& service_id);
     void delete_service_authorization(const std::string& id);
 
-    /// Deletes and removes every reference: tokens, service authorizations, group memberships, rate counters. Deleting
+    /// The contact attributes (customer_contact_fields) that name this user, in that order.
+    std::vector<std::string> contacts_of(const std::string& user_id) const;
+
+    /// Deletes and removes every reference: tokens, service authorizations, group memberships, rate counters,
+    /// customer contacts naming the user (they become null). Deleting
     /// a user or an invitation visits only the groups it belongs to.
     void delete_user(const std::string& id);
     void delete_invitation(const std::string& id);

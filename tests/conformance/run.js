@@ -215,6 +215,7 @@ async function jsConformance(base) {
 
   await serviceAuthorizationConformance(Fastly, base, userApi, services);
   await tokenConformance(Fastly, base, customer);
+  await customerConformance(Fastly, base, customer);
 
   // Deletes and the errors after them.
   await invitations.deleteInvitation({ invitation_id: invitation.data.id });
@@ -310,6 +311,41 @@ async function tokenConformance(Fastly, base, customer) {
   assert.equal(revoked.status, 401);
 }
 
+// Customer settings: force_2fa, the login IP allowlist and a contact written with updateCustomer (a form
+// body) and read back with getCustomer; then turned back off so that later calls work.
+async function customerConformance(Fastly, base, customer) {
+  const api = new Fastly.CustomerApi();
+  const control = (urlPath, body) => fetch(`${base}${urlPath}`, { method: 'PUT',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  // force_2fa logs out users without 2FA, the owner included: it gets 2FA first.
+  assert.equal((await control('/_emulator/users/owner@example.com/two_factor_auth', { enabled: true })).status, 200);
+  const allowlist = '127.0.0.1, 198.51.100.0/24';
+  const updated = await api.updateCustomer({ customer_id: customer.id, force_2fa: true, ip_whitelist: allowlist,
+    security_contact_id: customer.owner_id });
+  assert.equal(updated.force_2fa, true);
+  assert.equal(updated.ip_whitelist, allowlist);
+  let read = await api.getCustomer({ customer_id: customer.id });
+  assert.equal(read.force_2fa, true);
+  assert.equal(read.ip_whitelist, allowlist);
+  assert.equal(read.security_contact_id, customer.owner_id);
+  // A list that excludes the caller is refused and changes nothing; so is a contact who is not a user.
+  await expectStatus(api.updateCustomer({ customer_id: customer.id, ip_whitelist: '10.0.0.0/8' }), 400);
+  await expectStatus(api.updateCustomer({ customer_id: customer.id, technical_contact_id: 'nonexistent000000000000' }), 400);
+  assert.equal((await api.getLoggedInCustomer()).ip_whitelist, allowlist);
+  // From an address outside the list, the API answers 403; the owner without 2FA, 401.
+  assert.equal((await control('/_emulator/caller_ip', { ip: '203.0.113.9' })).status, 200);
+  await expectStatus(api.getLoggedInCustomer(), 403);
+  assert.equal((await control('/_emulator/caller_ip', { ip: null })).status, 200);
+  assert.equal((await control('/_emulator/users/owner@example.com/two_factor_auth', { enabled: false })).status, 200);
+  await expectStatus(api.getLoggedInCustomer(), 401);
+  assert.equal((await control('/_emulator/users/owner@example.com/two_factor_auth', { enabled: true })).status, 200);
+
+  await api.updateCustomer({ customer_id: customer.id, force_2fa: false, ip_whitelist: '0.0.0.0/0' });
+  read = await api.getCustomer({ customer_id: customer.id });
+  assert.equal(read.force_2fa, false);
+  assert.equal(read.ip_whitelist, '0.0.0.0/0');
+}
+
 function clientRateLimitSeen(Fastly) {
   const remaining = Number(Fastly.ApiClient.instance.rateLimitRemaining);
   return Number.isFinite(remaining) && remaining < 1000;
@@ -336,7 +372,7 @@ async function main() {
     console.log('ok - Fastly CLI: user describe/list/create/update/delete, password reset, whoami');
     await jsConformance(base);
     console.log('ok - fastly npm client: roles, permissions, service groups, invitations, user groups, ' +
-      'service authorizations (with the bulk calls), tokens, errors');
+      'service authorizations (with the bulk calls), tokens, customer settings, errors');
   } finally {
     proc.removeAllListeners('exit');
     proc.kill('SIGTERM');

@@ -37,6 +37,8 @@ ApiResponse Harness::call(const std::string& method, const std::string& target, 
         request.headers["content-type"] = content_type;
     }
     request.headers["host"] = "emulator.test";
+    // As the server fills it for a client on loopback.
+    request.remote_addr = "127.0.0.1";
     request.body = body;
     return emulator.handle(request);
 }

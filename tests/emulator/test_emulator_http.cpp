@@ -225,3 +225,29 @@ TEST_CASE("--state: committed changes are on disk before the answer, and a resta
     CHECK(state["user_groups"][0]["id"] == group_id);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("over HTTP: the caller's address is the TCP peer, for the lockout check and the allowlist") {
+    LiveServer live;
+    httplib::Client client = live.client();
+    auto customer = client.Get("/current_customer");
+    REQUIRE(customer);
+    const std::string path = "/customer/" + json::parse(customer->body)["id"].get<std::string>();
+    auto locked_out = client.Put(path.c_str(), "ip_whitelist=10.0.0.0%2F8", "application/x-www-form-urlencoded");
+    REQUIRE(locked_out);
+    CHECK(locked_out->status == 400);
+    CHECK(json::parse(locked_out->body)["detail"] ==
+          "The IP allowlist would lock you out: your address 127.0.0.1 is not in it");
+    auto narrowed = client.Put(path.c_str(), "ip_whitelist=127.0.0.1", "application/x-www-form-urlencoded");
+    REQUIRE(narrowed);
+    CHECK(narrowed->status == 200);
+    auto pretend = client.Put("/_emulator/caller_ip", R"({"ip": "203.0.113.9"})", "application/json");
+    REQUIRE(pretend);
+    CHECK(pretend->status == 200);
+    auto refused = client.Get("/current_user");
+    REQUIRE(refused);
+    CHECK(refused->status == 403);
+    client.Put("/_emulator/caller_ip", R"({"ip": null})", "application/json");
+    auto allowed = client.Get("/current_user");
+    REQUIRE(allowed);
+    CHECK(allowed->status == 200);
+}

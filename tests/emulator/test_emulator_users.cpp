@@ -47,10 +47,10 @@ TEST_CASE("customer endpoints: current customer, users as a bare array, update a
     CHECK(users.size() == 1);
     CHECK(users[0]["login"] == "owner@example.com");
 
-    ApiResponse updated = h.call("PUT", "/customer/" + id, "name=Acme+Inc&force_2fa=true&unknown_field=1");
+    ApiResponse updated = h.call("PUT", "/customer/" + id, "name=Acme+Inc&force_sso=true&unknown_field=1");
     CHECK(updated.status == 200);
     CHECK(Harness::body(updated)["name"] == "Acme Inc");
-    CHECK(Harness::body(updated)["force_2fa"] == true);
+    CHECK(Harness::body(updated)["force_sso"] == true);
     CHECK(updated.header("Fastly-RateLimit-Remaining") == "999");
 
     ApiResponse missing = h.call("GET", "/customer/0000000000000000000000");
