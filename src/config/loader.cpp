@@ -13,8 +13,9 @@ namespace {
 using model::Kind;
 
 // Field names of each object, in the order the SPEC lists them.
-const std::vector<std::string> top_fields = {"version",     "customer_id", "policy",         "ignore",     "users",
-                                             "invitations", "roles",       "service_groups", "user_groups"};
+const std::vector<std::string> top_fields = {"version", "customer_id", "customer", "policy",         "ignore",
+                                             "users",   "invitations", "roles",    "service_groups", "user_groups"};
+const std::vector<std::string> customer_fields = {"force_2fa", "force_sso", "ip_allowlist", "contacts"};
 const std::vector<std::string> policy_fields = {"prune",     "max_deletions",  "max_removals",
                                                 "protected", "min_superusers", "missing_users"};
 const std::vector<std::string> user_fields = {"login",          "name",     "role",   "roles",
@@ -175,6 +176,7 @@ private:
     }
 
     void read_policy(const YamlNode& value, const FieldPath& path);
+    void read_customer(const YamlNode& value, const FieldPath& path);
     void read_ignore(const YamlNode& value, const FieldPath& path);
     void read_user(const YamlNode& item, const FieldPath& path);
     void read_invitation(const YamlNode& item, const FieldPath& path);
@@ -288,6 +290,8 @@ void FileLoader::load(const YamlNode& root) {
                     m_out.state.customer_id = *id;
                     m_out.customer_id_at = Position{value.line, value.column};
                 }
+            } else if (key == "customer") {
+                read_customer(value, path);
             } else if (key == "policy") {
                 read_policy(value, path);
             } else if (key == "ignore") {
@@ -305,6 +309,61 @@ void FileLoader::load(const YamlNode& root) {
                 for_each_item(value, path, [&](const YamlNode& item, const FieldPath& p) { read_user_group(item, p); });
             }
         });
+}
+
+void FileLoader::read_customer(const YamlNode& value, const FieldPath& path) {
+    m_out.customer_at = Position{value.line, value.column};
+    model::CustomerSettings settings;
+    settings.where = where(value);
+    m_reader.for_each_field(
+        value, path, customer_fields,
+        [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
+            if (key == "force_2fa") {
+                settings.force_2fa = m_reader.boolean(v, p);
+            } else if (key == "force_sso") {
+                settings.force_sso = m_reader.boolean(v, p);
+            } else if (key == "ip_allowlist") {
+                settings.ip_allowlist = m_reader.string_list(
+                    v, p,
+                    [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
+                        auto text = m_reader.name(entry, entry_path);
+                        if (!text) {
+                            return std::nullopt;
+                        }
+                        if (const std::string problem = model::allowlist_entry_problem(*text); !problem.empty()) {
+                            m_reader.error(entry, entry_path,
+                                           problem +
+                                               "; write an address (203.0.113.7, 2001:db8::1) or a CIDR "
+                                               "block (203.0.113.0/24)");
+                            return std::nullopt;
+                        }
+                        return text;
+                    },
+                    [](const std::string& text) {  // repeats compare by what they allow
+                        const auto canonical = model::canonical_allowlist({text});
+                        return canonical.empty() ? text : canonical.front();
+                    });
+            } else if (key == "contacts") {
+                std::vector<std::string> kinds;
+                for (auto contact : model::all_contacts) {
+                    kinds.emplace_back(model::to_string(contact));
+                }
+                m_reader.for_each_field(
+                    v, p, kinds,
+                    [&](std::string_view kind, const YamlNode& who, const FieldPath& contact_path) {
+                        const auto contact = *model::parse_contact(kind);
+                        settings.contact_at[contact] = where(who);
+                        if (who.type == YamlNode::Type::null) {
+                            settings.contacts[contact] = std::nullopt;  // no contact
+                        } else if (auto login = strict_email(who, contact_path)) {
+                            settings.contacts[contact] = *login;
+                        }
+                    },
+                    "a mapping of security, technical, billing and legal to a user's login (or null)");
+            }
+        },
+        "a mapping of the account's settings: force_2fa, force_sso, ip_allowlist, contacts");
+    m_out.state.customer = std::move(settings);
 }
 
 void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {

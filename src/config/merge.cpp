@@ -60,6 +60,7 @@ public:
         merge_kind(Kind::user_groups, &model::AccountState::user_groups, &model::UserGroup::name, "name", "user group",
                    m_user_groups);
         check_invited_users();
+        check_contacts();
         check_role_names();
         check_ignored_definitions();
         check_references();
@@ -105,6 +106,7 @@ private:
     }
 
     void check_invited_users();
+    void check_contacts();
     void check_role_names();
     void check_ignored_definitions();
     void check_references();
@@ -133,6 +135,7 @@ void Merger::merge_settings() {
     const LoadedFile* customer_from = nullptr;
     const LoadedFile* policy_from = nullptr;
     const LoadedFile* ignore_from = nullptr;
+    const LoadedFile* settings_from = nullptr;
     for (const auto& file : m_files) {
         if (!file.usable) {
             continue;
@@ -160,6 +163,17 @@ void Merger::merge_settings() {
                                   policy_from->path);
             }
         }
+        if (file.customer_at) {
+            if (!settings_from) {
+                settings_from = &file;
+                m_merged.customer = file.state.customer;
+            } else {
+                m_diagnostics.add({file.path, file.customer_at->line, file.customer_at->column, "customer",
+                                   fmt::format("given in two files (also at {}); keep it in one file",
+                                               describe_position(*settings_from, *settings_from->customer_at))},
+                                  settings_from->path);
+            }
+        }
         if (file.has_ignore) {
             if (!ignore_from) {
                 ignore_from = &file;
@@ -183,6 +197,27 @@ void Merger::check_invited_users() {
                                "invitations, not both",
                                key, user->second.describe()),
                    &user->second);
+        }
+    }
+}
+
+// A contact is a user of the account: someone only invited has no user ID to name yet.
+void Merger::check_contacts() {
+    if (!m_merged.customer) {
+        return;
+    }
+    for (const auto& [contact, login] : m_merged.customer->contacts) {
+        if (!login) {
+            continue;
+        }
+        const auto& where = m_merged.customer->contact_at.at(contact);
+        const std::string key = model::email_key(*login);
+        if (m_invitations.count(key) > 0 && m_users.count(key) == 0) {
+            m_diagnostics.add({where.file, where.line, where.column,
+                               fmt::format("customer.contacts.{}", model::to_string(contact)),
+                               fmt::format("'{}' is listed under invitations: a contact must be a user, so name "
+                                           "them once they have accepted",
+                                           *login)});
         }
     }
 }

@@ -420,6 +420,30 @@ void CurlApiClient::delete_service_authorizations(const std::vector<std::string>
     });
 }
 
+void CurlApiClient::update_customer(const std::string& customer_id, const model::CustomerSettings& settings) {
+    std::vector<std::string> fields;
+    auto add = [&](const std::string& key, std::string_view value) {
+        fields.push_back(fmt::format("{}={}", key, percent_encode(value)));
+    };
+    if (settings.force_2fa) {
+        add("force_2fa", *settings.force_2fa ? "true" : "false");
+    }
+    if (settings.force_sso) {
+        add("force_sso", *settings.force_sso ? "true" : "false");
+    }
+    if (settings.ip_allowlist) {
+        add("ip_whitelist", model::join_allowlist(*settings.ip_allowlist));
+    }
+    for (const auto& [contact, user_id] : settings.contacts) {
+        add(fmt::format("{}_contact_id", model::to_string(contact)), user_id.value_or(""));
+    }
+    std::string body;
+    for (const auto& field : fields) {
+        body += (body.empty() ? "" : "&") + field;
+    }
+    call(with_body("PUT", api_path::customer(percent_encode(customer_id)), form_type, body));
+}
+
 std::vector<model::ApiToken> CurlApiClient::list_tokens(const std::string& customer_id) {
     const std::string path = api_path::customer_tokens(percent_encode(customer_id));
     return convert_all<model::ApiToken>(list_all(path, Paging::none), path, json::api_token);

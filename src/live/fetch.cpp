@@ -247,6 +247,7 @@ public:
         }
         name_people_roles();
         assemble_grants();
+        name_contacts();
         assemble_roles();
         assemble_service_groups();
         assemble_user_groups();
@@ -359,6 +360,21 @@ private:
                 "the API tokens could not be read ({}): a plan that deletes users cannot list the tokens that "
                 "go with them, and apply does not revoke them first",
                 e.what());
+        }
+    }
+
+    // The customer's contacts by their users' logins, as the files name them.
+    void name_contacts() {
+        std::unordered_map<std::string, std::string> login_of;
+        for (const auto& user : m_account.state.users) {
+            login_of[user.id] = user.login;
+        }
+        m_account.settings = m_account.customer.settings;
+        for (auto& [contact, who] : m_account.settings.contacts) {
+            if (who) {
+                auto it = login_of.find(*who);
+                who = it != login_of.end() ? it->second : fmt::format("(user ID {})", *who);
+            }
         }
     }
 

@@ -307,7 +307,16 @@ std::string error_message(std::string_view body) {
 
 model::Customer customer(const json& object) {
     require_object(object, "a customer");
-    return {required_id(object, "a customer"), text(object, "name"), text(object, "owner_id")};
+    model::Customer out{required_id(object, "a customer"), text(object, "name"), text(object, "owner_id"), {}};
+    out.settings.force_2fa = flag(object, "force_2fa");
+    out.settings.force_sso = flag(object, "force_sso");
+    out.settings.ip_allowlist = model::split_allowlist(text(object, "ip_whitelist"));
+    for (auto contact : model::all_contacts) {
+        const std::string key = fmt::format("{}_contact_id", model::to_string(contact));
+        const std::string id = text(object, key.c_str());
+        out.settings.contacts[contact] = id.empty() ? std::nullopt : std::optional(id);
+    }
+    return out;
 }
 
 model::TokenUser token_user(const json& object) {
@@ -327,6 +336,9 @@ model::User user(const json& object) {
     out.limit_services = flag(object, "limit_services");
     out.locked = flag(object, "locked");
     out.require_new_password = flag(object, "require_new_password");
+    if (auto it = object.find("two_factor_auth_enabled"); it != object.end() && !it->is_null()) {
+        out.two_factor_auth_enabled = flag(object, "two_factor_auth_enabled");
+    }
     return out;
 }
 

@@ -28,6 +28,9 @@ std::string current_user() {
 std::string customer_users(std::string_view customer_id) {
     return with_id("/customer/", customer_id, "/users");
 }
+std::string customer(std::string_view customer_id) {
+    return with_id("/customer/", customer_id);
+}
 std::string services() {
     return "/service";
 }
@@ -77,6 +80,7 @@ std::string collection(Kind kind) {
             return "/user-groups";
         case Kind::users:
         case Kind::invitations:
+        case Kind::customer:
             break;
     }
     throw util::Error(fmt::format("internal: {} are not a named collection of the API", to_string(kind)));

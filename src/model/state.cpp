@@ -1,3 +1,6 @@
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fastly_accounts/model/state.hpp>
 #include <fastly_accounts/util/strings.hpp>
@@ -16,6 +19,8 @@ std::string_view to_string(Kind kind) {
             return "service_groups";
         case Kind::user_groups:
             return "user_groups";
+        case Kind::customer:
+            return "customer";
     }
     return "?";
 }
@@ -32,6 +37,8 @@ std::string_view noun(Kind kind) {
             return "service group";
         case Kind::user_groups:
             return "user group";
+        case Kind::customer:
+            return "customer";
     }
     return "object";
 }
@@ -67,6 +74,29 @@ std::optional<UserRole> parse_user_role(std::string_view name) {
     for (UserRole role : all_user_roles) {
         if (to_string(role) == name) {
             return role;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(Contact contact) {
+    switch (contact) {
+        case Contact::security:
+            return "security";
+        case Contact::technical:
+            return "technical";
+        case Contact::billing:
+            return "billing";
+        case Contact::legal:
+            return "legal";
+    }
+    return "?";
+}
+
+std::optional<Contact> parse_contact(std::string_view name) {
+    for (auto contact : all_contacts) {
+        if (to_string(contact) == name) {
+            return contact;
         }
     }
     return std::nullopt;
@@ -153,6 +183,111 @@ bool is_predefined_role(std::string_view name) {
     const std::string key = role_name_key(name);
     const auto& names = predefined_role_names();
     return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return role_name_key(n) == key; });
+}
+
+namespace {
+
+bool unrestricted(std::string_view entry) {
+    return entry == "0.0.0.0/0" || entry == "::/0";
+}
+
+// The address and the prefix length of `entry` ("203.0.113.0/24"): nullopt when it is neither an IPv4 nor
+// an IPv6 address, with or without a prefix in range. `family` gets AF_INET or AF_INET6.
+struct Parsed {
+    int family = 0;
+    unsigned char bytes[16] = {};
+    int prefix = -1;  // -1: none written
+    std::string problem;
+};
+
+Parsed parse_entry(std::string_view entry) {
+    Parsed out;
+    const auto slash = entry.find('/');
+    const std::string address(entry.substr(0, slash));
+    if (inet_pton(AF_INET, address.c_str(), out.bytes) == 1) {
+        out.family = AF_INET;
+    } else if (inet_pton(AF_INET6, address.c_str(), out.bytes) == 1) {
+        out.family = AF_INET6;
+    } else {
+        out.problem = fmt::format("'{}' is not an IPv4 or IPv6 address", address);
+        return out;
+    }
+    if (slash == std::string_view::npos) {
+        return out;
+    }
+    const std::string_view digits = entry.substr(slash + 1);
+    const int bits = out.family == AF_INET ? 32 : 128;
+    int prefix = 0;
+    const bool numeric = !digits.empty() && digits.size() <= 3 &&
+                         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric) {
+        for (char c : digits) {
+            prefix = prefix * 10 + (c - '0');
+        }
+    }
+    if (!numeric || prefix > bits) {
+        out.problem = fmt::format("'/{}' is not a prefix length of an {} address (0 to {})", digits,
+                                  out.family == AF_INET ? "IPv4" : "IPv6", bits);
+        return out;
+    }
+    out.prefix = prefix;
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_allowlist(std::string_view text) {
+    std::vector<std::string> out;
+    std::string entry;
+    auto flush = [&] {
+        if (!entry.empty() && !unrestricted(entry)) {
+            out.push_back(entry);
+        }
+        entry.clear();
+    };
+    for (char c : text) {
+        if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            flush();
+        } else {
+            entry += c;
+        }
+    }
+    flush();
+    return out;
+}
+
+std::string join_allowlist(const std::vector<std::string>& entries) {
+    std::string out;
+    for (const auto& entry : entries) {
+        if (!unrestricted(entry)) {
+            out += (out.empty() ? "" : ",") + entry;
+        }
+    }
+    return out.empty() ? "0.0.0.0/0" : out;
+}
+
+std::string allowlist_entry_problem(std::string_view entry) {
+    return parse_entry(entry).problem;
+}
+
+std::vector<std::string> canonical_allowlist(const std::vector<std::string>& entries) {
+    std::set<std::string> out;
+    for (const auto& entry : entries) {
+        if (unrestricted(entry)) {
+            continue;
+        }
+        const Parsed parsed = parse_entry(entry);
+        if (!parsed.problem.empty()) {
+            out.insert(entry);  // compared as written: validate reports it
+            continue;
+        }
+        char text[INET6_ADDRSTRLEN] = {};
+        inet_ntop(parsed.family, parsed.bytes, text, sizeof text);
+        const int bits = parsed.family == AF_INET ? 32 : 128;
+        out.insert(parsed.prefix < 0 || parsed.prefix == bits ? std::string(text)
+                                                              : fmt::format("{}/{}", text, parsed.prefix));
+    }
+    return {out.begin(), out.end()};
 }
 
 }  // namespace fastly_accounts::model

@@ -203,7 +203,7 @@ void Differ::name_services() {
 }
 
 // Custom roles and service groups are alike: a name, a description and one authoritative list (permissions,
-// services); made and changed in stage 1, deleted in stage 6.
+// services); made and changed in stage 1, deleted in stage 7.
 template <typename Object>
 void Differ::diff_collection(Kind kind, const std::vector<Object>& desired, const std::vector<Object>& live,
                              std::optional<std::vector<std::string>> Object::*list, Field field,

@@ -17,10 +17,14 @@ std::string_view describe(Stage stage) {
             return "create or update user groups; add roles, service groups, members";
         case Stage::remove_from_groups:
             return "remove members, roles and service groups from user groups";
+        case Stage::customer_contacts:
+            return "set the account's contacts";
         case Stage::delete_people_and_groups:
             return "delete user groups, invitations and users";
         case Stage::delete_roles_and_service_groups:
             return "delete service groups and custom roles";
+        case Stage::customer_security:
+            return "enforce the account's security settings (2FA, SSO, the IP allowlist)";
     }
     return "";
 }

@@ -277,7 +277,9 @@ SavedPlan parse_saved_plan(std::string_view text) {
             "the plan file is version {}; this fastly-accounts reads version {} only{}; make the plan again with "
             "`fastly-accounts plan --out`",
             version, saved_plan_version,
-            version < saved_plan_version ? " (version 2 adds a digest of the plan and of each file)" : ""));
+            version < saved_plan_version ? " (version 3 has eight stages, service authorizations and tokens; "
+                                           "version 2 added a digest of the plan and of each file)"
+                                         : ""));
     }
     const auto stored = document.find("digest");
     if (stored == document.end()) {

@@ -129,7 +129,7 @@ class SavedPlanTest(SafetyTest):
 
     def test_an_unchanged_saved_plan_is_applied(self):
         document = self.plan_out()
-        self.assertEqual(document["version"], 2)
+        self.assertEqual(document["version"], 3)
         self.assertEqual(document["files"][0]["path"], self.people)
         self.assertTrue(document["digest"].startswith("sha256:"))
         result = self.apply("--plan", self.saved)
@@ -144,7 +144,7 @@ class SavedPlanTest(SafetyTest):
             "role: superuser added to a change": lambda d: d["plan"]["changes"][0]["fields"].append(
                 {"field": "role", "from": "engineer", "to": "superuser"}),
             "a user deletion added": lambda d: d["plan"]["changes"].append(
-                {"stage": 5, "action": "delete", "kind": "users", "key": login(1), "id": self.user(1)["id"],
+                {"stage": 6, "action": "delete", "kind": "users", "key": login(1), "id": self.user(1)["id"],
                  "fields": [], "lists": [], "requests": [{"method": "DELETE", "path": "/user/" + self.user(1)["id"]}],
                  "note": "", "expect": {"exists": True, "id": self.user(1)["id"]}}),
         }
@@ -201,7 +201,7 @@ class SavedPlanTest(SafetyTest):
             json.dump(document, f)
         result = self.apply("--plan", self.saved)
         self.assertEqual(result.code, 1, result)
-        self.assertIn("the plan file is version 1; this fastly-accounts reads version 2 only", result.err)
+        self.assertIn("the plan file is version 1; this fastly-accounts reads version 3 only", result.err)
         self.assertIn("make the plan again with `fastly-accounts plan --out`", result.err)
 
 

@@ -120,6 +120,22 @@ public:
         }
         record("DELETE service authorizations " + text);
     }
+    void update_customer(const std::string& id, const model::CustomerSettings& settings) override {
+        std::vector<std::string> set;
+        if (settings.force_2fa) {
+            set.push_back(fmt::format("force_2fa={}", *settings.force_2fa));
+        }
+        if (settings.force_sso) {
+            set.push_back(fmt::format("force_sso={}", *settings.force_sso));
+        }
+        if (settings.ip_allowlist) {
+            set.push_back("ip_whitelist=" + model::join_allowlist(*settings.ip_allowlist));
+        }
+        for (const auto& [contact, user] : settings.contacts) {
+            set.push_back(fmt::format("{}_contact_id={}", model::to_string(contact), user.value_or("")));
+        }
+        record(fmt::format("PUT customer {} {}", id, fmt::join(set, " ")));
+    }
     std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
     void delete_token(const std::string& id) override { record("DELETE token " + id); }
 

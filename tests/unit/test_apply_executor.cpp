@@ -13,7 +13,7 @@ using List = std::vector<std::string>;
 
 namespace {
 
-// Five users renamed in stage 2, a user group made with two members in stage 3, a user deleted in stage 5.
+// Five users renamed in stage 2, a user group made with two members in stage 3, a user deleted in stage 6.
 plan::Plan renames_then_a_group() {
     plan::Plan p;
     p.customer_id = "C1";

@@ -67,6 +67,7 @@ public:
     }
     void update_service_authorizations(const std::vector<std::pair<std::string, model::ServicePermission>>&) override {}
     void delete_service_authorizations(const std::vector<std::string>&) override {}
+    void update_customer(const std::string&, const model::CustomerSettings&) override {}
     std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
     void delete_token(const std::string&) override {}
 };

@@ -35,7 +35,7 @@ struct ApiAccount {
 };
 
 model::User user(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, id, {}};
+    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, {}, id, {}};
 }
 
 model::Invitation invitation(const std::string& id, std::vector<std::string> role_ids) {
@@ -264,6 +264,7 @@ public:
         unused();
     }
     void delete_service_authorizations(const std::vector<std::string>&) override { unused(); }
+    void update_customer(const std::string&, const model::CustomerSettings&) override { unused(); }
     std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
     void delete_token(const std::string&) override { unused(); }
 

@@ -136,7 +136,7 @@ TEST_CASE("a desired state equal to live plans nothing") {
 TEST_CASE("fields left out are not managed; spelling of keys and roles does not matter") {
     model::AccountState d = matching_desired();
     for (auto& u : d.users) {
-        u = model::User{u.login, {}, {}, {}, {}, {}, {}, {}, "", {}};  // only the login
+        u = model::User{u.login, {}, {}, {}, {}, {}, {}, {}, {}, "", {}};  // only the login
     }
     d.users[1].login = "ALICE@Example.com";
     d.users[1].roles = List{"engineer"};  // "Engineer" in live
@@ -345,7 +345,7 @@ TEST_CASE("changes are ordered by stage, then kind, then key") {
         order.emplace_back(static_cast<int>(c.stage), c.key);
     }
     CHECK(order == std::vector<std::pair<int, std::string>>{
-                       {1, "Zeta"}, {1, "alpha"}, {2, "alice@example.com"}, {2, "bob@example.com"}, {5, "Old"}});
+                       {1, "Zeta"}, {1, "alpha"}, {2, "alice@example.com"}, {2, "bob@example.com"}, {6, "Old"}});
 }
 
 TEST_CASE("guards") {

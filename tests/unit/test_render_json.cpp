@@ -71,7 +71,7 @@ TEST_CASE("JSON rendering: stable order, every part of the plan, expectations pe
 TEST_CASE("a saved plan reads back to the same plan, with the digest of each file and of the plan") {
     const plan::SavedPlan saved{sample(), "sha256:abc", {{"examples/people.yaml", "sha256:def"}}};
     const nlohmann::ordered_json document = plan::saved_plan_json(saved);
-    CHECK(document["version"] == 2);
+    CHECK(document["version"] == 3);
     CHECK(document["files"] ==
           nlohmann::ordered_json::parse(R"([{"path":"examples/people.yaml","sha256":"sha256:def"}])"));
     CHECK(document["digest"] == plan::plan_digest(document));
@@ -136,18 +136,19 @@ TEST_CASE("what is not a saved plan says so") {
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(R"({"format":7})"),
                          "not a plan file: it was not written by `fastly-accounts plan --out`", util::Error);
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(R"({"format":"fastly-accounts-plan","version":9})"),
-                         "the plan file is version 9; this fastly-accounts reads version 2 only; make the plan again "
+                         "the plan file is version 9; this fastly-accounts reads version 3 only; make the plan again "
                          "with `fastly-accounts plan --out`",
                          util::Error);
     CHECK_THROWS_WITH_AS(plan::parse_saved_plan(R"({"format":"fastly-accounts-plan","version":1})"),
-                         "the plan file is version 1; this fastly-accounts reads version 2 only (version 2 adds a "
-                         "digest of the plan and of each file); make the plan again with `fastly-accounts plan --out`",
+                         "the plan file is version 1; this fastly-accounts reads version 3 only (version 3 has eight "
+                         "stages, service authorizations and tokens; version 2 added a digest of the plan and of each "
+                         "file); make the plan again with `fastly-accounts plan --out`",
                          util::Error);
     // Malformed, with a digest that matches: the field is named.
     auto document = plan::saved_plan_json({sample(), "f", {}});
     document["plan"]["changes"][0]["stage"] = 9;
     document["digest"] = plan::plan_digest(document);
-    CHECK_THROWS_WITH_AS(plan::parse_saved_plan(document.dump()), "changes[0].stage: 9 is not a stage (1 to 6)",
+    CHECK_THROWS_WITH_AS(plan::parse_saved_plan(document.dump()), "changes[0].stage: 9 is not a stage (1 to 8)",
                          util::Error);
 }
 

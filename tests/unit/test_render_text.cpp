@@ -236,13 +236,13 @@ TEST_CASE("render text and markdown: an empty list reads the same in both") {
 }
 
 TEST_CASE("render text: two live objects under one key are two changes") {
-    // A second pending invitation for a person is deleted (stage 5) while the first is replaced (stage 2):
+    // A second pending invitation for a person is deleted (stage 6) while the first is replaced (stage 2):
     // the deletion is its own line with its own symbol, not a part of the replacement.
     const std::string out = text_of(testing::every_change_plan());
     CHECK(out.find("  - invitation 'zoë@example.com'\n"
                    "      note: a second pending invitation for a person the files list once; only one is kept\n") !=
           std::string::npos);
-    CHECK(out.find("then in stage 5") == std::string::npos);
+    CHECK(out.find("then in stage 6") == std::string::npos);
     const std::string drift = text_of(testing::every_change_plan(), Mode::drift);
     CHECK(drift.find("  - invitation 'zoë@example.com'\n") != std::string::npos);
 }

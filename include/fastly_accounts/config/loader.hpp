@@ -73,6 +73,7 @@ struct LoadedFile {
     bool has_ignore = false;
     std::optional<Position> customer_id_at;
     std::optional<Position> policy_at;
+    std::optional<Position> customer_at;  ///< of the `customer:` block, when the file has one
     std::optional<Position> ignore_at;
     /// Every entry that names another object, in file order.
     std::vector<Reference> references;

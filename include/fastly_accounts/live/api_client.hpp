@@ -191,6 +191,10 @@ public:
     /// Deletes the authorizations `ids`: one DELETE for one, bulk DELETEs for more (as above).
     virtual void delete_service_authorizations(const std::vector<std::string>& ids) = 0;
 
+    /// Sets the set fields of `settings` on the customer (PUT /customer/{id}, one request): force_2fa,
+    /// force_sso, the allowlist, and each contact present, here by user ID (nullopt clears it).
+    virtual void update_customer(const std::string& customer_id, const model::CustomerSettings& settings) = 0;
+
     /// The customer's API tokens (GET /customer/{id}/tokens).
     virtual std::vector<model::ApiToken> list_tokens(const std::string& customer_id) = 0;
     /// Revokes the token `id` (DELETE /tokens/{id}).

@@ -55,6 +55,7 @@ public:
     void update_service_authorizations(
         const std::vector<std::pair<std::string, model::ServicePermission>>& updates) override;
     void delete_service_authorizations(const std::vector<std::string>& ids) override;
+    void update_customer(const std::string& customer_id, const model::CustomerSettings& settings) override;
     std::vector<model::ApiToken> list_tokens(const std::string& customer_id) override;
     void delete_token(const std::string& id) override;
     void add_links(Relation relation, const std::string& owner_id, const std::vector<Link>& links) override;

@@ -19,6 +19,7 @@ namespace fastly_accounts::model::api_path {
 std::string current_customer();                            // GET /current_customer
 std::string current_user();                                // GET /current_user
 std::string customer_users(std::string_view customer_id);  // GET /customer/{id}/users
+std::string customer(std::string_view customer_id);        // PUT /customer/{id}
 std::string services();                                    // GET /service
 std::string permissions();                                 // GET /permissions
 std::string iam_roles();                                   // GET /iam/v1/roles (every role, predefined and custom)

@@ -55,6 +55,9 @@ struct Customer {
     std::string id;
     std::string name;
     std::string owner_id;  ///< the owner's user id; the owner is always protected
+    /// force_2fa, force_sso, the allowlist; `contacts` by user ID here (fetch names them by login in
+    /// LiveAccount::settings).
+    CustomerSettings settings;
 };
 
 /// The user the token belongs to; always protected.
@@ -73,6 +76,9 @@ struct LiveAccount {
     std::vector<CatalogRole> role_catalog;  ///< every role, predefined and custom
     std::vector<Permission> permissions;
     std::vector<Service> services;
+    /// The customer's settings with each contact named by its user's login ("(user ID …)" for an ID that
+    /// names no user of the account).
+    CustomerSettings settings;
     /// Every service authorization of the customer; the users' `services` hold the same grants by service.
     std::vector<ServiceAuthorization> service_authorizations;
     /// The customer's API tokens; nullopt when they could not be read (a note in read_notes says why).

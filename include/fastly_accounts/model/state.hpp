@@ -13,12 +13,17 @@
 /// the field was left out of the file and never produces a change. Live state fills every field.
 namespace fastly_accounts::model {
 
-/// The kinds of object the tool manages, in the order they appear in files and reports.
-enum class Kind { users, invitations, roles, service_groups, user_groups };
+/// The kinds of object the tool manages, in the order they appear in files and reports. `customer` is the
+/// account's own settings (the `customer:` block): one object, never listed, pruned or ignored.
+enum class Kind { users, invitations, roles, service_groups, user_groups, customer };
 
-/// Every kind, in declaration order.
+/// Every kind of listed object, in declaration order: the kinds `prune` and `ignore` name (not `customer`).
 inline constexpr std::array<Kind, 5> all_kinds = {Kind::users, Kind::invitations, Kind::roles, Kind::service_groups,
                                                   Kind::user_groups};
+
+/// all_kinds and `customer`: every kind a change can be of, in report order.
+inline constexpr std::array<Kind, 6> change_kinds = {Kind::users,          Kind::invitations, Kind::roles,
+                                                     Kind::service_groups, Kind::user_groups, Kind::customer};
 
 /// The file-format name of a kind: "users", "service_groups", ...
 std::string_view to_string(Kind kind);
@@ -68,6 +73,21 @@ std::optional<ServicePermission> parse_service_permission(std::string_view name)
 /// the plan resolves names to IDs. Live state holds IDs.
 using ServiceGrants = std::map<std::string, ServicePermission>;
 
+/// The entries of an allowlist as the API's `ip_whitelist` text holds them: separated by commas and/or
+/// whitespace. No restriction ("0.0.0.0/0", "::/0", or nothing) is the empty list.
+std::vector<std::string> split_allowlist(std::string_view text);
+
+/// The `ip_whitelist` text that sends `entries`: comma-separated; "0.0.0.0/0" (no restriction) for none.
+std::string join_allowlist(const std::vector<std::string>& entries);
+
+/// Why `entry` is not an IPv4 or IPv6 address or CIDR block ("a prefix of 33 bits"), or "" when it is one.
+std::string allowlist_entry_problem(std::string_view entry);
+
+/// The allowlist with each entry in canonical form (the address as inet_ntop writes it, a /32 or /128
+/// prefix dropped), sorted, without repeats and without the no-restriction entries: two lists that allow
+/// the same addresses as written compare equal.
+std::vector<std::string> canonical_allowlist(const std::vector<std::string>& entries);
+
 /// How a listed user that has no account yet is brought in.
 enum class MissingUsers { invite, create };
 
@@ -81,6 +101,30 @@ struct SourceLocation {
     int column = 0;  ///< 1-based; 0 when unknown
 };
 
+/// The account's contacts, as the `customer:` block names them.
+enum class Contact { security, technical, billing, legal };
+
+inline constexpr std::array<Contact, 4> all_contacts = {Contact::security, Contact::technical, Contact::billing,
+                                                        Contact::legal};
+
+/// "security", "technical", "billing", "legal".
+std::string_view to_string(Contact contact);
+std::optional<Contact> parse_contact(std::string_view name);
+
+/// The account's security settings (`customer:` in the files; GET /current_customer live). A field left out
+/// of the files is nullopt: not managed. Live state fills every field.
+struct CustomerSettings {
+    std::optional<bool> force_2fa;
+    std::optional<bool> force_sso;
+    /// Addresses and CIDRs allowed to log in and use the API; empty for no restriction (Fastly's
+    /// "0.0.0.0/0"). As written in the files; live: as the API's `ip_whitelist` lists them.
+    std::optional<std::vector<std::string>> ip_allowlist;
+    /// Contact -> the login of a user, or nullopt for none. Only the contacts present are managed.
+    std::map<Contact, std::optional<std::string>> contacts;
+    SourceLocation where;                          ///< of the `customer:` block
+    std::map<Contact, SourceLocation> contact_at;  ///< where the files name each contact
+};
+
 struct User {
     std::string login;  ///< key, compared case-insensitively
     std::optional<std::string> name;
@@ -91,6 +135,8 @@ struct User {
     std::optional<bool> require_new_password;
     /// Authoritative when given: the service authorizations the user holds (live: every one read).
     std::optional<ServiceGrants> services;
+    /// Live only: whether the user has two-factor authentication on; nullopt when the API does not say.
+    std::optional<bool> two_factor_auth_enabled;
     std::string id;  ///< API id; empty in desired state
     SourceLocation where;
 };
@@ -160,6 +206,8 @@ struct IgnoreRules {
 /// The access state of one Fastly account: what the files want, or what the API has.
 struct AccountState {
     std::optional<std::string> customer_id;
+    /// The `customer:` block; nullopt when no file has one (nothing about the account's settings is managed).
+    std::optional<CustomerSettings> customer;
     Policy policy;
     IgnoreRules ignore;
     std::vector<User> users;

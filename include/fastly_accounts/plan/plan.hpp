@@ -13,17 +13,19 @@
 /// the executor; no I/O anywhere in this module.
 namespace fastly_accounts::plan {
 
-/// The six stages, run in this order; changes inside one stage are independent of each other.
+/// The eight stages, run in this order; changes inside one stage are independent of each other.
 enum class Stage : int {
     create_roles_and_service_groups = 1,  ///< create/update custom roles and service groups (and their services)
-    create_people = 2,                    ///< create invitations and users; update users
+    create_people = 2,                    ///< create invitations and users; update users and their grants
     create_user_groups = 3,               ///< create/update user groups; add roles, service groups, members
     remove_from_groups = 4,               ///< remove members, roles and service groups from groups
-    delete_people_and_groups = 5,         ///< delete user groups, invitations and users
-    delete_roles_and_service_groups = 6   ///< delete service groups and custom roles
+    customer_contacts = 5,                ///< the account's contacts: after people are in, before any goes
+    delete_people_and_groups = 6,         ///< delete user groups, invitations and users
+    delete_roles_and_service_groups = 7,  ///< delete service groups and custom roles
+    customer_security = 8                 ///< enforce 2FA, SSO and the IP allowlist: last, once all else is done
 };
 
-inline constexpr int stage_count = 6;
+inline constexpr int stage_count = 8;
 
 /// "create or update custom roles and service groups", ...: what a stage does, for people.
 std::string_view describe(Stage stage);

@@ -18,8 +18,10 @@ nlohmann::ordered_json to_json(const Plan& plan);
 Plan plan_from_json(const nlohmann::ordered_json& document);
 
 /// The version of the saved-plan format this build writes and reads. Version 2 added the digest of the
-/// plan and the digest of each file; a version-1 file is refused with a message saying to plan again.
-inline constexpr int saved_plan_version = 2;
+/// plan and the digest of each file; version 3 eight stages (the customer's contacts in 5, its security
+/// settings in 8), service authorizations, tokens and `token_labels`. An older file is refused with a
+/// message saying to plan again.
+inline constexpr int saved_plan_version = 3;
 
 /// One desired-state file a saved plan was made from, as `-f` named it, and the digest of its text.
 struct SavedFile {
