@@ -124,6 +124,7 @@ private:
     void run_invitation(const Change& change);
     void run_user(const Change& change);
     void run_user_group(const Change& change);
+    void run_customer(const Change& change);
 
     std::optional<std::string> failed_dependency(const Change& change) const;
     void warn_if_over_limit(int stage);
@@ -553,6 +554,32 @@ void Executor::run_user_group(const Change& change) {
                 [&](const std::string& person, bool adding) { return member_link(person, adding); });
 }
 
+// The customer's settings, in one PUT: contacts by their users' IDs (a user made by this run, or live).
+void Executor::run_customer(const Change& change) {
+    model::CustomerSettings settings;
+    settings.force_2fa = bool_to(change, plan::Field::force_2fa);
+    settings.force_sso = bool_to(change, plan::Field::force_sso);
+    if (const auto* allowlist = field(change, plan::Field::ip_allowlist)) {
+        const auto* entries = std::get_if<std::vector<std::string>>(&allowlist->to);
+        settings.ip_allowlist = entries != nullptr ? *entries : std::vector<std::string>{};
+    }
+    for (const auto& f : change.fields) {
+        const auto contact = plan::field_contact(f.field);
+        if (!contact) {
+            continue;
+        }
+        const auto* login = std::get_if<std::string>(&f.to);
+        if (login == nullptr) {
+            settings.contacts[*contact] = std::nullopt;
+        } else if (const auto* user = m_index.user(*login)) {
+            settings.contacts[*contact] = user->id;
+        } else {
+            throw util::Error(fmt::format("contact '{}' is not a user of the account", *login));
+        }
+    }
+    limited([&] { m_api.update_customer(change.id, settings); });
+}
+
 void Executor::run_change(const Change& change) {
     switch (change.kind) {
         case Kind::roles:
@@ -569,6 +596,9 @@ void Executor::run_change(const Change& change) {
             break;
         case Kind::user_groups:
             run_user_group(change);
+            break;
+        case Kind::customer:
+            run_customer(change);
             break;
     }
 }

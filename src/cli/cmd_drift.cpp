@@ -32,7 +32,8 @@ std::string gauge(std::string_view name, std::string_view help, std::string_view
 // A Prometheus textfile-collector file. `plan` is the check's result, or null when the run failed: then
 // success is 0, the per-kind gauges are left out (nothing was compared), and the last success is the one
 // carried over from the previous file (0 when none is known).
-std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long long> last_success) {
+std::string metrics(const plan::Plan* plan, const model::CustomerSettings* settings, std::time_t now,
+                    std::optional<long long> last_success) {
     std::string text = gauge(success_name,
                              "1 when the last drift check completed (drift found or not), 0 when it failed (token "
                              "refused, network, invalid files, ...).",
@@ -56,9 +57,11 @@ std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long 
     }
     std::string drift_samples;
     std::string unmanaged_samples;
-    for (auto kind : model::all_kinds) {
+    for (auto kind : model::change_kinds) {
         drift_samples += fmt::format("fastly_accounts_drift_objects{{kind=\"{}\"}} {}\n", model::to_string(kind),
                                      drifted[kind].size());
+    }
+    for (auto kind : model::all_kinds) {
         unmanaged_samples += fmt::format("fastly_accounts_unmanaged_objects{{kind=\"{}\"}} {}\n",
                                          model::to_string(kind), unmanaged[kind]);
     }
@@ -66,6 +69,18 @@ std::string metrics(const plan::Plan* plan, std::time_t now, std::optional<long 
                   drift_samples);
     text += gauge("fastly_accounts_unmanaged_objects", "Live objects the files do not list, left alone.",
                   unmanaged_samples);
+    if (settings != nullptr) {
+        const std::string name = "fastly_accounts_customer_setting";
+        text += gauge(
+            name,
+            "The account's security settings as the API has them: force_2fa and force_sso 1 when on, "
+            "ip_allowlist the number of entries (0: any address).",
+            fmt::format(
+                "{}{{setting=\"force_2fa\"}} {}\n{}{{setting=\"force_sso\"}} {}\n"
+                "{}{{setting=\"ip_allowlist\"}} {}\n",
+                name, settings->force_2fa.value_or(false) ? 1 : 0, name, settings->force_sso.value_or(false) ? 1 : 0,
+                name, model::canonical_allowlist(settings->ip_allowlist.value_or(std::vector<std::string>{})).size()));
+    }
     return text;
 }
 
@@ -104,7 +119,7 @@ std::optional<long long> previous_success(const std::string& path, std::time_t n
 void write_failure_metrics(const std::string& path) {
     try {
         const std::time_t now = std::time(nullptr);
-        util::write_file_atomically(path, metrics(nullptr, now, previous_success(path, now)));
+        util::write_file_atomically(path, metrics(nullptr, nullptr, now, previous_success(path, now)));
     } catch (const std::exception& e) {
         spdlog::warn("could not record the failed check in {}: {}", util::escape_disguising(path), e.what());
     }
@@ -139,7 +154,7 @@ int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ost
         // --format json reader then sees only the error object).
         if (!options.metrics_file.empty()) {
             const std::time_t now = std::time(nullptr);
-            util::write_file_atomically(options.metrics_file, metrics(&planned.plan, now, now));
+            util::write_file_atomically(options.metrics_file, metrics(&planned.plan, &planned.live.settings, now, now));
         }
         render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
         return planned.plan.has_changes() ? exit_changes : exit_ok;

@@ -81,6 +81,11 @@ model::AccountState desired_from_live(const model::LiveAccount& live) {
         }
     }
     name_grants(live, state);
+    state.customer = live.settings;
+    state.customer->where = {};
+    // A contact whose user the account does not list ("(user ID …)") cannot be written as a login.
+    std::erase_if(state.customer->contacts,
+                  [](const auto& entry) { return entry.second && !model::looks_like_email(*entry.second); });
     auto by_email = [](const auto& a, const auto& b) { return model::email_key(a) < model::email_key(b); };
     std::sort(state.users.begin(), state.users.end(),
               [&](const auto& a, const auto& b) { return by_email(a.login, b.login); });

@@ -61,12 +61,21 @@ void add_guard_options(CLI::App& command, GuardOverrides& guards) {
                     "roles of users, what pruning strips), overriding policy.max_removals")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
+    command
+        .add_option("--ack", guards.acks,
+                    "Accept, for this run, a change to the account's settings that can lock people out: force_2fa "
+                    "(turned on: users without 2FA are logged out), force_sso (turned on: password logins end), "
+                    "ip_allowlist (changed: other addresses are refused). The plan says who is affected. Repeat "
+                    "for more")
+        ->type_name("NAME")
+        ->check(CLI::IsMember(plan::acknowledgeable()));
 }
 
 plan::DiffOptions diff_options(const GuardOverrides& guards) {
     plan::DiffOptions options;
     options.allow_deletions = guards.allow_deletions;
     options.allow_removals = guards.allow_removals;
+    options.acks.insert(guards.acks.begin(), guards.acks.end());
     return options;
 }
 

@@ -99,6 +99,26 @@ void write_desired_state(const model::AccountState& state, const std::string& sc
     out << YAML::BeginMap;
     out << YAML::Key << "version" << YAML::Value << 1;
     field(out, "customer_id", state.customer_id);
+    if (state.customer) {
+        const model::CustomerSettings& settings = *state.customer;
+        out << YAML::Key << "customer" << YAML::Value << YAML::BeginMap;
+        field(out, "force_2fa", settings.force_2fa);
+        field(out, "force_sso", settings.force_sso);
+        field(out, "ip_allowlist", settings.ip_allowlist);
+        if (!settings.contacts.empty()) {
+            out << YAML::Key << "contacts" << YAML::Value << YAML::BeginMap;
+            for (const auto& [contact, login] : settings.contacts) {
+                out << YAML::Key << std::string(model::to_string(contact)) << YAML::Value;
+                if (login) {
+                    scalar(out, *login);
+                } else {
+                    out << YAML::Null;
+                }
+            }
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
     section(out, "users", state.users, [&](const model::User& u) {
         field(out, "login", std::optional(u.login));
         field(out, "name", u.name);

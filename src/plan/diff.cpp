@@ -18,6 +18,7 @@ Plan Differ::run() {
     diff_users();
     diff_invitations();
     diff_user_groups();
+    diff_customer();
     strip_pruned();
     if (m_creates_users) {
         m_plan.notes.push_back(

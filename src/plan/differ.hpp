@@ -178,6 +178,9 @@ private:
     void diff_users();
     void diff_invitations();
     void diff_user_groups();
+    // The customer's settings (customer.cpp).
+    void diff_customer();
+    bool user_deleted(const std::string& login) const;
     void pending(const std::string& email, const Wanted& want, const model::Invitation& live, const Where& where);
     void invite(const std::string& email, const Wanted& want, const model::Invitation* live, const std::string& note);
 

@@ -246,6 +246,33 @@ Guard superusers_guard(const Plan& plan, const model::AccountState& desired, con
     return guard;
 }
 
+// Turning on force_2fa or force_sso, or changing the IP allowlist, can shut people (and this run) out: each
+// is refused unless this run acknowledges it (--ack NAME). The change's sensitive mark says what happens.
+std::vector<Guard> lockout_guards(const Plan& plan, const DiffOptions& options) {
+    std::vector<Guard> out;
+    for (const auto& change : plan.changes) {
+        if (change.kind != Kind::customer || change.stage != Stage::customer_security) {
+            continue;
+        }
+        for (const auto& name : acknowledgeable()) {
+            const auto mark = std::find_if(change.sensitive.begin(), change.sensitive.end(), [&](const std::string& m) {
+                return m.rfind(name + " ", 0) == 0 || m.rfind(name + ":", 0) == 0;
+            });
+            if (mark == change.sensitive.end()) {
+                continue;
+            }
+            const bool acked = options.acks.count(name) > 0;
+            // The mark reads "force_2fa on: what happens"; the guard is already named.
+            const auto colon = mark->find(": ");
+            const std::string what = colon == std::string::npos ? *mark : mark->substr(colon + 2);
+            out.push_back({name, !acked,
+                           acked ? fmt::format("acknowledged for this run (--ack {}): {}", name, what)
+                                 : fmt::format("{}; apply refuses this unless run with --ack {}", what, name)});
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
@@ -255,6 +282,9 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
                    superusers_guard(plan, desired, live)};
     if (auto guard = custom_roles_guard(plan, live)) {
         plan.guards.push_back(std::move(*guard));
+    }
+    for (auto& guard : lockout_guards(plan, options)) {
+        plan.guards.push_back(std::move(guard));
     }
 }
 

@@ -46,6 +46,13 @@ constexpr std::pair<Field, std::string_view> field_names[] = {
     {Field::held_by, "held_by"},
     {Field::service_authorizations, "service_authorizations"},
     {Field::tokens, "tokens"},
+    {Field::force_2fa, "force_2fa"},
+    {Field::force_sso, "force_sso"},
+    {Field::ip_allowlist, "ip_allowlist"},
+    {Field::security_contact, "contacts.security"},
+    {Field::technical_contact, "contacts.technical"},
+    {Field::billing_contact, "contacts.billing"},
+    {Field::legal_contact, "contacts.legal"},
 };
 }  // namespace
 
@@ -95,6 +102,34 @@ std::string display(const Value& value) {
         }
     };
     return std::visit(Visitor{}, value);
+}
+
+Field contact_field(model::Contact contact) {
+    switch (contact) {
+        case model::Contact::security:
+            return Field::security_contact;
+        case model::Contact::technical:
+            return Field::technical_contact;
+        case model::Contact::billing:
+            return Field::billing_contact;
+        case model::Contact::legal:
+            return Field::legal_contact;
+    }
+    return Field::security_contact;
+}
+
+std::optional<model::Contact> field_contact(Field field) {
+    for (auto contact : model::all_contacts) {
+        if (contact_field(contact) == field) {
+            return contact;
+        }
+    }
+    return std::nullopt;
+}
+
+const std::vector<std::string>& acknowledgeable() {
+    static const std::vector<std::string> names = {"force_2fa", "force_sso", "ip_allowlist"};
+    return names;
 }
 
 std::string grant_entry(const std::string& service_id, model::ServicePermission permission) {

@@ -39,6 +39,8 @@ inline std::string_view title(model::Kind kind) {
             return "Service groups";
         case model::Kind::user_groups:
             return "User groups";
+        case model::Kind::customer:
+            return "Account settings";
     }
     return "Objects";
 }

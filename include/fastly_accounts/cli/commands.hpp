@@ -41,11 +41,12 @@ CLI::App& add_export_command(CLI::App& app, ExportOptions& options);
 /// and that `plan` against the same account finds nothing to do for. Throws util::Error subclasses.
 int run_export(const GlobalOptions& global, const ExportOptions& options, std::ostream& out, std::ostream& err);
 
-/// `--allow-deletions N` and `--allow-removals N`, shared by plan and apply: for this run, they replace
-/// policy.max_deletions and policy.max_removals.
+/// `--allow-deletions N`, `--allow-removals N` and `--ack NAME`, shared by plan and apply: for this run,
+/// they replace policy.max_deletions and policy.max_removals, and accept a lock-out guard.
 struct GuardOverrides {
     std::optional<int> allow_deletions;
     std::optional<int> allow_removals;
+    std::vector<std::string> acks;
 };
 
 /// Options of `plan`.

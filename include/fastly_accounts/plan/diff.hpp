@@ -6,6 +6,7 @@
 #include <fastly_accounts/plan/plan.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct DiffOptions {
     std::optional<int> allow_deletions;  ///< --allow-deletions N: overrides policy.max_deletions
     std::optional<int> allow_removals;   ///< --allow-removals N: overrides policy.max_removals
     std::size_t hourly_write_limit = 1000;
+    /// `--ack NAME`: the lock-out guards (plan::acknowledgeable) this run accepts.
+    std::set<std::string> acks;
     std::optional<long long> writes_remaining;
 };
 

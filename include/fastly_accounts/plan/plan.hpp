@@ -60,7 +60,23 @@ enum class Field {
     /// (grant_entry); a permission that changes is its old entry removed and its new one added.
     service_authorizations,
     tokens,  ///< on the deletion of a user: the IDs of the API tokens revoked first (Plan::token_labels)
+    // The customer's settings (`customer:`).
+    force_2fa,
+    force_sso,
+    ip_allowlist,       ///< a list value: the addresses and CIDRs, in canonical form
+    security_contact,   ///< "contacts.security": a user's login, or not set
+    technical_contact,  ///< "contacts.technical"
+    billing_contact,    ///< "contacts.billing"
+    legal_contact,      ///< "contacts.legal"
 };
+
+/// The field of a contact, and the contact of a field (nullopt for the other fields).
+Field contact_field(model::Contact contact);
+std::optional<model::Contact> field_contact(Field field);
+
+/// The settings that lock people out when they change, each a guard that apply refuses unless the run
+/// acknowledges it (`--ack NAME`): "force_2fa", "force_sso", "ip_allowlist".
+const std::vector<std::string>& acknowledgeable();
 
 /// A service_authorizations entry: "SU1Z0isxPaozGVKXdv0eY: read_only".
 std::string grant_entry(const std::string& service_id, model::ServicePermission permission);
