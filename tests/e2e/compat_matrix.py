@@ -40,6 +40,10 @@ SETTINGS = [
     "error_bodies=jsonapi",
     "delete_user_with_tokens=refuse",
     "invitation_attributes=email_only",
+    "service_auth_bulk_delete=deleted",
+    "service_auth_bulk_delete=no_content",
+    "delete_contact_user=refuse",
+    "ip_whitelist_empty=any",
 ]
 
 # Not the test of random injected faults: which requests a fault hits depends on how many requests a
@@ -54,6 +58,7 @@ READS = [
     # Service authorizations: JSON:API pages, bulk writes, grants read back after each apply.
     "test_service_access.ServiceAccessTest.test_grants_are_applied_changed_and_revoked_and_hand_grants_are_drift",
     "test_service_access.ServiceAccessTest.test_export_round_trips_grants",
+    "test_customer_settings",
 ]
 PLAN_APPLY = [
     "test_plan_apply.ApplyTest.test_export_round_trips_through_plan",
