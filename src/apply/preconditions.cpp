@@ -169,6 +169,15 @@ std::string compare(const Change& saved, const Change& now) {
             found.push_back(fmt::format("{} no longer has {}", name, fmt::join(gone, ", ")));
         }
     }
+    // What a reviewer was told: who force_2fa logs out, who loses access, which tokens go. A saved plan
+    // whose marks read otherwise now would do what was not approved.
+    if (saved.sensitive != now.sensitive) {
+        auto marks = [](const Change& c) {
+            return c.sensitive.empty() ? std::string("(nothing to look at)")
+                                       : fmt::format("{}", fmt::join(c.sensitive, "; "));
+        };
+        found.push_back(fmt::format("it now reads: {}; the plan said: {}", marks(now), marks(saved)));
+    }
     if (found.empty()) {
         auto requests = [](const Change& c) {
             std::multiset<std::string> out;

@@ -387,7 +387,13 @@ private:
         }
         for (const auto& grant : m_account.service_authorizations) {
             if (auto it = by_id.find(grant.user_id); it != by_id.end()) {
-                (*it->second->services)[grant.service_id] = grant.permission;
+                // The first of two for one user and service is the one plans use (model::LiveIndex too).
+                if (!it->second->services->emplace(grant.service_id, grant.permission).second) {
+                    m_account.read_notes.push_back(fmt::format(
+                        "{} holds two service authorizations for service {} (the second is {}); plans use the "
+                        "first: delete the other in Fastly",
+                        it->second->login, grant.service_id, grant.id));
+                }
             }
         }
     }

@@ -187,10 +187,6 @@ bool is_predefined_role(std::string_view name) {
 
 namespace {
 
-bool unrestricted(std::string_view entry) {
-    return entry == "0.0.0.0/0" || entry == "::/0";
-}
-
 // The address and the prefix length of `entry` ("203.0.113.0/24"): nullopt when it is neither an IPv4 nor
 // an IPv6 address, with or without a prefix in range. `family` gets AF_INET or AF_INET6.
 struct Parsed {
@@ -234,13 +230,21 @@ Parsed parse_entry(std::string_view entry) {
     return out;
 }
 
+// An IPv4 /0 (however written) allows every address: Fastly's way of saying "no restriction".
+bool allows_everything(std::string_view entry) {
+    const Parsed parsed = parse_entry(entry);
+    return parsed.problem.empty() && parsed.family == AF_INET && parsed.prefix == 0;
+}
+
 }  // namespace
 
 std::vector<std::string> split_allowlist(std::string_view text) {
     std::vector<std::string> out;
     std::string entry;
+    bool everything = false;
     auto flush = [&] {
-        if (!entry.empty() && !unrestricted(entry)) {
+        if (!entry.empty()) {
+            everything = everything || allows_everything(entry);
             out.push_back(entry);
         }
         entry.clear();
@@ -253,33 +257,44 @@ std::vector<std::string> split_allowlist(std::string_view text) {
         }
     }
     flush();
+    if (everything) {
+        out.clear();  // whatever else it lists, the list restricts nothing
+    }
     return out;
 }
 
 std::string join_allowlist(const std::vector<std::string>& entries) {
     std::string out;
     for (const auto& entry : entries) {
-        if (!unrestricted(entry)) {
-            out += (out.empty() ? "" : ",") + entry;
-        }
+        out += (out.empty() ? "" : ",") + entry;
     }
     return out.empty() ? "0.0.0.0/0" : out;
 }
 
 std::string allowlist_entry_problem(std::string_view entry) {
+    if (allows_everything(entry)) {
+        return fmt::format(
+            "'{}' allows every address, which Fastly reads as no restriction at all, whatever else "
+            "the list holds; write `ip_allowlist: []` for no restriction",
+            entry);
+    }
     return parse_entry(entry).problem;
 }
 
 std::vector<std::string> canonical_allowlist(const std::vector<std::string>& entries) {
     std::set<std::string> out;
     for (const auto& entry : entries) {
-        if (unrestricted(entry)) {
-            continue;
-        }
-        const Parsed parsed = parse_entry(entry);
+        Parsed parsed = parse_entry(entry);
         if (!parsed.problem.empty()) {
             out.insert(entry);  // compared as written: validate reports it
             continue;
+        }
+        // The block as the network it names: 203.0.113.5/24 is 203.0.113.0/24.
+        const int length = parsed.family == AF_INET ? 4 : 16;
+        if (parsed.prefix >= 0) {
+            for (int bit = parsed.prefix; bit < length * 8; ++bit) {
+                parsed.bytes[bit / 8] = static_cast<unsigned char>(parsed.bytes[bit / 8] & ~(0x80u >> (bit % 8)));
+            }
         }
         char text[INET6_ADDRSTRLEN] = {};
         inet_ntop(parsed.family, parsed.bytes, text, sizeof text);

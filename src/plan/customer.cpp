@@ -33,6 +33,24 @@ bool Differ::user_deleted(const std::string& login) const {
     return pruned(Kind::users) && m_desired_people.count(model::email_key(login)) == 0 && !ignored(Kind::users, login);
 }
 
+void Differ::refuse_deleting_a_contact(const model::User& have) {
+    for (const auto& [contact, login] : m_live.settings.contacts) {
+        if (!login || model::email_key(*login) != model::email_key(have.login)) {
+            continue;
+        }
+        const bool replaced = m_desired.customer && m_desired.customer->contacts.count(contact) > 0 &&
+                              m_desired.customer->contacts.at(contact) != login;
+        if (!replaced) {
+            m_problems.push_back(
+                {m_desired.customer ? m_desired.customer->where : model::SourceLocation{},
+                 fmt::format("user '{}' is the account's {} contact, and this plan deletes them (not listed; "
+                             "policy.prune covers users): name another under customer.contacts.{} (or null), or "
+                             "list them",
+                             have.login, model::to_string(contact), model::to_string(contact))});
+        }
+    }
+}
+
 void Differ::diff_customer() {
     if (!m_desired.customer) {
         return;
@@ -75,10 +93,15 @@ void Differ::diff_customer() {
     }
 
     Change security{Stage::customer_security, Action::update, Kind::customer, key, id, {}, {}, {}, "", {}};
-    std::vector<std::string> remaining;  // people who stay: not deleted by this plan
+    std::vector<std::string> remaining;  // people who stay (not deleted by this plan) or come (created by it)
     for (const auto& user : m_live.state.users) {
         if (!user_deleted(user.login)) {
             remaining.push_back(user.login);
+        }
+    }
+    for (const auto& change : m_plan.changes) {
+        if (change.kind == Kind::users && change.action == Action::create) {
+            remaining.push_back(change.key);
         }
     }
     if (want.force_2fa && *want.force_2fa != have.force_2fa.value_or(false)) {
@@ -91,6 +114,11 @@ void Differ::diff_customer() {
                     without.push_back(user.login);
                     token_user = token_user ||
                                  model::email_key(user.login) == model::email_key(m_live.token_user.login);
+                }
+            }
+            for (const auto& change : m_plan.changes) {  // users this plan creates have no 2FA yet
+                if (change.kind == Kind::users && change.action == Action::create) {
+                    without.push_back(change.key);
                 }
             }
             security.sensitive.push_back(

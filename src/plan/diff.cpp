@@ -455,6 +455,7 @@ void Differ::diff_users() {
             continue;
         }
         if (pruned(Kind::users)) {
+            refuse_deleting_a_contact(have);
             Change deletion{
                 Stage::delete_people_and_groups, Action::remove, Kind::users, have.login, have.id, {}, {}, {}, "", {}};
             revoke_tokens(deletion, have);

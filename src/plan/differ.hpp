@@ -181,6 +181,9 @@ private:
     // The customer's settings (customer.cpp).
     void diff_customer();
     bool user_deleted(const std::string& login) const;
+    // A user the plan deletes who is one of the account's contacts, and whom the files do not replace as that
+    // contact: refused (Fastly may refuse the deletion after the tokens are gone, or leave no contact).
+    void refuse_deleting_a_contact(const model::User& have);
     void pending(const std::string& email, const Wanted& want, const model::Invitation& live, const Where& where);
     void invite(const std::string& email, const Wanted& want, const model::Invitation* live, const std::string& note);
 
@@ -193,9 +196,12 @@ private:
     }
     // The grants as the files write them, by service ID: each service named by its ID or by a name no other
     // service of the account has. Unknown, ambiguous and repeated services are reported against `where`.
-    model::ServiceGrants grants_by_id(const model::ServiceGrants& written, const Where& where);
+    // `held`, a user's live grants: their service IDs are accepted even where GET /service does not list the
+    // service (an export writes such a grant by ID).
+    model::ServiceGrants grants_by_id(const model::ServiceGrants& written, const Where& where,
+                                      const model::ServiceGrants* held = nullptr);
     // The grants of a listed user that change, or nullopt: those the files give under `services`; or, when
-    // the files turn limit_services off and leave `services` out, every live grant, revoked.
+    // the files turn limit_services off (from true) and leave `services` out, every live grant, revoked.
     std::optional<ListChange> user_grants(const model::User& want, const model::User& have, const Where& where);
     // The requests of the service_authorizations list `grants` of user `user_id`: revocations, which go
     // before the user's own PUT, into `before`; grants and permission changes into `after`.

@@ -50,7 +50,8 @@ std::string token_label(const model::ApiToken& token) {
 
 }  // namespace
 
-model::ServiceGrants Differ::grants_by_id(const model::ServiceGrants& written, const Where& where) {
+model::ServiceGrants Differ::grants_by_id(const model::ServiceGrants& written, const Where& where,
+                                          const model::ServiceGrants* held) {
     std::unordered_map<std::string, std::vector<const model::Service*>> by_name;
     std::set<std::string> ids;
     for (const auto& service : m_live.services) {
@@ -61,8 +62,8 @@ model::ServiceGrants Differ::grants_by_id(const model::ServiceGrants& written, c
     std::map<std::string, std::string> written_as;  // service ID -> how the files named it first
     for (const auto& [name, permission] : written) {
         std::string id;
-        if (ids.count(name) > 0) {
-            id = name;
+        if (ids.count(name) > 0 || (held != nullptr && held->count(name) > 0)) {
+            id = name;  // a service of the account, or one the user holds a grant for (listed or not)
         } else if (auto it = by_name.find(name); it != by_name.end() && it->second.size() == 1) {
             id = it->second.front()->id;
         } else if (it != by_name.end()) {
@@ -101,8 +102,8 @@ std::optional<ListChange> Differ::user_grants(const model::User& want, const mod
     const model::ServiceGrants& live = have.services ? *have.services : none;
     ListChange list;
     if (want.services) {
-        list = grant_list(grants_by_id(*want.services, where), live);
-    } else if (want.limit_services == false && !live.empty()) {
+        list = grant_list(grants_by_id(*want.services, where, &live), live);
+    } else if (want.limit_services == false && have.limit_services == true && !live.empty()) {
         list = grant_list({}, live);  // grants limit nobody once limit_services is off: they go first
     } else {
         return std::nullopt;

@@ -81,6 +81,9 @@ Guard protected_guard(const Plan& plan, const model::AccountState& desired, cons
                     for (const auto& f : change.fields) {
                         fields.emplace_back(to_string(f.field));
                     }
+                    for (const auto& l : change.lists) {
+                        fields.emplace_back(to_string(l.field));
+                    }
                     refusals.push_back(
                         fmt::format("changes {} of {} ({})", util::join(fields, ", "), change.key, *because));
                 }

@@ -70,7 +70,7 @@ std::vector<std::pair<Action, std::string_view>> action_names() {
 
 std::vector<std::pair<model::Kind, std::string_view>> kind_names() {
     std::vector<std::pair<model::Kind, std::string_view>> out;
-    for (auto kind : model::all_kinds) {
+    for (auto kind : model::change_kinds) {
         out.emplace_back(kind, model::to_string(kind));
     }
     return out;

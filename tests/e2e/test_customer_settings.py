@@ -74,6 +74,28 @@ class CustomerSettingsTest(EmulatorTest):
         self.assertEqual(wrong.code, 1, wrong)
         self.assertIn("force_3fa", wrong.err)
 
+    def test_a_saved_plan_is_stale_once_someone_else_would_be_logged_out(self):
+        files = self.files("  force_2fa: true\n")
+        saved = os.path.join(self.tmp, "plan.json")
+        self.assertEqual(self.fa("plan", "-f", files, "--ack", "force_2fa", "--out", saved).code, 0)
+        # carol turns 2FA off after the review: the reviewed plan did not say she would be logged out.
+        status, body = self.emulator.request("PUT", "/_emulator/users/carol@acme.test/two_factor_auth",
+                                             {"enabled": False}, token=None)
+        self.assertLess(status, 300, body)
+        result = self.apply(files, "--plan", saved, "--ack", "force_2fa")
+        self.assertNotEqual(result.code, 0, result)
+        self.assertIn("carol@acme.test", result.err)
+        self.assertFalse(self.customer().get("force_2fa"))
+
+    def test_deleting_a_user_who_is_a_contact_is_refused_unless_the_files_name_another(self):
+        self.emulator.set_state(seed(billing_contact_id="bob@acme.test"))
+        people = PEOPLE.replace("  - login: bob@acme.test\n", "") + "policy:\n  prune: [users]\n"
+        self.write("files/people.yaml", people)
+        plan = self.fa("plan", "-f", self.write("files/people.yaml", people))
+        self.assertEqual(plan.code, 1, plan)
+        self.assertIn("user 'bob@acme.test' is the account's billing contact, and this plan deletes them", plan.err)
+        self.assertEqual(self.fa("plan", "-f", self.files("  contacts:\n    billing: null\n", people)).code, 0)
+
     def test_the_allowlist_and_contacts_round_trip_through_export(self):
         files = self.files("  ip_allowlist: [127.0.0.1, 203.0.113.0/24, \"2001:db8::/48\"]\n"
                            "  contacts:\n    security: alice@acme.test\n    technical: CAROL@acme.test\n"

@@ -157,6 +157,15 @@ class ServiceAccessTest(EmulatorTest):
         self.assertRegex(text, r"services:\n\s+SvcTwin000000000000004: read_only\n\s+www: full\n")
         self.assert_converged(exported)
 
+    def test_grants_of_a_user_who_is_not_service_limited_are_left_alone(self):
+        doc = seed()
+        doc["users"][2]["services"] = {"www": "full"}  # kim: not service-limited, yet holds a grant
+        self.emulator.set_state(doc)
+        exported = os.path.join(self.tmp, "exported.yaml")
+        self.assertEqual(self.fa("export", "--out", exported).code, 0)
+        self.assert_converged(exported)
+        self.assertEqual(self.grants("kim@acme.test"), {BY_NAME["www"]: "full"})
+
     def test_an_invitation_sends_its_grants_and_they_hold_once_accepted(self):
         self.emulator.set_state(seed())
         files = self.files("  - login: lee@acme.test\n    limit_services: true\n    services: {}\n"

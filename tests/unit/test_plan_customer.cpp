@@ -7,6 +7,7 @@
 
 #include <fastly_accounts/apply/executor.hpp>
 #include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/plan/serialize.hpp>
 
 using namespace fastly_accounts;
 using model::Contact;
@@ -74,8 +75,15 @@ TEST_CASE("allowlist entries: addresses and CIDRs, split as the API's text holds
           "'office.example.com' is not an IPv4 or IPv6 address");
     CHECK(model::allowlist_entry_problem("10.0.0.0/33") == "'/33' is not a prefix length of an IPv4 address (0 to 32)");
     CHECK(model::allowlist_entry_problem("10.0.0.0/") == "'/' is not a prefix length of an IPv4 address (0 to 32)");
-    CHECK(model::canonical_allowlist({"2001:DB8:0::1/128", "198.51.100.7/32", "0.0.0.0/0", "198.51.100.7"}) ==
-          List{"198.51.100.7", "2001:db8::1"});
+    CHECK(model::canonical_allowlist({"2001:DB8:0::1/128", "198.51.100.7/32", "198.51.100.7", "203.0.113.5/24",
+                                      "::/0"}) == List{"198.51.100.7", "2001:db8::1", "203.0.113.0/24", "::/0"});
+    // An IPv4 /0, however written, allows everything: the whole list restricts nothing, and the files say [].
+    CHECK(model::split_allowlist("10.0.0.0/8, 0.0.0.0/00").empty());
+    CHECK(model::split_allowlist("::/0 10.0.0.0/8") == List{"::/0", "10.0.0.0/8"});
+    CHECK(model::allowlist_entry_problem("10.0.0.0/0") ==
+          "'10.0.0.0/0' allows every address, which Fastly reads as no restriction at all, whatever else the list "
+          "holds; write `ip_allowlist: []` for no restriction");
+    CHECK(model::allowlist_entry_problem("::/0").empty());
 }
 
 TEST_CASE("contacts change in stage 5 and the settings that shut people out in stage 8, each guarded") {
@@ -137,4 +145,17 @@ TEST_CASE("the executor sends the settings in one PUT, contacts by their users' 
     CHECK(report.failed == 0);
     CHECK(api.calls() == List{"PUT customer C1 security_contact_id=u-ann billing_contact_id=u-ben",
                               "PUT customer C1 ip_whitelist=198.51.100.7,203.0.113.0/24"});
+}
+
+TEST_CASE("a saved plan with the customer's changes, grants and tokens reads back the same") {
+    model::CustomerSettings want;
+    want.force_sso = true;
+    want.contacts = {{Contact::legal, "ann@example.com"}};
+    const plan::Plan p = run(desired(want), {"force_sso"});
+    REQUIRE(p.changes.size() == 2);
+    const std::string text = plan::saved_plan_json({p, "sha256:abc", {}}).dump(2);
+    const plan::SavedPlan back = plan::parse_saved_plan(text);
+    CHECK(plan::saved_plan_json(back).dump(2) == text);
+    CHECK(back.plan.changes[1].kind == model::Kind::customer);
+    CHECK(back.plan.changes[1].stage == plan::Stage::customer_security);
 }

@@ -74,18 +74,19 @@ std::optional<ServicePermission> parse_service_permission(std::string_view name)
 using ServiceGrants = std::map<std::string, ServicePermission>;
 
 /// The entries of an allowlist as the API's `ip_whitelist` text holds them: separated by commas and/or
-/// whitespace. No restriction ("0.0.0.0/0", "::/0", or nothing) is the empty list.
+/// whitespace. No restriction (nothing, or an IPv4 /0 such as "0.0.0.0/0" anywhere in it) is the empty list.
 std::vector<std::string> split_allowlist(std::string_view text);
 
 /// The `ip_whitelist` text that sends `entries`: comma-separated; "0.0.0.0/0" (no restriction) for none.
 std::string join_allowlist(const std::vector<std::string>& entries);
 
-/// Why `entry` is not an IPv4 or IPv6 address or CIDR block ("a prefix of 33 bits"), or "" when it is one.
+/// Why `entry` cannot be an allowlist entry in the files, or "" when it can: not an IPv4 or IPv6 address or
+/// CIDR block; or an IPv4 /0, which Fastly reads as no restriction at all (the files write [] for that).
 std::string allowlist_entry_problem(std::string_view entry);
 
-/// The allowlist with each entry in canonical form (the address as inet_ntop writes it, a /32 or /128
-/// prefix dropped), sorted, without repeats and without the no-restriction entries: two lists that allow
-/// the same addresses as written compare equal.
+/// The allowlist with each entry in canonical form (the network as inet_ntop writes it, host bits cleared,
+/// a /32 or /128 prefix dropped), sorted, without repeats: two lists that allow the same addresses as
+/// written compare equal.
 std::vector<std::string> canonical_allowlist(const std::vector<std::string>& entries);
 
 /// How a listed user that has no account yet is brought in.
