@@ -70,8 +70,9 @@ void FieldReader::error(const YamlNode& at, const FieldPath& path, const std::st
 }
 
 void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::string_view expected) const {
-    using Type = YamlNode::Type;
-    const bool scalar = node.type != Type::sequence && node.type != Type::mapping && node.type != Type::null;
+    using NodeType = YamlNode::Type;
+    const bool scalar = node.type != NodeType::sequence && node.type != NodeType::mapping &&
+                        node.type != NodeType::null;
     std::string message = fmt::format("expected {}, got {}", expected, describe(node.type));
     if (scalar) {
         constexpr std::size_t shown = 60;
@@ -79,9 +80,9 @@ void FieldReader::type_error(const YamlNode& node, const FieldPath& path, std::s
     }
     if (scalar && expected == "a boolean") {
         message += " (write true or false)";
-    } else if (scalar && node.type != Type::string && expected == "a string") {
+    } else if (scalar && node.type != NodeType::string && expected == "a string") {
         message += "; put it in quotes to make it a string";
-    } else if (node.type == Type::string && expected == "a list") {
+    } else if (node.type == NodeType::string && expected == "a list") {
         message += fmt::format("; write a list such as [{}]", node.text);
     }
     error(node, path, message);
