@@ -131,6 +131,8 @@ void Differ::diff_customer() {
                                   token_user ? "; among them this token's own user: this token stops working "
                                                "once the change is made"
                                              : ""));
+        } else {
+            security.sensitive.push_back("force_2fa off: signing in no longer needs two-factor authentication");
         }
     }
     if (want.force_sso && *want.force_sso != have.force_sso.value_or(false)) {
@@ -140,6 +142,8 @@ void Differ::diff_customer() {
                 fmt::format("force_sso on: {} {} password login and must sign in through the account's SSO: {}",
                             util::plural(remaining.size(), "user", "users"), remaining.size() == 1 ? "loses" : "lose",
                             some_of(remaining)));
+        } else {
+            security.sensitive.push_back("force_sso off: password logins are allowed again, beside the account's SSO");
         }
     }
     if (want.ip_allowlist) {

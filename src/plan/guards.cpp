@@ -258,9 +258,10 @@ std::vector<Guard> lockout_guards(const Plan& plan, const DiffOptions& options) 
             continue;
         }
         for (const auto& name : acknowledgeable()) {
-            const auto mark = std::find_if(change.sensitive.begin(), change.sensitive.end(), [&](const std::string& m) {
-                return m.rfind(name + " ", 0) == 0 || m.rfind(name + ":", 0) == 0;
-            });
+            // "force_2fa on: ...", "force_sso on: ...", "ip_allowlist: ..."; turning 2FA or SSO off shuts nobody out.
+            const std::string prefix = name == "ip_allowlist" ? name + ":" : name + " on:";
+            const auto mark = std::find_if(change.sensitive.begin(), change.sensitive.end(),
+                                           [&](const std::string& m) { return m.rfind(prefix, 0) == 0; });
             if (mark == change.sensitive.end()) {
                 continue;
             }

@@ -47,6 +47,7 @@ class GoldenPlanTest(EmulatorTest):
         # What the golden plan holds: every action of every kind, and the marks a reviewer must see.
         plan = json.loads(golden("every-change-plan.json"))
         done = {(c["kind"], c["action"]) for c in plan["changes"]}
+        self.assertEqual(sorted(c["stage"] for c in plan["changes"] if c["kind"] == "customer"), [5, 8])
         for kind in ("users", "invitations", "roles", "service_groups", "user_groups"):
             for action in ("create", "delete") + (("replace",) if kind == "invitations" else ("update",)):
                 self.assertIn((kind, action), done)
@@ -54,7 +55,7 @@ class GoldenPlanTest(EmulatorTest):
         self.assertTrue({"held_by", "members", "permissions", "services", "user_groups", "service_authorizations",
                          "tokens"} <= lists, lists)
         self.assertTrue(any("expired invitation" in note for note in plan["notes"]))
-        self.assertEqual(sum(1 for c in plan["changes"] if c["sensitive"]), 7)
+        self.assertEqual(sum(1 for c in plan["changes"] if c["sensitive"]), 8)
 
     def test_the_readme_plan_is_what_the_binary_prints(self):
         with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:

@@ -316,8 +316,9 @@ inline plan::Plan unmanaged_plan() {
 /// invitation for one person deleted; a user's roles and a group's lists gaining and losing entries, one
 /// group's changes over stages 3 and 4; sensitive marks of each sort; `held_by` on a pruned role and
 /// service group; service names beside IDs; grants made, changed and revoked; a deleted user's token
-/// revoked first; an empty list; an unmanaged invitation; and the notes (awaiting
-/// acceptance, accepted, an expired invitation the files do not list, missing_users: create).
+/// revoked first; the account's contact changed (stage 5) and force_2fa turned off (stage 8); an empty list; an
+/// unmanaged invitation; and the notes (awaiting acceptance, accepted, an expired invitation the files do not list,
+/// missing_users: create).
 inline plan::Plan every_change_plan() {
     using plan::Action;
     using plan::Stage;
@@ -501,6 +502,16 @@ inline plan::Plan every_change_plan() {
          {{"DELETE", "/user-groups/3j3EveTH0xZ54RxPfqeVqk/members"}},
          "",
          {}},
+        {Stage::customer_contacts,
+         Action::update,
+         K::customer,
+         "Acme",
+         "51MumwLiSJyFTWhtbByYgR",
+         {{plan::Field::security_contact, std::string("mallory@example.com"), std::string("alice@example.com")}},
+         {},
+         {{"PUT", "/customer/51MumwLiSJyFTWhtbByYgR"}},
+         "",
+         {}},
         {Stage::delete_people_and_groups,
          Action::remove,
          K::users,
@@ -551,6 +562,16 @@ inline plan::Plan every_change_plan() {
          {{"DELETE", "/service-groups/2hWaouMpAAQwYwLAZLJOGf"}},
          "",
          {"access lost through pruning: 1 holder the files do not manage loses it"}},
+        {Stage::customer_security,
+         Action::update,
+         K::customer,
+         "Acme",
+         "51MumwLiSJyFTWhtbByYgR",
+         {{plan::Field::force_2fa, true, false}},
+         {},
+         {{"PUT", "/customer/51MumwLiSJyFTWhtbByYgR"}},
+         "",
+         {"force_2fa off: signing in no longer needs two-factor authentication"}},
     };
     p.unmanaged = {{K::invitations, "guest@example.com"}};
     p.notes = {"ivan@example.com: invited, awaiting acceptance",
