@@ -45,8 +45,10 @@ void Differ::invite(const std::string& email, const Wanted& want, const model::I
         change.fields.push_back({Field::roles, replace && live->roles ? Value(sorted(*live->roles)) : Value{},
                                  canonical_roles(*send_roles)});
     }
-    const std::optional<bool> send_limit = limit_services ? limit_services
-                                                          : (replace ? live->limit_services : std::nullopt);
+    std::optional<bool> send_limit = limit_services;
+    if (!send_limit && replace) {
+        send_limit = live->limit_services;
+    }
     if (send_limit) {
         change.fields.push_back({Field::limit_services,
                                  replace && live->limit_services ? Value(*live->limit_services) : Value{},
@@ -64,7 +66,7 @@ void Differ::invite(const std::string& email, const Wanted& want, const model::I
             grants.add.push_back(grant_entry(service, permission));
         }
         change.lists.push_back(std::move(grants));
-    } else if (!services && replace && live->limit_services == true && send_limit == true) {
+    } else if (!services && replace && live->limit_services.value_or(false) && send_limit.value_or(false)) {
         // The list of invitations does not show what one grants per service, so a replacement can send
         // only what the files give.
         change.sensitive.push_back(

@@ -25,7 +25,7 @@ public:
         return m_calls;
     }
 
-    model::Customer current_customer() override { return {"C1", "Acme", "u-owner"}; }
+    model::Customer current_customer() override { return {"C1", "Acme", "u-owner", {}}; }
     model::TokenUser current_user() override { return {"u-owner", "owner@example.com", model::UserRole::superuser}; }
     std::vector<model::User> list_users(const std::string& customer) override {
         record("GET users of " + customer);

@@ -56,7 +56,7 @@ plan::Plan renames_then_a_group() {
 
 model::LiveAccount live_with_five_users() {
     model::LiveAccount live;
-    live.customer = {"C1", "Acme", "u-owner"};
+    live.customer = {"C1", "Acme", "u-owner", {}};
     for (int i = 1; i <= 5; ++i) {
         model::User u;
         u.login = "u" + std::to_string(i) + "@example.com";

@@ -45,7 +45,7 @@ model::UserGroup group(const std::string& name, const std::string& id, List memb
 // before; the user group SRE with bob in it.
 model::LiveAccount account() {
     model::LiveAccount live;
-    live.customer = {"C1", "Acme", "u-owner"};
+    live.customer = {"C1", "Acme", "u-owner", {}};
     live.token_user = {"u-owner", "owner@example.com", UserRole::superuser};
     live.state.users = {person("owner@example.com", "u-owner", UserRole::superuser, "Owner"),
                         person("bob@example.com", "u-bob", UserRole::engineer, "Bob"),

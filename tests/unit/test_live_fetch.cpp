@@ -176,7 +176,7 @@ public:
 
     model::Customer current_customer() override {
         Visit visit(*this, "customer", false);
-        return {"c1", "Acme", "u1"};
+        return {"c1", "Acme", "u1", {}};
     }
     model::TokenUser current_user() override {
         Visit visit(*this, "token user");

@@ -55,7 +55,7 @@ model::Invitation invitation(std::string email, std::string id, std::int64_t cre
 // invitation expired; one custom role, two service groups, two user groups.
 model::LiveAccount live_account() {
     model::LiveAccount live;
-    live.customer = {"C1", "Acme", "u-owner"};
+    live.customer = {"C1", "Acme", "u-owner", {}};
     live.token_user = {"u-owner", "owner@example.com", UserRole::superuser};
     const char* predefined[][2] = {
         {"user", "User"},           {"billing", "Billing"},       {"engineer", "Engineer"},

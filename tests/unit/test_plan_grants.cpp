@@ -37,7 +37,7 @@ model::User person(std::string login, std::string id, UserRole role, bool limite
 // services are both named "static".
 model::LiveAccount account() {
     model::LiveAccount live;
-    live.customer = {"C1", "Acme", "u-owner"};
+    live.customer = {"C1", "Acme", "u-owner", {}};
     live.token_user = {"u-owner", "owner@example.com", UserRole::superuser};
     live.services = {{"s1", "www"}, {"s2", "api"}, {"s3", "static"}, {"s4", "static"}, {"s5", "docs"}};
     live.state.users = {person("owner@example.com", "u-owner", UserRole::superuser, false),
