@@ -8,6 +8,20 @@ namespace fastly_accounts::apply::detail {
 
 namespace {
 
+// The ID of the authorization giving `user_id` the service `service_id` (with `permission`, when given) as
+// the API lists it now, or nullopt.
+std::optional<std::string> listed_authorization(live::ApiClient& api, const std::string& user_id,
+                                                const std::string& service_id,
+                                                std::optional<model::ServicePermission> permission = std::nullopt) {
+    for (const auto& authorization : api.list_service_authorizations()) {
+        if (authorization.user_id == user_id && authorization.service_id == service_id &&
+            (!permission || authorization.permission == *permission)) {
+            return authorization.id;
+        }
+    }
+    return std::nullopt;
+}
+
 // The ID of the authorization giving `user_id` the service `service_id`: as the plan read it, else (one
 // made by hand since) as the API lists it now.
 std::string authorization_id(live::ApiClient& api, const model::LiveIndex& index, const std::string& user_id,
@@ -15,10 +29,8 @@ std::string authorization_id(live::ApiClient& api, const model::LiveIndex& index
     if (const auto* found = index.authorization(user_id, service_id)) {
         return found->id;
     }
-    for (const auto& authorization : api.list_service_authorizations()) {
-        if (authorization.user_id == user_id && authorization.service_id == service_id) {
-            return authorization.id;
-        }
+    if (auto listed = listed_authorization(api, user_id, service_id)) {
+        return *listed;
     }
     throw util::Error(fmt::format("user {} has no service authorization for service {}", user_id, service_id));
 }
@@ -63,15 +75,8 @@ void grant(live::ApiClient& api, const model::LiveIndex& index, const std::strin
         const std::string& service = entry.first;  // not a structured binding: lambdas capture it (clang 14)
         const model::ServicePermission permission = entry.second;
         create_checked([&] { return api.create_service_authorization(user_id, service, permission); },
-                       [&]() -> std::optional<std::string> {
-                           for (const auto& authorization : api.list_service_authorizations()) {
-                               if (authorization.user_id == user_id && authorization.service_id == service &&
-                                   authorization.permission == permission) {
-                                   return authorization.id;
-                               }
-                           }
-                           return std::nullopt;
-                       });
+                       // Ours only when it grants what was sent.
+                       [&] { return listed_authorization(api, user_id, service, permission); });
     }
     if (!delta.change.empty()) {
         std::vector<std::pair<std::string, model::ServicePermission>> updates;
