@@ -5,6 +5,7 @@
 #include <fastly_accounts/config/files.hpp>
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/config/merge.hpp>
+#include <fastly_accounts/config/policy_rules.hpp>
 #include <fastly_accounts/util/parallel.hpp>
 #include <fastly_accounts/util/sha256.hpp>
 #include <functional>
@@ -74,6 +75,7 @@ Digests digests(const std::vector<SourceFile>& sources) {
 model::AccountState checked_state(const std::vector<SourceFile>& sources, Diagnostics diagnostics,
                                   const std::function<void()>& alongside = {}) {
     model::AccountState state = merge_files(load_files(sources, diagnostics, alongside), diagnostics);
+    check_policy_rules(state, diagnostics);
     if (!diagnostics.empty()) {
         throw ConfigError(std::move(diagnostics));
     }

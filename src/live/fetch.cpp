@@ -443,6 +443,7 @@ private:
                                  std::vector<std::string>{},
                                  std::vector<std::string>{},
                                  group.id,
+                                 {},
                                  {}};
             for (const auto& link : m_sub_lists.links(Relation::user_group_roles, group.id)) {
                 const std::string name = m_account.role_name(link.id);

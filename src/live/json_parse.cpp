@@ -336,6 +336,7 @@ model::User user(const json& object) {
     out.limit_services = flag(object, "limit_services");
     out.locked = flag(object, "locked");
     out.require_new_password = flag(object, "require_new_password");
+    out.created_at = text(object, "created_at");
     if (auto it = object.find("two_factor_auth_enabled"); it != object.end() && !it->is_null()) {
         out.two_factor_auth_enabled = flag(object, "two_factor_auth_enabled");
     }

@@ -305,4 +305,14 @@ std::vector<std::string> canonical_allowlist(const std::vector<std::string>& ent
     return {out.begin(), out.end()};
 }
 
+bool email_domain_allowed(const std::vector<std::string>& domains, std::string_view email) {
+    if (domains.empty()) {
+        return true;
+    }
+    const auto at = email.rfind('@');
+    const std::string domain = util::fold_case(at == std::string_view::npos ? email : email.substr(at + 1));
+    return std::any_of(domains.begin(), domains.end(),
+                       [&](const std::string& allowed) { return util::fold_case(allowed) == domain; });
+}
+
 }  // namespace fastly_accounts::model

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -126,6 +127,19 @@ struct CustomerSettings {
     std::map<Contact, SourceLocation> contact_at;  ///< where the files name each contact
 };
 
+/// Why someone holds an access, who answers for it, and until when: the `owner`, `reason`, `expires` and
+/// `review_after` the files write on a user, an invitation, a user-group membership or a service grant.
+/// Desired state only; the API keeps none of it.
+struct Terms {
+    std::optional<std::string> owner;
+    std::optional<std::string> reason;
+    std::optional<std::int64_t> expires;       ///< epoch seconds (UTC): from then on the access is absent
+    std::optional<std::int64_t> review_after;  ///< epoch seconds (UTC): when someone should look at it again
+    SourceLocation where;                      ///< of the object or entry that carries them
+
+    bool empty() const { return !owner && !reason && !expires && !review_after; }
+};
+
 struct User {
     std::string login;  ///< key, compared case-insensitively
     std::optional<std::string> name;
@@ -140,6 +154,10 @@ struct User {
     std::optional<bool> two_factor_auth_enabled;
     std::string id;  ///< API id; empty in desired state
     SourceLocation where;
+    Terms terms;  ///< desired only
+    /// Desired only: the terms of each grant of `services` written as a mapping, by service as written.
+    std::map<std::string, Terms> service_terms;
+    std::string created_at;  ///< live only: ISO 8601 UTC, "" when the API does not say
 };
 
 struct Invitation {
@@ -154,6 +172,8 @@ struct Invitation {
     std::string created_at;  ///< live only: ISO 8601 UTC
     bool active = true;      ///< live only: false once expired or used (the API's status_code 0)
     SourceLocation where;
+    Terms terms;                                  ///< desired only
+    std::map<std::string, Terms> service_terms;  ///< desired only, as on User
 };
 
 /// A custom IAM role. Predefined roles are only referenced by name, never defined.
@@ -181,6 +201,8 @@ struct UserGroup {
     std::optional<std::vector<std::string>> members;         ///< user logins or invitation emails
     std::string id;
     SourceLocation where;
+    /// Desired only: the terms of the members written as a mapping (`{login: x, expires: ...}`), by email_key.
+    std::map<std::string, Terms> member_terms;
 };
 
 /// The `policy:` block, with the defaults of the file format.
@@ -193,6 +215,18 @@ struct Policy {
     std::vector<std::string> protected_logins;
     int min_superusers = 1;
     MissingUsers missing_users = MissingUsers::invite;
+    /// Rules the account must keep (issue 17): checked offline where they can be, and against the account.
+    /// Email domains every login and invitation must be in (compared ignoring case); empty: any.
+    std::vector<std::string> allowed_email_domains;
+    std::optional<int> max_superusers;  ///< at most this many superusers; nullopt: no limit
+    /// Roles (a legacy role such as `superuser`, or an IAM role name) whose holders must have 2FA on.
+    std::vector<std::string> require_2fa_for;
+    bool require_owner = false;   ///< `require: [owner]`: every user and every grant names its owner
+    bool require_reason = false;  ///< `require: [reason]`: every user and every grant gives its reason
+    int expiry_warning_days = 7;  ///< warn this many days before an `expires`
+    SourceLocation where;         ///< of the `policy:` block, "" when no file has one
+    /// Where each rule is written, by rule name, for messages that point at it.
+    std::map<std::string, SourceLocation> rule_at;
 };
 
 /// The `ignore:` block: glob patterns, per kind, of live objects never touched nor reported.
@@ -226,6 +260,10 @@ std::string email_key(std::string_view email);
 /// True when `text` looks like an email address: one `@`, something before it, a dot in the domain,
 /// and no whitespace. Deliberately loose: Fastly is the judge of deliverability.
 bool looks_like_email(std::string_view text);
+
+/// True when the domain of `email` (after its last `@`) is one of `domains`, compared ignoring case; true
+/// for any email when `domains` is empty. A subdomain is not its parent: list each domain allowed.
+bool email_domain_allowed(const std::vector<std::string>& domains, std::string_view email);
 
 /// The names of Fastly's predefined IAM roles as this tool knows them ("Engineer", "TLS Viewer", ...).
 const std::vector<std::string>& predefined_role_names();
