@@ -216,7 +216,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     refuse_foreign_customer(desired, live);  // one line, before any plan of another account is shown
 
     plan::DiffOptions diff_options = cli::diff_options(options.guards);
-    diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
+    diff_options.now_epoch = now_epoch(global);
     // With --plan too, the plan carried out is the one made now, from today's account (its guards
     // included), and only when it is the one that was saved.
     diff_options.writes_remaining = session.stats().ratelimit_remaining;

@@ -149,7 +149,9 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
 int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ostream& out, std::ostream&) {
     try {
         Session session(global);
-        Planned planned = make_plan(session, options.files, {});
+        plan::DiffOptions diff;
+        diff.now_epoch = now_epoch(global);
+        Planned planned = make_plan(session, options.files, diff);
         // The metrics file first: when it cannot be written, the run fails before printing anything (a
         // --format json reader then sees only the error object).
         if (!options.metrics_file.empty()) {
@@ -157,7 +159,8 @@ int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ost
             util::write_file_atomically(options.metrics_file, metrics(&planned.plan, &planned.live.settings, now, now));
         }
         render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
-        return planned.plan.has_changes() ? exit_changes : exit_ok;
+        // A rule of the policy the account breaks is drift too, changes or none.
+        return planned.plan.has_changes() || !planned.plan.violations.empty() ? exit_changes : exit_ok;
     } catch (...) {
         // A check that failed says so in the file, so that it does not go on looking fresh; cli::run reports
         // the failure itself.

@@ -30,7 +30,9 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
 
 int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostream& out, std::ostream& err) {
     Session session(global);
-    Planned planned = make_plan(session, options.files, diff_options(options.guards));
+    plan::DiffOptions diff = diff_options(options.guards);
+    diff.now_epoch = now_epoch(global);
+    Planned planned = make_plan(session, options.files, diff);
     // The saved plan first: when it cannot be written, the run fails before printing anything (a --format
     // json reader then sees only the error object).
     const bool saved_to_stdout = options.out == "-";

@@ -4,9 +4,11 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <ctime>
 #include <fastly_accounts/cli/session.hpp>
 #include <fastly_accounts/cli/token.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <fastly_accounts/util/time.hpp>
 
 namespace fastly_accounts::cli {
 
@@ -88,6 +90,22 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
         ->capture_default_str();
     app.add_flag("--no-color", options.no_color,
                  "No colours in output (also: env NO_COLOR not empty, or stdout not a terminal)");
+    app.add_option_function<std::string>(
+           "--now", [&options](const std::string& text) { options.now = util::parse_date_or_time(text); },
+           "The clock for expiry (`expires`, `review_after`) and invitation age: a UTC date or time such as "
+           "2027-01-31 or 2027-01-31T18:00:00Z, to test a policy or replay a decision. Default: the system clock")
+        ->type_name("TIME")
+        ->check(
+            [](const std::string& text) {
+                return util::parse_date_or_time(text)
+                           ? std::string()
+                           : "expected a UTC date (2027-01-31) or time (2027-01-31T18:00:00Z), got '" + text + "'";
+            },
+            "TIME");
+}
+
+std::int64_t now_epoch(const GlobalOptions& options) {
+    return options.now.value_or(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 void configure_logging(const GlobalOptions& options) {

@@ -16,25 +16,24 @@
 
 namespace fastly_accounts::config::detail {
 
-
 using model::Kind;
 
 // Field names of each object, in the order the SPEC lists them.
-inline const std::vector<std::string> top_fields = {"version", "customer_id", "customer", "policy",         "ignore",
-                                             "users",   "invitations", "roles",    "service_groups", "user_groups"};
+inline const std::vector<std::string> top_fields = {"version",        "customer_id", "customer",    "policy",
+                                                    "ignore",         "users",       "invitations", "roles",
+                                                    "service_groups", "user_groups"};
 inline const std::vector<std::string> customer_fields = {"force_2fa", "force_sso", "ip_allowlist", "contacts"};
 inline const std::vector<std::string> policy_fields = {
-    "prune",          "max_deletions",         "max_removals",   "protected",       "min_superusers",
-    "missing_users",  "allowed_email_domains", "max_superusers", "require_2fa_for", "require",
-    "expiry_warning_days"};
+    "prune",           "max_deletions", "max_removals",          "protected",
+    "min_superusers",  "missing_users", "allowed_email_domains", "max_superusers",
+    "require_2fa_for", "require",       "expiry_warning_days"};
 // The terms of an access (model::Terms), which users, invitations, members and grants may carry.
 inline const std::vector<std::string> term_fields = {"owner", "reason", "expires", "review_after"};
-inline const std::vector<std::string> user_fields = {
-    "login",  "name",   "role",    "roles",       "limit_services", "services", "locked", "require_new_password",
-    "owner", "reason", "expires", "review_after"};
-inline const std::vector<std::string> invitation_fields = {"email", "role",   "roles",   "limit_services",
-                                                           "services", "owner", "reason", "expires",
-                                                           "review_after"};
+inline const std::vector<std::string> user_fields = {"login",          "name",     "role",    "roles",
+                                                     "limit_services", "services", "locked",  "require_new_password",
+                                                     "owner",          "reason",   "expires", "review_after"};
+inline const std::vector<std::string> invitation_fields = {"email", "role",   "roles",   "limit_services", "services",
+                                                           "owner", "reason", "expires", "review_after"};
 inline const std::vector<std::string> role_fields = {"name", "description", "permissions"};
 inline const std::vector<std::string> service_group_fields = {"name", "description", "services"};
 inline const std::vector<std::string> user_group_fields = {"name", "description", "roles", "service_groups", "members"};

@@ -24,9 +24,10 @@ std::optional<model::ServiceGrants> FileLoader::grants(const YamlNode& value, co
         for (auto each : model::all_service_permissions) {
             names.emplace_back(model::to_string(each));
         }
-        m_reader.error(at, p,
-                       fmt::format("unknown permission '{}'", *text) +
-                           util::did_you_mean(*text, names, fmt::format("expected one of {}", util::join(names, ", "))));
+        m_reader.error(
+            at, p,
+            fmt::format("unknown permission '{}'", *text) +
+                util::did_you_mean(*text, names, fmt::format("expected one of {}", util::join(names, ", "))));
         return std::nullopt;
     };
     const bool mapping = m_reader.for_each_entry(
@@ -39,18 +40,18 @@ std::optional<model::ServiceGrants> FileLoader::grants(const YamlNode& value, co
                 std::vector<std::string> fields = {"permission"};
                 fields.insert(fields.end(), term_fields.begin(), term_fields.end());
                 bool given = false;
-                m_reader.for_each_field(
-                    grant, p, fields,
-                    [&](std::string_view key, const YamlNode& v, const FieldPath& field_path) {
-                        if (key == "permission") {
-                            given = true;
-                            permission = permission_of(v, field_path);
-                        } else {
-                            read_term(grant_terms, key, v, field_path);
-                        }
-                    });
+                m_reader.for_each_field(grant, p, fields,
+                                        [&](std::string_view key, const YamlNode& v, const FieldPath& field_path) {
+                                            if (key == "permission") {
+                                                given = true;
+                                                permission = permission_of(v, field_path);
+                                            } else {
+                                                read_term(grant_terms, key, v, field_path);
+                                            }
+                                        });
                 if (!given) {
-                    m_reader.error(grant, p, "missing required field 'permission' (full, read_only, purge_select or purge_all)");
+                    m_reader.error(grant, p,
+                                   "missing required field 'permission' (full, read_only, purge_select or purge_all)");
                 }
             } else {
                 permission = permission_of(grant, p);

@@ -201,10 +201,14 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
             } else if (key == "max_superusers") {
                 policy.max_superusers = m_reader.integer(v, p, 1);
             } else if (key == "require_2fa_for") {
-                policy.require_2fa_for =
-                    m_reader.string_list(v, p, [&](const YamlNode& e, const FieldPath& ep) { return m_reader.name(e, ep); },
-                                         model::role_name_key)
-                        .value_or(std::vector<std::string>{});
+                policy.require_2fa_for = m_reader
+                                             .string_list(
+                                                 v, p,
+                                                 [&](const YamlNode& e, const FieldPath& ep) {
+                                                     return m_reader.name(e, ep);
+                                                 },
+                                                 model::role_name_key)
+                                             .value_or(std::vector<std::string>{});
             } else if (key == "require") {
                 auto names = m_reader.string_list(
                     v, p,

@@ -44,8 +44,8 @@ void check_policy_rules(const model::AccountState& state, Diagnostics& diagnosti
         const std::string allowed = util::join(policy.allowed_email_domains, ", ");
         const auto check = [&](const std::string& email, const model::SourceLocation& where, std::string_view what) {
             if (!model::email_domain_allowed(policy.allowed_email_domains, email)) {
-                diagnostics.add(at(where, fmt::format("{} '{}' is not in policy.allowed_email_domains ({})", what,
-                                                      email, allowed)));
+                diagnostics.add(at(
+                    where, fmt::format("{} '{}' is not in policy.allowed_email_domains ({})", what, email, allowed)));
             }
         };
         for (const auto& user : state.users) {
@@ -82,11 +82,10 @@ void check_policy_rules(const model::AccountState& state, Diagnostics& diagnosti
             }
         }
         for (const auto& invitation : state.invitations) {
-            check_terms(policy, invitation.terms, fmt::format("the invitation of '{}'", invitation.email),
-                        diagnostics);
+            check_terms(policy, invitation.terms, fmt::format("the invitation of '{}'", invitation.email), diagnostics);
             for (const auto& [service, terms] : invitation.service_terms) {
-                check_terms(policy, terms,
-                            fmt::format("the grant of service '{}' to '{}'", service, invitation.email), diagnostics);
+                check_terms(policy, terms, fmt::format("the grant of service '{}' to '{}'", service, invitation.email),
+                            diagnostics);
             }
         }
         for (const auto& group : state.user_groups) {

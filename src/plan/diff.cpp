@@ -619,8 +619,44 @@ PlanError::PlanError(std::vector<Problem> problems)
           fmt::format("the files name {} the account does not have", problems.size() == 1 ? "something" : "things")),
       m_problems(std::move(problems)) {}
 
+namespace {
+
+// The names of policy.require_2fa_for that are neither a legacy role nor a role of the account.
+void check_policy_roles(const model::AccountState& desired, const model::LiveAccount& live) {
+    std::vector<PlanError::Problem> problems;
+    for (const auto& name : desired.policy.require_2fa_for) {
+        if (!model::parse_user_role(model::role_name_key(name)) && live.find_role(name) == nullptr) {
+            auto at = desired.policy.rule_at.find("require_2fa_for");
+            problems.push_back({at == desired.policy.rule_at.end() ? desired.policy.where : at->second,
+                                fmt::format("policy.require_2fa_for names '{}', which is neither a role (user, "
+                                            "billing, engineer, superuser, tls_viewer, tls_admin) nor an IAM role "
+                                            "of the account",
+                                            name)});
+        }
+    }
+    if (!problems.empty()) {
+        throw PlanError(std::move(problems));
+    }
+}
+
+}  // namespace
+
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options) {
-    return detail::Differ(desired, live, options).run();
+    check_policy_roles(desired, live);
+    const std::int64_t now = options.now_epoch;
+    // What has expired is planned as if the files did not give it.
+    Plan plan = has_expired(desired, now) ? detail::Differ(without_expired(desired, now), live, options).run()
+                                          : detail::Differ(desired, live, options).run();
+    plan.now = now;
+    plan.deadlines = find_deadlines(desired, now);
+    for (const auto& deadline : plan.deadlines) {
+        plan.notes.push_back(describe(deadline, now));
+    }
+    plan.violations = policy_violations(desired, live);
+    for (const auto& violation : plan.violations) {
+        plan.notes.push_back(fmt::format("policy: {}", violation.message));
+    }
+    return plan;
 }
 
 }  // namespace fastly_accounts::plan

@@ -5,6 +5,7 @@
 #include <fastly_accounts/util/strings.hpp>
 #include <map>
 #include <set>
+#include "policy.hpp"
 
 namespace fastly_accounts::plan {
 
@@ -196,8 +197,10 @@ Guard removals_guard(const Plan& plan, const model::AccountState& desired, const
                        "--allow-removals", "access removal", "access removals");
 }
 
+}  // namespace
+
 // A superuser who can act: the legacy role or the IAM Superuser role, and not locked.
-Guard superusers_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
+SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live) {
     struct Standing {
         bool superuser_role = false;
         bool superuser_iam = false;
@@ -234,13 +237,19 @@ Guard superusers_guard(const Plan& plan, const model::AccountState& desired, con
             }
         }
     }
-    int count = 0;
-    int locked = 0;
+    SuperuserCount out;
     for (const auto& [key, standing] : people) {
         if (standing.superuser_role || standing.superuser_iam) {
-            ++(standing.locked ? locked : count);
+            ++(standing.locked ? out.locked : out.active);
         }
     }
+    return out;
+}
+
+namespace {
+
+Guard superusers_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
+    const auto [count, locked] = superusers_after(plan, live);
     const int minimum = desired.policy.min_superusers;
     Guard guard{"min_superusers", count < minimum, ""};
     guard.message = fmt::format("{} who can act after the plan{}; policy.min_superusers is {}",
@@ -289,6 +298,11 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
     }
     for (auto& guard : lockout_guards(plan, options)) {
         plan.guards.push_back(std::move(guard));
+    }
+    if (auto refusals = policy_refusals(plan, desired, live); !refusals.empty()) {
+        plan.guards.push_back({"policy", true,
+                               fmt::format("the plan {}; change the files (or the policy) and plan again",
+                                           util::join(refusals, "; it "))});
     }
 }
 

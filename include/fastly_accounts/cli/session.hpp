@@ -26,7 +26,11 @@ struct GlobalOptions {
     std::size_t max_response_mib = http::default_max_body_mib;
     std::string log_level = "warn";
     bool no_color = false;
+    std::optional<std::int64_t> now;  ///< --now: the clock (epoch seconds) instead of the system's
 };
+
+/// The clock of this run: --now, else the system clock (epoch seconds).
+std::int64_t now_epoch(const GlobalOptions& options);
 
 /// Adds the global options to `app`, writing into `options`.
 void add_global_options(CLI::App& app, GlobalOptions& options);

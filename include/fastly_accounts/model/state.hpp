@@ -172,7 +172,7 @@ struct Invitation {
     std::string created_at;  ///< live only: ISO 8601 UTC
     bool active = true;      ///< live only: false once expired or used (the API's status_code 0)
     SourceLocation where;
-    Terms terms;                                  ///< desired only
+    Terms terms;                                 ///< desired only
     std::map<std::string, Terms> service_terms;  ///< desired only, as on User
 };
 

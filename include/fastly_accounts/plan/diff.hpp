@@ -50,6 +50,24 @@ private:
 /// resolve against the account.
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options);
 
+/// The `expires` and `review_after` of `desired` worth reporting at `now`: every `expires` passed or due within
+/// policy.expiry_warning_days, every `review_after` passed; in file order.
+std::vector<Deadline> find_deadlines(const model::AccountState& desired, std::int64_t now);
+
+/// True when something in `desired` has expired at `now`.
+bool has_expired(const model::AccountState& desired, std::int64_t now);
+
+/// `desired` as it stands at `now`: users and invitations past their `expires` left out, as if no file listed
+/// them (and taken out of every user group), memberships and service grants past theirs removed.
+model::AccountState without_expired(const model::AccountState& desired, std::int64_t now);
+
+/// One line for a deadline, seen at `now`: "expired 2027-01-31: the membership of ... (reason: on-call);
+/// the plan treats it as absent", "expires 2027-01-31, in 2 days: ...", "review due since ...: ...".
+std::string describe(const Deadline& deadline, std::int64_t now);
+
+/// The rules of `desired.policy` that `live` breaks, ignoring what `desired.ignore` covers.
+std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live);
+
 /// Evaluates the safety guards of `plan` (customer_id, protected users, max_deletions, min_superusers)
 /// into `plan.guards`. Part of diff; exposed so that apply can re-run it on a saved plan.
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,

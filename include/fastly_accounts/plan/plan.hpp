@@ -160,6 +160,28 @@ struct Guard {
     std::string message;
 };
 
+/// An `expires` or `review_after` the files give, as the plan saw it at its clock (DiffOptions::now_epoch).
+struct Deadline {
+    enum class Type { expires, review_after };
+    Type type = Type::expires;
+    model::Kind kind = model::Kind::users;  ///< users, invitations, or user_groups for a membership
+    /// "the user 'a@example.com'", "the membership of 'a@example.com' in the user group 'Ops'", "the grant of
+    /// service 'www' to 'a@example.com'"
+    std::string subject;
+    std::string person;  ///< the login or email whose access it is
+    std::int64_t at = 0;
+    bool passed = false;  ///< at or before the clock: an access past `expires` is treated as absent
+    std::optional<std::string> owner;
+    std::optional<std::string> reason;
+};
+
+/// A rule of `policy:` that the live account breaks (allowed_email_domains, max_superusers, require_2fa_for).
+/// Drift reports it (exit 2); a plan that would break a rule itself is refused by the `policy` guard instead.
+struct PolicyViolation {
+    std::string rule;
+    std::string message;
+};
+
 /// What the plan sums up to.
 struct Summary {
     /// Objects per action; an object changed in two stages counts once.
@@ -187,6 +209,10 @@ struct Plan {
     std::map<std::string, std::string> service_names;
     /// How the tokens the changes revoke are shown, by token ID: "name 'deploy' (scope global, last used ...)".
     std::map<std::string, std::string> token_labels;
+    /// Every `expires` passed or within policy.expiry_warning_days, and every `review_after` passed.
+    std::vector<Deadline> deadlines;
+    std::vector<PolicyViolation> violations;  ///< of the live account
+    std::int64_t now = 0;                     ///< the clock the plan was made at (epoch seconds)
 
     bool has_changes() const { return !changes.empty(); }
     /// True when any guard tripped: apply must refuse.
