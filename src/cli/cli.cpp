@@ -97,6 +97,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     CLI::App& apply_command = add_apply_command(app, apply_options);
     ExportOptions export_options;
     CLI::App& export_command = add_export_command(app, export_options);
+    ReviewOptions review_options;
+    CLI::App& review_command = add_review_command(app, review_options);
 
     // The command named on the line, also when parsing it failed; nullptr when none was.
     const auto named_command = [&app]() -> const CLI::App* {
@@ -105,7 +107,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     };
     const auto json_errors = [&] {
         return (plan_command.parsed() && plan_options.format == Format::json) ||
-               (drift_command.parsed() && drift_options.format == Format::json);
+               (drift_command.parsed() && drift_options.format == Format::json) ||
+               (review_command.parsed() && review_options.format == "json");
     };
     const auto fail = [&](const Failure& failure) {
         if (json_errors()) {
@@ -136,9 +139,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         const std::vector<std::string> unparsed = app.remaining();
         if (command == nullptr && !unparsed.empty() && unparsed.front().rfind('-', 0) != 0) {
             const std::string& word = unparsed.front();
-            const auto guess = util::closest_match(word, {"validate", "plan", "apply", "drift", "export"});
-            message = fmt::format("unknown command '{}'{}; the commands are validate, plan, apply, drift and export",
-                                  word, guess ? fmt::format(" (did you mean '{}'?)", *guess) : "");
+            const auto guess = util::closest_match(word, {"validate", "plan", "apply", "drift", "export", "review"});
+            message = fmt::format(
+                "unknown command '{}'{}; the commands are validate, plan, apply, drift, export and review", word,
+                guess ? fmt::format(" (did you mean '{}'?)", *guess) : "");
         }
         message = util::escape_disguising(message);  // it may quote the command line
         err << "fastly-accounts: " << message << "\n"
@@ -163,6 +167,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         if (export_command.parsed()) {
             return run_export(global, export_options, out, err);
+        }
+        if (review_command.parsed()) {
+            return run_review(global, review_options, out, err);
         }
         err << "fastly-accounts: no command given; run 'fastly-accounts --help'\n";
         return exit_error;

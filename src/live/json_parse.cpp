@@ -421,6 +421,21 @@ model::ApiToken api_token(const json& object) {
     return out;
 }
 
+model::Event event(const json& resource) {
+    require_object(resource, "an event");
+    const json attributes = resource.value("attributes", json::object());
+    require_object(attributes, "the event's attributes");
+    model::Event out;
+    out.id = required_id(resource, "an event");
+    out.type = text(attributes, "event_type");
+    out.user_id = text(attributes, "user_id");
+    out.token_id = text(attributes, "token_id");
+    out.ip = text(attributes, "ip");
+    out.created_at = text(attributes, "created_at");
+    out.description = text(attributes, "description");
+    return out;
+}
+
 model::CatalogRole catalog_role(const json& object) {
     require_object(object, "a role");
     model::CatalogRole out;

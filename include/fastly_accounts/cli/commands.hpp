@@ -76,6 +76,20 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options);
 /// Runs `drift`: prints where the account departs from the files; exit 0 when it does not, 2 when it does.
 int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ostream& out, std::ostream& err);
 
+/// Options of `review`.
+struct ReviewOptions {
+    std::vector<std::string> files;  ///< optional: with them, grants are compared with the files
+    std::string format = "text";     ///< text, markdown, json, csv
+    std::string out;                 ///< --out FILE; stdout when empty
+    int login_days = 90;             ///< --since DAYS: how far back last logins are read
+    int max_event_pages = 200;       ///< --max-event-pages N
+};
+
+CLI::App& add_review_command(CLI::App& app, ReviewOptions& options);
+
+/// Runs `review`: reads the account (and the audit log's logins) and writes the access review; exit 0.
+int run_review(const GlobalOptions& global, const ReviewOptions& options, std::ostream& out, std::ostream& err);
+
 /// Options of `apply`.
 struct ApplyOptions {
     std::vector<std::string> files;

@@ -3,6 +3,7 @@
 #include <fastly_accounts/model/live.hpp>
 #include <fastly_accounts/model/state.hpp>
 #include <fastly_accounts/util/error.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -194,6 +195,16 @@ public:
     /// Sets the set fields of `settings` on the customer (PUT /customer/{id}, one request): force_2fa,
     /// force_sso, the allowlist, and each contact present, here by user ID (nullopt clears it).
     virtual void update_customer(const std::string& customer_id, const model::CustomerSettings& settings) = 0;
+
+    /// The events of the audit log (GET /events) of `event_type` since `since` (ISO 8601 UTC), newest first,
+    /// page after page until `enough` says so after a page or `max_pages` are read; `complete` says whether
+    /// the log was read to its end.
+    struct Events {
+        std::vector<model::Event> events;
+        bool complete = false;
+    };
+    virtual Events list_events(const std::string& customer_id, const std::string& event_type, const std::string& since,
+                               int max_pages, const std::function<bool(const std::vector<model::Event>&)>& enough) = 0;
 
     /// The customer's API tokens (GET /customer/{id}/tokens).
     virtual std::vector<model::ApiToken> list_tokens(const std::string& customer_id) = 0;

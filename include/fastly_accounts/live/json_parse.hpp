@@ -79,6 +79,9 @@ model::CatalogRole catalog_role(const json& object);
 model::ServiceAuthorization service_authorization(const json& resource);
 /// An entry of GET /customer/{id}/tokens.
 model::ApiToken api_token(const json& object);
+
+/// One event of GET /events: a JSON:API resource {"id", "type": "event", "attributes": {...}}.
+model::Event event(const json& resource);
 /// The permission names of GET /iam/v1/roles/{id}?include=permissions: the role (or `{data: role}`)'s
 /// `permissions`, strings or objects with a `name` (else their `id`). Empty when it has none.
 std::vector<std::string> role_permission_names(const json& role);

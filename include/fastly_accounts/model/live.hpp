@@ -50,6 +50,17 @@ struct ApiToken {
     std::string expires_at;    ///< empty when it never expires
 };
 
+/// One entry of the account's audit log (GET /events).
+struct Event {
+    std::string id;
+    std::string type;      ///< "user.login", "user.update", ...
+    std::string user_id;   ///< the actor: the user whose login or token did it ("" when none)
+    std::string token_id;  ///< the token used ("" for a login in the web interface)
+    std::string ip;
+    std::string created_at;  ///< ISO 8601 UTC
+    std::string description;
+};
+
 /// The customer the token belongs to.
 struct Customer {
     std::string id;

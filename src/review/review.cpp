@@ -1,0 +1,272 @@
+// Building the access review (README "Access review") from the live account, the audit log's logins and,
+// when given, the files.
+#include <fmt/format.h>
+#include <algorithm>
+#include <fastly_accounts/model/index.hpp>
+#include <fastly_accounts/plan/diff.hpp>
+#include <fastly_accounts/review/review.hpp>
+#include <fastly_accounts/util/time.hpp>
+#include <set>
+
+namespace fastly_accounts::review {
+
+namespace {
+
+constexpr std::int64_t day = 24 * 60 * 60;
+constexpr std::int64_t unused_after = 90 * day;
+
+bool is_superuser(const model::User& user) {
+    const auto roles = user.roles.value_or(std::vector<std::string>{});
+    return user.role == model::UserRole::superuser || std::any_of(roles.begin(), roles.end(), [](const std::string& r) {
+               return model::role_name_key(r) == "superuser";
+           });
+}
+
+// What the files say about the people and groups, looked up by the live names.
+class FilesView {
+public:
+    FilesView(const model::AccountState* desired, const model::LiveAccount& live) : m_desired(desired) {
+        if (desired == nullptr) {
+            return;
+        }
+        for (const auto& user : desired->users) {
+            m_users[model::email_key(user.login)] = &user;
+        }
+        for (const auto& invitation : desired->invitations) {
+            m_invitations[model::email_key(invitation.email)] = &invitation;
+        }
+        for (const auto& group : desired->user_groups) {
+            m_groups[group.name] = &group;
+        }
+        for (const auto& service : live.services) {
+            m_service_names[service.id] = service.name;
+        }
+    }
+
+    bool given() const { return m_desired != nullptr; }
+    const model::User* user(const std::string& login) const { return find(m_users, model::email_key(login)); }
+    const model::Invitation* invitation(const std::string& email) const {
+        return find(m_invitations, model::email_key(email));
+    }
+    const model::UserGroup* group(const std::string& name) const { return find(m_groups, name); }
+
+    // The files' entry for `service_id` in `grants` (named there by ID or by name), or nullptr.
+    const std::string* service_key(const model::ServiceGrants& grants, const std::string& service_id) const {
+        for (const auto& [key, permission] : grants) {
+            auto name = m_service_names.find(service_id);
+            if (key == service_id || (name != m_service_names.end() && key == name->second)) {
+                return &key;
+            }
+        }
+        return nullptr;
+    }
+
+private:
+    template <typename Map>
+    static typename Map::mapped_type find(const Map& map, const std::string& key) {
+        auto it = map.find(key);
+        return it == map.end() ? nullptr : it->second;
+    }
+
+    const model::AccountState* m_desired;
+    std::map<std::string, const model::User*> m_users;
+    std::map<std::string, const model::Invitation*> m_invitations;
+    std::map<std::string, const model::UserGroup*> m_groups;
+    std::map<std::string, std::string> m_service_names;
+};
+
+bool names_role(const std::vector<std::string>& roles, const std::string& role) {
+    return std::any_of(roles.begin(), roles.end(),
+                       [&](const std::string& r) { return model::role_name_key(r) == model::role_name_key(role); });
+}
+
+}  // namespace
+
+std::map<std::string, std::string> last_logins(const std::vector<model::Event>& events) {
+    std::map<std::string, std::string> out;
+    for (const auto& event : events) {
+        if (event.type != "user.login" || event.user_id.empty()) {
+            continue;
+        }
+        std::string& latest = out[event.user_id];
+        latest = std::max(latest, event.created_at);  // ISO 8601 UTC compares as text
+    }
+    return out;
+}
+
+Report build(const model::LiveAccount& live, const std::map<std::string, std::string>& logins,
+             const model::AccountState* desired, std::int64_t now) {
+    Report report;
+    report.customer_id = live.customer.id;
+    report.customer_name = live.customer.name;
+    report.now = now;
+    report.with_files = desired != nullptr;
+    const FilesView files(desired, live);
+    std::map<std::string, std::string> service_name;
+    for (const auto& service : live.services) {
+        service_name[service.id] = service.name.empty() ? service.id : service.name;
+    }
+    const auto service_label = [&](const std::string& id) {
+        auto it = service_name.find(id);
+        return it == service_name.end() ? id : it->second;
+    };
+    std::map<std::string, const model::ServiceGroup*> service_groups;
+    for (const auto& group : live.state.service_groups) {
+        service_groups[group.name] = &group;
+    }
+    std::map<std::string, std::vector<const model::UserGroup*>> groups_of;  // email key -> groups
+    std::set<std::string> held_roles;                                       // role_name_key of roles held
+    for (const auto& group : live.state.user_groups) {
+        for (const auto& member : group.members.value_or(std::vector<std::string>{})) {
+            groups_of[model::email_key(member)].push_back(&group);
+        }
+        for (const auto& role : group.roles.value_or(std::vector<std::string>{})) {
+            held_roles.insert(model::role_name_key(role));
+        }
+    }
+    std::map<std::string, std::vector<const model::ApiToken*>> tokens_of;  // user id -> tokens
+    for (const auto& token : live.tokens.value_or(std::vector<model::ApiToken>{})) {
+        tokens_of[token.user_id].push_back(&token);
+    }
+    for (const auto& user : live.state.users) {
+        Person person;
+        person.login = user.login;
+        person.name = user.name.value_or("");
+        person.role = user.role ? std::string(model::to_string(*user.role)) : "";
+        person.two_factor = user.two_factor_auth_enabled;
+        person.locked = user.locked.value_or(false);
+        person.limit_services = user.limit_services.value_or(false);
+        person.created_at = user.created_at;
+        if (auto it = logins.find(user.id); it != logins.end()) {
+            person.last_login = it->second;
+        }
+        person.superuser = is_superuser(user);
+        const model::User* listed = files.user(user.login);
+        if (files.given()) {
+            person.in_files = listed != nullptr;
+            if (listed != nullptr) {
+                person.terms = listed->terms;
+            }
+        }
+        person.grants.push_back({Grant::Type::role,
+                                 person.role,
+                                 "",
+                                 "",
+                                 listed && listed->role ? std::optional(*listed->role == user.role) : std::nullopt,
+                                 {}});
+        for (const auto& role : user.roles.value_or(std::vector<std::string>{})) {
+            held_roles.insert(model::role_name_key(role));
+            person.grants.push_back(
+                {Grant::Type::iam_role,
+                 role,
+                 "",
+                 "",
+                 listed && listed->roles ? std::optional(names_role(*listed->roles, role)) : std::nullopt,
+                 {}});
+        }
+        for (const auto* group : groups_of[model::email_key(user.login)]) {
+            person.groups.push_back(group->name);
+            Grant membership{Grant::Type::group, group->name, "", "", std::nullopt, {}};
+            if (const auto* wanted = files.group(group->name); wanted != nullptr && wanted->members) {
+                const std::string key = model::email_key(user.login);
+                membership.in_files = std::any_of(wanted->members->begin(), wanted->members->end(),
+                                                  [&](const std::string& m) { return model::email_key(m) == key; });
+                if (auto terms = wanted->member_terms.find(key); terms != wanted->member_terms.end()) {
+                    membership.terms = terms->second;
+                }
+            }
+            person.grants.push_back(std::move(membership));
+            const std::string via = fmt::format("user group '{}'", group->name);
+            for (const auto& role : group->roles.value_or(std::vector<std::string>{})) {
+                person.grants.push_back({Grant::Type::iam_role, role, via, "", std::nullopt, {}});
+            }
+            const std::string roles = fmt::format("{}",
+                                                  fmt::join(group->roles.value_or(std::vector<std::string>{}), ", "));
+            for (const auto& name : group->service_groups.value_or(std::vector<std::string>{})) {
+                auto found = service_groups.find(name);
+                if (found == service_groups.end()) {
+                    continue;
+                }
+                for (const auto& id : found->second->services.value_or(std::vector<std::string>{})) {
+                    person.grants.push_back({Grant::Type::service,
+                                             service_label(id),
+                                             fmt::format("{}, service group '{}'", via, name),
+                                             roles,
+                                             std::nullopt,
+                                             {}});
+                }
+            }
+        }
+        for (const auto& [service, permission] : user.services.value_or(model::ServiceGrants{})) {
+            Grant grant{Grant::Type::service,
+                        service_label(service),
+                        "",
+                        std::string(model::to_string(permission)),
+                        std::nullopt,
+                        {}};
+            if (listed && listed->services) {
+                const std::string* key = files.service_key(*listed->services, service);
+                grant.in_files = key != nullptr && listed->services->at(*key) == permission;
+                if (key != nullptr) {
+                    if (auto terms = listed->service_terms.find(*key); terms != listed->service_terms.end()) {
+                        grant.terms = terms->second;
+                    }
+                }
+            }
+            person.grants.push_back(std::move(grant));
+        }
+        for (const auto* token : tokens_of[user.id]) {
+            ++person.tokens;
+            person.tokens_never_expiring += token->expires_at.empty() ? 1 : 0;
+            const auto used = util::parse_utc(token->last_used_at);
+            person.tokens_unused += !used || now - *used > unused_after ? 1 : 0;
+        }
+        if (person.superuser) {
+            report.superusers.push_back(user.login);
+            if (person.two_factor != true) {
+                report.superusers_without_2fa.push_back(user.login);
+            }
+        }
+        if (person.groups.empty()) {
+            report.in_no_group.push_back(user.login);
+        }
+        report.people.push_back(std::move(person));
+    }
+    for (const auto& invitation : live.state.invitations) {
+        Invited invited;
+        invited.email = invitation.email;
+        invited.role = invitation.role ? std::string(model::to_string(*invitation.role)) : "";
+        invited.created_at = invitation.created_at;
+        if (auto created = util::parse_utc(invitation.created_at)) {
+            invited.age_days = (now - *created) / day;
+        }
+        invited.expired = !model::usable(invitation, now);
+        for (const auto& role : invitation.roles.value_or(std::vector<std::string>{})) {
+            held_roles.insert(model::role_name_key(role));
+        }
+        if (files.given()) {
+            const model::Invitation* listed = files.invitation(invitation.email);
+            invited.in_files = listed != nullptr;
+            if (listed != nullptr) {
+                invited.terms = listed->terms;
+            }
+        }
+        report.invitations.push_back(std::move(invited));
+    }
+    for (const auto& role : live.role_catalog) {
+        if (role.custom && held_roles.count(model::role_name_key(role.name)) == 0) {
+            report.roles_unheld.push_back(role.name);
+        }
+    }
+    if (desired != nullptr) {
+        report.violations = plan::policy_violations(*desired, live);
+        report.deadlines = plan::find_deadlines(*desired, now);
+    }
+    if (!live.tokens) {
+        report.notes.emplace_back("the account's API tokens could not be read: token counts are left out");
+    }
+    report.notes.insert(report.notes.end(), live.read_notes.begin(), live.read_notes.end());
+    return report;
+}
+
+}  // namespace fastly_accounts::review
