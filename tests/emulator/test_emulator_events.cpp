@@ -17,12 +17,8 @@ constexpr const char* jsonapi = "application/vnd.api+json";
 
 // The attributes every event of a request by the owner's token from loopback has, plus `fields`.
 json by_owner(json fields) {
-    json out{{"admin", false},
-             {"created_at", Acme::pinned_text},
-             {"customer_id", Acme::customer_id},
-             {"ip", "127.0.0.1"},
-             {"service_id", nullptr},
-             {"token_id", Acme::owner_token_id},
+    json out{{"admin", false},           {"created_at", Acme::pinned_text}, {"customer_id", Acme::customer_id},
+             {"ip", "127.0.0.1"},        {"service_id", nullptr},           {"token_id", Acme::owner_token_id},
              {"user_id", Acme::owner_id}};
     out.update(fields);
     return out;
@@ -49,19 +45,19 @@ std::string new_user(EventsFixture& f, const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("user writes: user.create, user.update, user.lock, user.unlock and user.destroy with subject and {old, new}") {
+TEST_CASE(
+    "user writes: user.create, user.update, user.lock, user.unlock and user.destroy with subject and {old, new}") {
     EventsFixture f;
     const std::string carol = new_user(f, "login=carol%40example.com&name=Carol&role=engineer");
     const json carol_is = subject(carol, "carol@example.com");
     json events = f.recorded_since(0);
     REQUIRE(events.size() == 1);
-    CHECK(events[0] ==
-          by_owner({{"event_type", "user.create"},
-                    {"description", "User carol@example.com was created"},
-                    {"metadata", with(carol_is, {{"name", "Carol"},
-                                                 {"role", "engineer"},
-                                                 {"roles", json::array()},
-                                                 {"limit_services", false}})}}));
+    CHECK(events[0] == by_owner({{"event_type", "user.create"},
+                                 {"description", "User carol@example.com was created"},
+                                 {"metadata", with(carol_is, {{"name", "Carol"},
+                                                              {"role", "engineer"},
+                                                              {"roles", json::array()},
+                                                              {"limit_services", false}})}}));
 
     struct Case {
         const char* body;
@@ -123,7 +119,8 @@ TEST_CASE("the actor: the user and token of the request, from the caller's addre
     CHECK(events[0]["user_id"] == Acme::alice_id);
     CHECK(events[0]["token_id"] == Acme::alice_token_id);
     CHECK(events[0]["ip"] == "198.51.100.7");
-    CHECK(events[0]["metadata"] == with(subject(Acme::alice_id, "alice@example.com"), {{"name", old_new("Alice", "Alicia")}}));
+    CHECK(events[0]["metadata"] ==
+          with(subject(Acme::alice_id, "alice@example.com"), {{"name", old_new("Alice", "Alicia")}}));
     // created_at is the emulator clock, which POST /_emulator/clock moves.
     f.advance(3600);
     REQUIRE(f.call("PUT", std::string("/user/") + Acme::alice_id, "name=Alice", "alice-token").status == 200);
@@ -132,7 +129,8 @@ TEST_CASE("the actor: the user and token of the request, from the caller's addre
 
 TEST_CASE("invitations: invitation.sent; invitation.accept by the invitee on the control accept; no event on DELETE") {
     EventsFixture f;
-    json invitation{{"data", {{"type", "invitation"}, {"attributes", {{"email", "dan@example.com"}, {"role", "engineer"}}}}}};
+    json invitation{
+        {"data", {{"type", "invitation"}, {"attributes", {{"email", "dan@example.com"}, {"role", "engineer"}}}}}};
     Answer sent = f.call("POST", "/invitations", invitation.dump(), default_superuser_token, jsonapi);
     REQUIRE(sent.status == 200);
     const std::string id = sent.body["data"]["id"];
@@ -244,8 +242,8 @@ TEST_CASE("service authorizations: one event per created, changed or deleted gra
     CHECK(f.recorded_since(5)[0]["event_type"] == "service_authorization.delete");
     json gone{{"data", {{{"id", alices}, {"type", "service_authorization"}}}}};
     REQUIRE(f.call("DELETE", "/service-authorizations", gone.dump(), default_superuser_token, bulk_type).status == 200);
-    CHECK(f.recorded_since(6) == json::array({expected("service_authorization.delete", "deleted",
-                                                       with(metadata, {{"permission", "full"}}))}));
+    CHECK(f.recorded_since(6) ==
+          json::array({expected("service_authorization.delete", "deleted", with(metadata, {{"permission", "full"}}))}));
 }
 
 TEST_CASE("tokens: token.create for POST /_emulator/tokens, token.destroy for DELETE /tokens/{id} and /tokens/self") {
@@ -261,15 +259,15 @@ TEST_CASE("tokens: token.create for POST /_emulator/tokens, token.destroy for DE
                         {"scope", "global"},
                         {"services", json::array()}};
     CHECK(f.recorded_since(0) == json::array({{{"admin", false},
-                                              {"created_at", Acme::pinned_text},
-                                              {"customer_id", Acme::customer_id},
-                                              {"description", "API Token (deploy) has been created"},
-                                              {"event_type", "token.create"},
-                                              {"ip", "203.0.113.5"},
-                                              {"metadata", token_metadata},
-                                              {"service_id", nullptr},
-                                              {"token_id", nullptr},
-                                              {"user_id", Acme::bob_id}}}));
+                                               {"created_at", Acme::pinned_text},
+                                               {"customer_id", Acme::customer_id},
+                                               {"description", "API Token (deploy) has been created"},
+                                               {"event_type", "token.create"},
+                                               {"ip", "203.0.113.5"},
+                                               {"metadata", token_metadata},
+                                               {"service_id", nullptr},
+                                               {"token_id", nullptr},
+                                               {"user_id", Acme::bob_id}}}));
     REQUIRE(f.call("DELETE", "/tokens/" + bobs).status == 204);
     CHECK(f.recorded_since(1) == json::array({by_owner({{"event_type", "token.destroy"},
                                                         {"description", "API Token (deploy) has been deleted"},
@@ -308,9 +306,10 @@ TEST_CASE("no events: groups, service groups and IAM roles; refused writes; read
     REQUIRE(f.call("PUT", std::string("/user/") + Acme::bob_id, "name=Robert").status == 200);
     const json before = f.call("GET", "/_emulator/state", "", "").body;
     const std::string customer = std::string("/customer/") + Acme::customer_id;
-    for (const std::string& target : std::vector<std::string>{"/current_user", "/current_customer", customer + "/users",
-          "/events", "/events?filter[event_type]=user.update", "/invitations", "/user-groups",
-          "/service-authorizations", customer + "/tokens"}) {
+    for (const std::string& target :
+         std::vector<std::string>{"/current_user", "/current_customer", customer + "/users", "/events",
+                                  "/events?filter[event_type]=user.update", "/invitations", "/user-groups",
+                                  "/service-authorizations", customer + "/tokens"}) {
         CAPTURE(target);
         CHECK(f.call("GET", target).status == 200);
     }

@@ -76,9 +76,9 @@ TEST_CASE("GET /events: every filter, comma lists, time bounds, newest first by 
         {"filter[created_at][lte]=2024-01-12T00:00:00Z", "321"},
         {"filter[created_at][lt]=2024-01-12", "21"},
         {"filter[created_at][gte]=2024-01-11&filter[created_at][lt]=2024-01-13", "432"},
-        {"filter[created_at]=2024-01-12", "43"},         // that day
-        {"filter[created_at]=2024-01-11T09:30", "2"},    // that minute
-        {"filter[created_at]=2024-01-11T09:30:01", ""},  // that second
+        {"filter[created_at]=2024-01-12", "43"},                         // that day
+        {"filter[created_at]=2024-01-11T09:30", "2"},                    // that minute
+        {"filter[created_at]=2024-01-11T09:30:01", ""},                  // that second
         {"filter[created_at][gte]=2024-01-12T01:00:00%2B02:00", "543"},  // 2024-01-11T23:00:00Z
         {"filter[created_at][gte]=2024-01-12T01:00:00+02:00", "543"},    // an unencoded + is a space
         {"filter[created_at][lt]=2024-01-10T09:00:00.5-01:00", "1"},
@@ -110,8 +110,9 @@ TEST_CASE("GET /events: a bad filter, sort or page is a 400 naming it") {
         {"filter[user_id][in]=x", "filter[user_id][in]" + filters},
         {"filter[user_id]=", "filter[user_id] is empty; give one value or several separated by commas"},
         {"filter[event_type]=,", "filter[event_type] is empty; give one value or several separated by commas"},
-        {"sort=name", "sort: 'name' is not a sort of /events; sort by created_at (oldest first) or -created_at "
-                      "(newest first)"},
+        {"sort=name",
+         "sort: 'name' is not a sort of /events; sort by created_at (oldest first) or -created_at "
+         "(newest first)"},
         {"page[size]=0", "page[size] must be an integer between 1 and 1000"},
         {"page[size]=1001", "page[size] must be an integer between 1 and 1000"},
         {"page[number]=first", "page[number] must be an integer between 1 and 1000000"},
@@ -148,12 +149,14 @@ TEST_CASE("GET /events: sort=created_at and -created_at, ties in the order recor
     CHECK(ids(f, "filter[created_at][lt]=2024-01-15&sort=-created_at") == "54321");
 }
 
-TEST_CASE("GET /events pages: page[number], page[size] (default 20), links with raw brackets keeping filters and sort, meta") {
+TEST_CASE(
+    "GET /events pages: page[number], page[size] (default 20), links with raw brackets keeping filters and sort, "
+    "meta") {
     EventsFixture f(history_seed());
     const std::string base = "http://127.0.0.1:" + std::to_string(f.live.port) + "/events?";
     json first = f.list("page[size]=2");
-    CHECK(first["links"] == json{{"next", base + "page[number]=2&page[size]=2"},
-                                 {"last", base + "page[number]=3&page[size]=2"}});
+    CHECK(first["links"] ==
+          json{{"next", base + "page[number]=2&page[size]=2"}, {"last", base + "page[number]=3&page[size]=2"}});
     CHECK(first["meta"] == json{{"current_page", 1}, {"per_page", 2}, {"record_count", 5}, {"total_pages", 3}});
     CHECK(ids(f, "page[size]=2&page[number]=3") == "1");
     json last = f.list("page[size]=2&page[number]=3");
@@ -202,8 +205,8 @@ TEST_CASE("GET /events pages: page[number], page[size] (default 20), links with 
     json clamped = many.list("page[size]=4");
     CHECK(clamped["data"].size() == 3);
     CHECK_FALSE(clamped.contains("meta"));
-    CHECK(clamped["links"]["last"] == "http://127.0.0.1:" + std::to_string(many.live.port) +
-                                          "/events?page[number]=9&page[size]=3");
+    CHECK(clamped["links"]["last"] ==
+          "http://127.0.0.1:" + std::to_string(many.live.port) + "/events?page[number]=9&page[size]=3");
 }
 
 TEST_CASE("GET /events/{id}; 404 for an unknown ID or another customer's event; superusers only") {
@@ -211,26 +214,28 @@ TEST_CASE("GET /events/{id}; 404 for an unknown ID or another customer's event; 
     Answer one = f.call("GET", "/events/EVT0000000000000000002");
     CHECK(one.status == 200);
     CHECK(one.content_type == "application/vnd.api+json");
-    CHECK(one.body == json{{"data",
-                            {{"id", "EVT0000000000000000002"},
-                             {"type", "event"},
-                             {"attributes",
-                              {{"admin", false},
-                               {"created_at", "2024-01-11T09:30:00Z"},
-                               {"customer_id", Acme::customer_id},
-                               {"description", "User bob@example.com was updated"},
-                               {"event_type", "user.update"},
-                               {"ip", nullptr},
-                               {"metadata", {{"user_id", Acme::bob_id}, {"role", {{"old", "user"}, {"new", "engineer"}}}}},
-                               {"service_id", nullptr},
-                               {"token_id", Acme::owner_token_id},
-                               {"user_id", Acme::owner_id}}}}}});
+    CHECK(one.body ==
+          json{{"data",
+                {{"id", "EVT0000000000000000002"},
+                 {"type", "event"},
+                 {"attributes",
+                  {{"admin", false},
+                   {"created_at", "2024-01-11T09:30:00Z"},
+                   {"customer_id", Acme::customer_id},
+                   {"description", "User bob@example.com was updated"},
+                   {"event_type", "user.update"},
+                   {"ip", nullptr},
+                   {"metadata", {{"user_id", Acme::bob_id}, {"role", {{"old", "user"}, {"new", "engineer"}}}}},
+                   {"service_id", nullptr},
+                   {"token_id", Acme::owner_token_id},
+                   {"user_id", Acme::owner_id}}}}}});
     CHECK(f.call("GET", "/events").content_type == "application/vnd.api+json");
     for (const char* id : {"EVT0000000000000000009", "EVT0000000000000000006"}) {
         CAPTURE(id);
         Answer missing = f.call("GET", std::string("/events/") + id);
         CHECK(missing.status == 404);
-        CHECK(missing.body == json{{"msg", "Record not found"}, {"detail", std::string("Cannot find event '") + id + "'"}});
+        CHECK(missing.body ==
+              json{{"msg", "Record not found"}, {"detail", std::string("Cannot find event '") + id + "'"}});
     }
     for (const char* target : {"/events", "/events/EVT0000000000000000001"}) {
         Answer refused = f.call("GET", target, "", "alice-token");
@@ -315,8 +320,7 @@ TEST_CASE("the state's events: seeded by login and service name, dumped by ID, r
     }
     EventsFixture restarted(fastly_emulator::testing::events_seed(), persisted);
     restarted.live.emulator.open_state_file();  // the file wins over the seed
-    CHECK(ids(restarted, "filter[event_type]=user.login&sort=created_at&filter[user_id]=" +
-                             std::string(Acme::bob_id))
+    CHECK(ids(restarted, "filter[event_type]=user.login&sort=created_at&filter[user_id]=" + std::string(Acme::bob_id))
               .size() == 2);
     std::filesystem::remove_all(dir);
 }
