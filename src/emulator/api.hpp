@@ -65,6 +65,9 @@ struct Context {
     bool committed = false;           ///< set by handlers that changed the store
     /// The address the request counts as coming from: PUT /_emulator/caller_ip, else the TCP peer.
     std::string caller_address;
+    std::string token_id;  ///< the ID of the token that authenticated the request
+    /// Audit-log events the request causes (record_event); stored only when it commits and succeeds.
+    std::vector<Event> events;
 
     /// The caller is a superuser.
     bool caller_is_superuser() const { return caller && caller->role == "superuser"; }
@@ -106,5 +109,6 @@ void add_group_routes(Router& router);
 void add_misc_routes(Router& router);
 void add_service_authorization_routes(Router& router);
 void add_token_routes(Router& router);
+void add_event_routes(Router& router);
 
 }  // namespace fastly_emulator

@@ -26,6 +26,7 @@ struct CliOptions {
     long long rate_limit = 1000;
     int latency_ms = 0;
     int threads = 64;
+    std::size_t max_events = EventLog::default_capacity;
     std::vector<std::string> compat;  ///< KEY=VALUE
     bool allow_non_loopback = false;
 };
@@ -64,8 +65,9 @@ int run_cli(int argc, char** argv) {
     CliOptions options;
     CLI::App app{
         "fastly-emulator: a local emulator of the Fastly Account and IAM API.\n"
-        "Serves customers, users, invitations, IAM roles, permissions, service groups and user groups,\n"
-        "plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept).",
+        "Serves customers, users, invitations, IAM roles, permissions, service groups, user groups and the\n"
+        "audit log, plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept,\n"
+        "logins).",
         "fastly-emulator"};
     app.add_option("--host", options.host,
                    "Address to listen on; a loopback address unless --allow-non-loopback (the /_emulator/ control "
@@ -91,6 +93,10 @@ int run_cli(int argc, char** argv) {
                    "Worker threads serving requests; each open keep-alive connection holds one")
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
+    app.add_option("--max-events", options.max_events,
+                   "Audit-log events kept (GET /events); beyond it the oldest recorded go first; 0 records none")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{10000000}));
     app.add_option("--compat", options.compat,
                    "KEY=VALUE: behave one documented way where Fastly's API is not recorded (repeatable; "
                    "src/emulator/README.md lists the switches)")
@@ -134,6 +140,7 @@ int run_cli(int argc, char** argv) {
     emulator_options.latency_ms = options.latency_ms;
     emulator_options.state_file = options.state;
     emulator_options.compat = compat;
+    emulator_options.max_events = options.max_events;
     Emulator emulator(emulator_options);
     if (!options.seed.empty()) {
         try {

@@ -39,6 +39,8 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("service_auth_bulk_delete", {"empty", "deleted", "no_content"}, &Compat::service_auth_bulk_delete),
         enum_switch("delete_contact_user", {"clear", "refuse"}, &Compat::delete_contact_user),
         enum_switch("ip_whitelist_empty", {"none", "any"}, &Compat::ip_whitelist_empty),
+        enum_switch("events_default_sort", {"-created_at", "created_at"}, &Compat::events_default_sort),
+        enum_switch("events_meta", {"present", "absent"}, &Compat::events_meta),
     };
     return switches;
 }

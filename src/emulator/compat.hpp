@@ -44,6 +44,12 @@ struct Compat {
     /// What an empty `ip_whitelist` means: no address is allowed (so a PUT of it locks the caller out and
     /// is refused), or no restriction, like `0.0.0.0/0`.
     enum class IpWhitelistEmpty { none, any };
+    /// The order of GET /events without `sort`: newest first (what the recording shows) or oldest first
+    /// (the documented default `created_at`).
+    enum class EventsDefaultSort { newest_first, oldest_first };
+    /// Whether GET /events answers `meta` beside `data` and `links` (the documented model), or not (the
+    /// 2019 recording has none).
+    enum class EventsMeta { present, absent };
 
     LegacyRoles legacy_roles = LegacyRoles::available;
     IamEnvelope iam_envelope = IamEnvelope::meta;
@@ -59,6 +65,8 @@ struct Compat {
     ServiceAuthBulkDelete service_auth_bulk_delete = ServiceAuthBulkDelete::empty;
     DeleteContactUser delete_contact_user = DeleteContactUser::clear;
     IpWhitelistEmpty ip_whitelist_empty = IpWhitelistEmpty::none;
+    EventsDefaultSort events_default_sort = EventsDefaultSort::newest_first;
+    EventsMeta events_meta = EventsMeta::present;
 };
 
 /// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.

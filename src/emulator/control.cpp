@@ -2,6 +2,7 @@
 
 #include "api_error.hpp"
 #include "emulator.hpp"
+#include "events.hpp"
 #include "ip_allowlist.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
@@ -54,6 +55,34 @@ Token token_from_control(Store& store, json body, const std::string& user_agent)
     }
     std::set<std::string> seen;
     return read_token(store, secret, body, "token", seen);
+}
+
+// POST /_emulator/users/{user}/login: `user.login` by the user, from `ip` (default: `address`) at `at`
+// (default: now). Keeps the user's last_active_at at its latest.
+Event login_event(Store& store, User& user, const json& body, const std::string& address) {
+    for (const auto& item : body.items()) {
+        if (item.key() != "ip" && item.key() != "at") {
+            throw bad_request("unknown field '" + item.key() + "'; a login takes ip and at");
+        }
+    }
+    Event event = new_event(store, "user.login", "User " + user.login + " logged in", user_subject(user));
+    event.user_id = user.id;
+    event.ip = address;
+    if (const json* ip = seed::field(body, "ip")) {
+        if (!ip->is_string() || !parse_ip_address(ip->get<std::string>())) {
+            throw bad_request("ip: " + ip->dump() + " is not an IPv4 or IPv6 address");
+        }
+        event.ip = ip->get<std::string>();
+    }
+    if (const json* at = seed::field(body, "at")) {
+        std::optional<IsoTime> time = at->is_string() ? parse_iso8601(at->get<std::string>()) : std::nullopt;
+        if (!time) {
+            throw bad_request("at: " + at->dump() + " is not an ISO 8601 time like 2024-01-15T10:20:00Z");
+        }
+        event.created_at = time->start;
+    }
+    user.last_active_at = std::max(user.last_active_at.value_or(event.created_at), event.created_at);
+    return event;
 }
 
 }  // namespace
@@ -113,7 +142,17 @@ void Emulator::add_control_routes() {
     m_control.add("POST", "/_emulator/invitations/{id}/accept", family, [this](Context& ctx) {
         json body = json_body(ctx.request);
         std::lock_guard lock(m_mutex);
+        const Invitation* invitation = m_store.invitations.find(ctx.params[0]);
+        const std::string email = invitation ? invitation->email : std::string();
         std::string user_id = accept_invitation(m_store, ctx.params[0], body.value("name", ""));
+        const User& user = *m_store.users.find(user_id);
+        json metadata = user_subject(user);
+        metadata.update({{"invitation_id", ctx.params[0]}, {"email", email}});
+        Event event = new_event(m_store, "invitation.accept", "Invitation for " + email + " was accepted",
+                                std::move(metadata));
+        event.user_id = user_id;
+        event.ip = request_address(ctx.request);
+        store_event(m_store, std::move(event));
         persist_locked();
         ctx.response.set_json(200, render_user(m_store, *m_store.users.find(user_id)));
     });
@@ -127,6 +166,7 @@ void Emulator::add_control_routes() {
             throw bad_request(error.what());
         }
         const Token& stored = m_store.add_token(std::move(token));
+        store_event(m_store, token_create_event(m_store, stored, request_address(ctx.request)));
         persist_locked();
         json answer = render_token(m_store, stored);
         answer["secret"] = stored.secret;
@@ -164,9 +204,32 @@ void Emulator::add_control_routes() {
         if (!user) {
             throw record_not_found("user", ctx.params[0]);
         }
+        const bool was_enabled = user->two_factor_auth_enabled.value_or(false);
         user->two_factor_auth_enabled = it->is_null() ? std::nullopt : std::optional<bool>(it->get<bool>());
+        if (user->two_factor_auth_enabled.value_or(false) != was_enabled) {
+            // The user's own act: the actor is the user, with no token.
+            const bool enabled = !was_enabled;
+            Event event = new_event(m_store, enabled ? "two_factor_auth.enable" : "two_factor_auth.disable",
+                                    std::string("Two-factor authentication was ") + (enabled ? "enabled" : "disabled") +
+                                        " for " + user->login,
+                                    user_subject(*user));
+            event.user_id = user->id;
+            event.ip = request_address(ctx.request);
+            store_event(m_store, std::move(event));
+        }
         persist_locked();
         ctx.response.set_json(200, render_user(m_store, *user));
+    });
+    m_control.add("POST", "/_emulator/users/{user}/login", family, [this](Context& ctx) {
+        json body = json_body(ctx.request);
+        std::lock_guard lock(m_mutex);
+        User* user = seed::user_by_ref(m_store, ctx.params[0]);
+        if (!user) {
+            throw record_not_found("user", ctx.params[0]);
+        }
+        Event event = store_event(m_store, login_event(m_store, *user, body, request_address(ctx.request)));
+        persist_locked();
+        ctx.response.set_json(200, {{"data", render_event(event)}});
     });
     auto clock = [this](Context& ctx) {
         const bool advance = ctx.request.method == "POST";
@@ -258,7 +321,7 @@ ApiResponse Emulator::handle_control(const ApiRequest& request) {
             throw ApiError(404, "Not found", request.method + " " + request.path + " is not an emulator endpoint");
         }
         // Control handlers take the locks they need themselves; the store and compat are not locked here.
-        Context ctx{request, response, m_store, m_compat, std::move(params), nullptr, false, {}};
+        Context ctx{request, response, m_store, m_compat, std::move(params), nullptr, false, {}, {}, {}};
         route->handler(ctx);
     } catch (const ApiError& error) {
         render_error(response, Family::classic, error.status(), error.msg(), error.detail());

@@ -5,6 +5,7 @@
 
 #include "api_error.hpp"
 #include "customer_rules.hpp"
+#include "events.hpp"
 #include "persist.hpp"
 #include "state_io.hpp"
 
@@ -46,6 +47,7 @@ void render_error(ApiResponse& response, Family family, int status, const std::s
 
 Emulator::Emulator(EmulatorOptions options)
     : m_options(std::move(options)), m_compat(m_options.compat), m_faults(m_options.latency_ms) {
+    m_store.events.set_capacity(m_options.max_events);
     load_default_state(m_store, m_options.superuser_token);
     add_customer_routes(m_router);
     add_user_routes(m_router);
@@ -55,6 +57,7 @@ Emulator::Emulator(EmulatorOptions options)
     add_misc_routes(m_router);
     add_service_authorization_routes(m_router);
     add_token_routes(m_router);
+    add_event_routes(m_router);
     add_control_routes();
 }
 
@@ -63,6 +66,7 @@ void Emulator::load(const json& doc) {
     {
         std::lock_guard lock(m_mutex);
         fresh.wall_clock = m_store.wall_clock;
+        fresh.events.set_capacity(m_store.events.capacity());
     }
     load_state(fresh, doc, m_options.superuser_token);
     std::lock_guard lock(m_mutex);
@@ -104,6 +108,10 @@ void Emulator::persist_locked() {
     if (!m_options.state_file.empty()) {
         write_file_atomically(m_options.state_file, dump_state(m_store).dump());
     }
+}
+
+std::string Emulator::request_address(const ApiRequest& request) const {
+    return m_caller_ip ? *m_caller_ip : request.remote_addr;
 }
 
 void Emulator::count(const std::string& key) {
@@ -232,6 +240,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         write_lock.lock();
     }
     const User* caller = nullptr;
+    std::string token_id;
     const std::string secret = request.header("fastly-key");
     if (const Token* token = secret.empty() ? nullptr : m_store.token_by_secret(secret)) {
         const EpochSeconds now = m_store.now();
@@ -241,6 +250,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
         if (caller) {
             // Atomic: reads hold the store lock shared. Not state (Token::used_at).
             token->used_at.set(now);
+            token_id = token->id;
         }
     }
     if (!caller || m_store.customer.deleted_at) {
@@ -249,7 +259,7 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
     }
     // The customer's security settings, before the rate limit: a refused request spends no budget. The
     // allowlist comes first, as a network-level check; then force_2fa on the token's user.
-    const std::string caller_address = m_caller_ip ? *m_caller_ip : request.remote_addr;
+    const std::string caller_address = request_address(request);
     if (std::optional<std::string> refusal = allowlist_refusal(m_store, m_compat, caller_address)) {
         render_error(response, family, 403, "Forbidden", *refusal, bodies);
         return response;
@@ -277,9 +287,13 @@ ApiResponse Emulator::handle_api(const ApiRequest& request) {
                      bodies);
         return response;
     }
-    Context ctx{request, response, m_store, m_compat, std::move(params), caller, false, caller_address};
+    Context ctx{request, response, m_store, m_compat, std::move(params), caller, false, caller_address, token_id, {}};
     run_route(*route, ctx);
     if (ctx.committed && response.status < 300) {
+        // Only a change that happened is in the audit log: a refused request records nothing.
+        for (Event& event : ctx.events) {
+            store_event(m_store, std::move(event));
+        }
         try {
             persist_locked();
         } catch (const std::exception& error) {

@@ -21,7 +21,8 @@ struct EmulatorOptions {
     long long rate_limit = 1000;  ///< writes per user per hour
     int latency_ms = 0;           ///< base latency of every API request
     std::string state_file;       ///< when set, every committed change is written here before answering
-    Compat compat;                ///< behaviour where the real API is not recorded (README.md)
+    std::size_t max_events = EventLog::default_capacity;  ///< the audit log keeps the newest this many
+    Compat compat;                                        ///< behaviour where the real API is not recorded (README.md)
 };
 
 /// The emulated Fastly API, independent of any HTTP library: `handle` takes a request and returns the
@@ -63,6 +64,9 @@ private:
     void run_route(const Route& route, Context& ctx);
     void apply_rate_limit(const ApiRequest& request, const User& caller, ApiResponse& response, bool& allowed);
     void persist_locked();
+    /// The address a request counts as coming from (the allowlist, the events it records): PUT
+    /// /_emulator/caller_ip, else its TCP peer. Needs m_mutex held.
+    std::string request_address(const ApiRequest& request) const;
     void count(const std::string& key);
     void count_fault(const char* fault, const std::string& method);
     void log_request(const ApiRequest& request, const ApiResponse& response);

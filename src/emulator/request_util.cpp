@@ -176,6 +176,10 @@ size_t page_size_param(const ApiRequest& request, const char* name, size_t fallb
     return std::min(positive_param(request, name, fallback, 1000000000), max);
 }
 
+size_t page_number_param(const ApiRequest& request, const char* name) {
+    return positive_param(request, name, 1, 1000000);
+}
+
 PageRequest iam_page_request(const ApiRequest& request, const Compat& compat, size_t default_size) {
     PageRequest page;
     page.envelope = compat.iam_envelope;
@@ -355,8 +359,6 @@ std::string jsonapi_page_text(size_t total, const ApiRequest& request, const Com
     return text;
 }
 
-namespace {
-
 // Unreserved characters stay, everything else is %XX: a query value that survives any URL parser.
 std::string query_encode(const std::string& text) {
     static const char* hex = "0123456789ABCDEF";
@@ -372,8 +374,6 @@ std::string query_encode(const std::string& text) {
     }
     return out;
 }
-
-}  // namespace
 
 std::pair<size_t, size_t> link_header_page(size_t total, const ApiRequest& request, const std::string& path,
                                            ApiResponse& response) {

@@ -57,6 +57,12 @@ PageRequest iam_page_request(const ApiRequest& request, const Compat& compat, si
 /// compat.page_size_max refused (400) or clamped, as compat.page_size_over says. Throws 400 otherwise.
 size_t page_size_param(const ApiRequest& request, const char* name, size_t fallback, const Compat& compat);
 
+/// A 1-based page number parameter (`page[number]`, `page`): `1` when absent; 400 unless 1-1000000.
+size_t page_number_param(const ApiRequest& request, const char* name);
+
+/// `text` with every character but the unreserved ones (letters, digits, `-._~`) as `%XX`.
+std::string query_encode(const std::string& text);
+
 /// Renders the item at an index; only the items of the requested page are rendered.
 using ItemRenderer = std::function<nlohmann::json(size_t index)>;
 

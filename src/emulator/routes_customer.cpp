@@ -6,6 +6,7 @@
 #include "api.hpp"
 #include "api_error.hpp"
 #include "customer_rules.hpp"
+#include "events.hpp"
 #include "ip_allowlist.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
@@ -122,6 +123,7 @@ void update_customer(Context& ctx) {
         }
     }
     updated.updated_at = ctx.store.now();
+    record_customer_change(ctx, ctx.store.customer, updated);
     ctx.store.customer = std::move(updated);
     ctx.committed = true;
     ctx.response.set_json(200, render_customer(ctx.store));

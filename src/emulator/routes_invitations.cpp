@@ -1,6 +1,7 @@
 // Invitations: the JSON:API family (vnd.api+json bodies, page[number]/page[size], errors lists).
 #include "api.hpp"
 #include "api_error.hpp"
+#include "events.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
 #include "role_rules.hpp"
@@ -123,6 +124,12 @@ void create_invitation(Context& ctx) {
     invitation.id = ctx.store.new_id();
     invitation.created_at = invitation.updated_at = ctx.store.now();
     const Invitation& stored = ctx.store.add_invitation(std::move(invitation));
+    record_event(ctx, "invitation.sent", "Invitation was sent to " + stored.email,
+                 {{"invitation_id", stored.id},
+                  {"email", stored.email},
+                  {"role", stored.role},
+                  {"roles", stored.roles},
+                  {"limit_services", stored.limit_services}});
     ctx.committed = true;
     ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored, ctx.compat.invitation_attributes)}},
                           jsonapi_type);

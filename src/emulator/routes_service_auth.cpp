@@ -2,6 +2,7 @@
 // Shapes and status codes as recorded in go-fastly's fixtures/service_authorizations (README.md).
 #include "api.hpp"
 #include "api_error.hpp"
+#include "events.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
 #include "role_rules.hpp"
@@ -110,6 +111,16 @@ std::vector<std::pair<json, ServiceAuthorization*>> bulk_entries(Context& ctx) {
     return entries;
 }
 
+// Sets the permission (and updated_at); a change of permission is a `service_authorization.update`.
+void set_permission(Context& ctx, ServiceAuthorization& authorization, const std::string& permission) {
+    const std::string before = authorization.permission;
+    authorization.permission = permission;
+    authorization.updated_at = ctx.store.now();
+    if (before != permission) {
+        record_service_authorization(ctx, "update", authorization, before);
+    }
+}
+
 void create_authorization(Context& ctx) {
     ctx.require_superuser("authorize users for services");
     json data = single_data(ctx.request);
@@ -130,6 +141,7 @@ void create_authorization(Context& ctx) {
     authorization.id = ctx.store.new_id();
     authorization.created_at = authorization.updated_at = ctx.store.now();
     const ServiceAuthorization& stored = ctx.store.add_service_authorization(std::move(authorization));
+    record_service_authorization(ctx, "create", stored);
     ctx.committed = true;
     ctx.response.set_json(200, {{"data", render_service_authorization(stored)}}, jsonapi_media);
 }
@@ -142,8 +154,7 @@ void update_authorization(Context& ctx) {
     if (!id.empty() && id != authorization.id) {
         throw bad_request("data.id '" + id + "' is not the service authorization of the path");
     }
-    authorization.permission = permission_in(data, "data", authorization.permission);
-    authorization.updated_at = ctx.store.now();
+    set_permission(ctx, authorization, permission_in(data, "data", authorization.permission));
     ctx.committed = true;
     ctx.response.set_json(200, {{"data", render_service_authorization(authorization)}}, jsonapi_media);
 }
@@ -159,8 +170,7 @@ void bulk_update(Context& ctx) {
     json data = json::array();
     for (size_t i = 0; i < entries.size(); ++i) {
         ServiceAuthorization& authorization = *entries[i].second;
-        authorization.permission = permissions[i];
-        authorization.updated_at = ctx.store.now();
+        set_permission(ctx, authorization, permissions[i]);
         data.push_back(render_service_authorization(authorization));
     }
     ctx.committed = true;
@@ -177,6 +187,7 @@ void bulk_delete(Context& ctx) {
             record["attributes"]["deleted_at"] = format_timestamp(ctx.store.now());
             data.push_back(std::move(record));
         }
+        record_service_authorization(ctx, "delete", *entry.second);
         ctx.store.delete_service_authorization(std::string(entry.second->id));
     }
     ctx.committed = true;
@@ -206,9 +217,10 @@ void add_service_authorization_routes(Router& router) {
     });
     router.add("PATCH", "/service-authorizations/{service_authorization_id}", Family::jsonapi, update_authorization);
     router.add("DELETE", "/service-authorizations/{service_authorization_id}", Family::jsonapi, [](Context& ctx) {
-        const std::string id = find_authorization(ctx.store, ctx.params[0]).id;
+        const ServiceAuthorization& authorization = find_authorization(ctx.store, ctx.params[0]);
         ctx.require_superuser("delete service authorizations");
-        ctx.store.delete_service_authorization(id);
+        record_service_authorization(ctx, "delete", authorization);
+        ctx.store.delete_service_authorization(std::string(authorization.id));
         ctx.committed = true;
         ctx.response.status = 204;
     });

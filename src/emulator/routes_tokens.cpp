@@ -1,6 +1,7 @@
 // API tokens: the customer's list (never a secret) and revocation by ID. GET /tokens/self is in routes_misc.
 #include "api.hpp"
 #include "api_error.hpp"
+#include "events.hpp"
 #include "render.hpp"
 
 namespace fastly_emulator {
@@ -9,8 +10,9 @@ using nlohmann::json;
 
 namespace {
 
-void revoke(Context& ctx, const std::string& id) {
-    ctx.store.delete_token(id);
+void revoke(Context& ctx, const Token& token) {
+    record_token_destroy(ctx, token);
+    ctx.store.delete_token(std::string(token.id));
     ctx.committed = true;
     ctx.response.status = 204;
 }
@@ -31,8 +33,8 @@ void add_token_routes(Router& router) {
     });
     // Registered before /tokens/{token_id}, which would take "self" for an ID.
     router.add("DELETE", "/tokens/self", Family::classic, [](Context& ctx) {
-        const Token* token = ctx.store.token_by_secret(ctx.request.header("fastly-key"));
-        revoke(ctx, token ? token->id : std::string());
+        // The token authenticated this request, so it exists.
+        revoke(ctx, *ctx.store.token_by_secret(ctx.request.header("fastly-key")));
     });
     router.add("DELETE", "/tokens/{token_id}", Family::classic, [](Context& ctx) {
         const Token* token = ctx.store.tokens.find(ctx.params[0]);
@@ -42,7 +44,7 @@ void add_token_routes(Router& router) {
         if (token->user_id != ctx.caller->id) {
             ctx.require_superuser("revoke another user's token");
         }
-        revoke(ctx, std::string(token->id));
+        revoke(ctx, *token);
     });
 }
 

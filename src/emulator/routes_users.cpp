@@ -3,6 +3,7 @@
 
 #include "api.hpp"
 #include "api_error.hpp"
+#include "events.hpp"
 #include "render.hpp"
 #include "request_util.hpp"
 #include "role_rules.hpp"
@@ -72,6 +73,12 @@ void create_user(Context& ctx) {
     user.id = ctx.store.new_id();
     user.created_at = user.updated_at = ctx.store.now();
     const User& stored = ctx.store.add_user(std::move(user));
+    json metadata = user_subject(stored);
+    metadata.update({{"name", stored.name},
+                     {"role", stored.role},
+                     {"roles", stored.roles},
+                     {"limit_services", stored.limit_services}});
+    record_event(ctx, "user.create", "User " + stored.login + " was created", std::move(metadata));
     ctx.committed = true;
     ctx.response.set_json(200, render_user(ctx.store, stored));
 }
@@ -114,6 +121,7 @@ void update_user(Context& ctx) {
         check_role_rules(ctx.store, updated.role, updated.roles, updated.limit_services);
     }
     updated.updated_at = ctx.store.now();
+    record_user_change(ctx, user, updated);
     user = std::move(updated);
     ctx.committed = true;
     ctx.response.set_json(200, render_user(ctx.store, user));
@@ -145,6 +153,9 @@ void delete_user(Context& ctx) {
                               "; choose another first");
         }
     }
+    json metadata = user_subject(user);
+    metadata["role"] = user.role;
+    record_event(ctx, "user.destroy", "User " + user.login + " was deleted", std::move(metadata));
     ctx.store.delete_user(user.id);
     ctx.committed = true;
     ctx.response.set_json(200, {{"status", "ok"}});
@@ -159,8 +170,10 @@ void request_password_reset(Context& ctx) {
     if (user->id != ctx.caller->id && !ctx.caller_is_superuser()) {
         throw forbidden("only a superuser may reset another user's password");
     }
+    const User before = *user;
     user->require_new_password = true;
     user->updated_at = ctx.store.now();
+    record_user_change(ctx, before, *user);
     ctx.committed = true;
     ctx.response.set_json(200, {{"status", "ok"}});
 }

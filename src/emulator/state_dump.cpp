@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "state_fields.hpp"
 #include "state_io.hpp"
 
 namespace fastly_emulator {
@@ -156,6 +157,7 @@ json dump_state(const Store& store) {
                                   {"created_at", format_timestamp(authorization.created_at)},
                                   {"updated_at", format_timestamp(authorization.updated_at)}});
     }
+    doc["events"] = seed::dump_events(store);
     doc["clock"] = {{"offset_seconds", store.clock_offset}};
     json used = json::object();
     for (const auto& [user_id, count] : store.rate.used) {

@@ -52,6 +52,10 @@ void load_service_authorizations(Store& store, const json& doc, std::set<std::st
 /// The `tokens` section, then `superuser_token` for the owner unless the section has it.
 void load_tokens(Store& store, const json& doc, const std::string& superuser_token, std::set<std::string>& seen,
                  EpochSeconds now);
+/// The `events` section (the audit log), added oldest first; a `user_id` may be a login.
+void load_events(Store& store, const json& doc, std::set<std::string>& seen, EpochSeconds now);
+/// The audit log as the `events` section.
+json dump_events(const Store& store);
 /// `role` when it is a legacy role name; throws otherwise.
 std::string check_role_enum(const std::string& role, const std::string& path);
 /// Role ids for `refs` (ids or names); throws on an unknown role.

@@ -437,7 +437,7 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     }
     check_keys(doc, "(top level)",
                {"customer", "users", "tokens", "permissions", "roles", "services", "service_groups", "user_groups",
-                "invitations", "service_authorizations", "clock", "rate_limit"});
+                "invitations", "service_authorizations", "events", "clock", "rate_limit"});
     auto wall_clock = store.wall_clock;
     store.reset();
     store.wall_clock = wall_clock;
@@ -457,6 +457,7 @@ void load_state(Store& store, const json& doc, const std::string& superuser_toke
     load_user_groups(store, doc, seen, now);
     load_service_authorizations(store, doc, seen, now);
     load_tokens(store, doc, superuser_token, seen, now);
+    load_events(store, doc, seen, now);
     load_clock_and_rate(store, doc);
 }
 

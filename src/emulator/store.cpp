@@ -33,7 +33,7 @@ std::string Store::new_id() {
         std::string id = m_ids.next();
         if (!users.find(id) && !roles.find(id) && !permissions.find(id) && !services.find(id) &&
             !service_groups.find(id) && !user_groups.find(id) && !invitations.find(id) && !tokens.find(id) &&
-            !service_authorizations.find(id) && id != customer.id) {
+            !service_authorizations.find(id) && !events.find(id) && id != customer.id) {
             return id;
         }
     }
@@ -297,6 +297,7 @@ void Store::reset() {
     invitations.clear();
     tokens.clear();
     service_authorizations.clear();
+    events.clear();
     rate = RateCounters{};
     clock_offset = 0;
     m_login_index.clear();

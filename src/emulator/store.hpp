@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "event_log.hpp"
 #include "util.hpp"
 
 namespace fastly_emulator {
@@ -304,6 +305,7 @@ public:
     // Tokens and service authorizations are added and deleted with the functions below (indexes).
     Table<Token> tokens;  ///< by token ID
     Table<ServiceAuthorization> service_authorizations;
+    EventLog events;  ///< the audit log (GET /events); reset() empties it and keeps its capacity
     RateCounters rate;
     EpochSeconds clock_offset = 0;  ///< added to the wall clock; moved by /_emulator/clock
 

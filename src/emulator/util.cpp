@@ -47,6 +47,131 @@ std::optional<EpochSeconds> parse_timestamp(std::string_view text) {
     return static_cast<EpochSeconds>(timegm(&tm));
 }
 
+namespace {
+
+// Reads exactly `digits` decimal digits at `at`, advancing it; nullopt otherwise.
+std::optional<int> fixed_digits(std::string_view text, size_t& at, size_t digits) {
+    if (at + digits > text.size()) {
+        return std::nullopt;
+    }
+    int value = 0;
+    for (size_t i = 0; i < digits; ++i) {
+        const char c = text[at + i];
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + (c - '0');
+    }
+    at += digits;
+    return value;
+}
+
+bool leap_year(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int days_in_month(int year, int month) {
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && leap_year(year) ? 29 : days[month - 1];
+}
+
+// The offset east of UTC in seconds of `Z`, `+HH:MM`, `-HHMM`, `+HH` (a space standing for `+`), or of
+// nothing (UTC); nullopt when `text` from `at` is anything else.
+std::optional<EpochSeconds> utc_offset(std::string_view text, size_t at) {
+    if (at == text.size()) {
+        return 0;
+    }
+    if (text.substr(at) == "Z" || text.substr(at) == "z") {
+        return 0;
+    }
+    const char sign = text[at];
+    if (sign != '+' && sign != '-' && sign != ' ') {
+        return std::nullopt;
+    }
+    ++at;
+    std::optional<int> hours = fixed_digits(text, at, 2);
+    if (!hours || *hours > 23) {
+        return std::nullopt;
+    }
+    int minutes = 0;
+    if (at < text.size()) {
+        if (text[at] == ':') {
+            ++at;
+        }
+        std::optional<int> read = fixed_digits(text, at, 2);
+        if (!read || *read > 59 || at != text.size()) {
+            return std::nullopt;
+        }
+        minutes = *read;
+    }
+    const EpochSeconds seconds = *hours * 3600 + minutes * 60;
+    return sign == '-' ? -seconds : seconds;
+}
+
+}  // namespace
+
+std::optional<IsoTime> parse_iso8601(std::string_view text) {
+    size_t at = 0;
+    std::optional<int> year = fixed_digits(text, at, 4);
+    if (!year || at >= text.size() || text[at++] != '-') {
+        return std::nullopt;
+    }
+    std::optional<int> month = fixed_digits(text, at, 2);
+    if (!month || *month < 1 || *month > 12 || at >= text.size() || text[at++] != '-') {
+        return std::nullopt;
+    }
+    std::optional<int> day = fixed_digits(text, at, 2);
+    if (!day || *day < 1 || *day > days_in_month(*year, *month)) {
+        return std::nullopt;
+    }
+    int hour = 0, minute = 0, second = 0;
+    EpochSeconds span = 86400;
+    if (at < text.size() && (text[at] == 'T' || text[at] == 't' || text[at] == ' ')) {
+        ++at;
+        std::optional<int> h = fixed_digits(text, at, 2);
+        if (!h || *h > 23 || at >= text.size() || text[at++] != ':') {
+            return std::nullopt;
+        }
+        std::optional<int> m = fixed_digits(text, at, 2);
+        if (!m || *m > 59) {
+            return std::nullopt;
+        }
+        hour = *h;
+        minute = *m;
+        span = 60;
+        if (at < text.size() && text[at] == ':') {
+            ++at;
+            std::optional<int> s = fixed_digits(text, at, 2);
+            if (!s || *s > 59) {
+                return std::nullopt;
+            }
+            second = *s;
+            span = 1;
+            if (at < text.size() && (text[at] == '.' || text[at] == ',')) {
+                const size_t digits = ++at;
+                while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+                    ++at;
+                }
+                if (at == digits) {
+                    return std::nullopt;
+                }
+            }
+        }
+    }
+    std::optional<EpochSeconds> offset = utc_offset(text, at);
+    if (!offset || (span == 86400 && at != text.size())) {
+        return std::nullopt;  // an offset needs a time of day
+    }
+    std::tm tm{};
+    tm.tm_year = *year - 1900;
+    tm.tm_mon = *month - 1;
+    tm.tm_mday = *day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return IsoTime{static_cast<EpochSeconds>(timegm(&tm)) - *offset, span};
+}
+
 EpochSeconds system_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

@@ -18,6 +18,19 @@ std::string format_timestamp(EpochSeconds t);
 /// Parses `YYYY-MM-DDTHH:MM:SSZ` (a `.fraction` before the Z is ignored); nullopt when malformed.
 std::optional<EpochSeconds> parse_timestamp(std::string_view text);
 
+/// An ISO 8601 time as a query filter names it: the first second it covers and how many seconds it
+/// covers (86400 for a date, 60 for `HH:MM`, 1 for `HH:MM:SS`).
+struct IsoTime {
+    EpochSeconds start = 0;
+    EpochSeconds span = 1;
+};
+
+/// Parses an ISO 8601 date or date-time: `YYYY-MM-DD`, optionally followed by `T` (or a space) and
+/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fraction`, then optionally `Z`, `+HH:MM`, `-HH:MM`, `+HHMM` or
+/// `+HH` (no offset: UTC; a space for the `+` of an offset is accepted, as an unencoded `+` in a query
+/// string decodes to one). Nullopt when malformed or out of range (month 13, February 30, hour 24).
+std::optional<IsoTime> parse_iso8601(std::string_view text);
+
 /// The wall clock, in seconds.
 EpochSeconds system_now();
 

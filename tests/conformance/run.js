@@ -216,6 +216,7 @@ async function jsConformance(base) {
   await serviceAuthorizationConformance(Fastly, base, userApi, services);
   await tokenConformance(Fastly, base, customer);
   await customerConformance(Fastly, base, customer);
+  await eventsConformance(Fastly, base, customer);
 
   // Deletes and the errors after them.
   await invitations.deleteInvitation({ invitation_id: invitation.data.id });
@@ -346,6 +347,63 @@ async function customerConformance(Fastly, base, customer) {
   assert.equal(read.ip_whitelist, '0.0.0.0/0');
 }
 
+// The audit log: listEvents with filters, sort and pages, and getEvent, on the events the calls above
+// recorded plus a login in the past (the control endpoint), as the client parses them.
+async function eventsConformance(Fastly, base, customer) {
+  const api = new Fastly.EventsApi();
+  const login = await fetch(`${base}/_emulator/users/owner@example.com/login`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ip: '192.0.2.44', at: '2024-03-01T09:00:00Z' }) });
+  assert.equal(login.status, 200);
+  const logins = await api.listEvents({ filter_event_type: 'user.login', filter_customer_id: customer.id });
+  assert.equal(logins.data.length, 1);
+  const event = logins.data[0];
+  assert.equal(event.type, 'event');
+  assert.equal(event.attributes.event_type, 'user.login');
+  assert.ok(event.attributes.created_at instanceof Date, 'created_at is parsed as a date');
+  assert.equal(event.attributes.created_at.toISOString(), '2024-03-01T09:00:00.000Z');
+  assert.equal(event.attributes.ip, '192.0.2.44');
+  assert.equal(event.attributes.user_id, customer.owner_id);
+  assert.equal(event.attributes.token_id, null);
+  assert.equal(event.attributes.customer_id, customer.id);
+  assert.equal(event.attributes.admin, false);
+  assert.equal(event.attributes.metadata.login, 'owner@example.com');
+
+  // Five invitations were sent above: two a page, oldest first, with the filter kept in the links.
+  const page = await api.listEvents({ filter_event_type: 'invitation.sent', page_number: 2, page_size: 2,
+    sort: 'created_at' });
+  assert.equal(page.data.length, 2);
+  assert.equal(page.meta.record_count, 5);
+  assert.equal(page.meta.total_pages, 3);
+  assert.equal(page.meta.current_page, 2);
+  assert.equal(page.meta.per_page, 2);
+  assert.match(page.links.next, /\/events\?filter\[event_type\]=invitation\.sent&page\[number\]=3&page\[size\]=2&sort=created_at$/);
+  assert.match(page.links.prev, /page\[number\]=1/);
+  const emails = [...(await api.listEvents({ filter_event_type: 'invitation.sent', page_size: 5, sort: 'created_at' })).data]
+    .map((e) => e.attributes.metadata.email);
+  assert.deepEqual(emails, ['thelma@example.com', 'bulk0@example.com', 'bulk1@example.com', 'bulk2@example.com',
+    'bulk3@example.com']);
+  // Newest first by default: the latest write above turned force_2fa off again.
+  const newest = await api.listEvents({ page_size: 1 });
+  assert.equal(newest.data[0].attributes.event_type, 'customer.update');
+  assert.deepEqual(newest.data[0].attributes.metadata.force_2fa, { old: true, new: false });
+
+  const before = await api.listEvents({ filter_created_at_lt: '2025-01-01' });
+  assert.deepEqual(before.data.map((e) => e.id), [event.id]);
+  const since = await api.listEvents({ filter_created_at_gte: '2025-01-01T00:00:00Z', page_size: 100 });
+  assert.equal(since.meta.record_count, newest.meta.record_count - 1);
+  const tokens = await api.listEvents({ filter_user_id: customer.owner_id, filter_event_type: 'token.create,token.destroy',
+    sort: '-created_at' });
+  assert.deepEqual(tokens.data.map((e) => e.attributes.event_type), ['token.destroy', 'token.create']);
+  await expectStatus(api.listEvents({ filter_created_at_gte: 'last tuesday' }), 400);
+  await expectStatus(api.listEvents({ sort: 'name' }), 400);
+
+  const one = await api.getEvent({ event_id: event.id });
+  assert.equal(one.data.id, event.id);
+  assert.equal(one.data.attributes.event_type, 'user.login');
+  await expectStatus(api.getEvent({ event_id: 'nonexistent000000000000' }), 404);
+}
+
 function clientRateLimitSeen(Fastly) {
   const remaining = Number(Fastly.ApiClient.instance.rateLimitRemaining);
   return Number.isFinite(remaining) && remaining < 1000;
@@ -372,7 +430,7 @@ async function main() {
     console.log('ok - Fastly CLI: user describe/list/create/update/delete, password reset, whoami');
     await jsConformance(base);
     console.log('ok - fastly npm client: roles, permissions, service groups, invitations, user groups, ' +
-      'service authorizations (with the bulk calls), tokens, customer settings, errors');
+      'service authorizations (with the bulk calls), tokens, customer settings, the audit log, errors');
   } finally {
     proc.removeAllListeners('exit');
     proc.kill('SIGTERM');

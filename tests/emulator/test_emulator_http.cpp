@@ -11,51 +11,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "emulator.hpp"
-#include "server.hpp"
-#include "state_io.hpp"
+#include "live_server.hpp"
 
 using namespace fastly_emulator;
 using nlohmann::json;
 
-namespace {
-
-/// An emulator served on 127.0.0.1 on a free port, listening in a background thread.
-class LiveServer {
-public:
-    explicit LiveServer(EmulatorOptions options = {}) : emulator(std::move(options)), server(emulator, 4) {
-        port = server.bind("127.0.0.1", 0);
-        thread = std::thread([this] { server.listen(); });
-        for (int i = 0; i < 500 && !server.is_running(); ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-        REQUIRE(server.is_running());
-    }
-    ~LiveServer() {
-        server.stop();
-        thread.join();
-    }
-
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", port);
-        c.set_default_headers({{"Fastly-Key", default_superuser_token}});
-        c.set_read_timeout(5, 0);
-        return c;
-    }
-
-    Emulator emulator;
-    Server server;
-    int port = 0;
-    std::thread thread;
-};
-
-std::string temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "emulator-test-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    return pattern;
-}
-
-}  // namespace
+using fastly_emulator::testing::LiveServer;
+using fastly_emulator::testing::temp_dir;
 
 TEST_CASE("over HTTP: auth, form bodies, percent-encoded logins and DELETE with a JSON body") {
     LiveServer live;
