@@ -125,8 +125,10 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
         }
     }
     std::map<std::string, std::vector<const model::ApiToken*>> tokens_of;  // user id -> tokens
-    for (const auto& token : live.tokens.value_or(std::vector<model::ApiToken>{})) {
-        tokens_of[token.user_id].push_back(&token);
+    if (live.tokens) {
+        for (const auto& token : *live.tokens) {
+            tokens_of[token.user_id].push_back(&token);
+        }
     }
     for (const auto& user : live.state.users) {
         Person person;
