@@ -51,14 +51,16 @@ void json(const plan::Plan& plan, std::ostream& out, const Options& options);
 /// collapsible sections.
 ///
 /// When the whole rendering is longer than `options.max_chars`, it is shortened to at most that many
-/// characters less a margin of 1/64 (1,024 at GitHub's limit) for what a CI job adds around it. Kept
-/// whole: the title, refusals, guards, the summary table, warnings, every sensitive mark and every
-/// section's heading with its counts. Inside the sections, sensitive changes come first and are never cut,
-/// then deletions, then the rest; the largest sections are cut first (each keeps what fits of a share
-/// no smaller section needs), each cut ending in a line that counts what it left out. A note before the
-/// sections and a line at the end point to the full plan. If the sensitive changes and the rest that is
-/// never cut do not fit, a caution says so at the top and the sections keep only their headings (and
-/// then the sensitive marks only as many as fit). The result is never longer than `options.max_chars`.
+/// characters less a margin of 1/64 (1,024 at GitHub's limit) for what a CI job adds around it. Kept:
+/// the title, refusals, guards, the summary table, warnings, every sensitive mark and every section's
+/// heading with its counts. Inside the sections, sensitive changes come first, then deletions, then the
+/// rest; the largest sections are cut first (each keeps at most the same share, so smaller ones stay
+/// whole), each cut ending in a line that counts what it left out. A note before the sections and a
+/// line at the end point to the full plan (options.full_plan_url, or the command that prints it). Each
+/// step until one fits: the sections cut beside their sensitive changes; those cut too (their marks stay
+/// in the box above); the marks one line per change, shortened; as many of those lines as fit, under a
+/// caution at the top; the title and a caution with the counts alone. The result is never longer than
+/// `options.max_chars`, whatever the names in the plan.
 void markdown(const plan::Plan& plan, std::ostream& out, const Options& options);
 
 }  // namespace fastly_accounts::render
