@@ -314,8 +314,7 @@ private:
             m_mode == Mode::plan ? "left alone" : "not drift");
         std::vector<Entry> entries;
         for (const auto& object : m_plan.unmanaged) {
-            entries.push_back({fmt::format("- {} {}\n", detail::singular(object.kind), code(object.key)), 2,
-                               std::string(detail::singular(object.kind)), ""});
+            entries.push_back({fmt::format("- {} {}\n", detail::singular(object.kind), code(object.key)), 2, "", ""});
         }
         section_block(std::move(head), std::move(entries), "unmanaged object", "unmanaged objects");
     }

@@ -206,3 +206,20 @@ TEST_CASE("render markdown bound: never longer than the bound, whatever the name
         }
     }
 }
+
+TEST_CASE("render markdown bound: unmanaged objects and notes are cut like sections") {
+    plan::Plan p = large_plan(3, 0, 0);
+    for (int i = 0; i < 300; ++i) {
+        p.unmanaged.push_back({model::Kind::users, fmt::format("left{:03}@example.com", i)});
+        p.notes.push_back(fmt::format("note number {} about something worth knowing", i));
+    }
+    const std::string out = bounded(p, 6000);
+    CHECK(render::comment_length(out) <= 6000);
+    CHECK(contains(out, "<details><summary><b>Unmanaged</b>: 300 objects left alone</summary>"));
+    CHECK(contains(out, "<details><summary><b>Notes</b>: 300 notes</summary>"));
+    CHECK(contains(out, "more unmanaged objects not shown here\n"));
+    CHECK(contains(out, "more notes not shown here\n"));
+    // The changes, a small section, stay whole.
+    CHECK(contains(out, "- **create** `user0002@example.com`\n"));
+    CHECK(contains(out, " of 300 unmanaged objects and "));
+}
