@@ -111,7 +111,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                (review_command.parsed() && review_options.format == "json");
     };
     const auto fail = [&](const Failure& failure) {
-        if (json_errors()) {
+        if (validate_command.parsed()) {
+            write_validate_failure(validate.format, failure.message, failure.exit_code, failure.problems, out);
+        } else if (json_errors()) {
             failure.write_json(out);
         }
         return failure.exit_code;

@@ -21,6 +21,7 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
         ->type_name("PLAN.json");
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
     add_guard_options(*command, options.guards);
+    add_markdown_options(*command, options.markdown);
     command->footer(
         "Reads the live account (needs FASTLY_API_TOKEN or --token-file) and changes nothing.\n"
         "Exit status: 0 no changes (or changes without --detailed-exitcode), 2 changes pending with\n"
@@ -47,9 +48,10 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostre
         }
     }
     // With --out -, stdout holds the saved plan alone, and the plan for people goes to stderr.
-    render_plan(planned.plan, options.format,
-                {render::Mode::plan, use_color(global, saved_to_stdout ? STDERR_FILENO : STDOUT_FILENO)},
-                saved_to_stdout ? err : out);
+    render::Options shown(render::Mode::plan, use_color(global, saved_to_stdout ? STDERR_FILENO : STDOUT_FILENO));
+    shown.max_chars = options.markdown.max_chars;
+    shown.full_plan_url = options.markdown.full_plan_url;
+    render_plan(planned.plan, options.format, shown, saved_to_stdout ? err : out);
     if (saved_to_stdout) {
         err << "wrote the saved plan to standard output; apply exactly it with: fastly-accounts apply -f ... --plan "
                "PLAN.json\n";

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <ctime>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/live/fetch.hpp>
@@ -93,6 +94,45 @@ void add_format_option(CLI::App& command, Format& format) {
         ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->type_name("FORMAT")
         ->default_str("text");
+}
+
+void add_markdown_options(CLI::App& command, MarkdownBound& bound) {
+    command
+        .add_option("--max-markdown-chars", bound.max_chars,
+                    "With --format markdown: the longest the rendering may be, in characters (UTF-16 code units, "
+                    "as a GitHub comment's limit is counted). A longer plan is shortened: counts, guards and "
+                    "every sensitive change kept, the largest sections cut first, and a pointer to the full "
+                    "plan. 0: no bound")
+        ->type_name("N")
+        ->check(CLI::Validator(
+            [](const std::string& text) -> std::string {
+                const bool digits = !text.empty() && text.size() <= 9 &&
+                                    text.find_first_not_of("0123456789") == std::string::npos;
+                if (!digits || (std::stoul(text) != 0 && std::stoul(text) < 1024)) {
+                    return fmt::format("'{}' is not 0 or a number of characters from 1024 up", text);
+                }
+                return "";
+            },
+            "0|N>=1024"))
+        ->capture_default_str();
+    command
+        .add_option("--full-plan-url", bound.full_plan_url,
+                    "With --format markdown: an http(s) URL where the full plan can be read (a CI job's saved "
+                    "plan), linked when the rendering is shortened")
+        ->type_name("URL")
+        ->check(CLI::Validator(
+            [](const std::string& url) -> std::string {
+                const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+                const bool plain = std::all_of(url.begin(), url.end(), [](char c) {
+                    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+                });
+                if (!web || !plain || url.size() > 2000) {
+                    return "expected an http:// or https:// URL of at most 2000 printable ASCII characters, "
+                           "without spaces";
+                }
+                return "";
+            },
+            "URL"));
 }
 
 void render_plan(const plan::Plan& plan, Format format, const render::Options& options, std::ostream& out) {

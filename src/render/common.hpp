@@ -155,13 +155,18 @@ inline std::vector<const plan::Change*> by_kind(const plan::Plan& plan) {
     return out;
 }
 
-/// Every sensitive mark of the plan, one line each, prefixed with the object it concerns
-/// ("user 'alice@example.com': privilege escalation: ..."), in the plan's order. Not cleaned.
+/// `mark` prefixed with the object `change` concerns: "user 'alice@example.com': privilege escalation: ...".
+/// Not cleaned.
+inline std::string sensitive_line(const plan::Change& change, std::string_view mark) {
+    return fmt::format("{} '{}': {}", singular(change.kind), change.key, mark);
+}
+
+/// Every sensitive mark of the plan, one line each (sensitive_line), in the plan's order. Not cleaned.
 inline std::vector<std::string> sensitive_lines(const plan::Plan& plan) {
     std::vector<std::string> out;
     for (const auto& change : plan.changes) {
         for (const auto& mark : change.sensitive) {
-            out.push_back(fmt::format("{} '{}': {}", singular(change.kind), change.key, mark));
+            out.push_back(sensitive_line(change, mark));
         }
     }
     return out;

@@ -5,11 +5,15 @@
 #include <string_view>
 
 #include "common.hpp"
+#include "markdown_fit.hpp"
 
 namespace fastly_accounts::render {
 
 namespace {
 
+using detail::Block;
+using detail::Entry;
+using detail::Role;
 using plan::Action;
 using plan::Change;
 
@@ -77,7 +81,7 @@ std::string value(const plan::Value& v) {
 class MarkdownWriter {
 public:
     MarkdownWriter(const plan::Plan& plan, std::ostream& out, const Options& options)
-        : m_plan(plan), m_out(out), m_mode(options.mode) {}
+        : m_plan(plan), m_out(out), m_mode(options.mode), m_options(options) {}
 
     void write() {
         const std::string_view what = m_mode == Mode::plan ? "plan" : "drift";
@@ -94,16 +98,31 @@ public:
         }
         unmanaged();
         notes();
-        m_out << m_doc;
+        m_out << detail::fit(m_blocks, {m_options.max_chars, m_mode, m_options.full_plan_url, digest()});
     }
 
 private:
-    // Appends one block of Markdown (ending in a newline), with a blank line before it.
-    void block(const std::string& text) {
-        if (!m_doc.empty()) {
-            m_doc += "\n";
+    // Appends one block of Markdown (ending in a newline) that is never cut; blocks are separated by a
+    // blank line.
+    void block(const std::string& text) { m_blocks.push_back({Role::fixed, text, {}, "", "", "", ""}); }
+
+    // Appends a collapsible section: `head`, then `entries`, then its end. Cut first when the comment is
+    // too long.
+    void section_block(std::string head, std::vector<Entry> entries, const char* one, const char* many) {
+        m_blocks.push_back({Role::section, std::move(head), std::move(entries), "\n</details>\n", one, many, "- "});
+    }
+
+    // The plan in one line, for a comment that can hold nothing else.
+    std::string digest() const {
+        const plan::Summary& s = m_plan.summary;
+        std::string out = "**" + detail::counts(s, m_mode) + "**";
+        if (s.sensitive > 0) {
+            out += "; **" + util::plural(s.sensitive, "sensitive change", "sensitive changes") + "**";
         }
-        m_doc += text;
+        if (m_plan.refused()) {
+            out += "; **refused** by " + codes(detail::tripped_names(m_plan));
+        }
+        return out;
     }
 
     void refusals() {
@@ -149,13 +168,24 @@ private:
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
             block("> [!WARNING]\n> " + warning + "\n");
         }
-        if (const auto marks = detail::sensitive_lines(m_plan); !marks.empty()) {
-            std::string look = fmt::format("> [!WARNING]\n> **{} a careful look**\n>\n",
-                                           util::plural(s.sensitive, "change needs", "changes need"));
-            for (const auto& mark : marks) {
-                look += "> - ⚠️ " + escaped(mark) + "\n";
+        // One entry per change: shortened, a change's marks become one line of their own.
+        std::vector<Entry> lines;
+        for (const auto& change : m_plan.changes) {
+            if (change.sensitive.empty()) {
+                continue;
             }
-            block(look);
+            Entry entry{"", 0, "",
+                        "⚠️ " + escaped(detail::sensitive_line(change, util::join(change.sensitive, "; ")))};
+            for (const auto& mark : change.sensitive) {
+                entry.text += "> - ⚠️ " + escaped(detail::sensitive_line(change, mark)) + "\n";
+            }
+            lines.push_back(std::move(entry));
+        }
+        if (!lines.empty()) {
+            m_blocks.push_back({Role::marks,
+                                fmt::format("> [!WARNING]\n> **{} a careful look**\n>\n",
+                                            util::plural(s.sensitive, "change needs", "changes need")),
+                                std::move(lines), "", "sensitive mark", "sensitive marks", "> - "});
         }
     }
 
@@ -195,24 +225,35 @@ private:
         const bool open = per_action[static_cast<int>(Action::remove)] > 0 ||
                           std::any_of(changes.begin(), changes.end(),
                                       [](const Change* c) { return !c->sensitive.empty(); });
-        std::string text = fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
+        std::string head = fmt::format("<details{}><summary><b>{}</b>: {} ({})</summary>\n\n", open ? " open" : "",
                                        detail::title(changes.front()->kind),
                                        m_mode == Mode::plan ? util::plural(objects, "change", "changes")
                                                             : util::plural(objects, "difference", "differences"),
                                        breakdown);
+        // One entry per object: a cut keeps or leaves out the whole of it. Sensitive ones are never cut;
+        // deletions are kept before the rest.
+        std::vector<Entry> entries;
         for (std::size_t i = 0; i < changes.size(); ++i) {
             if (i > 0 && detail::same_object(*changes[i], *changes[i - 1])) {
                 // One object, one item: its later changes (a group's removals) follow, with their stage.
                 if (m_mode == Mode::plan) {
-                    text += fmt::format("  - *then in stage {} ({}):*\n", static_cast<int>(changes[i]->stage),
-                                        plan::describe(changes[i]->stage));
+                    entries.back().text += fmt::format("  - *then in stage {} ({}):*\n",
+                                                       static_cast<int>(changes[i]->stage),
+                                                       plan::describe(changes[i]->stage));
                 }
-                text += body(*changes[i]);
+                entries.back().text += body(*changes[i]);
             } else {
-                text += item(*changes[i]);
+                const int rank = changes[i]->action == Action::remove ? 1 : 2;
+                entries.push_back(
+                    {item(*changes[i]), rank, std::string(detail::action_word(changes[i]->action, m_mode)), ""});
+            }
+            if (!changes[i]->sensitive.empty()) {
+                entries.back().rank = 0;
             }
         }
-        block(text + "\n</details>\n");
+        const bool plan = m_mode == Mode::plan;
+        section_block(std::move(head), std::move(entries), plan ? "change" : "difference",
+                      plan ? "changes" : "differences");
     }
 
     std::string item(const Change& change) const {
@@ -263,36 +304,39 @@ private:
         if (m_plan.unmanaged.empty()) {
             return;
         }
-        std::string text = fmt::format(
+        std::string head = fmt::format(
             "<details><summary><b>Unmanaged</b>: {}</summary>\n\n",
             util::plural(m_plan.unmanaged.size(), "object left alone", "objects left alone"));
-        text += fmt::format(
+        head += fmt::format(
             "Not in the files, and `policy.prune` is off for their kind, so they are {}. Set it to delete "
             "them, "
             "or list them under `ignore:` to stop reporting them.\n\n",
             m_mode == Mode::plan ? "left alone" : "not drift");
+        std::vector<Entry> entries;
         for (const auto& object : m_plan.unmanaged) {
-            text += fmt::format("- {} {}\n", detail::singular(object.kind), code(object.key));
+            entries.push_back({fmt::format("- {} {}\n", detail::singular(object.kind), code(object.key)), 2, "", ""});
         }
-        block(text + "\n</details>\n");
+        section_block(std::move(head), std::move(entries), "unmanaged object", "unmanaged objects");
     }
 
     void notes() {
         if (m_plan.notes.empty()) {
             return;
         }
-        std::string text = fmt::format("<details><summary><b>Notes</b>: {}</summary>\n\n",
-                                       util::plural(m_plan.notes.size(), "note", "notes"));
+        std::vector<Entry> entries;
         for (const auto& note : m_plan.notes) {
-            text += "- " + escaped(note) + "\n";
+            entries.push_back({"- " + escaped(note) + "\n", 2, "", ""});
         }
-        block(text + "\n</details>\n");
+        section_block(fmt::format("<details><summary><b>Notes</b>: {}</summary>\n\n",
+                                  util::plural(m_plan.notes.size(), "note", "notes")),
+                      std::move(entries), "note", "notes");
     }
 
     const plan::Plan& m_plan;
     std::ostream& m_out;
     Mode m_mode;
-    std::string m_doc;  ///< built whole, so blocks are separated by exactly one blank line
+    const Options& m_options;
+    std::vector<Block> m_blocks;  ///< the comment, whole; detail::fit cuts it to the bound
 };
 
 }  // namespace

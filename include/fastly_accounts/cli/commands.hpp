@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,17 +18,31 @@ struct GlobalOptions;
 /// Output formats of plan and drift.
 enum class Format { text, json, markdown };
 
+/// Output formats of validate: text (people), github (workflow commands that annotate a pull request),
+/// json (one document for machines).
+enum class ValidateFormat { text, github, json };
+
 /// Options of `validate`.
 struct ValidateOptions {
     std::vector<std::string> files;
+    ValidateFormat format = ValidateFormat::text;
 };
 
 /// Adds the `validate` subcommand and its options to `app`; the options are written into `options`.
 CLI::App& add_validate_command(CLI::App& app, ValidateOptions& options);
 
-/// Runs `validate`: loads and checks the files offline. Prints a one-line summary to `out` and returns
-/// exit_ok when they are valid; throws config::ConfigError with every problem otherwise.
+/// Runs `validate`: loads and checks the files offline. When they are valid, prints to `out` a one-line
+/// summary (text and github: a line that is no workflow command) or the document `{"valid": true, ...}` (json), and
+/// returns exit_ok; otherwise throws config::ConfigError with every problem, which cli::run reports (see below).
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+
+/// What a failed `validate` prints on stdout besides its messages on stderr: nothing in text; in github,
+/// one `::error file=F,line=L,col=C::message` workflow command per problem (one for `message` when there
+/// is none); in json, `{"valid": false, "counts": null, "problems": [...], "error": {...}}`, `error`
+/// being the object every command prints on failure. `problems` holds objects with the keys `file`,
+/// `line`, `column`, `field`, `message` (null where one does not apply), as cli::run builds them.
+void write_validate_failure(ValidateFormat format, const std::string& message, int exit_code,
+                            const nlohmann::ordered_json& problems, std::ostream& out);
 
 /// Options of `export`.
 struct ExportOptions {
@@ -49,6 +65,13 @@ struct GuardOverrides {
     std::vector<std::string> acks;
 };
 
+/// `--max-markdown-chars N` and `--full-plan-url URL`: how long a markdown rendering may be, and where the
+/// whole of a shortened one can be read.
+struct MarkdownBound {
+    std::size_t max_chars = 65536;  ///< GitHub's comment limit (render::github_comment_limit); 0: no bound
+    std::string full_plan_url;
+};
+
 /// Options of `plan`.
 struct PlanOptions {
     std::vector<std::string> files;
@@ -56,6 +79,7 @@ struct PlanOptions {
     std::string out;  ///< --out PLAN.json
     bool detailed_exitcode = false;
     GuardOverrides guards;
+    MarkdownBound markdown;
 };
 
 CLI::App& add_plan_command(CLI::App& app, PlanOptions& options);

@@ -43,6 +43,9 @@ plan::DiffOptions diff_options(const GuardOverrides& guards);
 /// Adds `--format` to `command`.
 void add_format_option(CLI::App& command, Format& format);
 
+/// Adds `--max-markdown-chars N` and `--full-plan-url URL` to `command`.
+void add_markdown_options(CLI::App& command, MarkdownBound& bound);
+
 /// Renders `plan` in `format` to `out`.
 void render_plan(const plan::Plan& plan, Format format, const render::Options& options, std::ostream& out);
 
