@@ -67,6 +67,7 @@ int run_cli(int argc, char** argv) {
         "Serves customers, users, invitations, IAM roles, permissions, service groups and user groups,\n"
         "plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept).",
         "fastly-emulator"};
+    app.set_version_flag("--version", "fastly-emulator " FASTLY_ACCOUNTS_VERSION);
     app.add_option("--host", options.host,
                    "Address to listen on; a loopback address unless --allow-non-loopback (the /_emulator/ control "
                    "endpoints have no authentication and dump every token)")
