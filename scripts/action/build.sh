@@ -16,6 +16,13 @@ if [ "${1:-}" = key ]; then
     exit 0
 fi
 
+# A second use of the action in one job (RUNNER_TEMP is the job's) finds the package built and installed.
+marker=${RUNNER_TEMP:-/tmp}/fastly-accounts-built
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$source_dir" ] && command -v fastly-accounts >/dev/null; then
+    echo "$(fastly-accounts --version) is built and installed already" >&2
+    exit 0
+fi
+
 . "$source_dir/scripts/lib/common.sh"
 fa_install_missing ccache
 export CCACHE_DIR=${FA_CCACHE_DIR:-$HOME/.cache/fastly-accounts-ccache} CCACHE_BASEDIR=$source_dir
@@ -24,3 +31,4 @@ out=${RUNNER_TEMP:-/tmp}/fastly-accounts-package
 "$source_dir/scripts/package.sh" "$out"
 ccache --show-stats || true
 FA_DEB=$(ls "$out"/fastly-accounts_*.deb) "$here/install.sh"
+echo "$source_dir" > "$marker"

@@ -54,7 +54,7 @@ import json, sys
 marker, path, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(path, encoding="utf-8", errors="replace") as f:
     text = f.read()
-body = marker + "\n" + text
+body = text if text.startswith(marker) else marker + "\n" + text   # plan's Markdown starts with it
 if len(body) > limit:
     note = "\n\n*The plan is cut here: it is longer than a comment holds. The full plan is in the job summary and log.*\n"
     body = body[: limit - len(note)] + note

@@ -16,6 +16,12 @@ fi
 [ -f "$deb" ] || fa_action_fail "no package at $deb"
 deb=$(realpath "$deb")
 dpkg-deb --field "$deb" Package | grep -qx fastly-accounts || fa_action_fail "$deb is not a fastly-accounts package"
+# A second use of the action in one job finds the package installed already.
+version=$(dpkg-deb --field "$deb" Version)
+if [ "$(dpkg-query -W -f='${Status} ${Version}' fastly-accounts 2>/dev/null)" = "install ok installed $version" ]; then
+    echo "fastly-accounts $version is installed already" >&2
+    exit 0
+fi
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 "${sudo[@]}" apt-get update -qq
