@@ -68,14 +68,16 @@ errors=$out_dir/$command.stderr
 : > "$report"
 
 echo "fastly-accounts ${args[*]}" >&2
+# stderr goes to the log as it comes (apply's progress) and to a file, for the comment of a failed plan.
+exec 3>&1
 set +e
-case $command in
-    plan | drift) NO_COLOR=1 "$binary" "${args[@]}" > "$report" 2> >(tee "$errors" >&2) ;;
-    *) NO_COLOR=1 "$binary" "${args[@]}" 2> >(tee "$errors" >&2) ;;
-esac
-code=$?
+if [ "$command" = plan ] || [ "$command" = drift ]; then
+    NO_COLOR=1 "$binary" "${args[@]}" 2>&1 > "$report" 3>&- | tee "$errors" >&2
+else
+    NO_COLOR=1 "$binary" "${args[@]}" 2>&1 1>&3 3>&- | tee "$errors" >&2
+fi
+code=${PIPESTATUS[0]}
 set -e
-wait   # for tee
 fa_action_output exit-code "$code"
 
 if [ "$command" = plan ] || [ "$command" = drift ]; then

@@ -154,6 +154,7 @@ class ActionSteps(harness.EmulatorTest):
         self.assertEqual(code, 1, err)
         [comment] = self.plan_comments()
         self.assertIn("fastly-accounts plan failed (exit 1)", comment["body"])
+        self.assertIn("the API token was refused (GET /current_customer -> 401", comment["body"])
         # GitHub refusing the comment fails the step, naming the request; the plan's own code is still an output.
         self.github.refuse = {"PATCH": 403}
         code, out, err, outputs, _ = self.step("plan")
