@@ -57,6 +57,12 @@ elif [ "$command" = apply ]; then
 fi
 case $command in
     plan | drift) args+=(--format markdown) ;;
+    validate)
+        # Under Actions, problems as workflow commands (annotations on the files), where the CLI has them.
+        if [ "${GITHUB_ACTIONS:-}" = true ] && "$binary" validate --help 2>/dev/null | grep -q -- '--format.*github'; then
+            args+=(--format github)
+        fi
+        ;;
 esac
 read -r -d '' -a extra < <(printf '%s\0' "${FA_ARGS:-}") || true
 args+=(${extra[@]+"${extra[@]}"})

@@ -1,10 +1,15 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/exit_codes.hpp>
+#include <fastly_accounts/util/strings.hpp>
 #include <ostream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 // The completion script is generated from the CLI11 definition itself, so that a command or option added
 // anywhere is completed without anyone remembering to: nothing here names a command or an option.
@@ -55,6 +60,8 @@ std::vector<std::string> choices(const std::string& type_name) {
     return words;
 }
 
+// What the script completes after `option`: its choices; else files or directories when its type name says
+// it takes one (the CLI's own names: PATH, FILE, PLAN.json, DIR); else anything, left to the user.
 std::string value_spec(const CLI::Option& option) {
     if (option.get_expected_min() == 0 || option.get_type_size_max() == 0) {
         return "";  // a flag
@@ -123,14 +130,6 @@ void collect(const CLI::App& app, const std::string& path, const std::vector<Opt
     for (const CLI::App* sub : subcommands) {
         collect(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name(), options, commands);
     }
-}
-
-std::string join(const std::vector<std::string>& words, const std::string& separator = " ") {
-    std::string text;
-    for (const auto& word : words) {
-        text += (text.empty() ? "" : separator) + word;
-    }
-    return text;
 }
 
 // The completion function; @F@ stands for its name.
@@ -214,7 +213,7 @@ void write_bash(const std::string& program, const std::vector<CommandSpec>& comm
         << function << "_commands() {\n    case \"$1\" in\n";
     for (const auto& command : commands) {
         if (!command.subcommands.empty()) {
-            out << fmt::format("        \"{}\") echo \"{}\" ;;\n", command.path, join(command.subcommands));
+            out << fmt::format("        \"{}\") echo \"{}\" ;;\n", command.path, util::join(command.subcommands, " "));
         }
     }
     out << "    esac\n}\n\n# The options a command accepts, its own and those it inherits.\n"
@@ -224,7 +223,7 @@ void write_bash(const std::string& program, const std::vector<CommandSpec>& comm
         for (const auto& option : command.options) {
             names.insert(names.end(), option.names.begin(), option.names.end());
         }
-        out << fmt::format("        \"{}\") echo \"{}\" ;;\n", command.path, join(names));
+        out << fmt::format("        \"{}\") echo \"{}\" ;;\n", command.path, util::join(names, " "));
     }
     out << "    esac\n}\n\n# What follows an option of a command: \"words W...\", files, dirs or any; nothing for a "
            "flag.\n"
@@ -238,7 +237,7 @@ void write_bash(const std::string& program, const std::vector<CommandSpec>& comm
             for (const auto& name : option.names) {
                 patterns.push_back(fmt::format("\"{}|{}\"", command.path, name));
             }
-            out << fmt::format("        {}) echo \"{}\" ;;\n", join(patterns, " | "), option.value);
+            out << fmt::format("        {}) echo \"{}\" ;;\n", util::join(patterns, " | "), option.value);
         }
     }
     out << "    esac\n}\n\n";
