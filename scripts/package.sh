@@ -22,8 +22,9 @@ if [ -n "${FA_PACKAGE_BUILD_DIR:-}" ]; then
     [ -f "$build/CPackConfig.cmake" ] || { echo "$0: $build is not a configured build directory" >&2; exit 1; }
 else
     fa_install_missing "${FA_PACKAGES[@]}"
-    FA_BUILD_DIR=build-release FA_BUILD_TYPE=Release FA_CMAKE_ARGS=(-DFASTLY_ACCOUNTS_BUILD_TESTS=OFF) \
-        fa_build fastly-accounts fastly-emulator
+    # Set, not given as a prefix of the call: bash would pass an array prefix as the string "(...)".
+    FA_BUILD_DIR=build-release FA_BUILD_TYPE=Release FA_CMAKE_ARGS=(-DFASTLY_ACCOUNTS_BUILD_TESTS=OFF)
+    fa_build fastly-accounts fastly-emulator
     build=$PWD/build-release
 fi
 
