@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-fa_install_missing "${FA_PACKAGES[@]}" "${FA_CHECK_PACKAGES[@]}"
+fa_install_missing "${FA_PACKAGES[@]}" "${FA_CHECK_PACKAGES[@]}" "${FA_PACKAGE_PACKAGES[@]}"
 fa_build_check
 # The official clients for the emulator's conformance test (npm ci, from npm's cache after test.sh).
 tests/conformance/setup.sh "$FA_BUILD_DIR/conformance"

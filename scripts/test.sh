@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-fa_install_missing "${FA_PACKAGES[@]}"
+fa_install_missing "${FA_PACKAGES[@]}" "${FA_PACKAGE_PACKAGES[@]}"
 fa_build
 # Fastly's official clients for the emulator's conformance test, installed with npm under build/.
 tests/conformance/setup.sh "$FA_BUILD_DIR/conformance"

@@ -9,6 +9,10 @@ FA_PACKAGES=(
     python3 python3-jsonschema python3-yaml openssl curl clang-format-14
 )
 
+# Debian packages scripts/package.sh needs beside those (and so does its test in the suite): help2man
+# makes the man pages from --help; dpkg-dev has dpkg-shlibdeps, which CPack runs to find the dependencies.
+FA_PACKAGE_PACKAGES=(help2man dpkg-dev)
+
 fa_log() { printf '==> %s\n' "$*" >&2; }
 
 # Installs the packages in "$@" that are not installed yet; a no-op (and quick) when none is missing.

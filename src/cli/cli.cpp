@@ -75,7 +75,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "fastly-accounts: manage a Fastly account's users, invitations, IAM roles, user groups and\n"
         "service groups as code. Desired state lives in YAML files; see README.md for the format.",
         "fastly-accounts"};
-    app.set_version_flag("--version", "fastly-accounts 0.1.0");
+    app.set_version_flag("--version", "fastly-accounts " FASTLY_ACCOUNTS_VERSION);
     app.require_subcommand(1);
     // Inherited by the commands: an option a command does not know goes to the global ones, so global
     // options are accepted after the command too (`plan -f x --no-color`).
@@ -99,6 +99,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     CLI::App& export_command = add_export_command(app, export_options);
     ReviewOptions review_options;
     CLI::App& review_command = add_review_command(app, review_options);
+    CompletionOptions completion_options;
+    CLI::App& completion_command = add_completion_command(app, completion_options);
 
     // The command named on the line, also when parsing it failed; nullptr when none was.
     const auto named_command = [&app]() -> const CLI::App* {
@@ -172,6 +174,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         if (review_command.parsed()) {
             return run_review(global, review_options, out, err);
+        }
+        if (completion_command.parsed()) {
+            return run_completion(app, completion_options, out);
         }
         err << "fastly-accounts: no command given; run 'fastly-accounts --help'\n";
         return exit_error;

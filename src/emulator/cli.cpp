@@ -69,6 +69,7 @@ int run_cli(int argc, char** argv) {
         "audit log, plus control endpoints under /_emulator/ (state, clock, faults, stats, invitation accept,\n"
         "logins).",
         "fastly-emulator"};
+    app.set_version_flag("--version", "fastly-emulator " FASTLY_ACCOUNTS_VERSION);
     app.add_option("--host", options.host,
                    "Address to listen on; a loopback address unless --allow-non-loopback (the /_emulator/ control "
                    "endpoints have no authentication and dump every token)")

@@ -131,4 +131,17 @@ CLI::App& add_apply_command(CLI::App& app, ApplyOptions& options);
 int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::istream& in, std::ostream& out,
               std::ostream& err);
 
+/// Options of the hidden `completion` command.
+struct CompletionOptions {
+    std::string shell;  ///< "bash", the only one so far
+};
+
+/// Adds the hidden `completion SHELL` subcommand (not listed in --help) to `app`.
+CLI::App& add_completion_command(CLI::App& app, CompletionOptions& options);
+
+/// Runs `completion`: prints a completion script for every visible command, option and choice (CLI11
+/// IsMember sets) of `app`, read from `app` itself; returns exit_ok. Throws std::logic_error when a name
+/// would need shell quoting.
+int run_completion(const CLI::App& app, const CompletionOptions& options, std::ostream& out);
+
 }  // namespace fastly_accounts::cli
