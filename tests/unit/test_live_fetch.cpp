@@ -35,11 +35,11 @@ struct ApiAccount {
 };
 
 model::User user(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, {}, id, {}};
+    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, {}, id, {}, {}, {}, {}};
 }
 
 model::Invitation invitation(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", model::UserRole::user, std::move(role_ids), false, {}, id, "", true, {}};
+    return {id + "@example.com", model::UserRole::user, std::move(role_ids), false, {}, id, "", true, {}, {}, {}};
 }
 
 // Five user groups and three service groups, so that with two entries a page every paged list but the

@@ -42,7 +42,7 @@ TEST_CASE("LiveIndex: users by folded login, groups and custom roles by exact na
     alice.login = "Alice@Example.com";
     alice.id = "u1";
     live.state.users = {alice};
-    live.state.user_groups = {{"SRE", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "g1", {}}};
+    live.state.user_groups = {{"SRE", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "g1", {}, {}}};
     live.state.roles = {{"Ops Admin", std::nullopt, std::nullopt, "r1", {}}};
     live.role_catalog = {{"r1", "Ops Admin", "", "", true}, {"r2", "engineer", "Engineer", "", false}};
     const model::LiveIndex index(live, index_now);

@@ -82,8 +82,9 @@ model::LiveAccount live_account() {
          List{"production"},
          List{"alice@example.com", "carol@example.com"},
          "ug-sre",
+         {},
          {}},
-        {"Old", "", List{}, List{}, List{"bob@example.com"}, "ug-old", {}},
+        {"Old", "", List{}, List{}, List{"bob@example.com"}, "ug-old", {}, {}},
     };
     return live;
 }
@@ -136,7 +137,7 @@ TEST_CASE("a desired state equal to live plans nothing") {
 TEST_CASE("fields left out are not managed; spelling of keys and roles does not matter") {
     model::AccountState d = matching_desired();
     for (auto& u : d.users) {
-        u = model::User{u.login, {}, {}, {}, {}, {}, {}, {}, {}, "", {}};  // only the login
+        u = model::User{u.login, {}, {}, {}, {}, {}, {}, {}, {}, "", {}, {}, {}, {}};  // only the login
     }
     d.users[1].login = "ALICE@Example.com";
     d.users[1].roles = List{"engineer"};  // "Engineer" in live
@@ -306,7 +307,7 @@ TEST_CASE("user groups: additions in stage 3, removals in stage 4; ignored membe
     model::AccountState d = matching_desired();
     d.user_groups[0].members = List{"alice@example.com", "bob@example.com"};  // carol out, bob in
     d.user_groups[0].service_groups = List{"production", "staging"};
-    d.user_groups.push_back({"Web", "Web team", List{"User"}, List{"staging"}, List{"bob@example.com"}, "", {}});
+    d.user_groups.push_back({"Web", "Web team", List{"User"}, List{"staging"}, List{"bob@example.com"}, "", {}, {}});
     const plan::Plan p = run(d);
 
     const plan::Change* adds = find(p, Kind::user_groups, "SRE", Stage::create_user_groups);
