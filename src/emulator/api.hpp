@@ -51,6 +51,9 @@ struct ApiResponse {
     std::string header(const std::string& name) const;
 };
 
+/// The media type of JSON:API bodies.
+inline constexpr const char* jsonapi_media_type = "application/vnd.api+json";
+
 /// The three families of the API differ in error bodies and pagination.
 enum class Family { classic, jsonapi, iam };
 

@@ -2,19 +2,13 @@
 
 #include <set>
 
+#include "render.hpp"
+
 namespace fastly_emulator {
 
 using nlohmann::json;
 
 namespace {
-
-json optional_bool(const std::optional<bool>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-json or_null(const std::string& text) {
-    return text.empty() ? json(nullptr) : json(text);
-}
 
 // Adds `{"old", "new"}` under `key` when the two differ.
 void changed(json& metadata, const std::string& key, const json& before, const json& after) {
@@ -67,7 +61,7 @@ void record_user_change(Context& ctx, const User& before, const User& after) {
     const bool is_locked = after.locked.value_or(false);
     if (was_locked != is_locked) {
         json metadata = user_subject(after);
-        changed(metadata, "locked", optional_bool(before.locked), optional_bool(after.locked));
+        changed(metadata, "locked", bool_or_null(before.locked), bool_or_null(after.locked));
         record_event(ctx, is_locked ? "user.lock" : "user.unlock",
                      "User " + after.login + (is_locked ? " was locked" : " was unlocked"), std::move(metadata));
     }
@@ -76,11 +70,11 @@ void record_user_change(Context& ctx, const User& before, const User& after) {
     changed(metadata, "role", before.role, after.role);
     changed(metadata, "roles", before.roles, after.roles);
     changed(metadata, "limit_services", before.limit_services, after.limit_services);
-    changed(metadata, "require_new_password", optional_bool(before.require_new_password),
-            optional_bool(after.require_new_password));
+    changed(metadata, "require_new_password", bool_or_null(before.require_new_password),
+            bool_or_null(after.require_new_password));
     if (was_locked == is_locked) {
         // From never set to false, or back: no lock or unlock, but a change all the same.
-        changed(metadata, "locked", optional_bool(before.locked), optional_bool(after.locked));
+        changed(metadata, "locked", bool_or_null(before.locked), bool_or_null(after.locked));
     }
     if (metadata.size() > 2) {
         record_event(ctx, "user.update", "User " + after.login + " was updated", std::move(metadata));
@@ -160,11 +154,11 @@ json render_event(const Event& event) {
               {"customer_id", event.customer_id},
               {"description", event.description},
               {"event_type", event.event_type},
-              {"ip", or_null(event.ip)},
+              {"ip", text_or_null(event.ip)},
               {"metadata", event.metadata},
-              {"service_id", or_null(event.service_id)},
-              {"token_id", or_null(event.token_id)},
-              {"user_id", or_null(event.user_id)}}}};
+              {"service_id", text_or_null(event.service_id)},
+              {"token_id", text_or_null(event.token_id)},
+              {"user_id", text_or_null(event.user_id)}}}};
 }
 
 }  // namespace fastly_emulator

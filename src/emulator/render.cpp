@@ -4,17 +4,19 @@ namespace fastly_emulator {
 
 using nlohmann::json;
 
-namespace {
-
-json optional_time(const std::optional<EpochSeconds>& value) {
-    return value ? json(format_timestamp(*value)) : json(nullptr);
-}
-
 json text_or_null(const std::string& text) {
     return text.empty() ? json(nullptr) : json(text);
 }
 
-}  // namespace
+json bool_or_null(const std::optional<bool>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+json time_or_null(const std::optional<EpochSeconds>& value) {
+    return value ? json(format_timestamp(*value)) : json(nullptr);
+}
+
+namespace {}  // namespace
 
 json render_customer(const Store& store) {
     const Customer& customer = store.customer;
@@ -24,7 +26,7 @@ json render_customer(const Store& store) {
     out["owner_id"] = customer.owner_id;
     out["created_at"] = format_timestamp(customer.created_at);
     out["updated_at"] = format_timestamp(customer.updated_at);
-    out["deleted_at"] = optional_time(customer.deleted_at);
+    out["deleted_at"] = time_or_null(customer.deleted_at);
     return out;
 }
 
@@ -46,9 +48,9 @@ json render_token(const Store& store, const Token& token) {
             {"user_id", token.user_id},
             {"customer_id", store.customer.id},
             {"name", token.name},
-            {"last_used_at", optional_time(token.last_use())},
+            {"last_used_at", time_or_null(token.last_use())},
             {"created_at", format_timestamp(token.created_at)},
-            {"expires_at", optional_time(token.expires_at)},
+            {"expires_at", time_or_null(token.expires_at)},
             {"ip", text_or_null(token.ip)},
             {"user_agent", text_or_null(token.user_agent)},
             {"sudo_expires_at", nullptr},

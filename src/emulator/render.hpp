@@ -11,6 +11,13 @@ namespace fastly_emulator {
 /// API representations of stored objects, in the shapes of fastly-account-api-notes.md (outside this repository). Unset
 /// fields are `null`.
 
+/// `text`, or null when it is empty (IDs, addresses and agents that may be unset).
+nlohmann::json text_or_null(const std::string& text);
+/// The value, or null when it was never set.
+nlohmann::json bool_or_null(const std::optional<bool>& value);
+/// The time as `YYYY-MM-DDTHH:MM:SSZ`, or null when unset.
+nlohmann::json time_or_null(const std::optional<EpochSeconds>& value);
+
 /// The flat customer object of GET /current_customer.
 nlohmann::json render_customer(const Store& store);
 /// The flat user object of the classic user endpoints.

@@ -15,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* jsonapi_media = "application/vnd.api+json";
-
 // The attribute filters, each matching one of a comma-separated list of values.
 constexpr std::array<const char*, 5> list_filters{"customer_id", "event_type", "service_id", "token_id", "user_id"};
 
@@ -183,7 +181,7 @@ void list_events(Context& ctx) {
     if (ctx.compat.events_meta == Compat::EventsMeta::present) {
         body["meta"] = {{"current_page", number}, {"per_page", size}, {"record_count", total}, {"total_pages", pages}};
     }
-    ctx.response.set_json(200, body, jsonapi_media);
+    ctx.response.set_json(200, body, jsonapi_media_type);
 }
 
 }  // namespace
@@ -196,7 +194,7 @@ void add_event_routes(Router& router) {
         if (!event || event->customer_id != ctx.store.customer.id) {
             throw record_not_found("event", ctx.params[0]);
         }
-        ctx.response.set_json(200, {{"data", render_event(*event)}}, jsonapi_media);
+        ctx.response.set_json(200, {{"data", render_event(*event)}}, jsonapi_media_type);
     });
 }
 

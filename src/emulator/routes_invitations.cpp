@@ -13,8 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* jsonapi_type = "application/vnd.api+json";
-
 std::vector<ServiceInvitation> read_service_invitations(Store& store, const json& relationships) {
     std::vector<ServiceInvitation> grants;
     const json& rel = object_member(relationships, "service_invitations", "data.relationships.service_invitations");
@@ -132,7 +130,7 @@ void create_invitation(Context& ctx) {
                   {"limit_services", stored.limit_services}});
     ctx.committed = true;
     ctx.response.set_json(200, {{"data", render_invitation(ctx.store, stored, ctx.compat.invitation_attributes)}},
-                          jsonapi_type);
+                          jsonapi_media_type);
 }
 
 }  // namespace
@@ -146,7 +144,7 @@ void add_invitation_routes(Router& router) {
                                                     write_invitation(out, ctx.store, rows[i],
                                                                      ctx.compat.invitation_attributes);
                                                 }),
-                              jsonapi_type);
+                              jsonapi_media_type);
     });
     router.add("POST", "/invitations", Family::jsonapi, create_invitation);
     router.add("DELETE", "/invitations/{invitation_id}", Family::jsonapi, [](Context& ctx) {

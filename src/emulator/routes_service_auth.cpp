@@ -13,7 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* jsonapi_media = "application/vnd.api+json";
 constexpr const char* bulk_type = "application/vnd.api+json; ext=bulk";
 constexpr const char* resource_type = "service_authorization";
 
@@ -143,7 +142,7 @@ void create_authorization(Context& ctx) {
     const ServiceAuthorization& stored = ctx.store.add_service_authorization(std::move(authorization));
     record_service_authorization(ctx, "create", stored);
     ctx.committed = true;
-    ctx.response.set_json(200, {{"data", render_service_authorization(stored)}}, jsonapi_media);
+    ctx.response.set_json(200, {{"data", render_service_authorization(stored)}}, jsonapi_media_type);
 }
 
 void update_authorization(Context& ctx) {
@@ -156,7 +155,7 @@ void update_authorization(Context& ctx) {
     }
     set_permission(ctx, authorization, permission_in(data, "data", authorization.permission));
     ctx.committed = true;
-    ctx.response.set_json(200, {{"data", render_service_authorization(authorization)}}, jsonapi_media);
+    ctx.response.set_json(200, {{"data", render_service_authorization(authorization)}}, jsonapi_media_type);
 }
 
 void bulk_update(Context& ctx) {
@@ -206,14 +205,15 @@ void add_service_authorization_routes(Router& router) {
         ctx.response.set_json(200,
                               jsonapi_page(rows.size(), ctx.request, ctx.compat, "/service-authorizations",
                                            [&](size_t i) { return render_service_authorization(rows[i]); }),
-                              jsonapi_media);
+                              jsonapi_media_type);
     });
     router.add("POST", "/service-authorizations", Family::jsonapi, create_authorization);
     router.add("PATCH", "/service-authorizations", Family::jsonapi, bulk_update);
     router.add("DELETE", "/service-authorizations", Family::jsonapi, bulk_delete);
     router.add("GET", "/service-authorizations/{service_authorization_id}", Family::jsonapi, [](Context& ctx) {
-        ctx.response.set_json(
-            200, {{"data", render_service_authorization(find_authorization(ctx.store, ctx.params[0]))}}, jsonapi_media);
+        ctx.response.set_json(200,
+                              {{"data", render_service_authorization(find_authorization(ctx.store, ctx.params[0]))}},
+                              jsonapi_media_type);
     });
     router.add("PATCH", "/service-authorizations/{service_authorization_id}", Family::jsonapi, update_authorization);
     router.add("DELETE", "/service-authorizations/{service_authorization_id}", Family::jsonapi, [](Context& ctx) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "render.hpp"
 #include "state_fields.hpp"
 #include "state_io.hpp"
 
@@ -8,14 +9,6 @@ namespace fastly_emulator {
 using nlohmann::json;
 
 namespace {
-
-json optional_bool(const std::optional<bool>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-json time_or_null(const std::optional<EpochSeconds>& value) {
-    return value ? json(format_timestamp(*value)) : json(nullptr);
-}
 
 json dump_customer(const Store& store) {
     json out = store.customer.attributes;
@@ -37,9 +30,9 @@ json dump_user(const User& user) {
              {"role", user.role},
              {"roles", user.roles},
              {"limit_services", user.limit_services},
-             {"locked", optional_bool(user.locked)},
-             {"require_new_password", optional_bool(user.require_new_password)},
-             {"two_factor_auth_enabled", optional_bool(user.two_factor_auth_enabled)},
+             {"locked", bool_or_null(user.locked)},
+             {"require_new_password", bool_or_null(user.require_new_password)},
+             {"two_factor_auth_enabled", bool_or_null(user.two_factor_auth_enabled)},
              {"created_at", format_timestamp(user.created_at)},
              {"updated_at", format_timestamp(user.updated_at)}};
     if (user.last_active_at) {
@@ -97,8 +90,8 @@ json dump_state(const Store& store) {
                                 {"created_at", format_timestamp(token.created_at)},
                                 {"last_used_at", time_or_null(token.last_used_at)},
                                 {"expires_at", time_or_null(token.expires_at)},
-                                {"ip", token.ip.empty() ? json(nullptr) : json(token.ip)},
-                                {"user_agent", token.user_agent.empty() ? json(nullptr) : json(token.user_agent)}};
+                                {"ip", text_or_null(token.ip)},
+                                {"user_agent", text_or_null(token.user_agent)}};
     }
     json& permissions = doc["permissions"] = json::array();
     for (const Permission& p : store.permissions.rows()) {

@@ -1,6 +1,7 @@
 // The seed/state section of the audit log: `events`.
 #include <algorithm>
 
+#include "render.hpp"
 #include "state_fields.hpp"
 
 namespace fastly_emulator::seed {
@@ -10,10 +11,6 @@ namespace {
 // A nullable string member: empty when absent or null.
 std::string nullable_string(const json& obj, const std::string& path, const char* key) {
     return field(obj, key) ? get_string(obj, path, key) : std::string();
-}
-
-json or_null(const std::string& text) {
-    return text.empty() ? json(nullptr) : json(text);
 }
 
 }  // namespace
@@ -68,10 +65,10 @@ json dump_events(const Store& store) {
                           {"customer_id", event.customer_id},
                           {"event_type", event.event_type},
                           {"description", event.description},
-                          {"user_id", or_null(event.user_id)},
-                          {"token_id", or_null(event.token_id)},
-                          {"service_id", or_null(event.service_id)},
-                          {"ip", or_null(event.ip)},
+                          {"user_id", text_or_null(event.user_id)},
+                          {"token_id", text_or_null(event.token_id)},
+                          {"service_id", text_or_null(event.service_id)},
+                          {"ip", text_or_null(event.ip)},
                           {"metadata", event.metadata},
                           {"admin", event.admin},
                           {"created_at", format_timestamp(event.created_at)}});

@@ -12,9 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* form = "application/x-www-form-urlencoded";
-constexpr const char* jsonapi = "application/vnd.api+json";
-
 // The attributes every event of a request by the owner's token from loopback has, plus `fields`.
 json by_owner(json fields) {
     json out{{"admin", false},           {"created_at", Acme::pinned_text}, {"customer_id", Acme::customer_id},
@@ -65,27 +62,26 @@ TEST_CASE(
     };
     const Case cases[] = {
         {"role=superuser",
-         {by_owner({{"event_type", "user.update"},
-                    {"description", "User carol@example.com was updated"},
-                    {"metadata", with(carol_is, {{"role", old_new("engineer", "superuser")}})}})}},
-        {"locked=true",
-         {by_owner({{"event_type", "user.lock"},
-                    {"description", "User carol@example.com was locked"},
-                    {"metadata", with(carol_is, {{"locked", old_new(nullptr, true)}})}})}},
+         json::array({by_owner({{"event_type", "user.update"},
+                                {"description", "User carol@example.com was updated"},
+                                {"metadata", with(carol_is, {{"role", old_new("engineer", "superuser")}})}})})},
+        {"locked=true", json::array({by_owner({{"event_type", "user.lock"},
+                                               {"description", "User carol@example.com was locked"},
+                                               {"metadata", with(carol_is, {{"locked", old_new(nullptr, true)}})}})})},
         // A lock change and another change: both events.
         {"locked=false&name=Caroline",
-         {by_owner({{"event_type", "user.unlock"},
-                    {"description", "User carol@example.com was unlocked"},
-                    {"metadata", with(carol_is, {{"locked", old_new(true, false)}})}}),
-          by_owner({{"event_type", "user.update"},
-                    {"description", "User carol@example.com was updated"},
-                    {"metadata", with(carol_is, {{"name", old_new("Carol", "Caroline")}})}})}},
+         json::array({by_owner({{"event_type", "user.unlock"},
+                                {"description", "User carol@example.com was unlocked"},
+                                {"metadata", with(carol_is, {{"locked", old_new(true, false)}})}}),
+                      by_owner({{"event_type", "user.update"},
+                                {"description", "User carol@example.com was updated"},
+                                {"metadata", with(carol_is, {{"name", old_new("Carol", "Caroline")}})}})})},
         // Nothing changes: no event.
         {"name=Caroline&role=superuser", json::array()},
         {"require_new_password=false",
-         {by_owner({{"event_type", "user.update"},
-                    {"description", "User carol@example.com was updated"},
-                    {"metadata", with(carol_is, {{"require_new_password", old_new(nullptr, false)}})}})}},
+         json::array({by_owner({{"event_type", "user.update"},
+                                {"description", "User carol@example.com was updated"},
+                                {"metadata", with(carol_is, {{"require_new_password", old_new(nullptr, false)}})}})})},
     };
     for (const Case& c : cases) {
         CAPTURE(c.body);
@@ -131,7 +127,7 @@ TEST_CASE("invitations: invitation.sent; invitation.accept by the invitee on the
     EventsFixture f;
     json invitation{
         {"data", {{"type", "invitation"}, {"attributes", {{"email", "dan@example.com"}, {"role", "engineer"}}}}}};
-    Answer sent = f.call("POST", "/invitations", invitation.dump(), default_superuser_token, jsonapi);
+    Answer sent = f.call("POST", "/invitations", invitation.dump(), default_superuser_token, jsonapi_media_type);
     REQUIRE(sent.status == 200);
     const std::string id = sent.body["data"]["id"];
     json events = f.recorded_since(0);
@@ -163,7 +159,7 @@ TEST_CASE("invitations: invitation.sent; invitation.accept by the invitee on the
                             {"user_id", dan}});
 
     invitation["data"]["attributes"]["email"] = "erin@example.com";
-    Answer again = f.call("POST", "/invitations", invitation.dump(), default_superuser_token, jsonapi);
+    Answer again = f.call("POST", "/invitations", invitation.dump(), default_superuser_token, jsonapi_media_type);
     REQUIRE(again.status == 200);
     const size_t before = f.count();
     REQUIRE(f.call("DELETE", "/invitations/" + again.body["data"]["id"].get<std::string>()).status == 204);
@@ -197,7 +193,8 @@ TEST_CASE("service authorizations: one event per created, changed or deleted gra
                     {"relationships",
                      {{"service", {{"data", {{"type", "service"}, {"id", Acme::service_id}}}}},
                       {"user", {{"data", {{"type", "user"}, {"id", user}}}}}}}}}};
-        Answer created = f.call("POST", "/service-authorizations", body.dump(), default_superuser_token, jsonapi);
+        Answer created = f.call("POST", "/service-authorizations", body.dump(), default_superuser_token,
+                                jsonapi_media_type);
         REQUIRE(created.status == 200);
         return created.body["data"]["id"].get<std::string>();
     };
@@ -219,19 +216,20 @@ TEST_CASE("service authorizations: one event per created, changed or deleted gra
 
     const std::string path = "/service-authorizations/" + alices;
     json patch{{"data", {{"type", "service_authorization"}, {"attributes", {{"permission", "purge_all"}}}}}};
-    REQUIRE(f.call("PATCH", path, patch.dump(), default_superuser_token, jsonapi).status == 200);
+    REQUIRE(f.call("PATCH", path, patch.dump(), default_superuser_token, jsonapi_media_type).status == 200);
     CHECK(f.recorded_since(1) ==
           json::array({expected("service_authorization.update", "updated",
                                 with(metadata, {{"permission", old_new("read_only", "purge_all")}}))}));
-    REQUIRE(f.call("PATCH", path, patch.dump(), default_superuser_token, jsonapi).status == 200);
+    REQUIRE(f.call("PATCH", path, patch.dump(), default_superuser_token, jsonapi_media_type).status == 200);
     CHECK(f.count() == 2);  // the same permission: no change, no event
 
     const std::string bobs = grant(Acme::bob_id);
-    json bulk{{"data",
-               {{{"id", alices}, {"type", "service_authorization"}, {"attributes", {{"permission", "full"}}}},
-                {{"id", bobs}, {"type", "service_authorization"}, {"attributes", {{"permission", "full"}}}}}}};
+    json bulk_body{{"data",
+                    {{{"id", alices}, {"type", "service_authorization"}, {"attributes", {{"permission", "full"}}}},
+                     {{"id", bobs}, {"type", "service_authorization"}, {"attributes", {{"permission", "full"}}}}}}};
     const char* bulk_type = "application/vnd.api+json; ext=bulk";
-    REQUIRE(f.call("PATCH", "/service-authorizations", bulk.dump(), default_superuser_token, bulk_type).status == 200);
+    REQUIRE(f.call("PATCH", "/service-authorizations", bulk_body.dump(), default_superuser_token, bulk_type).status ==
+            200);
     json events = f.recorded_since(3);
     REQUIRE(events.size() == 2);
     CHECK(events[0]["metadata"]["permission"] == old_new("purge_all", "full"));

@@ -40,7 +40,7 @@ json history_seed() {
 }
 
 // The IDs of GET /events?`query`, in order, shortened to their last digit.
-std::string ids(EventsFixture& f, const std::string& query) {
+std::string event_ids(EventsFixture& f, const std::string& query) {
     std::string out;
     const json page = f.list(query);
     for (const json& event : page["data"]) {
@@ -85,7 +85,7 @@ TEST_CASE("GET /events: every filter, comma lists, time bounds, newest first by 
     };
     for (const Case& c : cases) {
         CAPTURE(c.query);
-        CHECK(ids(f, c.query) == c.expected);
+        CHECK(event_ids(f, c.query) == c.expected);
     }
 }
 
@@ -127,8 +127,8 @@ TEST_CASE("GET /events: a bad filter, sort or page is a 400 naming it") {
 
 TEST_CASE("GET /events: sort=created_at and -created_at, ties in the order recorded; the default is a compat switch") {
     EventsFixture f(history_seed());
-    CHECK(ids(f, "sort=created_at") == "12345");
-    CHECK(ids(f, "sort=-created_at") == "54321");
+    CHECK(event_ids(f, "sort=created_at") == "12345");
+    CHECK(event_ids(f, "sort=-created_at") == "54321");
     // Two events in the same second: oldest first keeps the order they were recorded in.
     REQUIRE(f.call("POST", "/_emulator/users/alice@example.com/login", "", "").status == 200);
     REQUIRE(f.call("POST", "/_emulator/users/bob@example.com/login", "", "").status == 200);
@@ -145,8 +145,8 @@ TEST_CASE("GET /events: sort=created_at and -created_at, ties in the order recor
     Compat oldest_first;
     oldest_first.events_default_sort = Compat::EventsDefaultSort::oldest_first;
     f.live.emulator.set_compat(oldest_first);
-    CHECK(ids(f, "filter[created_at][lt]=2024-01-15") == "12345");
-    CHECK(ids(f, "filter[created_at][lt]=2024-01-15&sort=-created_at") == "54321");
+    CHECK(event_ids(f, "filter[created_at][lt]=2024-01-15") == "12345");
+    CHECK(event_ids(f, "filter[created_at][lt]=2024-01-15&sort=-created_at") == "54321");
 }
 
 TEST_CASE(
@@ -158,7 +158,7 @@ TEST_CASE(
     CHECK(first["links"] ==
           json{{"next", base + "page[number]=2&page[size]=2"}, {"last", base + "page[number]=3&page[size]=2"}});
     CHECK(first["meta"] == json{{"current_page", 1}, {"per_page", 2}, {"record_count", 5}, {"total_pages", 3}});
-    CHECK(ids(f, "page[size]=2&page[number]=3") == "1");
+    CHECK(event_ids(f, "page[size]=2&page[number]=3") == "1");
     json last = f.list("page[size]=2&page[number]=3");
     CHECK(last["links"] == json{{"first", base + "page[number]=1&page[size]=2"},
                                 {"prev", base + "page[number]=2&page[size]=2"},
@@ -250,7 +250,7 @@ TEST_CASE("the log is bounded: beyond --max-events the oldest recorded go first;
     EmulatorOptions options;
     options.max_events = 3;
     EventsFixture f(seed, options);
-    CHECK(ids(f, "sort=created_at") == "345");  // a seed keeps its newest
+    CHECK(event_ids(f, "sort=created_at") == "345");  // a seed keeps its newest
     REQUIRE(f.call("POST", "/_emulator/users/alice@example.com/login", "", "").status == 200);
     REQUIRE(f.call("PUT", std::string("/user/") + Acme::bob_id, "name=Robert").status == 200);
     const json page = f.list("sort=created_at");
@@ -320,7 +320,8 @@ TEST_CASE("the state's events: seeded by login and service name, dumped by ID, r
     }
     EventsFixture restarted(fastly_emulator::testing::events_seed(), persisted);
     restarted.live.emulator.open_state_file();  // the file wins over the seed
-    CHECK(ids(restarted, "filter[event_type]=user.login&sort=created_at&filter[user_id]=" + std::string(Acme::bob_id))
+    CHECK(event_ids(restarted,
+                    "filter[event_type]=user.login&sort=created_at&filter[user_id]=" + std::string(Acme::bob_id))
               .size() == 2);
     std::filesystem::remove_all(dir);
 }
