@@ -149,7 +149,8 @@ TEST_CASE("a replaced invitation whose new one cannot be sent says which groups 
         }
     };
     model::LiveAccount live = live_with_five_users();
-    live.state.user_groups = {{"SRE", std::nullopt, std::nullopt, std::nullopt, List{"carol@example.com"}, "g1", {}, {}}};
+    live.state.user_groups = {
+        {"SRE", std::nullopt, std::nullopt, std::nullopt, List{"carol@example.com"}, "g1", {}, {}}};
     const apply::JournalLock lock("");
     apply::Journal journal(lock);
     apply::ExecuteOptions options;

@@ -35,7 +35,20 @@ struct ApiAccount {
 };
 
 model::User user(const std::string& id, std::vector<std::string> role_ids) {
-    return {id + "@example.com", "", model::UserRole::user, std::move(role_ids), false, false, false, {}, {}, id, {}, {}, {}, {}};
+    return {id + "@example.com",
+            "",
+            model::UserRole::user,
+            std::move(role_ids),
+            false,
+            false,
+            false,
+            {},
+            {},
+            id,
+            {},
+            {},
+            {},
+            {}};
 }
 
 model::Invitation invitation(const std::string& id, std::vector<std::string> role_ids) {
