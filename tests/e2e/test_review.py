@@ -131,13 +131,20 @@ user_groups:
     def test_a_token_that_cannot_read_the_audit_log_gets_a_note_not_a_failure(self):
         result = self.fa("review", "--now", NOW, token="dev-token")
         self.assertEqual(result.code, 0, result)
-        self.assertIn("the audit log (GET /events) could not be read, so last logins are left out", result.out)
+        self.assertIn("the audit log (GET /events) could not be read, so last logins are unknown", result.out)
+        self.assertIn("last login unknown", result.out)  # never "none": nobody knows
+        self.assertIn("tokens: unknown", result.out)
+        self.assertNotIn("last login none", result.out)
 
     def test_a_bounded_read_of_the_audit_log_says_what_it_left_out(self):
         for _ in range(120):  # more than one page of 100
             self.emulator.request("POST", "/_emulator/users/owner@acme.test/login", {}, token=None)
         out = self.review("--max-event-pages", "1")
-        self.assertIn("logins were read from the newest back to", out)
+        self.assertIn("logins were read back to 2027-03-01T12:00:00Z only (1 pages of the audit log, "
+                      "--max-event-pages): the 3 users without a login shown may have logged in before that", out)
+        self.assertIn("last login none since 2027-03-01T12:00:00Z (older logins not read)", out)
+        # Read whole, the same log gives root's login of January.
+        self.assertIn("last login 2027-01-15T09:30:00Z", self.review())
 
 
 if __name__ == "__main__":
