@@ -112,7 +112,13 @@ user_groups:
   - name: SRE
     members:
       - {login: dev@acme.test, reason: on-call, owner: cto@acme.test}
+  - name: Old
+    members:
+      - {login: owner@acme.test, expires: 2027-02-01, reason: migration}
 """)
+        state = self.emulator.state()
+        state["user_groups"].append({"name": "Old", "description": "", "members": ["owner@acme.test"]})
+        self.emulator.set_state(state)
         out = self.review("-f", os.path.join(self.tmp, "files"), "--format", "json")
         users = {u["login"]: u for u in json.loads(out)["users"]}
         self.assertFalse(users["root@acme.test"]["in_files"])
@@ -124,6 +130,9 @@ user_groups:
         document = json.loads(out)
         self.assertIn("expires 2027-03-05, in 4 days: the grant of service 'www.acme.test' to 'lim@acme.test'",
                       document["deadlines"][0])
+        # Expired in the files: the membership is one they no longer give.
+        old = next(g for g in users["owner@acme.test"]["grants"] if g["type"] == "user_group")
+        self.assertEqual((old["name"], old["in_files"]), ("Old", False))
         text = self.review("-f", os.path.join(self.tmp, "files"))
         self.assertIn("root@acme.test (=HYPERLINK(\"http://evil\"))  [NOT in the files]", text)
         self.assertIn("member of user group 'SRE': in the files (owner: cto@acme.test; reason: on-call)", text)

@@ -209,3 +209,33 @@ TEST_CASE("the live account breaking a rule is a violation; a plan breaking one 
     group.user_groups[0].members = List{"ann@acme.test", "ben@acme.test"};
     CHECK(has_guard(plan::diff(group, live_with_role, options), "policy"));
 }
+
+TEST_CASE("a pending invitation sent before its grant expired is sent again without it, once") {
+    auto d = files();
+    model::Invitation dana;
+    dana.email = "dana@acme.test";
+    dana.role = UserRole::engineer;
+    dana.limit_services = true;
+    dana.services = model::ServiceGrants{{"S1", model::ServicePermission::full}};
+    dana.service_terms["S1"] = expiring(*util::parse_utc("2027-01-29T00:00:00Z"));
+    d.invitations = {dana};
+    auto live = account();
+    live.services = {{"S1", "www"}};
+    model::Invitation pending;
+    pending.email = "dana@acme.test";
+    pending.id = "i1";
+    pending.role = UserRole::engineer;
+    pending.roles = List{};
+    pending.limit_services = true;
+    pending.created_at = "2027-01-28T10:00:00Z";  // sent with the grant
+    live.state.invitations = {pending};
+    plan::DiffOptions options;
+    options.now_epoch = now;
+    const plan::Plan p = plan::diff(d, live, options);
+    REQUIRE(p.changes.size() == 1);
+    CHECK(p.changes[0].action == plan::Action::replace);
+    CHECK(p.changes[0].note.find("its grant of S1 expired") != std::string::npos);
+    // The invitation sent again after the expiry carries no such grant: nothing more to do.
+    live.state.invitations[0].created_at = "2027-01-29T12:00:00Z";
+    CHECK_FALSE(plan::diff(d, live, options).has_changes());
+}
