@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <fastly_accounts/util/time.hpp>
 #include <map>
 #include <set>
 
@@ -250,6 +251,65 @@ std::vector<std::string> policy_refusals(const Plan& plan, const model::AccountS
         }
     }
     return refusals;
+}
+
+// The names of policy.require_2fa_for that are neither a legacy role nor a role of the account.
+void check_policy_names(const model::AccountState& desired, const model::LiveAccount& live) {
+    std::vector<PlanError::Problem> problems;
+    for (const auto& name : desired.policy.require_2fa_for) {
+        if (!model::parse_user_role(model::role_name_key(name)) && live.find_role(name) == nullptr) {
+            auto at = desired.policy.rule_at.find("require_2fa_for");
+            problems.push_back({at == desired.policy.rule_at.end() ? desired.policy.where : at->second,
+                                fmt::format("policy.require_2fa_for names '{}', which is neither a role (user, "
+                                            "billing, engineer, superuser, tls_viewer, tls_admin) nor an IAM role "
+                                            "of the account",
+                                            name)});
+        }
+    }
+    if (!problems.empty()) {
+        throw PlanError(std::move(problems));
+    }
+}
+
+std::vector<PolicyViolation> expired_still_present(const Plan& plan, const model::LiveAccount& live) {
+    std::vector<PolicyViolation> out;
+    // An expired person the plan does not delete (their kind is not pruned) keeps every access in Fastly: say
+    // so as a violation, which drift reports, rather than only as a note.
+    std::set<std::string> users;        // email keys of the live users
+    std::set<std::string> invitations;  // and of the pending invitations, made at the first expired person
+    std::set<std::string> deleted;      // and of the people the plan deletes
+    for (const auto& deadline : plan.deadlines) {
+        if (!deadline.whole || !deadline.passed || deadline.type != Deadline::Type::expires) {
+            continue;
+        }
+        if (users.empty() && invitations.empty()) {
+            for (const auto& user : live.state.users) {
+                users.insert(model::email_key(user.login));
+            }
+            for (const auto& invitation : live.state.invitations) {
+                if (invitation.active) {
+                    invitations.insert(model::email_key(invitation.email));
+                }
+            }
+            for (const auto& change : plan.changes) {
+                if (change.action == Action::remove &&
+                    (change.kind == Kind::users || change.kind == Kind::invitations)) {
+                    deleted.insert(model::email_key(change.key));
+                }
+            }
+        }
+        const std::string key = model::email_key(deadline.person);
+        const bool live_user = users.count(key) > 0;
+        if (deleted.count(key) == 0 && (live_user || invitations.count(key) > 0)) {
+            out.push_back(
+                {"expires", fmt::format("{} expired on {} but {} still in the account (its kind is not pruned); "
+                                        "delete it in Fastly, or add {} to policy.prune",
+                                        deadline.subject, util::format_moment(deadline.at),
+                                        live_user ? "the user is" : "an invitation for them is",
+                                        live_user ? "users" : "invitations")});
+        }
+    }
+    return out;
 }
 
 }  // namespace fastly_accounts::plan

@@ -111,6 +111,9 @@ std::string tokens_text(const Report& report, const Person& person) {
 }
 
 std::string invitation_state(const Invited& invited) {
+    if (invited.age_days < 0 && !invited.expired) {
+        return "age unknown (the API does not say when it was sent), so whether it expired cannot be told";
+    }
     const std::string age = invited.age_days < 0 ? "age unknown" : fmt::format("{} days old", invited.age_days);
     return fmt::format("{}, {}", age, invited.expired ? "EXPIRED (can no longer be accepted)" : "pending");
 }
@@ -167,7 +170,8 @@ void text(const Report& report, std::ostream& out) {
     }
     out << fmt::format("\nInvitations ({}):\n", report.invitations.size());
     for (const auto& invited : report.invitations) {
-        out << fmt::format("  {} (role {}): {}{}\n", v(invited.email), v(invited.role), invitation_state(invited),
+        out << fmt::format("  {} (role {}): {}{}\n", v(invited.email),
+                           v(invited.role.empty() ? "unknown" : invited.role), invitation_state(invited),
                            invited.in_files ? ", " + v(files_text(invited.in_files, invited.terms)) : "");
     }
     if (!report.notes.empty()) {

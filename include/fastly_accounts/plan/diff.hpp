@@ -72,6 +72,10 @@ void check_policy_names(const model::AccountState& desired, const model::LiveAcc
 /// The rules of `desired.policy` that `live` breaks, ignoring what `desired.ignore` covers.
 std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live);
 
+/// The people the files let expire whom `plan` does not delete (their kind is not pruned) and who are still
+/// in the account, as violations of rule `expires`: they keep every access Fastly gave them.
+std::vector<PolicyViolation> expired_still_present(const Plan& plan, const model::LiveAccount& live);
+
 /// Evaluates the safety guards of `plan` (customer_id, protected users, max_deletions, min_superusers)
 /// into `plan.guards`. Part of diff; exposed so that apply can re-run it on a saved plan.
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
