@@ -156,6 +156,7 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
     auto* command = app.add_subcommand("drift", "Report where the live account departs from the files.");
     add_files_option(*command, options.files);
     add_format_option(*command, options.format);
+    add_markdown_options(*command, options.markdown);
     command
         ->add_option("--metrics-file", options.metrics_file,
                      "Also write a Prometheus textfile, replaced atomically: "
@@ -185,7 +186,10 @@ int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ost
             const std::time_t now = std::time(nullptr);
             util::write_file_atomically(options.metrics_file, metrics(&planned.plan, &planned.live.settings, now, now));
         }
-        render_plan(planned.plan, options.format, {render::Mode::drift, use_color(global)}, out);
+        render::Options shown(render::Mode::drift, use_color(global));
+        shown.max_chars = options.markdown.max_chars;
+        shown.full_plan_url = options.markdown.full_plan_url;
+        render_plan(planned.plan, options.format, shown, out);
         // A rule of the policy the account breaks is drift too, changes or none.
         return planned.plan.has_changes() || !planned.plan.violations.empty() ? exit_changes : exit_ok;
     } catch (...) {

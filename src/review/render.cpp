@@ -24,6 +24,8 @@ std::string_view type_name(Grant::Type type) {
             return "user_group";
         case Grant::Type::service:
             return "service";
+        case Grant::Type::service_group:
+            return "service_group";
     }
     return "";
 }
@@ -76,6 +78,9 @@ std::string grant_text(const Grant& grant) {
             break;
         case Grant::Type::service:
             text = fmt::format("service '{}'{}", grant.name, grant.detail.empty() ? "" : " (" + grant.detail + ")");
+            break;
+        case Grant::Type::service_group:
+            text = fmt::format("service group '{}' ({})", grant.name, grant.detail);
             break;
     }
     if (!grant.via.empty()) {
@@ -174,6 +179,10 @@ void text(const Report& report, std::ostream& out) {
                            v(invited.role.empty() ? "unknown" : invited.role), invitation_state(invited),
                            invited.in_files ? ", " + v(files_text(invited.in_files, invited.terms)) : "");
     }
+    out << fmt::format("\nService groups ({}), the services their members reach:\n", report.service_groups.size());
+    for (const auto& [name, services] : report.service_groups) {
+        out << fmt::format("  {}: {}\n", v(name), services.empty() ? "none" : v(util::join(services, ", ")));
+    }
     if (!report.notes.empty()) {
         out << "\nNotes:\n";
         for (const auto& note : report.notes) {
@@ -227,6 +236,10 @@ void markdown(const Report& report, std::ostream& out) {
             out << fmt::format("| {} | {} | {} | {} |\n", cell(invited.email), cell(invited.role),
                                cell(date_or(invited.created_at, "unknown")), cell(invitation_state(invited)));
         }
+    }
+    out << fmt::format("\n### Service groups ({})\n\n", report.service_groups.size());
+    for (const auto& [name, services] : report.service_groups) {
+        out << fmt::format("- {}: {}\n", cell(name), services.empty() ? "none" : cell(util::join(services, ", ")));
     }
     if (!report.notes.empty()) {
         out << "\n### Notes\n\n";
@@ -300,22 +313,23 @@ void json(const Report& report, std::ostream& out) {
     for (const auto& deadline : report.deadlines) {
         deadlines.push_back(plan::describe(deadline, report.now));
     }
-    const Json document = {{"customer", {{"id", report.customer_id}, {"name", report.customer_name}}},
-                           {"at", util::format_utc(report.now)},
-                           {"with_files", report.with_files},
-                           {"account",
-                            {{"superusers", report.superusers},
-                             {"superusers_without_2fa", report.superusers_without_2fa},
-                             {"users_in_no_group", report.in_no_group},
-                             {"custom_roles_nobody_holds", report.roles_unheld}}},
-                           {"audit_log",
-                            {{"read", report.logins_read},
-                             {"read_back_to", report.logins_from.empty() ? Json() : Json(report.logins_from)}}},
-                           {"policy_violations", violations},
-                           {"deadlines", deadlines},
-                           {"users", people},
-                           {"invitations", invitations},
-                           {"notes", report.notes}};
+    Json document = {{"customer", {{"id", report.customer_id}, {"name", report.customer_name}}},
+                     {"at", util::format_utc(report.now)},
+                     {"with_files", report.with_files},
+                     {"account",
+                      {{"superusers", report.superusers},
+                       {"superusers_without_2fa", report.superusers_without_2fa},
+                       {"users_in_no_group", report.in_no_group},
+                       {"custom_roles_nobody_holds", report.roles_unheld}}},
+                     {"audit_log",
+                      {{"read", report.logins_read},
+                       {"read_back_to", report.logins_from.empty() ? Json() : Json(report.logins_from)}}},
+                     {"policy_violations", violations},
+                     {"deadlines", deadlines},
+                     {"invitations", invitations},
+                     {"service_groups", report.service_groups},
+                     {"notes", report.notes}};
+    document["users"] = std::move(people);  // moved, not copied: the largest part by far
     out << util::escape_disguising_json(document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
 }
 

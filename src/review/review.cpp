@@ -5,6 +5,7 @@
 #include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/review/review.hpp>
+#include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/time.hpp>
 #include <set>
 
@@ -211,14 +212,17 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
                 if (found == service_groups.end()) {
                     continue;
                 }
-                for (const auto& id : found->second->services.value_or(std::vector<std::string>{})) {
-                    person.grants.push_back({Grant::Type::service,
-                                             service_label(id),
-                                             fmt::format("{}, service group '{}'", via, name),
-                                             roles,
-                                             std::nullopt,
-                                             {}});
-                }
+                // One entry per service group, not per service: the account's section lists each service
+                // group's services once (10k people in groups of hundreds of services would otherwise make
+                // millions of lines).
+                const std::size_t count = found->second->services.value_or(std::vector<std::string>{}).size();
+                person.grants.push_back({Grant::Type::service_group,
+                                         name,
+                                         via,
+                                         fmt::format("{}{}{}", util::plural(count, "service", "services"),
+                                                     roles.empty() ? "" : ", as ", roles),
+                                         std::nullopt,
+                                         {}});
             }
         }
         for (const auto& [service, permission] : user.services.value_or(model::ServiceGrants{})) {
@@ -277,6 +281,13 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
             }
         }
         report.invitations.push_back(std::move(invited));
+    }
+    for (const auto& group : live.state.service_groups) {
+        std::vector<std::string> names;
+        for (const auto& id : group.services.value_or(std::vector<std::string>{})) {
+            names.push_back(service_label(id));
+        }
+        report.service_groups[group.name] = std::move(names);
     }
     for (const auto& role : live.role_catalog) {
         if (role.custom && held_roles.count(model::role_name_key(role.name)) == 0) {

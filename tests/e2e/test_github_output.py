@@ -194,6 +194,16 @@ class MarkdownBoundTest(EmulatorTest):
         self.assertLessEqual(comment_length(out), 20000)
         self.assertIn("[the saved plan](https://github.com/o/r/actions/runs/1#artifacts)", out)
 
+    def test_the_drift_report_of_the_same_account_fits_too(self):
+        self.emulator.set_state(self.empty)
+        result = self.fa("drift", "-f", os.path.join(self.account, "desired"), "--format", "markdown")
+        self.assertEqual(result.code, 2, result.err)
+        self.assertLessEqual(comment_length(result.out), 65536)
+        self.assertIn("not shown here", result.out)
+        whole = self.fa("drift", "-f", os.path.join(self.account, "desired"), "--format", "markdown",
+                        "--max-markdown-chars", "0")
+        self.assertGreater(comment_length(whole.out), 300000)
+
     def test_a_plan_within_the_bound_is_printed_as_without_one(self):
         self.emulator.set_state(self.empty)
         self.write("small/users.yaml", "version: 1\nusers:\n  - login: a@example.com\n    role: superuser\n")

@@ -71,10 +71,12 @@ class ReviewTest(EmulatorTest):
         self.assertIn("custom roles nobody holds: Unused Role", text)
         self.assertIn("users in no group: owner@acme.test, root@acme.test, lim@acme.test", text)
         self.assertIn("service 'www.acme.test' (purge_all)", text)
-        self.assertIn("service 'www.acme.test' (Engineer) through user group 'SRE', service group 'production'", text)
+        self.assertIn("service group 'production' (1 service, as Engineer) through user group 'SRE'", text)
+        self.assertIn("Service groups (1), the services their members reach:\n  production: www.acme.test\n", text)
 
         document = json.loads(self.review("--format", "json"))
         self.assertEqual(document["account"]["superusers_without_2fa"], ["root@acme.test"])
+        self.assertEqual(document["service_groups"], {"production": ["www.acme.test"]})
         users = {u["login"]: u for u in document["users"]}
         self.assertEqual(users["dev@acme.test"]["last_login"], "2027-02-25T08:00:00Z")
         self.assertEqual(users["root@acme.test"]["tokens"], {"count": 1, "never_expiring": 1, "unused_90_days": 1})

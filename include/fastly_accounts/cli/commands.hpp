@@ -93,6 +93,7 @@ struct DriftOptions {
     std::vector<std::string> files;
     Format format = Format::text;
     std::string metrics_file;
+    MarkdownBound markdown;  ///< a drift report posted as an issue comment fits it as a plan does
 };
 
 CLI::App& add_drift_command(CLI::App& app, DriftOptions& options);

@@ -17,7 +17,9 @@ namespace fastly_accounts::review {
 
 /// One thing a person holds: their legacy role, an IAM role, a membership, or access to a service.
 struct Grant {
-    enum class Type { role, iam_role, group, service };
+    /// service: a direct authorization; service_group: a user group's service group, whose services the
+    /// group's roles reach (Report::service_groups lists them).
+    enum class Type { role, iam_role, group, service, service_group };
     Type type = Type::role;
     std::string name;    ///< the role, group, or service (its name, else its ID)
     std::string via;     ///< "" when held directly; else "user group 'Ops'" or "user group 'Ops', service group 'prod'"
@@ -70,6 +72,7 @@ struct Report {
     std::vector<std::string> superusers_without_2fa;  ///< 2FA off or not known
     std::vector<std::string> in_no_group;
     std::vector<std::string> roles_unheld;  ///< custom roles no user, invitation or group holds
+    std::map<std::string, std::vector<std::string>> service_groups;  ///< each service group's services, by name
     std::vector<plan::PolicyViolation> violations;
     std::vector<plan::Deadline> deadlines;
     std::vector<std::string> notes;  ///< what could not be read, how far back logins were read
