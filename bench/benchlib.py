@@ -49,11 +49,12 @@ def http(method, url, body=None, timeout=120):
     return json.loads(text) if text else None
 
 
-def make_account(size, seed, out, **run_args):
+def make_account(size, seed, out, extra=(), **run_args):
     """Generate the SIZES[size] account into out with bench/make_account: seed.json, desired/ and changed/
-    (5% of the objects differ). run_args go to subprocess.run (where make_account's output goes)."""
+    (5% of the objects differ); extra are more make_account arguments (an audit log for review). run_args go
+    to subprocess.run (where make_account's output goes)."""
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "make_account"), *SIZES[size],
-                    "--seed", str(seed), "--diff-share", "0.05", "--out", out], check=True, **run_args)
+                    "--seed", str(seed), "--diff-share", "0.05", *extra, "--out", out], check=True, **run_args)
 
 
 def tool_env(**extra):

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Issue 8 benchmarks: plan, apply, the official fastly npm client, and diff alone; and (issue 13) plan of a
-# sparse account with and without the group counts.
+# Issue 8 benchmarks: plan, apply, the official fastly npm client, and diff alone; (issue 13) plan of a
+# sparse account with and without the group counts; and (issue 17) review with an audit log seeded.
 #
 #   bench/run.sh                                  # build Release, both sizes (1k and 10k users), every part
 #   bench/run.sh --sizes 1k                       # only the 1,000-user account (about half a minute)
 #   bench/run.sh --latency-ms 50                  # another injected latency (default 20)
-#   bench/run.sh --parts plan,diff                # a subset of plan,official,apply,diff,sparse
+#   bench/run.sh --parts plan,diff                # a subset of plan,official,apply,diff,sparse,review
 #   bench/run.sh --concurrency 8,16 --apply-concurrency 8,16 --repeat 2
 #   SKIP_BUILD=1 bench/run.sh ...                 # use the binaries already in build-release/
 #   bench/run.sh --help                           # every option (bench/run_bench.py)

@@ -15,7 +15,11 @@ For each size it prints one table per part:
             DIR/desired), each against a freshly loaded emulator state: wall time, reads, writes, floors,
             ratios, and whether a plan afterwards finds nothing to do;
   official  the same reads with the official `fastly` npm client, one request after another;
-  diff      build-release/bench/diff_bench (Google Benchmark).
+  diff      build-release/bench/diff_bench (Google Benchmark);
+  review    `fastly-accounts --concurrency C review` of the account with an audit log seeded (make_account
+            --logins-share): text at each C, then -f DIR/desired and --format json and csv at the first C;
+            wall time, requests by route, floor (the account's reads C at a time, the audit log's pages one
+            after another), peak RSS, and where the time went.
 """
 
 import argparse
@@ -31,6 +35,11 @@ import threading
 import time
 
 from benchlib import ROOT, SIZES, Emulator, log, make_account, peak_rss_mb, stop_emulators_on_exit, table, tool_env
+
+# The review's audit log (make_account --logins-*): 95% of the users log in once in the last 90 days and the
+# rest never, so the review reads every page of the log (it stops early only once every user has a login).
+REVIEW_LOGINS = ["--logins-share", "0.95", "--logins-per-user", "1", "--logins-days", "90", "--tokens", "300"]
+EVENTS_PATH = "/events?"
 
 TARGET_PLAN_RATIO = 1.3
 TARGET_APPLY_RATIO = 1.5
@@ -169,10 +178,11 @@ class Bench:
         cmd += list(command)
         return Run(cmd, self.env, self.path(name + ".out"), self.path(name + ".time"), self.args.timeout)
 
-    def generate(self, size):
-        out = os.path.join(self.work, size)
+    def generate(self, size, extra=(), name=None):
+        out = os.path.join(self.work, name or size)
         if not os.path.isfile(os.path.join(out, "seed.json")):
-            make_account(size, self.args.seed, out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+            make_account(size, self.args.seed, out, extra=extra, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         timeout=600)
         # The 100% change starts from an account with only its owner and its services.
         with open(os.path.join(out, "seed.json")) as f:
             seed = json.load(f)
@@ -280,6 +290,64 @@ class Bench:
                          "peak_rss_mb": b.get("peak_rss_MB")})
         return {"rows": rows, "load": load,
                 "library_debug": bool(data.get("context", {}).get("library_build_type") == "debug")}
+
+    # -- review (issue 17) ---------------------------------------------------------------------------
+
+    def review_run(self, emulator, directory, concurrency, label, options):
+        runs = []
+        for _ in range(self.args.repeat):
+            emulator.reset_stats()
+            load = loadavg()
+            run = self.fa(emulator, concurrency, "review", *options, name="review")
+            if run.returncode != 0:
+                raise SystemExit(f"run_bench: review failed (exit {run.returncode}): {run.other_stderr[-5:]}")
+            runs.append((run, emulator.stats()["requests"], load))
+        run, by_route, load = sorted(runs, key=lambda x: x[0].wall)[len(runs) // 2]
+        lat = self.latency / 1000.0
+        pages = sum(n for route, n in by_route.items() if route.startswith("GET /events"))
+        account = sum(by_route.values()) - pages
+        floor = account / concurrency * lat + pages * lat
+        gets = [r for r in run.requests if r[1] == "GET"]
+        events = [r for r in gets if r[2].startswith(EVENTS_PATH)]
+        ph = run.phases()
+        phases = {"start": ph.get("start"), "tail": ph.get("tail")}
+        if events:
+            sent = min(t - ms / 1000.0 for t, _, _, _, ms in events)
+            done = max(t for t, *_ in events)
+            phases["account"] = sent - ph["start"]  # the account is read before the first page of the log
+            phases["events"] = done - sent
+            phases["event_ms_mean"] = statistics.mean(r[4] for r in events)
+            phases["tail"] = run.wall - done
+        return {"label": label, "concurrency": concurrency, "wall": run.wall, "walls": [r.wall for r, _, _ in runs],
+                "requests": account + pages, "account_requests": account, "event_pages": pages, "floor": floor,
+                "ratio": run.wall / floor, "rss_mb": max(r.rss_mb for r, _, _ in runs), "phases": phases,
+                "by_route": by_route, "output_bytes": len(run.stdout.encode()), "load": load,
+                "notes": [line for line in run.stdout.splitlines() if "audit log" in line][:3]}
+
+    def review(self, size):
+        """review of the size's account with an audit log (REVIEW_LOGINS ending now) in its seed."""
+        end = int(time.time()) // 3600 * 3600
+        directory = self.generate(size, REVIEW_LOGINS + ["--logins-end", str(end)], name=size + "-review")
+        emulator = Emulator(self.emulator_bin, os.path.join(directory, "seed.json"), self.latency,
+                            threads=self.args.emulator_threads, rate_limit=self.args.rate_limit)
+        rows = []
+        try:
+            configs = [(c, "text", []) for c in self.args.concurrency]
+            c = self.args.concurrency[0]
+            configs += [(c, "text -f desired", ["-f", os.path.join(directory, "desired")]),
+                        (c, "json", ["--format", "json"]), (c, "csv", ["--format", "csv"]),
+                        (c, "json -f desired", ["--format", "json", "-f", os.path.join(directory, "desired")])]
+            for concurrency, label, options in configs:
+                log(f"run_bench: {size}: review ({label}) at concurrency {concurrency}")
+                rows.append(self.review_run(emulator, directory, concurrency, label, options))
+        finally:
+            emulator.stop()
+        with open(os.path.join(directory, "seed.json")) as f:
+            seed = json.load(f)
+        self.results.setdefault("review", {})[size] = {
+            "rows": rows, "events": len(seed.get("events", [])), "tokens": len(seed.get("tokens", {})),
+            "users": len(seed["users"]), "logged_in": len({e["user_id"] for e in seed.get("events", [])})}
+        return self.results["review"][size]
 
     # -- the sparse account (issue 13) ---------------------------------------------------------------
 
@@ -413,6 +481,33 @@ def print_size(size, r, latency):
         print()
 
 
+def print_review(size, r, latency):
+    print(f"\n### review, {size} users, latency {latency} ms\n")
+    print(f"The account of `plan` with an audit log: {r['events']} `user.login` events in the last 90 days, one "
+          f"each for {r['logged_in']} of the {r['users']} users (the rest never log in, so every page is read); "
+          f"{r['tokens']} API tokens; 80% of the users with 2FA.\n")
+    rows = []
+    for x in r["rows"]:
+        ph = x["phases"]
+        rows.append([x["label"], x["concurrency"], x["requests"], x["account_requests"], x["event_pages"], f2(x["wall"]),
+                     f2(x["floor"]), f2(x["ratio"]), f"{x['rss_mb']:.1f}", f2(ph.get("start")), f2(ph.get("account")),
+                     f2(ph.get("events")), f"{ph.get('event_ms_mean', 0):.1f}", f2(ph.get("tail")),
+                     f"{x['output_bytes'] / 1e6:.2f}", x["load"]])
+    print(table(["review", "C", "requests", "account reads", "event pages", "wall s", "floor s", "ratio",
+                 "peak RSS MB", "start s", "account s", "events s", "ms/page", "build+output s", "output MB",
+                 "load avg"], rows))
+    for x in r["rows"]:
+        if len(x["walls"]) > 1:
+            print(f"- {x['label']} C={x['concurrency']}: runs " + ", ".join(f2(w) for w in x["walls"]) + " s")
+    first = r["rows"][0]
+    print("- requests by route (" + first["label"] + f", C={first['concurrency']}): " +
+          ", ".join(f"`{k}` {v}" for k, v in sorted(first["by_route"].items(), key=lambda kv: -kv[1])))
+    for x in r["rows"]:
+        for note in x["notes"]:
+            print(f"- {x['label']}: {note.strip()}")
+    print()
+
+
 def print_sparse(rows, latency):
     print(f"\n### sparse account (1,000 users, 500 user groups and 100 service groups, 80% of both empty), "
           f"latency {latency} ms\n")
@@ -496,8 +591,8 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=20, help="injected emulator latency (default 20)")
     parser.add_argument("--concurrency", default="8,16", help="plan concurrency levels (default 8,16)")
     parser.add_argument("--apply-concurrency", default="8", help="apply concurrency levels (default 8)")
-    parser.add_argument("--parts", default="plan,official,apply,diff,sparse",
-                        help="comma-separated subset of plan,official,apply,diff,sparse (default all)")
+    parser.add_argument("--parts", default="plan,official,apply,diff,sparse,review",
+                        help="comma-separated subset of plan,official,apply,diff,sparse,review (default all)")
     parser.add_argument("--repeat", type=int, default=1, help="plan runs per configuration; the median is shown")
     parser.add_argument("--rate-limit", type=int, default=1000000, help="emulator hourly write limit (default 1000000)")
     parser.add_argument("--emulator-threads", type=int, default=0, help="emulator --threads (default: its own, 64)")
@@ -511,7 +606,7 @@ def main():
     args.apply_concurrency = [int(c) for c in args.apply_concurrency.split(",") if c]
     args.parts = set(p for p in args.parts.split(",") if p)
     args.repeat = max(1, min(args.repeat, 10))
-    unknown = args.parts - {"plan", "official", "apply", "diff", "sparse"}
+    unknown = args.parts - {"plan", "official", "apply", "diff", "sparse", "review"}
     sizes = [s for s in args.sizes.split(",") if s]
     if unknown or any(s not in SIZES or s == "sparse" for s in sizes):
         parser.error("unknown part or size")
@@ -545,6 +640,9 @@ def main():
             sys.stdout.flush()
         if "sparse" in args.parts:
             print_sparse(bench.sparse(), args.latency_ms)
+            sys.stdout.flush()
+        for size in sizes if "review" in args.parts else []:
+            print_review(size, bench.review(size), args.latency_ms)
             sys.stdout.flush()
         if "diff" in args.parts:
             log("run_bench: diff_bench")
