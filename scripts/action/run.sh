@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The step of action.yml that runs fastly-accounts: validate, plan (posting or updating the pull request's
-# plan comment), apply or drift. Plain shell, configured by the environment the action maps its inputs to:
-#   FA_COMMAND     validate | plan | apply | drift
+# plan comment), apply, drift or review. Plain shell, configured by the environment the action maps its inputs
+# to:
+#   FA_COMMAND     validate | plan | apply | drift | review
 #   FA_FILES       desired-state files or directories, separated by spaces or new lines (each one -f)
 #   FA_BASE_FILES  plan: the base branch's files, each passed as --base
 #   FA_PLAN_FILE   plan: save the plan there (--out); apply: apply exactly that saved plan (--plan)
@@ -9,10 +10,10 @@
 #   FA_ARGS        more arguments, split at spaces
 #   FA_COMMENT     plan: "true" posts the plan on the pull request (scripts/action/comment.sh)
 #   FA_BINARY      the program, default fastly-accounts (from PATH)
-#   FA_OUTPUT_DIR  where the report (plan.md, drift.md) goes, default $RUNNER_TEMP/fastly-accounts
+#   FA_OUTPUT_DIR  where the report (plan.md, drift.md, review.md) goes, default $RUNNER_TEMP/fastly-accounts
 #   FASTLY_API_TOKEN, and for the comment GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY,
 #   GITHUB_EVENT_PATH (or FA_PULL_REQUEST, the number); GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when set.
-# Outputs: exit-code (the command's), report (the Markdown report's path, plan and drift).
+# Outputs: exit-code (the command's), report (the Markdown report's path: plan, drift and review).
 # Exit status: the command's, except that plan's 2 (changes pending, with --detailed-exitcode) is success;
 # drift's 2 (drift found) fails the step, so that it shows.
 set -euo pipefail
@@ -22,8 +23,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 command=${FA_COMMAND:-}
 binary=${FA_BINARY:-fastly-accounts}
 case $command in
-    validate | plan | apply | drift) ;;
-    *) fa_action_fail "command must be validate, plan, apply or drift, not '$command'" ;;
+    validate | plan | apply | drift | review) ;;
+    *) fa_action_fail "command must be validate, plan, apply, drift or review, not '$command'" ;;
 esac
 # The token came in as an input: keep it out of the log even when it was not a secret.
 if [ -n "${FASTLY_API_TOKEN:-}" ] && [ "${GITHUB_ACTIONS:-}" = true ]; then
@@ -56,7 +57,7 @@ elif [ "$command" = apply ]; then
     args+=(--auto-approve)   # CI has no terminal to confirm on
 fi
 case $command in
-    plan | drift) args+=(--format markdown) ;;
+    plan | drift | review) args+=(--format markdown) ;;
     validate)
         # Under Actions, problems as workflow commands (annotations on the files), where the CLI has them.
         if [ "${GITHUB_ACTIONS:-}" = true ] && "$binary" validate --help 2>/dev/null | grep -q -- '--format.*github'; then
@@ -77,7 +78,7 @@ echo "fastly-accounts ${args[*]}" >&2
 # stderr goes to the log as it comes (apply's progress) and to a file, for the comment of a failed plan.
 exec 3>&1
 set +e
-if [ "$command" = plan ] || [ "$command" = drift ]; then
+if [ "$command" = plan ] || [ "$command" = drift ] || [ "$command" = review ]; then
     NO_COLOR=1 "$binary" "${args[@]}" 2>&1 > "$report" 3>&- | tee "$errors" >&2
 else
     NO_COLOR=1 "$binary" "${args[@]}" 2>&1 1>&3 3>&- | tee "$errors" >&2
@@ -86,7 +87,7 @@ code=${PIPESTATUS[0]}
 set -e
 fa_action_output exit-code "$code"
 
-if [ "$command" = plan ] || [ "$command" = drift ]; then
+if [ "$command" = plan ] || [ "$command" = drift ] || [ "$command" = review ]; then
     [ -s "$report" ] || fa_action_failure_report "$command" "$code" "$errors" > "$report"
     cat "$report"
     fa_action_output report "$report"

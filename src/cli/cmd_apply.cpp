@@ -189,6 +189,11 @@ int refuse_saved_plan(std::ostream& err, const std::string& path, std::string_vi
 
 int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::istream& in, std::ostream& out,
               std::ostream& err) {
+    // A clock set back would keep access the files let expire: apply changes the account at the real time.
+    if (global.now) {
+        throw util::UsageError(
+            "apply runs at the system clock; --now is for plan, drift and review (to see what a day brings)");
+    }
     const bool interactive = isatty(STDIN_FILENO) == 1;
     if (!options.auto_approve && !interactive) {
         throw util::UsageError("apply needs --auto-approve when standard input is not a terminal (as in CI)");
@@ -216,7 +221,7 @@ int run_apply(const GlobalOptions& global, const ApplyOptions& options, std::ist
     refuse_foreign_customer(desired, live);  // one line, before any plan of another account is shown
 
     plan::DiffOptions diff_options = cli::diff_options(options.guards);
-    diff_options.now_epoch = now_epoch(global);
+    diff_options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
     // With --plan too, the plan carried out is the one made now, from today's account (its guards
     // included), and only when it is the one that was saved.
     diff_options.writes_remaining = session.stats().ratelimit_remaining;

@@ -69,6 +69,31 @@ std::string metrics(const plan::Plan* plan, const model::CustomerSettings* setti
                   drift_samples);
     text += gauge("fastly_accounts_unmanaged_objects", "Live objects the files do not list, left alone.",
                   unmanaged_samples);
+    std::map<std::string, std::size_t> broken = {
+        {"allowed_email_domains", 0}, {"expires", 0}, {"max_superusers", 0}, {"require_2fa_for", 0}};
+    for (const auto& violation : plan->violations) {
+        ++broken[violation.rule];
+    }
+    std::string violation_samples;
+    for (const auto& [rule, count] : broken) {
+        violation_samples += fmt::format("fastly_accounts_policy_violations{{rule=\"{}\"}} {}\n", rule, count);
+    }
+    text += gauge("fastly_accounts_policy_violations", "Rules of the files' policy that the live account breaks.",
+                  violation_samples);
+    std::map<std::string, std::size_t> deadlines = {{"expired", 0}, {"expiring", 0}, {"review_due", 0}};
+    for (const auto& deadline : plan->deadlines) {
+        ++deadlines[deadline.type == plan::Deadline::Type::review_after ? "review_due"
+                    : deadline.passed                                   ? "expired"
+                                                                        : "expiring"];
+    }
+    std::string deadline_samples;
+    for (const auto& [state, count] : deadlines) {
+        deadline_samples += fmt::format("fastly_accounts_access_deadlines{{state=\"{}\"}} {}\n", state, count);
+    }
+    text += gauge("fastly_accounts_access_deadlines",
+                  "Accesses the files bound in time: expired (planned as absent), expiring within "
+                  "policy.expiry_warning_days, and past their review_after.",
+                  deadline_samples);
     if (settings != nullptr) {
         const std::string name = "fastly_accounts_customer_setting";
         text += gauge(
@@ -136,12 +161,14 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
                      "Also write a Prometheus textfile, replaced atomically: "
                      "fastly_accounts_last_check_success (1, or 0 "
                      "for a run that failed, which still writes the file), the last check's and the last "
-                     "successful check's timestamps, and fastly_accounts_drift_objects{kind=...} and "
-                     "fastly_accounts_unmanaged_objects{kind=...} of a check that completed")
+                     "successful check's timestamps, and fastly_accounts_drift_objects{kind=...}, "
+                     "fastly_accounts_unmanaged_objects{kind=...}, fastly_accounts_policy_violations{rule=...} and "
+                     "fastly_accounts_access_deadlines{state=expired|expiring|review_due} of a check that completed")
         ->type_name("PATH");
     command->footer(
         "The same comparison as plan, read as a report: changes made by hand show up here. Unmanaged\n"
-        "objects are drift only where policy.prune covers their kind. Changes nothing.\n"
+        "objects are drift only where policy.prune covers their kind. A rule of the policy the account\n"
+        "breaks is drift too. Expired access (past `expires`) is compared as absent. Changes nothing.\n"
         "Exit status: 0 no drift, 2 drift found, 4 the files name another customer_id than the token's, 1 error.");
     return *command;
 }

@@ -73,35 +73,50 @@ int run_review(const GlobalOptions& global, const ReviewOptions& options, std::o
     std::vector<std::string> notes;
     std::map<std::string, std::string> logins;
     const std::string since = util::format_utc(now - static_cast<std::int64_t>(options.login_days) * 24 * 60 * 60);
+    bool logins_read = true;
+    std::string logins_from;  // set when the read stopped at its bound
     try {
         int pages = 0;
-        std::set<std::string> users;
+        std::set<std::string> missing;  // the users no login has been seen for yet
         for (const auto& user : live.state.users) {
-            users.insert(user.id);
+            missing.insert(user.id);
         }
-        // Newest first: once every user has a login, older pages cannot change anyone's latest.
+        // Newest first: once every user has a login, older pages cannot change anyone's latest. That holds only
+        // if the answer really is newest first, which each page is checked for.
+        bool newest_first = true;
+        std::string previous;
         const auto read = session.api().list_events(
             live.customer.id, "user.login", since, options.max_event_pages,
             [&](const std::vector<model::Event>& events) {
-                show(fmt::format("reading logins: page {} ({} events)", ++pages, events.size()));
-                const auto seen = review::last_logins(events);
-                return std::all_of(users.begin(), users.end(),
-                                   [&](const std::string& id) { return seen.count(id) > 0; });
+                show(fmt::format("reading logins: page {}", ++pages));
+                for (const auto& event : events) {
+                    newest_first = newest_first && (previous.empty() || event.created_at <= previous);
+                    previous = event.created_at;
+                    if (event.type == "user.login") {
+                        missing.erase(event.user_id);
+                    }
+                }
+                review::note_logins(events, logins);
+                return !(newest_first && missing.empty());
             });
-        logins = review::last_logins(read.events);
-        if (!read.complete && logins.size() < users.size()) {
+        if (!read.complete && !missing.empty()) {
+            logins_from = read.oldest.empty() ? since : read.oldest;
             notes.push_back(fmt::format(
-                "logins were read from the newest back to {} only ({} pages of the audit log, --max-event-pages); "
-                "a user with no login shown may have logged in before that",
-                read.events.empty() ? since : read.events.back().created_at, options.max_event_pages));
+                "logins were read back to {} only ({} pages of the audit log, --max-event-pages): the {} without "
+                "a login shown may have logged in before that",
+                read.oldest.empty() ? since : read.oldest, options.max_event_pages,
+                util::plural(missing.size(), "user", "users")));
         }
     } catch (const util::Error& e) {
+        logins_read = false;
         notes.push_back(
-            fmt::format("the audit log (GET /events) could not be read, so last logins are left out: {}", e.what()));
+            fmt::format("the audit log (GET /events) could not be read, so last logins are unknown: {}", e.what()));
     }
     show("");
     review::Report report = review::build(live, logins, desired ? &desired->state : nullptr, now);
     report.login_days = options.login_days;
+    report.logins_read = logins_read;
+    report.logins_from = logins_from;
     report.notes.insert(report.notes.begin(), notes.begin(), notes.end());
     const review::Format format = options.format == "json"       ? review::Format::json
                                   : options.format == "markdown" ? review::Format::markdown

@@ -13,9 +13,6 @@ Planned make_plan(Session& session, const std::vector<std::string>& files, plan:
     planned.live = live::fetch_account(session.api(), session.concurrency());
     session.log_summary();
     refuse_foreign_customer(planned.desired, planned.live);
-    if (options.now_epoch == 0) {
-        options.now_epoch = static_cast<std::int64_t>(std::time(nullptr));
-    }
     // The account's own figure, when an answer stated it (Fastly sends it only with writes); otherwise the
     // plan says that Fastly's default limit is assumed.
     options.writes_remaining = session.stats().ratelimit_remaining;

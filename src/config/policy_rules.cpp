@@ -1,6 +1,8 @@
 #include <fmt/format.h>
+#include <algorithm>
 #include <fastly_accounts/config/policy_rules.hpp>
 #include <fastly_accounts/util/strings.hpp>
+#include <set>
 
 namespace fastly_accounts::config {
 
@@ -57,14 +59,32 @@ void check_policy_rules(const model::AccountState& state, Diagnostics& diagnosti
     }
     if (policy.max_superusers) {
         std::vector<std::string> superusers;
+        const auto iam_superuser = [](const std::optional<std::vector<std::string>>& roles) {
+            return roles && std::any_of(roles->begin(), roles->end(),
+                                        [](const std::string& r) { return model::role_name_key(r) == "superuser"; });
+        };
         for (const auto& user : state.users) {
-            if (user.role == model::UserRole::superuser) {
+            if (user.role == model::UserRole::superuser || iam_superuser(user.roles)) {
                 superusers.push_back(user.login);
             }
         }
         for (const auto& invitation : state.invitations) {
-            if (invitation.role == model::UserRole::superuser) {
+            if (invitation.role == model::UserRole::superuser || iam_superuser(invitation.roles)) {
                 superusers.push_back(invitation.email + " (invited)");
+            }
+        }
+        // The Superuser role through a user group makes its members superusers too.
+        std::set<std::string> seen;
+        for (const auto& login : superusers) {
+            seen.insert(model::email_key(login));
+        }
+        for (const auto& group : state.user_groups) {
+            if (iam_superuser(group.roles)) {
+                for (const auto& member : group.members.value_or(std::vector<std::string>{})) {
+                    if (seen.insert(model::email_key(member)).second) {
+                        superusers.push_back(fmt::format("{} (through {})", member, group.name));
+                    }
+                }
             }
         }
         if (static_cast<int>(superusers.size()) > *policy.max_superusers) {

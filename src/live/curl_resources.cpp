@@ -449,22 +449,27 @@ std::vector<model::ApiToken> CurlApiClient::list_tokens(const std::string& custo
     return convert_all<model::ApiToken>(list_all(path, Paging::none), path, json::api_token);
 }
 
-CurlApiClient::Events CurlApiClient::list_events(const std::string& customer_id, const std::string& event_type,
-                                                 const std::string& since, int max_pages,
-                                                 const std::function<bool(const std::vector<model::Event>&)>& enough) {
+CurlApiClient::EventsRead CurlApiClient::list_events(
+    const std::string& customer_id, const std::string& event_type, const std::string& since, int max_pages,
+    const std::function<bool(const std::vector<model::Event>&)>& page) {
     // Newest first, so that what a bounded read leaves out is the oldest.
     const std::string path = fmt::format(
         "{}?filter%5Bcustomer_id%5D={}&filter%5Bevent_type%5D={}&filter%5Bcreated_at%5D%5Bgte%5D={}&sort=-created_at",
         api_path::events, percent_encode(customer_id), percent_encode(event_type), percent_encode(since));
-    Events out;
+    EventsRead out;
     for (int number = 1; number <= max_pages; ++number) {
-        const ListPage<model::Event> page = list_page_of<model::Event>(path, Paging::jsonapi, number, json::event);
-        out.events.insert(out.events.end(), page.items.begin(), page.items.end());
-        if (!page.more) {
+        const ListPage<model::Event> read = list_page_of<model::Event>(path, Paging::jsonapi, number, json::event);
+        for (const auto& event : read.items) {
+            if (out.oldest.empty() || (!event.created_at.empty() && event.created_at < out.oldest)) {
+                out.oldest = event.created_at;
+            }
+        }
+        const bool go_on = page(read.items);
+        if (!read.more) {
             out.complete = true;
             return out;
         }
-        if (enough && enough(out.events)) {
+        if (!go_on) {
             return out;
         }
     }

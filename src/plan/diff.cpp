@@ -1,5 +1,6 @@
 // The diff itself: roles, service groups, users and user groups, compared and put in order. The class and
 // what its parts share are in differ.hpp; invitations.cpp and access.cpp hold the other parts.
+#include <fastly_accounts/util/time.hpp>
 #include "differ.hpp"
 
 namespace fastly_accounts::plan::detail {
@@ -619,10 +620,8 @@ PlanError::PlanError(std::vector<Problem> problems)
           fmt::format("the files name {} the account does not have", problems.size() == 1 ? "something" : "things")),
       m_problems(std::move(problems)) {}
 
-namespace {
-
 // The names of policy.require_2fa_for that are neither a legacy role nor a role of the account.
-void check_policy_roles(const model::AccountState& desired, const model::LiveAccount& live) {
+void check_policy_names(const model::AccountState& desired, const model::LiveAccount& live) {
     std::vector<PlanError::Problem> problems;
     for (const auto& name : desired.policy.require_2fa_for) {
         if (!model::parse_user_role(model::role_name_key(name)) && live.find_role(name) == nullptr) {
@@ -639,10 +638,8 @@ void check_policy_roles(const model::AccountState& desired, const model::LiveAcc
     }
 }
 
-}  // namespace
-
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options) {
-    check_policy_roles(desired, live);
+    check_policy_names(desired, live);
     const std::int64_t now = options.now_epoch;
     // What has expired is planned as if the files did not give it.
     Plan plan = has_expired(desired, now) ? detail::Differ(without_expired(desired, now), live, options).run()
@@ -653,6 +650,30 @@ Plan diff(const model::AccountState& desired, const model::LiveAccount& live, co
         plan.notes.push_back(describe(deadline, now));
     }
     plan.violations = policy_violations(desired, live);
+    // An expired person the plan does not delete (their kind is not pruned) keeps every access in Fastly: say
+    // so as a violation, which drift reports, rather than only as a note.
+    for (const auto& deadline : plan.deadlines) {
+        if (!deadline.whole || !deadline.passed || deadline.type != Deadline::Type::expires) {
+            continue;
+        }
+        const std::string key = model::email_key(deadline.person);
+        const bool deleted = std::any_of(plan.changes.begin(), plan.changes.end(), [&](const Change& c) {
+            return c.action == Action::remove && c.kind == deadline.kind && model::email_key(c.key) == key;
+        });
+        const bool live_user = std::any_of(live.state.users.begin(), live.state.users.end(),
+                                           [&](const model::User& u) { return model::email_key(u.login) == key; });
+        const bool live_invitation = std::any_of(
+            live.state.invitations.begin(), live.state.invitations.end(),
+            [&](const model::Invitation& i) { return i.active && model::email_key(i.email) == key; });
+        if (!deleted && (live_user || live_invitation)) {
+            plan.violations.push_back(
+                {"expires", fmt::format("{} expired on {} but {} still in the account (its kind is not pruned); "
+                                        "delete it in Fastly, or add {} to policy.prune",
+                                        deadline.subject, util::format_moment(deadline.at),
+                                        live_user ? "the user is" : "an invitation for them is",
+                                        live_user ? "users" : "invitations")});
+        }
+    }
     for (const auto& violation : plan.violations) {
         plan.notes.push_back(fmt::format("policy: {}", violation.message));
     }

@@ -17,22 +17,23 @@ bool expired(const model::Terms& terms, std::int64_t now) {
     return terms.expires && *terms.expires <= now;
 }
 
-// Calls `visit(kind, person, subject, terms)` for every access of `desired` that carries terms.
+// Calls `visit(kind, person, subject, terms, whole)` for every access of `desired` that carries terms; `whole`
+// for a user's or invitation's own.
 template <typename Visit>
 void for_each_terms(const model::AccountState& desired, Visit&& visit) {
     for (const auto& user : desired.users) {
-        visit(model::Kind::users, user.login, fmt::format("the user '{}'", user.login), user.terms);
+        visit(model::Kind::users, user.login, fmt::format("the user '{}'", user.login), user.terms, true);
         for (const auto& [service, terms] : user.service_terms) {
             visit(model::Kind::users, user.login, fmt::format("the grant of service '{}' to '{}'", service, user.login),
-                  terms);
+                  terms, false);
         }
     }
     for (const auto& invitation : desired.invitations) {
         visit(model::Kind::invitations, invitation.email, fmt::format("the invitation of '{}'", invitation.email),
-              invitation.terms);
+              invitation.terms, true);
         for (const auto& [service, terms] : invitation.service_terms) {
             visit(model::Kind::invitations, invitation.email,
-                  fmt::format("the grant of service '{}' to '{}'", service, invitation.email), terms);
+                  fmt::format("the grant of service '{}' to '{}'", service, invitation.email), terms, false);
         }
     }
     for (const auto& group : desired.user_groups) {
@@ -40,7 +41,8 @@ void for_each_terms(const model::AccountState& desired, Visit&& visit) {
             auto it = group.member_terms.find(model::email_key(member));
             if (it != group.member_terms.end()) {
                 visit(model::Kind::user_groups, member,
-                      fmt::format("the membership of '{}' in the user group '{}'", member, group.name), it->second);
+                      fmt::format("the membership of '{}' in the user group '{}'", member, group.name), it->second,
+                      false);
             }
         }
     }
@@ -64,23 +66,23 @@ void drop_expired_grants(std::optional<model::ServiceGrants>& services,
 std::vector<Deadline> find_deadlines(const model::AccountState& desired, std::int64_t now) {
     std::vector<Deadline> out;
     const std::int64_t horizon = now + static_cast<std::int64_t>(desired.policy.expiry_warning_days) * day;
-    for_each_terms(desired,
-                   [&](model::Kind kind, const std::string& person, std::string subject, const model::Terms& terms) {
-                       if (terms.expires && *terms.expires <= horizon) {
-                           out.push_back({Deadline::Type::expires, kind, subject, person, *terms.expires,
-                                          *terms.expires <= now, terms.owner, terms.reason});
-                       }
-                       if (terms.review_after && *terms.review_after <= now) {
-                           out.push_back({Deadline::Type::review_after, kind, std::move(subject), person,
-                                          *terms.review_after, true, terms.owner, terms.reason});
-                       }
-                   });
+    for_each_terms(desired, [&](model::Kind kind, const std::string& person, std::string subject,
+                                const model::Terms& terms, bool whole) {
+        if (terms.expires && *terms.expires <= horizon) {
+            out.push_back({Deadline::Type::expires, kind, subject, person, *terms.expires, *terms.expires <= now, whole,
+                           terms.owner, terms.reason});
+        }
+        if (terms.review_after && *terms.review_after <= now) {
+            out.push_back({Deadline::Type::review_after, kind, std::move(subject), person, *terms.review_after, true,
+                           whole, terms.owner, terms.reason});
+        }
+    });
     return out;
 }
 
 bool has_expired(const model::AccountState& desired, std::int64_t now) {
     bool found = false;
-    for_each_terms(desired, [&](model::Kind, const std::string&, const std::string&, const model::Terms& terms) {
+    for_each_terms(desired, [&](model::Kind, const std::string&, const std::string&, const model::Terms& terms, bool) {
         found = found || expired(terms, now);
     });
     return found;

@@ -1,6 +1,7 @@
 // Invitations in the diff: sending one, replacing a pending one that departs from the files (the API cannot
 // change an invitation), carrying the replaced one's user-group memberships, and the live invitations the
 // files do not list.
+#include <fastly_accounts/util/time.hpp>
 #include "differ.hpp"
 
 namespace fastly_accounts::plan::detail {
@@ -182,6 +183,23 @@ void Differ::diff_invitations() {
         }
         const Where where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
         const model::Invitation* found = m_index.invitation(key);
+        // A grant past its `expires` (plan::without_expired left its terms) that a pending invitation sent before
+        // then still carries: an invitation cannot be changed, only sent again without it. One sent after the
+        // expiry was sent without it (the list of invitations does not show grants, so its age is the witness).
+        std::vector<std::string> expired;
+        const auto sent = found != nullptr ? util::parse_utc(found->created_at) : std::nullopt;
+        for (const auto& [service, terms] : invitation.service_terms) {
+            if (terms.expires && *terms.expires <= m_options.now_epoch && sent && *sent < *terms.expires) {
+                expired.push_back(service);
+            }
+        }
+        if (found != nullptr && usable(*found) && !expired.empty()) {
+            invite(invitation.email, wanted(invitation, where), found,
+                   fmt::format("its grant of {} expired; the pending invitation still carries it, so it is sent "
+                               "again without it",
+                               util::join(expired, ", ")));
+            continue;
+        }
         if (found != nullptr && usable(*found)) {
             if (invitation.roles) {
                 role_identities(*invitation.roles, where);

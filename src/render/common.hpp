@@ -60,6 +60,18 @@ inline std::size_t columns(std::string_view text) {
         std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
+/// What a plan without changes says: that the account matches the files, or, when it breaks rules of the
+/// policy (plan::PolicyViolation, drift for all that), that it matches them but breaks those.
+inline std::string nothing_to_do(const plan::Plan& plan, Mode mode) {
+    if (!plan.violations.empty()) {
+        return fmt::format("{}, but the account breaks {} of the policy (see the notes).",
+                           mode == Mode::plan ? "No changes to make" : "No drift from the files",
+                           util::plural(plan.violations.size(), "rule", "rules"));
+    }
+    return mode == Mode::plan ? "No changes. The account matches the files."
+                              : "No drift: the account matches the files.";
+}
+
 /// What one action means in `mode`: "create" in a plan, "missing from the account" in a drift report.
 inline std::string_view action_word(plan::Action action, Mode mode) {
     const bool drift = mode == Mode::drift;

@@ -93,8 +93,7 @@ public:
             summary_table();
             changes();
         } else {
-            block(m_mode == Mode::plan ? "No changes. The account matches the files.\n"
-                                       : "No drift: the account matches the files.\n");
+            block(detail::nothing_to_do(m_plan, m_mode) + "\n");
         }
         unmanaged();
         notes();

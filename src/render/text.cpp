@@ -325,9 +325,7 @@ private:
     void closing() {
         const plan::Summary& summary = m_plan.summary;
         if (!m_plan.has_changes()) {
-            m_out << paint(bold, m_mode == Mode::plan ? "No changes. The account matches the files."
-                                                      : "No drift: the account matches the files.")
-                  << '\n';
+            m_out << paint(bold, detail::nothing_to_do(m_plan, m_mode)) << '\n';
             return;
         }
         const std::string line = m_mode == Mode::plan

@@ -89,7 +89,20 @@ std::string date_or(const std::string& iso, std::string_view none) {
     return iso.empty() ? std::string(none) : iso;
 }
 
-std::string tokens_text(const Person& person) {
+std::string last_login(const Report& report, const Person& person) {
+    if (!report.logins_read) {
+        return "unknown";
+    }
+    if (person.last_login.empty() && !report.logins_from.empty()) {
+        return fmt::format("none since {} (older logins not read)", report.logins_from);
+    }
+    return date_or(person.last_login, fmt::format("none in the last {} days", report.login_days));
+}
+
+std::string tokens_text(const Report& report, const Person& person) {
+    if (!report.tokens_read) {
+        return "unknown";
+    }
     if (person.tokens == 0) {
         return "none";
     }
@@ -143,9 +156,8 @@ void text(const Report& report, std::ostream& out) {
         out << fmt::format("    2FA {}, {}, {}, created {}, last login {}\n", yes_no(person.two_factor),
                            person.locked ? "locked" : "not locked",
                            person.limit_services ? "limited to the services below" : "every service",
-                           date_or(person.created_at, "unknown"),
-                           date_or(person.last_login, fmt::format("none in the last {} days", report.login_days)));
-        out << fmt::format("    tokens: {}\n", tokens_text(person));
+                           date_or(person.created_at, "unknown"), last_login(report, person));
+        out << fmt::format("    tokens: {}\n", tokens_text(report, person));
         if (const std::string terms = terms_text(person.terms); !terms.empty()) {
             out << "    " << v(terms) << "\n";
         }
@@ -196,7 +208,7 @@ void markdown(const Report& report, std::ostream& out) {
         out << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |", cell(person.login), cell(person.name),
                            yes_no(person.two_factor), person.locked ? "yes" : "no",
                            person.limit_services ? "limited" : "all", cell(date_or(person.created_at, "unknown")),
-                           cell(date_or(person.last_login, "none")), cell(tokens_text(person)),
+                           cell(last_login(report, person)), cell(tokens_text(report, person)),
                            cell(util::join(person.groups, ", ")), util::join(grants, "<br>"));
         if (report.with_files) {
             out << " " << cell(person.in_files == true ? files_text(person.in_files, person.terms) : "NOT in the files")
@@ -256,11 +268,12 @@ void json(const Report& report, std::ostream& out) {
                           {"limit_services", person.limit_services},
                           {"created_at", person.created_at},
                           {"last_login", person.last_login.empty() ? Json() : Json(person.last_login)},
+                          {"last_login_known", report.logins_read},
                           {"groups", person.groups},
-                          {"tokens",
-                           {{"count", person.tokens},
-                            {"never_expiring", person.tokens_never_expiring},
-                            {"unused_90_days", person.tokens_unused}}},
+                          {"tokens", report.tokens_read ? Json{{"count", person.tokens},
+                                                               {"never_expiring", person.tokens_never_expiring},
+                                                               {"unused_90_days", person.tokens_unused}}
+                                                        : Json()},
                           {"in_files", optional_json(person.in_files)},
                           {"terms", terms_json(person.terms)},
                           {"grants", grants}});
@@ -291,6 +304,9 @@ void json(const Report& report, std::ostream& out) {
                              {"superusers_without_2fa", report.superusers_without_2fa},
                              {"users_in_no_group", report.in_no_group},
                              {"custom_roles_nobody_holds", report.roles_unheld}}},
+                           {"audit_log",
+                            {{"read", report.logins_read},
+                             {"read_back_to", report.logins_from.empty() ? Json() : Json(report.logins_from)}}},
                            {"policy_violations", violations},
                            {"deadlines", deadlines},
                            {"users", people},
@@ -299,16 +315,15 @@ void json(const Report& report, std::ostream& out) {
     out << util::escape_disguising_json(document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
 }
 
-// One CSV field (RFC 4180), made inert for spreadsheets: a cell that starts with = + - @ or a tab would run
-// as a formula, so it gets a leading apostrophe.
+// One CSV field (RFC 4180), quoted, made inert for spreadsheets: a cell that starts (after spaces) with
+// = + - @ or a tab would run as a formula, so it gets a leading apostrophe.
 std::string csv_field(std::string_view raw) {
     std::string text = util::escape_disguising(raw);
-    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    const auto first = text.find_first_not_of(' ');
+    if (first != std::string::npos && std::string_view("=+-@\t\r").find(text[first]) != std::string_view::npos) {
         text.insert(text.begin(), '\'');
     }
-    if (text.find_first_of(",\"\n") == std::string::npos) {
-        return text;
-    }
+    // Every field quoted: a `;` or a `,` then splits no cell, whatever the spreadsheet's locale.
     std::string quoted = "\"";
     for (char c : text) {
         quoted += c == '"' ? "\"\"" : std::string(1, c);
@@ -345,6 +360,7 @@ void csv(const Report& report, std::ostream& out) {
         out << line << "\r\n";
     };
     const auto term = [](const std::optional<std::string>& value) { return value.value_or(""); };
+    const auto count = [&](std::size_t n) { return report.tokens_read ? std::to_string(n) : std::string(); };
     const auto moment = [](const std::optional<std::int64_t>& value) {
         return value ? util::format_moment(*value) : std::string();
     };
@@ -354,11 +370,11 @@ void csv(const Report& report, std::ostream& out) {
             grants.push_back(grant_text(grant));
         }
         row({"user", person.login, person.name, person.role, person.superuser ? "yes" : "no", yes_no(person.two_factor),
-             person.locked ? "yes" : "no", person.limit_services ? "yes" : "no", person.created_at, person.last_login,
-             util::join(person.groups, "; "), util::join(grants, "; "), std::to_string(person.tokens),
-             std::to_string(person.tokens_never_expiring), std::to_string(person.tokens_unused),
-             yes_no(person.in_files, ""), term(person.terms.owner), term(person.terms.reason),
-             moment(person.terms.expires)});
+             person.locked ? "yes" : "no", person.limit_services ? "yes" : "no", person.created_at,
+             report.logins_read ? person.last_login : "unknown", util::join(person.groups, "; "),
+             util::join(grants, "; "), count(person.tokens), count(person.tokens_never_expiring),
+             count(person.tokens_unused), yes_no(person.in_files, ""), term(person.terms.owner),
+             term(person.terms.reason), moment(person.terms.expires)});
     }
     for (const auto& invited : report.invitations) {
         row({invited.expired ? "expired invitation" : "invitation", invited.email, "", invited.role, "", "", "", "",

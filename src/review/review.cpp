@@ -37,6 +37,10 @@ public:
         }
         for (const auto& group : desired->user_groups) {
             m_groups[group.name] = &group;
+            auto& keys = m_members[group.name];
+            for (const auto& member : group.members.value_or(std::vector<std::string>{})) {
+                keys.insert(model::email_key(member));
+            }
         }
         for (const auto& service : live.services) {
             m_service_names[service.id] = service.name;
@@ -73,6 +77,14 @@ private:
     std::map<std::string, const model::Invitation*> m_invitations;
     std::map<std::string, const model::UserGroup*> m_groups;
     std::map<std::string, std::string> m_service_names;
+    std::map<std::string, std::set<std::string>> m_members;  // group name -> email keys of its members
+
+public:
+    /// Whether the files make `login` a member of `group` (which gives its members).
+    bool member(const std::string& group, const std::string& login) const {
+        auto it = m_members.find(group);
+        return it != m_members.end() && it->second.count(model::email_key(login)) > 0;
+    }
 };
 
 bool names_role(const std::vector<std::string>& roles, const std::string& role) {
@@ -82,16 +94,14 @@ bool names_role(const std::vector<std::string>& roles, const std::string& role) 
 
 }  // namespace
 
-std::map<std::string, std::string> last_logins(const std::vector<model::Event>& events) {
-    std::map<std::string, std::string> out;
+void note_logins(const std::vector<model::Event>& events, std::map<std::string, std::string>& latest) {
     for (const auto& event : events) {
         if (event.type != "user.login" || event.user_id.empty()) {
             continue;
         }
-        std::string& latest = out[event.user_id];
-        latest = std::max(latest, event.created_at);  // ISO 8601 UTC compares as text
+        std::string& at = latest[event.user_id];
+        at = std::max(at, event.created_at);  // ISO 8601 UTC compares as text
     }
-    return out;
 }
 
 Report build(const model::LiveAccount& live, const std::map<std::string, std::string>& logins,
@@ -101,7 +111,14 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
     report.customer_name = live.customer.name;
     report.now = now;
     report.with_files = desired != nullptr;
-    const FilesView files(desired, live);
+    report.tokens_read = live.tokens.has_value();
+    // The files as they stand at `now`: an access past its `expires` is not one they give.
+    std::optional<model::AccountState> effective;
+    if (desired != nullptr) {
+        plan::check_policy_names(*desired, live);
+        effective = plan::without_expired(*desired, now);
+    }
+    const FilesView files(effective ? &*effective : nullptr, live);
     std::map<std::string, std::string> service_name;
     for (const auto& service : live.services) {
         service_name[service.id] = service.name.empty() ? service.id : service.name;
@@ -143,6 +160,12 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
             person.last_login = it->second;
         }
         person.superuser = is_superuser(user);
+        for (const auto* group : groups_of[model::email_key(user.login)]) {
+            const auto roles = group->roles.value_or(std::vector<std::string>{});
+            person.superuser = person.superuser || std::any_of(roles.begin(), roles.end(), [](const std::string& r) {
+                                   return model::role_name_key(r) == "superuser";
+                               });
+        }
         const model::User* listed = files.user(user.login);
         if (files.given()) {
             person.in_files = listed != nullptr;
@@ -171,8 +194,7 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
             Grant membership{Grant::Type::group, group->name, "", "", std::nullopt, {}};
             if (const auto* wanted = files.group(group->name); wanted != nullptr && wanted->members) {
                 const std::string key = model::email_key(user.login);
-                membership.in_files = std::any_of(wanted->members->begin(), wanted->members->end(),
-                                                  [&](const std::string& m) { return model::email_key(m) == key; });
+                membership.in_files = files.member(group->name, user.login);
                 if (auto terms = wanted->member_terms.find(key); terms != wanted->member_terms.end()) {
                     membership.terms = terms->second;
                 }
@@ -220,7 +242,8 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
         for (const auto* token : tokens_of[user.id]) {
             ++person.tokens;
             person.tokens_never_expiring += token->expires_at.empty() ? 1 : 0;
-            const auto used = util::parse_utc(token->last_used_at);
+            // Never used: counted from its creation, so that a token made today is not "unused for 90 days".
+            const auto used = util::parse_utc(token->last_used_at.empty() ? token->created_at : token->last_used_at);
             person.tokens_unused += !used || now - *used > unused_after ? 1 : 0;
         }
         if (person.superuser) {

@@ -1,7 +1,7 @@
 """The GitHub Action's steps (action.yml runs scripts/action/run.sh) as plain shell: the real
 fastly-accounts against the real fastly-emulator on port 0, and the plan comment posted to a local fake of
 GitHub's comments API (tests/e2e/fake_github.py), as on a pull request: validate, plan posting the comment,
-a second plan updating that comment, apply of the saved plan, a stale saved plan refused, drift.
+a second plan updating that comment, apply of the saved plan, a stale saved plan refused, drift, the access review.
 """
 import json
 import os
@@ -134,6 +134,12 @@ class ActionSteps(harness.EmulatorTest):
         self.assertIn("by hand", summary)
         self.assertEqual(len(self.plan_comments()), 1)  # drift posts nothing
 
+        # The nightly access review: its Markdown in the summary, the group's members listed.
+        code, out, err, outputs, summary = self.step("review")
+        self.assertEqual((code, outputs.get("exit-code")), (0, "0"), err)
+        self.assertIn("## Access review of", summary)
+        self.assertTrue(outputs.get("report", "").endswith("review.md"), outputs)
+
     def test_plan_with_detailed_exitcode_and_guard(self):
         # Changes pending with --detailed-exitcode: exit-code 2, and the step succeeds.
         code, out, err, outputs, _ = self.step("plan", FA_ARGS="--detailed-exitcode")
@@ -166,7 +172,7 @@ class ActionSteps(harness.EmulatorTest):
         self.assertEqual(code, 0, err)
         self.assertIn("not a pull request", err)
         # Inputs the action refuses, before running anything.
-        for inputs, message in [({"FA_COMMAND": "destroy"}, "command must be validate, plan, apply or drift"),
+        for inputs, message in [({"FA_COMMAND": "destroy"}, "command must be validate, plan, apply, drift or review"),
                                 ({"FA_FILES": "  "}, "no files given"),
                                 ({"FA_PLAN_FILE": "p.json", "FA_COMMAND": "drift"}, "plan-file is for plan and apply"),
                                 ({"FA_BASE_FILES": "base/", "FA_COMMAND": "apply"}, "base-files is for plan only")]:
@@ -213,7 +219,7 @@ class ActionDefinition(unittest.TestCase):
                         uses.setdefault(name + "-artifacts", []).append(step["with"])
         self.assertEqual([s["with"]["command"] for s in uses["plan"]], ["validate", "plan"])
         self.assertEqual([s["with"]["command"] for s in uses["apply"]], ["apply"])
-        self.assertEqual([s["with"]["command"] for s in uses["drift"]], ["drift"])
+        self.assertEqual([s["with"]["command"] for s in uses["drift"]], ["drift", "review"])
         # The pull request's job saves the plan and uploads it; the merge job downloads it and applies it.
         plan_file = uses["plan"][1]["with"]["plan-file"]
         [uploaded] = [a for a in uses["plan-artifacts"]]

@@ -76,18 +76,28 @@ class GovernanceTest(EmulatorTest):
         self.assertIn("expired 2027-01-31: the membership of 'bob@acme.test' in the user group 'On-call'", plan.out)
         self.assertIn("- bob@acme.test", plan.out)
         # Drift at that time sees the membership as one the files no longer give.
-        self.assertEqual(self.fa("drift", "-f", files, "--now", later).code, 2)
-        # A plan saved before the expiry is stale after it: apply makes the plan again at its own clock.
+        metrics_file = os.path.join(self.tmp, "drift.prom")
+        self.assertEqual(self.fa("drift", "-f", files, "--now", later, "--metrics-file", metrics_file).code, 2)
+        with open(metrics_file, encoding="utf-8") as f:
+            self.assertIn('fastly_accounts_access_deadlines{state="expired"} 1', f.read())
+        # Apply changes the account at the real clock only: a clock set back would keep expired access.
+        refused = self.fa("apply", "-f", files, "--auto-approve", "--now", later)
+        self.assertEqual(refused.code, 1, refused)
+        self.assertIn("apply runs at the system clock", refused.err)
+
+        # A plan saved before an expiry is stale after it: apply makes the plan again at its own clock. (The
+        # real clock is past 2026-11-15 whenever this runs.)
+        past = self.files(groups=ONCALL.replace("2027-01-31", "2026-11-15"))
         saved = os.path.join(self.tmp, "plan.json")
-        self.assertEqual(self.fa("plan", "-f", files, "--now", TODAY, "--out", saved).code, 0)
-        stale = self.fa("apply", "-f", files, "--plan", saved, "--auto-approve", "--now", later)
+        self.assertEqual(self.fa("plan", "-f", past, "--now", "2026-11-01", "--out", saved).code, 0)
+        stale = self.fa("apply", "-f", past, "--plan", saved, "--auto-approve")
         self.assertEqual(stale.code, 4, stale)
         self.assertIn("the plan is not the same", stale.err)
         self.assertEqual(self.members("On-call"), ["alice@acme.test", "bob@acme.test"])
-        applied = self.fa("apply", "-f", files, "--auto-approve", "--now", later)
+        applied = self.fa("apply", "-f", past, "--auto-approve")
         self.assertEqual(applied.code, 0, applied)
         self.assertEqual(self.members("On-call"), ["alice@acme.test"])
-        self.assertEqual(self.fa("plan", "-f", files, "--now", later, "--detailed-exitcode").code, 0)
+        self.assertEqual(self.fa("plan", "-f", past, "--detailed-exitcode").code, 0)
 
     def test_an_expired_user_is_handled_like_an_unlisted_one(self):
         people = PEOPLE.replace("  - login: bob@acme.test\n",
@@ -96,6 +106,10 @@ class GovernanceTest(EmulatorTest):
         self.assertEqual(unpruned.code, 0, unpruned)
         self.assertIn("expired 2027-01-01: the user 'bob@acme.test' (reason: contractor); treated as absent", unpruned.out)
         self.assertIn("bob@acme.test", unpruned.out.split("nmanaged")[-1])
+        # Still in the account with every access: drift says so (exit 2) until it is deleted.
+        drift = self.fa("drift", "-f", os.path.join(self.tmp, "files"), "--now", TODAY, "--format", "json")
+        self.assertEqual(drift.code, 2, drift)
+        self.assertEqual([v["rule"] for v in json.loads(drift.out)["policy_violations"]], ["expires"])
         pruned = self.fa("plan", "-f", self.files(people=people, groups="version: 1\n", policy="  prune: [users]\n"),
                          "--now", TODAY, "--detailed-exitcode")
         self.assertEqual(pruned.code, 2, pruned)
@@ -131,6 +145,13 @@ class GovernanceTest(EmulatorTest):
         self.assertEqual(drift.code, 2, drift)
         rules = sorted(v["rule"] for v in json.loads(drift.out)["policy_violations"])
         self.assertEqual(rules, ["max_superusers", "require_2fa_for"])
+        metrics_file = os.path.join(self.tmp, "drift.prom")
+        self.fa("drift", "-f", os.path.join(self.tmp, "files"), "--now", TODAY, "--metrics-file", metrics_file)
+        with open(metrics_file, encoding="utf-8") as f:
+            metrics = f.read()
+        self.assertIn('fastly_accounts_policy_violations{rule="max_superusers"} 1', metrics)
+        self.assertIn('fastly_accounts_policy_violations{rule="require_2fa_for"} 1', metrics)
+        self.assertIn('fastly_accounts_policy_violations{rule="allowed_email_domains"} 0', metrics)
         # Back to engineer by hand; a plan making Bob superuser again is refused by the policy guard.
         self.emulator.request("PUT", "/user/%s" % self.user_id("bob@acme.test"), {"role": "engineer"})
         plan = self.fa("plan", "-f", self.files(people=PEOPLE.replace("bob@acme.test", "bob@acme.test\n    role: superuser"),
@@ -138,7 +159,8 @@ class GovernanceTest(EmulatorTest):
                        "--now", TODAY)
         self.assertEqual(plan.code, 4, plan)
         self.assertIn("gives superuser to 'bob@acme.test', who has no two-factor authentication", plan.out)
-        self.assertIn("makes bob@acme.test superuser, leaving 2 superusers, more than policy.max_superusers 1",
+        self.assertIn("makes bob@acme.test superuser, leaving 2 superusers (invitations counted as accepted), more "
+                      "than policy.max_superusers 1",
                       plan.out)
 
     def test_an_unknown_role_in_require_2fa_for_is_a_plan_error(self):

@@ -78,7 +78,7 @@ class CommandLineTest(EmulatorTest):
         result = run(["plna", "-f", self.files])
         self.assertEqual(result.code, 1, result)
         self.assertIn("fastly-accounts: unknown command 'plna' (did you mean 'plan'?); the commands are validate, "
-                      "plan, apply, drift and export\nRun 'fastly-accounts --help' for usage.", result.err)
+                      "plan, apply, drift, export and review\nRun 'fastly-accounts --help' for usage.", result.err)
         result = run(["--log-level", "debug", "sync"])
         self.assertIn("unknown command 'sync'; the commands are", result.err)
 

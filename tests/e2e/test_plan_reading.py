@@ -223,7 +223,7 @@ def read_metrics(test, path):
             if words[1] == "TYPE":
                 test.assertEqual(words[3], "gauge", line)
             continue
-        match = re.fullmatch(r'([a-z_]+)(\{(?:kind|setting)="[a-z_0-9]+"\})? (\d+)', line)
+        match = re.fullmatch(r'([a-z_]+)(\{(?:kind|setting|rule|state)="[a-z_0-9]+"\})? (\d+)', line)
         test.assertIsNotNone(match, "not a sample line: %r" % line)
         test.assertEqual(described.get(match.group(1)), {"HELP", "TYPE"}, "%s: no HELP and TYPE before it" % line)
         samples[match.group(1) + (match.group(2) or "")] = int(match.group(3))

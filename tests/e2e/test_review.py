@@ -112,7 +112,13 @@ user_groups:
   - name: SRE
     members:
       - {login: dev@acme.test, reason: on-call, owner: cto@acme.test}
+  - name: Old
+    members:
+      - {login: owner@acme.test, expires: 2027-02-01, reason: migration}
 """)
+        state = self.emulator.state()
+        state["user_groups"].append({"name": "Old", "description": "", "members": ["owner@acme.test"]})
+        self.emulator.set_state(state)
         out = self.review("-f", os.path.join(self.tmp, "files"), "--format", "json")
         users = {u["login"]: u for u in json.loads(out)["users"]}
         self.assertFalse(users["root@acme.test"]["in_files"])
@@ -124,6 +130,9 @@ user_groups:
         document = json.loads(out)
         self.assertIn("expires 2027-03-05, in 4 days: the grant of service 'www.acme.test' to 'lim@acme.test'",
                       document["deadlines"][0])
+        # Expired in the files: the membership is one they no longer give.
+        old = next(g for g in users["owner@acme.test"]["grants"] if g["type"] == "user_group")
+        self.assertEqual((old["name"], old["in_files"]), ("Old", False))
         text = self.review("-f", os.path.join(self.tmp, "files"))
         self.assertIn("root@acme.test (=HYPERLINK(\"http://evil\"))  [NOT in the files]", text)
         self.assertIn("member of user group 'SRE': in the files (owner: cto@acme.test; reason: on-call)", text)
@@ -131,13 +140,20 @@ user_groups:
     def test_a_token_that_cannot_read_the_audit_log_gets_a_note_not_a_failure(self):
         result = self.fa("review", "--now", NOW, token="dev-token")
         self.assertEqual(result.code, 0, result)
-        self.assertIn("the audit log (GET /events) could not be read, so last logins are left out", result.out)
+        self.assertIn("the audit log (GET /events) could not be read, so last logins are unknown", result.out)
+        self.assertIn("last login unknown", result.out)  # never "none": nobody knows
+        self.assertIn("tokens: unknown", result.out)
+        self.assertNotIn("last login none", result.out)
 
     def test_a_bounded_read_of_the_audit_log_says_what_it_left_out(self):
         for _ in range(120):  # more than one page of 100
             self.emulator.request("POST", "/_emulator/users/owner@acme.test/login", {}, token=None)
         out = self.review("--max-event-pages", "1")
-        self.assertIn("logins were read from the newest back to", out)
+        self.assertIn("logins were read back to 2027-03-01T12:00:00Z only (1 pages of the audit log, "
+                      "--max-event-pages): the 3 users without a login shown may have logged in before that", out)
+        self.assertIn("last login none since 2027-03-01T12:00:00Z (older logins not read)", out)
+        # Read whole, the same log gives root's login of January.
+        self.assertIn("last login 2027-01-15T09:30:00Z", self.review())
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ ALLOWED = {
     "plan": {"model", "util"},
     "render": {"plan", "model", "util"},
     "apply": {"plan", "live", "model", "util"},
-    "cli": {"util", "model", "config", "http", "live", "plan", "render", "apply"},
+    "review": {"plan", "model", "util"},
+    "cli": {"util", "model", "config", "http", "live", "plan", "render", "apply", "review"},
 }
 # Third-party headers only one module may include (a prefix of the include path) -> that module.
 ONLY_IN = {

@@ -137,9 +137,9 @@ public:
         record(fmt::format("PUT customer {} {}", id, fmt::join(set, " ")));
     }
     std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
-    Events list_events(const std::string&, const std::string&, const std::string&, int,
-                       const std::function<bool(const std::vector<model::Event>&)>&) override {
-        return {{}, true};
+    EventsRead list_events(const std::string&, const std::string&, const std::string&, int,
+                           const std::function<bool(const std::vector<model::Event>&)>&) override {
+        return {true, ""};
     }
     void delete_token(const std::string& id) override { record("DELETE token " + id); }
 

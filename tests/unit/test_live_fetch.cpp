@@ -279,9 +279,9 @@ public:
     void delete_service_authorizations(const std::vector<std::string>&) override { unused(); }
     void update_customer(const std::string&, const model::CustomerSettings&) override { unused(); }
     std::vector<model::ApiToken> list_tokens(const std::string&) override { return {}; }
-    Events list_events(const std::string&, const std::string&, const std::string&, int,
-                       const std::function<bool(const std::vector<model::Event>&)>&) override {
-        return {{}, true};
+    EventsRead list_events(const std::string&, const std::string&, const std::string&, int,
+                           const std::function<bool(const std::vector<model::Event>&)>&) override {
+        return {true, ""};
     }
     void delete_token(const std::string&) override { unused(); }
 

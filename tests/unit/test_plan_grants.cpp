@@ -138,7 +138,7 @@ invitations:
                "g.yaml:16:28: users[3].services.: must not be empty",
                "g.yaml:16:43: users[3].services.api: expected a string, got a list",
                "g.yaml:20:15: invitations[0].services: expected a mapping from a service (its ID, or its name) to a "
-               "permission, got a list"});
+               "permission, or to {permission, owner, reason, expires, review_after}, got a list"});
     REQUIRE(file.state.users.size() == 4);
     CHECK(file.state.users[0].services ==
           model::ServiceGrants{{"www", ServicePermission::full}, {"s2", ServicePermission::read_only}});

@@ -57,7 +57,7 @@ TEST_CASE("JSON rendering: stable order, every part of the plan, expectations pe
         keys.push_back(key);
     }
     CHECK(keys == std::vector<std::string>{"mode", "summary", "customer_id", "guards", "changes", "unmanaged", "notes",
-                                           "service_names", "token_labels"});
+                                           "service_names", "token_labels", "deadlines", "policy_violations"});
     CHECK(document["summary"]["write_requests"] == 3);
     CHECK(document["summary"]["update"] == 1);
     CHECK(document["summary"]["create"] == 1);

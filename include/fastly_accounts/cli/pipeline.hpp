@@ -21,7 +21,7 @@ struct Planned {
 };
 
 /// Loads the files (before any request: invalid files never reach the network), reads the live
-/// account, and diffs them. Throws config::ConfigError, live::ApiError or plan::PlanError.
+/// account, and diffs them at `options.now_epoch`. Throws config::ConfigError, live::ApiError or plan::PlanError.
 Planned make_plan(Session& session, const std::vector<std::string>& files, plan::DiffOptions options);
 
 /// The files of `desired` with their digests, as a saved plan records them.

@@ -196,15 +196,16 @@ public:
     /// force_sso, the allowlist, and each contact present, here by user ID (nullopt clears it).
     virtual void update_customer(const std::string& customer_id, const model::CustomerSettings& settings) = 0;
 
-    /// The events of the audit log (GET /events) of `event_type` since `since` (ISO 8601 UTC), newest first,
-    /// page after page until `enough` says so after a page or `max_pages` are read; `complete` says whether
-    /// the log was read to its end.
-    struct Events {
-        std::vector<model::Event> events;
+    /// The events of the audit log (GET /events) of `event_type` since `since` (ISO 8601 UTC), asked newest
+    /// first, given page by page to `page`, until it returns false, the log ends or `max_pages` are read.
+    /// Returns whether the log was read to its end, and the oldest `created_at` seen.
+    struct EventsRead {
         bool complete = false;
+        std::string oldest;
     };
-    virtual Events list_events(const std::string& customer_id, const std::string& event_type, const std::string& since,
-                               int max_pages, const std::function<bool(const std::vector<model::Event>&)>& enough) = 0;
+    virtual EventsRead list_events(const std::string& customer_id, const std::string& event_type,
+                                   const std::string& since, int max_pages,
+                                   const std::function<bool(const std::vector<model::Event>&)>& page) = 0;
 
     /// The customer's API tokens (GET /customer/{id}/tokens).
     virtual std::vector<model::ApiToken> list_tokens(const std::string& customer_id) = 0;

@@ -65,6 +65,10 @@ model::AccountState without_expired(const model::AccountState& desired, std::int
 /// the plan treats it as absent", "expires 2027-01-31, in 2 days: ...", "review due since ...: ...".
 std::string describe(const Deadline& deadline, std::int64_t now);
 
+/// Throws PlanError naming each entry of policy.require_2fa_for that is neither a legacy role nor a role of the
+/// account (with where the files write it).
+void check_policy_names(const model::AccountState& desired, const model::LiveAccount& live);
+
 /// The rules of `desired.policy` that `live` breaks, ignoring what `desired.ignore` covers.
 std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live);
 

@@ -171,6 +171,7 @@ struct Deadline {
     std::string person;  ///< the login or email whose access it is
     std::int64_t at = 0;
     bool passed = false;  ///< at or before the clock: an access past `expires` is treated as absent
+    bool whole = false;   ///< the terms of the user or invitation itself, not of a membership or grant
     std::optional<std::string> owner;
     std::optional<std::string> reason;
 };

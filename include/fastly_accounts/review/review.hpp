@@ -74,13 +74,17 @@ struct Report {
     std::vector<plan::Deadline> deadlines;
     std::vector<std::string> notes;  ///< what could not be read, how far back logins were read
     int login_days = 90;             ///< logins are read back this many days
+    bool logins_read = true;         ///< false when the audit log could not be read: last logins unknown
+    std::string logins_from;         ///< when the read stopped at its page bound: the oldest login time read
+    bool tokens_read = true;         ///< false when the tokens could not be read: token counts unknown
 };
 
-/// The latest `user.login` of each user ID among `events`.
-std::map<std::string, std::string> last_logins(const std::vector<model::Event>& events);
+/// Adds to `latest` (user ID -> time) the `user.login` events of `events` that are later than what it holds.
+void note_logins(const std::vector<model::Event>& events, std::map<std::string, std::string>& latest);
 
 /// Builds the review of `live` at `now`. With `desired` (the files), each grant says whether the files give
-/// it and with which terms, and the policy's rules and deadlines are checked.
+/// it (as they stand at `now`: what expired is not given) and with which terms, and the policy's rules and
+/// deadlines are checked. Throws plan::PlanError for a policy.require_2fa_for the account has no role for.
 Report build(const model::LiveAccount& live, const std::map<std::string, std::string>& logins,
              const model::AccountState* desired, std::int64_t now);
 
