@@ -17,6 +17,15 @@ namespace {
 
 constexpr std::int64_t jan_31_2027 = 1801353600;  // 2027-01-31T00:00:00Z
 
+// What the offline policy checks say about `text`, a file the loader reads without a problem.
+List policy_problems(const char* file, const char* text) {
+    Diagnostics diagnostics;
+    LoadedFile loaded = load_file({file, text}, diagnostics);
+    REQUIRE(messages(diagnostics).empty());
+    check_policy_rules(loaded.state, diagnostics);
+    return messages(diagnostics);
+}
+
 }  // namespace
 
 TEST_CASE("a date is its midnight UTC, a time is exact, and nothing else is either") {
@@ -180,11 +189,7 @@ user_groups:
       - owner@example.com
       - {login: eve@mail.example.com, owner: cto@example.com, reason: lead}
 )";
-    Diagnostics diagnostics;
-    LoadedFile file = load_file({"r.yaml", text}, diagnostics);
-    REQUIRE(messages(diagnostics).empty());
-    check_policy_rules(file.state, diagnostics);
-    CHECK(messages(diagnostics) ==
+    CHECK(policy_problems("r.yaml", text) ==
           List{"r.yaml:4:19: the files make 2 superusers (owner@EXAMPLE.com, eve@mail.example.com), more than "
                "policy.max_superusers 1",
                "r.yaml:11:5: the login 'eve@mail.example.com' is not in policy.allowed_email_domains (example.com)",
@@ -194,4 +199,27 @@ user_groups:
                "every user and every grant; write owner: on it",
                "r.yaml:24:9: the membership of 'owner@example.com' in the user group 'SRE' gives no owner or "
                "reason, which policy.require asks of every user and every grant; write owner: and reason: on it"});
+}
+
+TEST_CASE("max_superusers counts the legacy role, the IAM Superuser role and a group's, each person once") {
+    const char* text = R"(version: 1
+policy:
+  max_superusers: 2
+users:
+  - login: a@example.com
+    role: superuser
+  - login: b@example.com
+    roles: [SUPERUSER]
+  - login: c@example.com
+invitations:
+  - email: d@example.com
+    roles: [Superuser]
+user_groups:
+  - name: admins
+    roles: [Superuser]
+    members: [A@example.com, c@example.com]
+)";
+    CHECK(policy_problems("s.yaml", text) ==
+          List{"s.yaml:3:19: the files make 4 superusers (a@example.com, b@example.com, d@example.com (invited), "
+               "c@example.com (through admins)), more than policy.max_superusers 2"});
 }
