@@ -11,7 +11,7 @@ bool FileLoader::read_term(model::Terms& terms, std::string_view key, const Yaml
                            const FieldPath& path) const {
     if (key == "owner" || key == "reason") {
         auto text = m_reader.string(value, path);
-        if (text && text->find_first_not_of(" \t") == std::string::npos) {
+        if (text && text->find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
             m_reader.error(value, path, fmt::format("{} is empty; write who or why, or leave the field out", key));
             text.reset();
         }
@@ -45,7 +45,8 @@ std::optional<std::string> FileLoader::member(const YamlNode& value, const Field
     if (value.type != YamlNode::Type::mapping) {
         auto login = strict_email(value, path);
         if (login) {
-            m_member_terms[model::email_key(*login)].where = where(value);
+            // A member listed twice is reported as such; the first entry's place and terms are the ones kept.
+            m_member_terms.try_emplace(model::email_key(*login)).first->second.where = where(value);
         }
         return login;
     }
@@ -68,7 +69,7 @@ std::optional<std::string> FileLoader::member(const YamlNode& value, const Field
         "a login, or a mapping {login, owner, reason, expires, review_after}");
     require(value, path, given, "login");
     if (login) {
-        m_member_terms[model::email_key(*login)] = std::move(terms);
+        m_member_terms.try_emplace(model::email_key(*login), std::move(terms));
     }
     return login;
 }
@@ -187,7 +188,8 @@ void FileLoader::read_policy(const YamlNode& value, const FieldPath& path) {
                     [&](const YamlNode& entry, const FieldPath& entry_path) -> std::optional<std::string> {
                         auto text = m_reader.name(entry, entry_path);
                         if (text && (text->find('@') != std::string::npos || text->find('.') == std::string::npos ||
-                                     text->front() == '.' || text->back() == '.')) {
+                                     text->front() == '.' || text->back() == '.' ||
+                                     text->find_first_of(" \t\r\n\f\v") != std::string::npos)) {
                             m_reader.error(entry, entry_path,
                                            fmt::format("'{}' is not an email domain; write the part after the @, "
                                                        "as example.com",

@@ -2,6 +2,8 @@
 // loader reads them into the model, and the offline policy checks on the result.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <fastly_accounts/config/loader.hpp>
 #include <fastly_accounts/config/policy_rules.hpp>
 #include <fastly_accounts/util/time.hpp>
@@ -222,4 +224,25 @@ user_groups:
     CHECK(policy_problems("s.yaml", text) ==
           List{"s.yaml:3:19: the files make 4 superusers (a@example.com, b@example.com, d@example.com (invited), "
                "c@example.com (through admins)), more than policy.max_superusers 2"});
+}
+
+TEST_CASE("a member listed twice keeps the first entry's terms, and blank terms or spaced domains are refused") {
+    Diagnostics diagnostics;
+    LoadedFile loaded = load_file({"d.yaml", R"(version: 1
+policy: {require: [owner], allowed_email_domains: [" example.com"]}
+users: [{login: a@example.com, owner: x}]
+user_groups: [{name: g, members: [{login: a@example.com, owner: me}, {login: A@example.com}]}]
+invitations: [{email: b@example.com, owner: "\n"}]
+)"},
+                                  diagnostics);
+    check_policy_rules(loaded.state, diagnostics);
+    const List found = messages(diagnostics);
+    // The repeat is reported; no "gives no owner" for the membership, whose first entry names one.
+    CHECK(std::none_of(found.begin(), found.end(),
+                       [](const std::string& m) { return m.find("membership of") != std::string::npos; }));
+    CHECK(std::any_of(found.begin(), found.end(), [](const std::string& m) {
+        return m.find("' example.com' is not an email domain") != std::string::npos;
+    }));
+    CHECK(std::any_of(found.begin(), found.end(),
+                      [](const std::string& m) { return m.find("owner is empty") != std::string::npos; }));
 }
