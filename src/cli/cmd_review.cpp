@@ -99,6 +99,11 @@ int run_review(const GlobalOptions& global, const ReviewOptions& options, std::o
                 review::note_logins(events, logins);
                 return !(newest_first && missing.empty());
             });
+        if (!newest_first) {
+            notes.push_back(
+                "the audit log did not answer newest first, so it was read to its end or its page "
+                "bound; a last login shown is the latest among the pages read");
+        }
         if (!read.complete && !missing.empty()) {
             logins_from = read.oldest.empty() ? since : read.oldest;
             notes.push_back(fmt::format(

@@ -74,9 +74,16 @@ void check_policy_rules(const model::AccountState& state, Diagnostics& diagnosti
             }
         }
         // The Superuser role through a user group makes its members superusers too.
-        std::set<std::string> seen;
-        for (const auto& login : superusers) {
-            seen.insert(model::email_key(login));
+        std::set<std::string> seen;  // email keys of the people counted so far
+        for (const auto& user : state.users) {
+            if (user.role == model::UserRole::superuser || iam_superuser(user.roles)) {
+                seen.insert(model::email_key(user.login));
+            }
+        }
+        for (const auto& invitation : state.invitations) {
+            if (invitation.role == model::UserRole::superuser || iam_superuser(invitation.roles)) {
+                seen.insert(model::email_key(invitation.email));
+            }
         }
         for (const auto& group : state.user_groups) {
             if (iam_superuser(group.roles)) {

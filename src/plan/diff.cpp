@@ -333,6 +333,10 @@ void Differ::diff_users() {
         const model::User* live = m_index.user(key);
         if (live == nullptr) {
             const model::Invitation* found = m_index.invitation(key);
+            if (found != nullptr && usable(*found) &&
+                resent_for_expired_grants(user.login, user.service_terms, wanted(user, where), *found)) {
+                continue;
+            }
             if (found != nullptr && usable(*found)) {
                 if (user.roles) {
                     role_identities(*user.roles, where);
@@ -512,6 +516,9 @@ Plan diff(const model::AccountState& desired, const model::LiveAccount& live, co
     plan.violations = policy_violations(desired, live);
     for (auto& violation : expired_still_present(plan, live)) {
         plan.violations.push_back(std::move(violation));
+    }
+    for (const auto& violation : plan.violations) {
+        plan.notes.push_back(fmt::format("policy: {}", violation.message));
     }
     return plan;
 }

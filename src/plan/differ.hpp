@@ -184,6 +184,10 @@ private:
     // A user the plan deletes who is one of the account's contacts, and whom the files do not replace as that
     // contact: refused (Fastly may refuse the deletion after the tokens are gone, or leave no contact).
     void refuse_deleting_a_contact(const model::User& have);
+    // Sends again the pending invitation `live` of `email` when it was sent before a grant of `terms` expired
+    // (it still carries the grant); says so in a note when its age is unknown. Returns whether it did.
+    bool resent_for_expired_grants(const std::string& email, const std::map<std::string, model::Terms>& terms,
+                                   const Wanted& want, const model::Invitation& live);
     void pending(const std::string& email, const Wanted& want, const model::Invitation& live, const Where& where);
     void invite(const std::string& email, const Wanted& want, const model::Invitation* live, const std::string& note);
 

@@ -13,11 +13,6 @@ namespace {
 
 using model::Kind;
 
-bool is_superuser(const Value& role) {
-    const auto* text = std::get_if<std::string>(&role);
-    return text != nullptr && *text == "superuser";
-}
-
 // A count against its limit: `flag` overrides the policy's `limit` for this run.
 Guard limit_guard(const char* name, int count, std::optional<int> flag, int limit, std::string_view flag_name,
                   std::string_view singular, std::string_view plural) {
@@ -198,53 +193,6 @@ Guard removals_guard(const Plan& plan, const model::AccountState& desired, const
 }
 
 }  // namespace
-
-// A superuser who can act: the legacy role or the IAM Superuser role, and not locked.
-SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live) {
-    struct Standing {
-        bool superuser_role = false;
-        bool superuser_iam = false;
-        bool locked = false;
-    };
-    auto has_superuser = [](const std::vector<std::string>& roles) {
-        return std::any_of(roles.begin(), roles.end(),
-                           [](const std::string& r) { return model::role_name_key(r) == "superuser"; });
-    };
-    std::map<std::string, Standing> people;  // email key -> standing after the plan
-    for (const auto& user : live.state.users) {
-        people[model::email_key(user.login)] = {user.role == model::UserRole::superuser,
-                                                has_superuser(user.roles.value_or(std::vector<std::string>{})),
-                                                user.locked.value_or(false)};
-    }
-    for (const auto& change : plan.changes) {
-        if (change.kind != Kind::users) {
-            continue;
-        }
-        const std::string key = model::email_key(change.key);
-        if (change.action == Action::remove) {
-            people.erase(key);
-            continue;
-        }
-        Standing& standing = people[key];
-        for (const auto& f : change.fields) {
-            if (f.field == Field::role) {
-                standing.superuser_role = is_superuser(f.to);
-            } else if (f.field == Field::roles) {
-                const auto* to = std::get_if<std::vector<std::string>>(&f.to);
-                standing.superuser_iam = to != nullptr && has_superuser(*to);
-            } else if (f.field == Field::locked) {
-                standing.locked = f.to == Value(true);
-            }
-        }
-    }
-    SuperuserCount out;
-    for (const auto& [key, standing] : people) {
-        if (standing.superuser_role || standing.superuser_iam) {
-            ++(standing.locked ? out.locked : out.active);
-        }
-    }
-    return out;
-}
 
 namespace {
 

@@ -170,6 +170,40 @@ void Differ::pending(const std::string& email, const Wanted& want, const model::
                        util::join(departs, ", ")));
 }
 
+bool Differ::resent_for_expired_grants(const std::string& email, const std::map<std::string, model::Terms>& terms,
+                                       const Wanted& want, const model::Invitation& live) {
+    // A grant past its `expires` (plan::without_expired left its terms) that a pending invitation sent before
+    // then still carries: an invitation cannot be changed, only sent again without it. One sent after the
+    // expiry was sent without it (the list of invitations does not show grants, so its age is the witness).
+    std::vector<std::string> expired;
+    for (const auto& [service, grant] : terms) {
+        if (grant.expires && *grant.expires <= m_options.now_epoch) {
+            expired.push_back(service);
+        }
+    }
+    if (expired.empty()) {
+        return false;
+    }
+    const auto sent = util::parse_utc(live.created_at);
+    if (!sent) {
+        m_plan.notes.push_back(fmt::format(
+            "{}: the grant of {} expired, but the API does not say when the pending invitation was sent, so whether "
+            "it still carries the grant cannot be told; to be sure, delete the invitation in Fastly (the next apply "
+            "sends it as the files say)",
+            email, util::join(expired, ", ")));
+        return false;
+    }
+    std::erase_if(expired, [&](const std::string& service) { return *sent >= *terms.at(service).expires; });
+    if (expired.empty()) {
+        return false;
+    }
+    invite(email, want, &live,
+           fmt::format("its grant of {} expired; the pending invitation still carries it, so it is sent again "
+                       "without it",
+                       util::join(expired, ", ")));
+    return true;
+}
+
 void Differ::diff_invitations() {
     std::set<std::string> desired_invitations;
     for (const auto& invitation : m_desired.invitations) {
@@ -183,21 +217,8 @@ void Differ::diff_invitations() {
         }
         const Where where = located(invitation.where, fmt::format("invitation '{}'", invitation.email));
         const model::Invitation* found = m_index.invitation(key);
-        // A grant past its `expires` (plan::without_expired left its terms) that a pending invitation sent before
-        // then still carries: an invitation cannot be changed, only sent again without it. One sent after the
-        // expiry was sent without it (the list of invitations does not show grants, so its age is the witness).
-        std::vector<std::string> expired;
-        const auto sent = found != nullptr ? util::parse_utc(found->created_at) : std::nullopt;
-        for (const auto& [service, terms] : invitation.service_terms) {
-            if (terms.expires && *terms.expires <= m_options.now_epoch && sent && *sent < *terms.expires) {
-                expired.push_back(service);
-            }
-        }
-        if (found != nullptr && usable(*found) && !expired.empty()) {
-            invite(invitation.email, wanted(invitation, where), found,
-                   fmt::format("its grant of {} expired; the pending invitation still carries it, so it is sent "
-                               "again without it",
-                               util::join(expired, ", ")));
+        if (found != nullptr && usable(*found) &&
+            resent_for_expired_grants(invitation.email, invitation.service_terms, wanted(invitation, where), *found)) {
             continue;
         }
         if (found != nullptr && usable(*found)) {

@@ -35,46 +35,83 @@ struct Standing {
     std::optional<model::UserRole> role;
     std::vector<std::string> roles;
     std::vector<std::string> groups;
-    const model::User* user = nullptr;  ///< the live user; nullptr for an invitation
+    std::string label;  ///< the login, or "email (invited)"
+    bool locked = false;
+    bool invited = false;               ///< a pending invitation: holds nothing until accepted
+    const model::User* user = nullptr;  ///< the live user, when there is one
 };
 
 // The IAM roles of each user group, by name.
 using GroupRoles = std::map<std::string, std::vector<std::string>>;
 
-// Every live user's standing (by email key), and the live groups' roles.
+// Where standings are kept: users by email key, pending invitations by "invitation:" and the email key.
+std::string invitation_key(const std::string& email) {
+    return "invitation:" + model::email_key(email);
+}
+
+// The standing of the member `member` of a user group: the user's, else the pending invitation's, else a new
+// one (a person the plan creates).
+Standing& member_standing(std::map<std::string, Standing>& standings, const std::string& member) {
+    auto user = standings.find(model::email_key(member));
+    if (user != standings.end()) {
+        return user->second;
+    }
+    auto invitation = standings.find(invitation_key(member));
+    if (invitation != standings.end()) {
+        return invitation->second;
+    }
+    Standing& fresh = standings[model::email_key(member)];
+    fresh.label = member;
+    return fresh;
+}
+
+// Every live user's and pending invitation's standing, and the live groups' roles.
 std::map<std::string, Standing> live_standings(const model::LiveAccount& live, GroupRoles& group_roles) {
     std::map<std::string, Standing> out;
     for (const auto& user : live.state.users) {
-        out[model::email_key(user.login)] = {user.role, user.roles.value_or(std::vector<std::string>{}), {}, &user};
+        Standing& standing = out[model::email_key(user.login)];
+        standing.role = user.role;
+        standing.roles = user.roles.value_or(std::vector<std::string>{});
+        standing.label = user.login;
+        standing.locked = user.locked.value_or(false);
+        standing.user = &user;
+    }
+    for (const auto& invitation : live.state.invitations) {
+        if (invitation.active && out.count(model::email_key(invitation.email)) == 0) {
+            Standing& standing = out[invitation_key(invitation.email)];
+            standing.role = invitation.role;
+            standing.roles = invitation.roles.value_or(std::vector<std::string>{});
+            standing.label = invitation.email + " (invited)";
+            standing.invited = true;
+        }
     }
     for (const auto& group : live.state.user_groups) {
         group_roles[group.name] = group.roles.value_or(std::vector<std::string>{});
         for (const auto& member : group.members.value_or(std::vector<std::string>{})) {
-            auto it = out.find(model::email_key(member));
-            if (it != out.end()) {
-                it->second.groups.push_back(group.name);
-            }
+            member_standing(out, member).groups.push_back(group.name);
         }
     }
     return out;
 }
 
-// The standings once `plan` is applied: users' roles as the changes set them, users deleted gone, the
-// invitations it sends (as standings of their own, counted once accepted), and each user group's members and
-// roles as the changes leave them.
+// The standings once `plan` is applied: users' roles and locks as the changes set them, users deleted gone,
+// the invitations it sends or deletes, and each user group's members and roles as the changes leave them.
 std::map<std::string, Standing> standings_after(const Plan& plan, const model::LiveAccount& live,
                                                 GroupRoles& group_roles) {
     std::map<std::string, Standing> out = live_standings(live, group_roles);
     for (const auto& change : plan.changes) {
-        const std::string key = model::email_key(change.key);
         if (change.kind == Kind::users || change.kind == Kind::invitations) {
+            const bool invitation = change.kind == Kind::invitations;
+            const std::string key = invitation ? invitation_key(change.key) : model::email_key(change.key);
             if (change.action == Action::remove) {
-                if (change.kind == Kind::users) {
-                    out.erase(key);
-                }
+                out.erase(key);
                 continue;
             }
-            Standing& standing = out[change.kind == Kind::users ? key : "invitation:" + key];
+            Standing& standing = out[key];
+            if (standing.label.empty()) {
+                standing.label = invitation ? change.key + " (invited)" : change.key;
+                standing.invited = invitation;
+            }
             for (const auto& f : change.fields) {
                 if (f.field == Field::role) {
                     const auto* text = std::get_if<std::string>(&f.to);
@@ -83,6 +120,8 @@ std::map<std::string, Standing> standings_after(const Plan& plan, const model::L
                     if (const auto* to = std::get_if<std::vector<std::string>>(&f.to)) {
                         standing.roles = *to;
                     }
+                } else if (f.field == Field::locked) {
+                    standing.locked = f.to == Value(true);
                 }
             }
         } else if (change.kind == Kind::user_groups) {
@@ -99,13 +138,10 @@ std::map<std::string, Standing> standings_after(const Plan& plan, const model::L
                     roles.insert(roles.end(), list.add.begin(), list.add.end());
                 } else if (list.field == Field::members) {
                     for (const auto& member : list.add) {
-                        out[model::email_key(member)].groups.push_back(change.key);
+                        member_standing(out, member).groups.push_back(change.key);
                     }
                     for (const auto& member : list.remove) {
-                        auto it = out.find(model::email_key(member));
-                        if (it != out.end()) {
-                            std::erase(it->second.groups, change.key);
-                        }
+                        std::erase(member_standing(out, member).groups, change.key);
                     }
                 }
             }
@@ -150,7 +186,7 @@ std::vector<std::string> superusers(const std::map<std::string, Standing>& stand
     std::vector<std::string> out;
     for (const auto& [key, standing] : standings) {
         if (superuser(standing, group_roles)) {
-            out.push_back(standing.user ? standing.user->login : key.substr(key.find(':') + 1) + " (invited)");
+            out.push_back(standing.label);
         }
     }
     std::sort(out.begin(), out.end());
@@ -158,6 +194,19 @@ std::vector<std::string> superusers(const std::map<std::string, Standing>& stand
 }
 
 }  // namespace
+
+// Superusers who can act once `plan` is applied (not locked, not only invited), and the locked ones: by the
+// legacy role, the IAM Superuser role, or a user group's.
+SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live) {
+    GroupRoles group_roles;
+    SuperuserCount out;
+    for (const auto& [key, standing] : standings_after(plan, live, group_roles)) {
+        if (!standing.invited && superuser(standing, group_roles)) {
+            ++(standing.locked ? out.locked : out.active);
+        }
+    }
+    return out;
+}
 
 std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live) {
     const model::Policy& policy = desired.policy;
@@ -194,7 +243,7 @@ std::vector<PolicyViolation> policy_violations(const model::AccountState& desire
     }
     for (const auto& [key, standing] : standings) {
         // 2FA on, or not known: not shown as a violation.
-        if (policy.require_2fa_for.empty() || ignored_user(standing.user->login) ||
+        if (policy.require_2fa_for.empty() || standing.user == nullptr || ignored_user(standing.user->login) ||
             standing.user->two_factor_auth_enabled != false) {
             continue;
         }
@@ -239,15 +288,26 @@ std::vector<std::string> policy_refusals(const Plan& plan, const model::AccountS
         if (standing.user == nullptr || standing.user->two_factor_auth_enabled != false) {
             continue;
         }
-        const auto held = rule_roles_held(policy, standing, after_roles);
+        // Only the roles the plan adds count. One exception: taking someone down from superuser to another
+        // legacy role the rule names is a demotion, never refused (it is how a 2FA-less superuser is dealt with).
+        std::vector<std::string> added = rule_roles_held(policy, standing, after_roles);
         auto was = before.find(key);
-        const std::size_t held_before = was == before.end() ? 0
-                                                            : rule_roles_held(policy, was->second, before_roles).size();
-        if (held.size() > held_before) {
+        if (was != before.end()) {
+            const auto held_before = rule_roles_held(policy, was->second, before_roles);
+            const bool demoted = was->second.role == model::UserRole::superuser &&
+                                 standing.role != model::UserRole::superuser;
+            std::erase_if(added, [&](const std::string& r) {
+                const bool the_new_role = demoted && standing.role &&
+                                          model::role_name_key(r) ==
+                                              model::role_name_key(model::to_string(*standing.role));
+                return the_new_role || std::find(held_before.begin(), held_before.end(), r) != held_before.end();
+            });
+        }
+        if (!added.empty()) {
             refusals.push_back(
                 fmt::format("gives {} to '{}', who has no two-factor authentication "
                             "(policy.require_2fa_for); they must enable 2FA first",
-                            util::join(held, ", "), standing.user->login));
+                            util::join(added, ", "), standing.user->login));
         }
     }
     return refusals;
@@ -294,16 +354,18 @@ std::vector<PolicyViolation> expired_still_present(const Plan& plan, const model
             for (const auto& change : plan.changes) {
                 if (change.action == Action::remove &&
                     (change.kind == Kind::users || change.kind == Kind::invitations)) {
-                    deleted.insert(model::email_key(change.key));
+                    deleted.insert(fmt::format("{}:{}", model::to_string(change.kind), model::email_key(change.key)));
                 }
             }
         }
         const std::string key = model::email_key(deadline.person);
-        const bool live_user = users.count(key) > 0;
-        if (deleted.count(key) == 0 && (live_user || invitations.count(key) > 0)) {
+        const bool live_user = users.count(key) > 0 && deleted.count("users:" + key) == 0;
+        const bool live_invitation = invitations.count(key) > 0 && deleted.count("invitations:" + key) == 0;
+        if (live_user || live_invitation) {
             out.push_back(
-                {"expires", fmt::format("{} expired on {} but {} still in the account (its kind is not pruned); "
-                                        "delete it in Fastly, or add {} to policy.prune",
+                {"expires", fmt::format("{} expired on {} but {} still in the account (this plan does not delete "
+                                        "it: its kind is not pruned, or it is ignored); delete it in Fastly, or add "
+                                        "{} to policy.prune",
                                         deadline.subject, util::format_moment(deadline.at),
                                         live_user ? "the user is" : "an invitation for them is",
                                         live_user ? "users" : "invitations")});

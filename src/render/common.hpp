@@ -64,9 +64,10 @@ inline std::size_t columns(std::string_view text) {
 /// policy (plan::PolicyViolation, drift for all that), that it matches them but breaks those.
 inline std::string nothing_to_do(const plan::Plan& plan, Mode mode) {
     if (!plan.violations.empty()) {
-        return fmt::format("{}, but the account breaks {} of the policy (see the notes).",
-                           mode == Mode::plan ? "No changes to make" : "No drift from the files",
-                           util::plural(plan.violations.size(), "rule", "rules"));
+        return fmt::format(
+            "{}, but it breaks the policy: {} (see the notes).",
+            mode == Mode::plan ? "No changes to make: the account matches the files" : "The account matches the files",
+            util::plural(plan.violations.size(), "violation", "violations"));
     }
     return mode == Mode::plan ? "No changes. The account matches the files."
                               : "No drift: the account matches the files.";

@@ -394,6 +394,10 @@ void csv(const Report& report, std::ostream& out) {
              count(person.tokens_unused), yes_no(person.in_files, ""), term(person.terms.owner),
              term(person.terms.reason), moment(person.terms.expires)});
     }
+    for (const auto& [name, services] : report.service_groups) {
+        row({"service group", name, "", "", "", "", "", "", "", "", "", util::join(services, "; "), "", "", "", "", "",
+             "", ""});
+    }
     for (const auto& invited : report.invitations) {
         row({invited.expired ? "expired invitation" : "invitation", invited.email, "", invited.role, "", "", "", "",
              invited.created_at, "", "", "", "", "", "", yes_no(invited.in_files, ""), term(invited.terms.owner),

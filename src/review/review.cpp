@@ -274,10 +274,14 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
             held_roles.insert(model::role_name_key(role));
         }
         if (files.given()) {
+            // Listed as an invitation, or as a user (who is invited until they sign up).
             const model::Invitation* listed = files.invitation(invitation.email);
-            invited.in_files = listed != nullptr;
+            const model::User* as_user = files.user(invitation.email);
+            invited.in_files = listed != nullptr || as_user != nullptr;
             if (listed != nullptr) {
                 invited.terms = listed->terms;
+            } else if (as_user != nullptr) {
+                invited.terms = as_user->terms;
             }
         }
         report.invitations.push_back(std::move(invited));
@@ -297,6 +301,11 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
     if (desired != nullptr) {
         report.violations = plan::policy_violations(*desired, live);
         report.deadlines = plan::find_deadlines(*desired, now);
+        plan::Plan deadlines;  // no changes: every expired person still in the account is reported
+        deadlines.deadlines = report.deadlines;
+        for (auto& violation : plan::expired_still_present(deadlines, live)) {
+            report.violations.push_back(std::move(violation));
+        }
     }
     if (!live.tokens) {
         report.notes.emplace_back("the account's API tokens could not be read: token counts are left out");

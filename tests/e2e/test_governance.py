@@ -145,6 +145,14 @@ class GovernanceTest(EmulatorTest):
         self.assertEqual(drift.code, 2, drift)
         rules = sorted(v["rule"] for v in json.loads(drift.out)["policy_violations"])
         self.assertEqual(rules, ["max_superusers", "require_2fa_for"])
+        # Text names each violation, and says that the account matches the files otherwise.
+        text = self.fa("drift", "-f", os.path.join(self.tmp, "files"), "--now", TODAY)
+        self.assertEqual(text.code, 2, text)
+        self.assertIn("The account matches the files, but it breaks the policy: 2 violations (see the notes).",
+                      text.out)
+        self.assertIn("policy: the user 'bob@acme.test' holds superuser without two-factor authentication", text.out)
+        self.assertIn("policy: the account has 2 superusers (bob@acme.test, owner@acme.test), more than "
+                      "policy.max_superusers 1", text.out)
         metrics_file = os.path.join(self.tmp, "drift.prom")
         self.fa("drift", "-f", os.path.join(self.tmp, "files"), "--now", TODAY, "--metrics-file", metrics_file)
         with open(metrics_file, encoding="utf-8") as f:

@@ -185,6 +185,10 @@ TEST_CASE("the live account breaking a rule is a violation; a plan breaking one 
     auto live_super = account();
     live_super.state.users[2].role = UserRole::superuser;
     CHECK_FALSE(has_guard(plan::diff(demote, live_super, at_now), "policy"));
+    // The other way round is a promotion: a 2FA-less engineer made superuser under the same rule is refused.
+    auto promote_engineer = demote;
+    promote_engineer.users[2].role = UserRole::superuser;
+    CHECK(has_guard(run(promote_engineer), "policy"));
     // An invitation that makes a superuser counts once it would be accepted.
     auto invite = files();
     invite.policy.max_superusers = 1;
@@ -238,4 +242,64 @@ TEST_CASE("a pending invitation sent before its grant expired is sent again with
     // The invitation sent again after the expiry carries no such grant: nothing more to do.
     live.state.invitations[0].created_at = "2027-01-29T12:00:00Z";
     CHECK_FALSE(plan::diff(d, live, options).has_changes());
+}
+
+TEST_CASE("re-sending a superuser's invitation is no new superuser; a listed user's invitation is re-sent too") {
+    auto live = account();
+    live.services = {{"S1", "www"}};
+    model::Invitation pending;
+    pending.email = "carol@acme.test";
+    pending.id = "i1";
+    pending.role = UserRole::superuser;
+    pending.roles = List{};
+    pending.limit_services = false;
+    pending.created_at = "2027-01-28T10:00:00Z";
+    live.state.invitations = {pending};
+    plan::DiffOptions options;
+    options.now_epoch = now;
+    for (bool as_user : {false, true}) {
+        auto d = files();
+        d.policy.max_superusers = 2;  // the owner, and carol once she accepts
+        model::ServiceGrants grants{{"S1", model::ServicePermission::full}};
+        std::map<std::string, model::Terms> terms{{"S1", expiring(*util::parse_utc("2027-01-29T00:00:00Z"))}};
+        if (as_user) {  // listed under users, still only invited (policy.missing_users: invite)
+            model::User carol;
+            carol.login = "carol@acme.test";
+            carol.role = UserRole::superuser;
+            carol.services = grants;
+            carol.service_terms = terms;
+            d.users.push_back(carol);
+        } else {
+            model::Invitation carol;
+            carol.email = "carol@acme.test";
+            carol.role = UserRole::superuser;
+            carol.services = grants;
+            carol.service_terms = terms;
+            d.invitations = {carol};
+        }
+        const plan::Plan p = plan::diff(d, live, options);
+        CAPTURE(as_user);
+        REQUIRE(p.changes.size() == 1);
+        CHECK(p.changes[0].action == plan::Action::replace);
+        CHECK_FALSE(has_guard(p, "policy"));
+    }
+}
+
+TEST_CASE("min_superusers counts a superuser through a user group, as max_superusers does") {
+    auto live = account();
+    live.state.user_groups[0].roles = List{"Superuser"};  // ann and ben are superusers through On-call
+    live.role_catalog = {{"r-su", "superuser", "Superuser", "", false}};
+    auto d = files();
+    d.policy.min_superusers = 3;
+    d.users[1].name = "Ann";  // a change, so that the guard is looked at
+    plan::DiffOptions options;
+    options.now_epoch = now;
+    const plan::Plan p = plan::diff(d, live, options);
+    CHECK_FALSE(std::any_of(p.guards.begin(), p.guards.end(),
+                            [](const plan::Guard& g) { return g.name == "min_superusers" && g.tripped; }));
+    // Without the group's role, they are not: 1 superuser, fewer than 3.
+    live.state.user_groups[0].roles = List{};
+    const plan::Plan without = plan::diff(d, live, options);
+    CHECK(std::any_of(without.guards.begin(), without.guards.end(),
+                      [](const plan::Guard& g) { return g.name == "min_superusers" && g.tripped; }));
 }
