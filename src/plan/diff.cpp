@@ -513,7 +513,7 @@ Plan diff(const model::AccountState& desired, const model::LiveAccount& live, co
     for (const auto& deadline : plan.deadlines) {
         plan.notes.push_back(describe(deadline, now));
     }
-    plan.violations = policy_violations(desired, live);
+    plan.violations = policy_violations(desired, live, now);
     for (auto& violation : expired_still_present(plan, live)) {
         plan.violations.push_back(std::move(violation));
     }

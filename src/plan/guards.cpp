@@ -196,8 +196,9 @@ Guard removals_guard(const Plan& plan, const model::AccountState& desired, const
 
 namespace {
 
-Guard superusers_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live) {
-    const auto [count, locked] = superusers_after(plan, live);
+Guard superusers_guard(const Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,
+                       std::int64_t now) {
+    const auto [count, locked] = superusers_after(plan, live, now);
     const int minimum = desired.policy.min_superusers;
     Guard guard{"min_superusers", count < minimum, ""};
     guard.message = fmt::format("{} who can act after the plan{}; policy.min_superusers is {}",
@@ -240,14 +241,14 @@ void evaluate_guards(Plan& plan, const model::AccountState& desired, const model
                      const DiffOptions& options) {
     plan.guards = {customer_guard(desired, live), protected_guard(plan, desired, live),
                    deletions_guard(plan, desired, options), removals_guard(plan, desired, options),
-                   superusers_guard(plan, desired, live)};
+                   superusers_guard(plan, desired, live, options.now_epoch)};
     if (auto guard = custom_roles_guard(plan, live)) {
         plan.guards.push_back(std::move(*guard));
     }
     for (auto& guard : lockout_guards(plan, options)) {
         plan.guards.push_back(std::move(guard));
     }
-    if (auto refusals = policy_refusals(plan, desired, live); !refusals.empty()) {
+    if (auto refusals = policy_refusals(plan, desired, live, options.now_epoch); !refusals.empty()) {
         plan.guards.push_back({"policy", true,
                                fmt::format("the plan {}; change the files (or the policy) and plan again",
                                            util::join(refusals, "; it "))});

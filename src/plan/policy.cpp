@@ -3,6 +3,7 @@
 #include "policy.hpp"
 #include <fmt/format.h>
 #include <algorithm>
+#include <fastly_accounts/model/index.hpp>
 #include <fastly_accounts/plan/diff.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/time.hpp>
@@ -66,7 +67,8 @@ Standing& member_standing(std::map<std::string, Standing>& standings, const std:
 }
 
 // Every live user's and pending invitation's standing, and the live groups' roles.
-std::map<std::string, Standing> live_standings(const model::LiveAccount& live, GroupRoles& group_roles) {
+std::map<std::string, Standing> live_standings(const model::LiveAccount& live, std::int64_t now,
+                                               GroupRoles& group_roles) {
     std::map<std::string, Standing> out;
     for (const auto& user : live.state.users) {
         Standing& standing = out[model::email_key(user.login)];
@@ -77,7 +79,7 @@ std::map<std::string, Standing> live_standings(const model::LiveAccount& live, G
         standing.user = &user;
     }
     for (const auto& invitation : live.state.invitations) {
-        if (invitation.active && out.count(model::email_key(invitation.email)) == 0) {
+        if (model::usable(invitation, now) && out.count(model::email_key(invitation.email)) == 0) {
             Standing& standing = out[invitation_key(invitation.email)];
             standing.role = invitation.role;
             standing.roles = invitation.roles.value_or(std::vector<std::string>{});
@@ -96,9 +98,9 @@ std::map<std::string, Standing> live_standings(const model::LiveAccount& live, G
 
 // The standings once `plan` is applied: users' roles and locks as the changes set them, users deleted gone,
 // the invitations it sends or deletes, and each user group's members and roles as the changes leave them.
-std::map<std::string, Standing> standings_after(const Plan& plan, const model::LiveAccount& live,
+std::map<std::string, Standing> standings_after(const Plan& plan, const model::LiveAccount& live, std::int64_t now,
                                                 GroupRoles& group_roles) {
-    std::map<std::string, Standing> out = live_standings(live, group_roles);
+    std::map<std::string, Standing> out = live_standings(live, now, group_roles);
     for (const auto& change : plan.changes) {
         if (change.kind == Kind::users || change.kind == Kind::invitations) {
             const bool invitation = change.kind == Kind::invitations;
@@ -197,10 +199,10 @@ std::vector<std::string> superusers(const std::map<std::string, Standing>& stand
 
 // Superusers who can act once `plan` is applied (not locked, not only invited), and the locked ones: by the
 // legacy role, the IAM Superuser role, or a user group's.
-SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live) {
+SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live, std::int64_t now) {
     GroupRoles group_roles;
     SuperuserCount out;
-    for (const auto& [key, standing] : standings_after(plan, live, group_roles)) {
+    for (const auto& [key, standing] : standings_after(plan, live, now, group_roles)) {
         if (!standing.invited && superuser(standing, group_roles)) {
             ++(standing.locked ? out.locked : out.active);
         }
@@ -208,7 +210,8 @@ SuperuserCount superusers_after(const Plan& plan, const model::LiveAccount& live
     return out;
 }
 
-std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live) {
+std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live,
+                                               std::int64_t now) {
     const model::Policy& policy = desired.policy;
     std::vector<PolicyViolation> out;
     const auto ignored_user = [&](const std::string& login) { return desired.ignore.matches(Kind::users, login); };
@@ -231,7 +234,7 @@ std::vector<PolicyViolation> policy_violations(const model::AccountState& desire
         }
     }
     GroupRoles group_roles;
-    const auto standings = live_standings(live, group_roles);
+    const auto standings = live_standings(live, now, group_roles);
     if (policy.max_superusers) {
         const auto found = superusers(standings, group_roles);
         if (static_cast<int>(found.size()) > *policy.max_superusers) {
@@ -262,16 +265,16 @@ std::vector<PolicyViolation> policy_violations(const model::AccountState& desire
 // What the plan itself would make break a rule: more superusers than policy.max_superusers than before
 // it, or a user whose 2FA is off holding more of the roles policy.require_2fa_for names than before.
 std::vector<std::string> policy_refusals(const Plan& plan, const model::AccountState& desired,
-                                         const model::LiveAccount& live) {
+                                         const model::LiveAccount& live, std::int64_t now) {
     const model::Policy& policy = desired.policy;
     std::vector<std::string> refusals;
     if (!policy.max_superusers && policy.require_2fa_for.empty()) {
         return refusals;
     }
     GroupRoles before_roles;
-    const auto before = live_standings(live, before_roles);
+    const auto before = live_standings(live, now, before_roles);
     GroupRoles after_roles;
-    const auto after = standings_after(plan, live, after_roles);
+    const auto after = standings_after(plan, live, now, after_roles);
     if (policy.max_superusers) {
         const auto had = superusers(before, before_roles);
         const auto will = superusers(after, after_roles);

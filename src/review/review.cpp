@@ -299,7 +299,7 @@ Report build(const model::LiveAccount& live, const std::map<std::string, std::st
         }
     }
     if (desired != nullptr) {
-        report.violations = plan::policy_violations(*desired, live);
+        report.violations = plan::policy_violations(*desired, live, now);
         report.deadlines = plan::find_deadlines(*desired, now);
         plan::Plan deadlines;  // no changes: every expired person still in the account is reported
         deadlines.deadlines = report.deadlines;

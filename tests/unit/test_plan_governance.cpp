@@ -148,14 +148,14 @@ TEST_CASE("the live account breaking a rule is a violation; a plan breaking one 
     auto live = account();
     live.state.users[2].role = UserRole::superuser;  // ben, 2FA off
     live.state.users.push_back(person("eve@elsewhere.example", "u-eve", UserRole::user));
-    const auto violations = plan::policy_violations(d, live);
+    const auto violations = plan::policy_violations(d, live, now);
     std::vector<std::string> rules;
     for (const auto& v : violations) {
         rules.push_back(v.rule);
     }
     CHECK(rules == List{"allowed_email_domains", "max_superusers", "require_2fa_for"});
     d.ignore.patterns[model::Kind::users] = {"*@elsewhere.example"};
-    CHECK(plan::policy_violations(d, live).size() == 2);  // what ignore covers is not looked at
+    CHECK(plan::policy_violations(d, live, now).size() == 2);  // what ignore covers is not looked at
 
     // Making ben superuser through the files: two rules refused by the one `policy` guard.
     auto promote = files();
@@ -177,7 +177,7 @@ TEST_CASE("the live account breaking a rule is a violation; a plan breaking one 
     through_group.user_groups[0].roles = List{"Superuser"};
     CHECK(has_guard(plan::diff(through_group, live_iam, at_now), "policy"));
     live_iam.state.user_groups[0].roles = List{"Superuser"};
-    CHECK(plan::policy_violations(through_group, live_iam).at(0).rule == "max_superusers");
+    CHECK(plan::policy_violations(through_group, live_iam, now).at(0).rule == "max_superusers");
     // Demoting a 2FA-less superuser to a role the rule also names takes nothing new: not refused.
     auto demote = files();
     demote.policy.require_2fa_for = {"superuser", "engineer"};

@@ -69,8 +69,10 @@ std::string describe(const Deadline& deadline, std::int64_t now);
 /// account (with where the files write it).
 void check_policy_names(const model::AccountState& desired, const model::LiveAccount& live);
 
-/// The rules of `desired.policy` that `live` breaks, ignoring what `desired.ignore` covers.
-std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live);
+/// The rules of `desired.policy` that `live` breaks at `now` (pending invitations count as the people they will
+/// be until they expire), ignoring what `desired.ignore` covers.
+std::vector<PolicyViolation> policy_violations(const model::AccountState& desired, const model::LiveAccount& live,
+                                               std::int64_t now);
 
 /// The people the files let expire whom `plan` does not delete (their kind is not pruned) and who are still
 /// in the account, as violations of rule `expires`: they keep every access Fastly gave them.
