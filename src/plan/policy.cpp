@@ -287,7 +287,9 @@ std::vector<std::string> policy_refusals(const Plan& plan, const model::AccountS
                             util::join(made, ", "), will.size(), *policy.max_superusers));
         }
     }
-    for (const auto& [key, standing] : after) {
+    for (const auto& entry : after) {  // not a structured binding: the lambda below names it (clang 14)
+        const std::string& key = entry.first;
+        const Standing& standing = entry.second;
         if (standing.user == nullptr || standing.user->two_factor_auth_enabled != false) {
             continue;
         }
