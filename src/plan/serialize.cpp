@@ -99,6 +99,33 @@ json expectation(const Change& change) {
 
 }  // namespace
 
+nlohmann::ordered_json change_to_json(const Change& change) {
+    json fields = json::array();
+    for (const auto& field : change.fields) {
+        fields.push_back(
+            json{{"field", to_string(field.field)}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
+    }
+    json lists = json::array();
+    for (const auto& list : change.lists) {
+        lists.push_back(json{{"field", to_string(list.field)}, {"add", list.add}, {"remove", list.remove}});
+    }
+    json requests = json::array();
+    for (const auto& request : change.requests) {
+        requests.push_back(json{{"method", request.method}, {"path", request.path}});
+    }
+    return json{{"stage", static_cast<int>(change.stage)},
+                {"action", to_string(change.action)},
+                {"kind", model::to_string(change.kind)},
+                {"key", change.key},
+                {"id", change.id},
+                {"fields", fields},
+                {"lists", lists},
+                {"requests", requests},
+                {"note", change.note},
+                {"sensitive", change.sensitive},
+                {"expect", expectation(change)}};
+}
+
 nlohmann::ordered_json to_json(const Plan& plan) {
     json document = json::object();
     const Summary& s = plan.summary;
@@ -122,30 +149,7 @@ nlohmann::ordered_json to_json(const Plan& plan) {
     document["guards"] = guards;
     json changes = json::array();
     for (const auto& change : plan.changes) {
-        json fields = json::array();
-        for (const auto& field : change.fields) {
-            fields.push_back(json{
-                {"field", to_string(field.field)}, {"from", value_json(field.from)}, {"to", value_json(field.to)}});
-        }
-        json lists = json::array();
-        for (const auto& list : change.lists) {
-            lists.push_back(json{{"field", to_string(list.field)}, {"add", list.add}, {"remove", list.remove}});
-        }
-        json requests = json::array();
-        for (const auto& request : change.requests) {
-            requests.push_back(json{{"method", request.method}, {"path", request.path}});
-        }
-        changes.push_back(json{{"stage", static_cast<int>(change.stage)},
-                               {"action", to_string(change.action)},
-                               {"kind", model::to_string(change.kind)},
-                               {"key", change.key},
-                               {"id", change.id},
-                               {"fields", fields},
-                               {"lists", lists},
-                               {"requests", requests},
-                               {"note", change.note},
-                               {"sensitive", change.sensitive},
-                               {"expect", expectation(change)}});
+        changes.push_back(change_to_json(change));
     }
     document["changes"] = changes;
     json unmanaged = json::array();

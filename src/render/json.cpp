@@ -11,6 +11,27 @@ void json(const plan::Plan& plan, std::ostream& out, const Options& options) {
     for (auto& [key, value] : body.items()) {
         document[key] = std::move(value);
     }
+    // With base files: where each change comes from, and the drift the files now keep.
+    if (plan.with_base) {
+        auto& changes = document["changes"];
+        for (std::size_t i = 0; i < plan.changes.size() && i < changes.size(); ++i) {
+            changes[i]["origin"] = plan::to_string(plan.changes[i].origin);
+            nlohmann::ordered_json also = nlohmann::ordered_json::array();
+            for (plan::Field field : plan.changes[i].also_drift) {
+                also.push_back(plan::to_string(field));
+            }
+            changes[i]["also_drift"] = also;
+        }
+        nlohmann::ordered_json adopted = nlohmann::ordered_json::array();
+        for (const auto& change : plan.adopted) {
+            // What the base files would have done; nothing here is sent, so no requests and no expectation.
+            nlohmann::ordered_json entry = plan::change_to_json(change);
+            entry.erase("requests");
+            entry.erase("expect");
+            adopted.push_back(std::move(entry));
+        }
+        document["adopted_drift"] = adopted;
+    }
     // Issue 17: what the files bound in time, and the rules of the policy the account breaks.
     nlohmann::ordered_json deadlines = nlohmann::ordered_json::array();
     for (const auto& d : plan.deadlines) {

@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "markdown_fit.hpp"
+#include "origins.hpp"
 
 namespace fastly_accounts::render {
 
@@ -94,6 +95,7 @@ public:
             changes();
         } else {
             block(detail::nothing_to_do(m_plan, m_mode) + "\n");
+            adopted();
         }
         unmanaged();
         notes();
@@ -189,7 +191,52 @@ private:
     }
 
     void changes() {
-        const auto ordered = detail::by_kind(m_plan);
+        if (m_mode != Mode::plan || !m_plan.with_base) {
+            sections(detail::by_kind(m_plan));
+            return;
+        }
+        // With base files: this change first, then the drift the plan undoes, then the drift the files keep.
+        for (plan::Origin origin : {plan::Origin::change, plan::Origin::drift}) {
+            std::vector<const Change*> mine;
+            for (const Change* change : detail::by_kind(m_plan)) {
+                if (change->origin == origin) {
+                    mine.push_back(change);
+                }
+            }
+            const std::size_t objects = detail::objects_of(m_plan, origin);
+            std::string head = fmt::format("#### {}: {}\n", detail::origin_title(origin),
+                                           util::plural(objects, "object", "objects"));
+            if (objects == 0) {
+                head += "\nNone.\n";
+            } else if (origin == plan::Origin::drift) {
+                head += "\n" + escaped(detail::drift_explained) + "\n";
+            }
+            block(head);
+            sections(mine);
+        }
+        adopted();
+    }
+
+    // The drift the files of this change keep (plan --base), as the base files would have undone it.
+    void adopted() {
+        if (m_mode == Mode::plan && !m_plan.adopted.empty()) {
+            std::vector<Entry> entries;
+            for (const auto& change : m_plan.adopted) {
+                std::string text = fmt::format("- {} {}\n", detail::singular(change.kind), code(change.key));
+                for (const auto& line : detail::adopted_lines(m_plan, change)) {
+                    text += "  - " + escaped(line) + "\n";
+                }
+                entries.push_back({std::move(text), 2, "", ""});
+            }
+            section_block(fmt::format("<details open><summary><b>{}</b>: {}</summary>\n\n{}\n\n", detail::adopted_title,
+                                      util::plural(m_plan.adopted.size(), "change", "changes"),
+                                      escaped(detail::adopted_explained)),
+                          std::move(entries), "change", "changes");
+        }
+    }
+
+    // The changes of `ordered` (grouped by kind), a section per kind.
+    void sections(const std::vector<const Change*>& ordered) {
         std::size_t begin = 0;
         while (begin < ordered.size()) {
             std::size_t end = begin;
@@ -295,6 +342,9 @@ private:
         }
         if (!change.note.empty()) {
             text += "  - note: " + escaped(change.note) + "\n";
+        }
+        if (!change.also_drift.empty()) {
+            text += "  - " + escaped(detail::also_drift_line(change)) + "\n";
         }
         return text;
     }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common.hpp"
+#include "origins.hpp"
 
 namespace fastly_accounts::render {
 
@@ -89,11 +90,15 @@ public:
         refusals();
         if (m_plan.has_changes()) {
             legend();
-            if (m_mode == Mode::plan) {
+            if (m_mode == Mode::plan && m_plan.with_base) {
+                by_origin();
+            } else if (m_mode == Mode::plan) {
                 by_stage();
             } else {
                 by_kind();
             }
+        } else if (m_mode == Mode::plan && m_plan.with_base) {
+            adopted();
         }
         unmanaged();
         notes();
@@ -142,16 +147,55 @@ private:
         m_out << line << "\n\n";
     }
 
+    // With base files: what this change does first, then the drift the plan undoes, then the drift the files
+    // now keep, each headed by its count of objects.
+    void by_origin() {
+        for (plan::Origin origin : {plan::Origin::change, plan::Origin::drift}) {
+            const std::size_t objects = detail::objects_of(m_plan, origin);
+            m_out << paint(bold, fmt::format("{}: {}", detail::origin_title(origin),
+                                             util::plural(objects, "object", "objects")))
+                  << '\n';
+            if (objects == 0) {
+                m_out << change_indent << "none\n\n";
+                continue;
+            }
+            if (origin == plan::Origin::drift) {
+                m_out << change_indent << detail::drift_explained << "\n\n";
+            }
+            by_stage(origin);
+        }
+        adopted();
+    }
+
+    // The drift the files of this change keep, as the base files would have undone it.
+    void adopted() {
+        if (!m_plan.adopted.empty()) {
+            m_out << paint(bold, fmt::format("{}: {}", detail::adopted_title,
+                                             util::plural(m_plan.adopted.size(), "change", "changes")))
+                  << '\n'
+                  << change_indent << detail::adopted_explained << "\n";
+            for (const auto& change : m_plan.adopted) {
+                m_out << change_indent << "= " << detail::singular(change.kind) << ' ' << quoted_key(change.key)
+                      << '\n';
+                for (const auto& line : detail::adopted_lines(m_plan, change)) {
+                    m_out << detail_indent << detail::visible(line) << '\n';
+                }
+            }
+            m_out << '\n';
+        }
+    }
+
     // Each object under the stage of its first change, with its later changes (a group's removals in
-    // stage 4) right below, saying the stage they run in: one object's edits read as one edit.
-    void by_stage() {
+    // stage 4) right below, saying the stage they run in: one object's edits read as one edit. With an
+    // origin, only the objects of that origin.
+    void by_stage(std::optional<plan::Origin> only = std::nullopt) {
         const auto parts = detail::parts_by_object(m_plan);
         std::set<const Change*> written;
         for (int number = 1; number <= plan::stage_count; ++number) {
             const auto stage = static_cast<plan::Stage>(number);
             bool heading = false;
             for (const auto& change : m_plan.changes) {
-                if (change.stage != stage || written.count(&change) > 0) {
+                if (change.stage != stage || written.count(&change) > 0 || (only && change.origin != *only)) {
                     continue;
                 }
                 if (!heading) {
@@ -221,6 +265,9 @@ private:
         }
         if (!change.note.empty()) {
             m_out << detail_indent << "note: " << detail::visible(change.note) << '\n';
+        }
+        if (!change.also_drift.empty()) {
+            m_out << detail_indent << detail::also_drift_line(change) << '\n';
         }
     }
 

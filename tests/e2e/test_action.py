@@ -99,14 +99,21 @@ class ActionSteps(harness.EmulatorTest):
         self.assertTrue(os.path.exists(os.path.join(self.tmp, "first-plan.json")))
 
         # The files change: the second plan updates the same comment; none is added.
+        # With the base branch's files (base-files), SRE, not yet applied, is drift from them; the new group is
+        # this change's.
         self.write("access/account.yaml", FILES + SECOND_GROUP)
-        code, out, err, outputs, _ = self.step("plan", FA_PLAN_FILE="plan.json")
+        self.write("base/account.yaml", FILES)
+        code, out, err, outputs, _ = self.step("plan", FA_PLAN_FILE="plan.json", FA_BASE_FILES="base/")
         self.assertEqual(code, 0, err)
         self.assertEqual(self.github.writes(), [("POST", "/repos/acme/access/issues/7/comments"),
                                                 ("PATCH", "/repos/acme/access/issues/comments/%d" % comment["id"])])
         [updated] = self.plan_comments()
         self.assertEqual(updated["id"], comment["id"])
         self.assertIn("**create** `Billing Team`", updated["body"])
+        mine, _, drift = updated["body"].partition("#### Drift already in the account: 1 object")
+        self.assertIn("#### This change: 1 object", mine)
+        self.assertIn("`Billing Team`", mine)
+        self.assertIn("`SRE`", drift)
         self.assertEqual(len(self.github.comments[7]), 151)
 
         # The first saved plan is stale now: its files changed. Refused, nothing written.

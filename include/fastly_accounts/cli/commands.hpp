@@ -76,7 +76,8 @@ struct MarkdownBound {
 struct PlanOptions {
     std::vector<std::string> files;
     Format format = Format::text;
-    std::string out;  ///< --out PLAN.json
+    std::string out;                ///< --out PLAN.json
+    std::vector<std::string> base;  ///< --base PATH: the base branch's files, to tell this change from drift
     bool detailed_exitcode = false;
     GuardOverrides guards;
     MarkdownBound markdown;

@@ -78,6 +78,17 @@ std::vector<PolicyViolation> policy_violations(const model::AccountState& desire
 /// in the account, as violations of rule `expires`: they keep every access Fastly gave them.
 std::vector<PolicyViolation> expired_still_present(const Plan& plan, const model::LiveAccount& live);
 
+/// Marks where each change of `head` (planned from the head files) comes from, by `base`: the plan of the base
+/// files against the same live account at the same clock. An object (kind, key as folded, id) whose changes
+/// are exactly those `base` plans for it is drift; any other is this change's, with `also_drift` naming its
+/// fields and lists that `base` changes alike. What `base` changes and `head` does not touch at all goes to
+/// `head.adopted`. Sets `head.with_base`.
+void mark_origins(Plan& head, const Plan& base);
+
+/// When the base files cannot be read or planned: every change of `head` is marked as this change's, and
+/// a note says why (`why`, naming the problem) so that a reviewer reads the plan as a whole.
+void mark_without_base(Plan& head, const std::string& why);
+
 /// Evaluates the safety guards of `plan` (customer_id, protected users, max_deletions, min_superusers)
 /// into `plan.guards`. Part of diff; exposed so that apply can re-run it on a saved plan.
 void evaluate_guards(Plan& plan, const model::AccountState& desired, const model::LiveAccount& live,

@@ -40,6 +40,16 @@ enum class Action {
 /// "create", "update", "delete", "replace".
 std::string_view to_string(Action action);
 
+/// Where a change comes from, when the plan is made with the base branch's files too (`plan --base`).
+enum class Origin {
+    unmarked,  ///< no base files: the plan says nothing of where its changes come from
+    change,    ///< follows from the base files becoming the head files: what the pull request changes
+    drift      ///< the account departs from the base files the same way: a hand edit the plan undoes
+};
+
+/// "change", "drift", "" (unmarked).
+std::string_view to_string(Origin origin);
+
 /// The fields and lists a change can touch: the one name for each, shared by diff, the executor, the
 /// guards, the renderings and the saved plan (to_string gives the name they are written under).
 enum class Field {
@@ -130,6 +140,13 @@ struct Change {
     /// What a reviewer must not miss, one line each, shown in every rendering: a privilege escalation
     /// ("role engineer → superuser"), a user unlocked, access lost through pruning. Empty for most changes.
     std::vector<std::string> sensitive;
+    /// With base files (mark_origins): where the change comes from. Not saved with a plan, and not part of what
+    /// apply compares: it says why a change is there, never what it does.
+    Origin origin = Origin::unmarked;
+    /// On a change of origin `change`: its fields that the account already departs from the base files in the
+    /// same way, and its lists with an entry the base files add or remove too (this change also undoes that
+    /// drift).
+    std::vector<Field> also_drift = {};
 };
 
 /// The services whose grants a service_authorizations change revokes (removed, not added back), changes the
@@ -214,6 +231,11 @@ struct Plan {
     std::vector<Deadline> deadlines;
     std::vector<PolicyViolation> violations;  ///< of the live account
     std::int64_t now = 0;                     ///< the clock the plan was made at (epoch seconds)
+    /// True when the plan was compared with base files (`plan --base`): every change carries its origin.
+    bool with_base = false;
+    /// With base files: the departures of the account from the base files that the head files no longer
+    /// undo, so that merging keeps them (a hand edit the pull request adopts). Shown, never applied.
+    std::vector<Change> adopted;
 
     bool has_changes() const { return !changes.empty(); }
     /// True when any guard tripped: apply must refuse.

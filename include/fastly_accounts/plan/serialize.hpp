@@ -14,6 +14,9 @@ namespace fastly_accounts::plan {
 /// against (exists or not, its id, the `from` of each field, list entries still to add or remove).
 nlohmann::ordered_json to_json(const Plan& plan);
 
+/// One change as to_json writes it in `changes`.
+nlohmann::ordered_json change_to_json(const Change& change);
+
 /// The plan written by to_json. Throws util::Error naming the first field that is missing or malformed.
 Plan plan_from_json(const nlohmann::ordered_json& document);
 
