@@ -296,6 +296,9 @@ private:
         if (!change.note.empty()) {
             text += "  - note: " + escaped(change.note) + "\n";
         }
+        if (change.author) {
+            text += "  - " + escaped(plan::describe(*change.author)) + "\n";
+        }
         return text;
     }
 

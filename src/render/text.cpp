@@ -222,6 +222,9 @@ private:
         if (!change.note.empty()) {
             m_out << detail_indent << "note: " << detail::visible(change.note) << '\n';
         }
+        if (change.author) {
+            m_out << detail_indent << detail::visible(plan::describe(*change.author)) << '\n';
+        }
     }
 
     // `name: value` for a new object, `name: from → to` otherwise; unfolded when too long.
