@@ -249,8 +249,8 @@ void attribute_authors(Plan& plan, const std::vector<model::Event>& events, cons
 
 std::string describe(const Author& author) {
     std::string text = "by " + (author.login.empty() ? author.user_id.empty() ? std::string("an unknown actor")
-                                                                               : "user ID " + author.user_id
-                                                      : author.login);
+                                                                              : "user ID " + author.user_id
+                                                     : author.login);
     if (auto at = util::parse_utc(author.at)) {
         const std::string utc = util::format_utc(*at);  // YYYY-MM-DDTHH:MM:SSZ
         text += fmt::format(", {} {} UTC", utc.substr(0, 10), utc.substr(11, 5));

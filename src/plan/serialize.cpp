@@ -108,10 +108,14 @@ json author_json(const std::optional<Author>& author) {
         return nullptr;
     }
     const auto text = [](const std::string& value) { return value.empty() ? json() : json(value); };
-    return json{{"login", text(author->login)},       {"user_id", text(author->user_id)},
-                {"at", text(author->at)},             {"ip", text(author->ip)},
-                {"token_id", text(author->token_id)}, {"token_name", text(author->token_name)},
-                {"own_token", author->own_token},     {"event_id", author->event_id},
+    return json{{"login", text(author->login)},
+                {"user_id", text(author->user_id)},
+                {"at", text(author->at)},
+                {"ip", text(author->ip)},
+                {"token_id", text(author->token_id)},
+                {"token_name", text(author->token_name)},
+                {"own_token", author->own_token},
+                {"event_id", author->event_id},
                 {"event_type", author->event_type}};
 }
 

@@ -74,10 +74,10 @@ const std::map<std::string, std::string> jordan{{"user_id", "U-JORDAN"}, {"login
 }  // namespace
 
 TEST_CASE("the latest event about the object wins, within the window") {
-    const auto author = author_after({user_change("jordan@example.com", "U-JORDAN")},
-                                     {event("E1", "user.update", now - 3 * day, jordan),
-                                      event("E2", "user.update", now - day, jordan),
-                                      event("E0", "user.update", now - 40 * day, jordan)});
+    const auto author = author_after(
+        {user_change("jordan@example.com", "U-JORDAN")},
+        {event("E1", "user.update", now - 3 * day, jordan), event("E2", "user.update", now - day, jordan),
+         event("E0", "user.update", now - 40 * day, jordan)});
     REQUIRE(author);
     CHECK(author->event_id == "E2");
     CHECK(author->login == "ada@example.com");
@@ -94,7 +94,8 @@ TEST_CASE("no author for what the window, the object, the type or the fields rul
     };
     const std::vector<Case> cases = {
         {"older than --since", event("E", "user.update", now - 31 * day, jordan)},
-        {"another user's id", event("E", "user.update", now - day, {{"user_id", "U-ADA"}, {"login", "ada@example.com"}})},
+        {"another user's id",
+         event("E", "user.update", now - day, {{"user_id", "U-ADA"}, {"login", "ada@example.com"}})},
         {"the same login under another id",
          event("E", "user.update", now - day, {{"user_id", "U-OTHER"}, {"login", "jordan@example.com"}})},
         {"a login", event("E", "user.login", now - day, jordan)},
@@ -102,7 +103,8 @@ TEST_CASE("no author for what the window, the object, the type or the fields rul
         {"metadata naming nothing", event("E", "user.update", now - day, {}, {"name"})},
         {"another field changed", event("E", "user.update", now - day, jordan, {"role"})},
         {"a 2FA change", event("E", "two_factor_auth.enable", now - day, jordan)},
-        {"an unreadable time", [] {
+        {"an unreadable time",
+         [] {
              auto e = event("E", "user.update", now - day, jordan);
              e.created_at = "yesterday";
              return e;
@@ -141,7 +143,8 @@ TEST_CASE("a deleted user is found by login, a grant by user and service, the cu
     settings.key = "customer";
     settings.fields.push_back({Field::ip_allowlist, std::vector<std::string>{"192.0.2.0/24"}, std::monostate{}});
     const auto author = author_after(
-        {settings}, {event("E", "customer.update", now - day, {{"customer_id", "CUST"}}, {"ip_whitelist"})}, "T-LAPTOP");
+        {settings}, {event("E", "customer.update", now - day, {{"customer_id", "CUST"}}, {"ip_whitelist"})},
+        "T-LAPTOP");
     REQUIRE(author);
     CHECK(author->own_token);
     CHECK(plan::describe(*author).find("(this tool's token)") != std::string::npos);

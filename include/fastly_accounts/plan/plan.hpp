@@ -119,10 +119,10 @@ struct Request {
 /// Who last changed an object, as the audit log says (plan/authors.hpp): the latest event about it within
 /// the window read. Every string comes from the API; renderers escape them.
 struct Author {
-    std::string login;    ///< the actor's login; empty when user_id names no user of the account
-    std::string user_id;  ///< the actor (the event's user_id); may be empty
-    std::string at;       ///< the event's created_at, ISO 8601 UTC
-    std::string ip;       ///< as the API gives it (may be a proxy chain "a, b")
+    std::string login;       ///< the actor's login; empty when user_id names no user of the account
+    std::string user_id;     ///< the actor (the event's user_id); may be empty
+    std::string at;          ///< the event's created_at, ISO 8601 UTC
+    std::string ip;          ///< as the API gives it (may be a proxy chain "a, b")
     std::string token_id;    ///< empty for a change without a token (the web interface)
     std::string token_name;  ///< the token's name from the tokens list; empty when unknown. Never a secret
     bool own_token = false;  ///< token_id is the token this run uses
