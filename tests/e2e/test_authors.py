@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import time
 import unittest
 
 from harness import COMPAT
@@ -70,10 +71,12 @@ class AuthorTest(DemoTest):
         self.assertIs(author["own_token"], False)
         self.assertEqual(author["event_type"], "user.update")
         self.assertNotIn(secret, drift.out + json.dumps(document) + markdown)
-        # --since: an event older than the window is not shown.
-        self.emulator.request("POST", "/_emulator/clock", {"advance_seconds": 3 * 24 * 3600}, token=None)
-        self.assertIsNone(self.jordan(json.loads(self.fa("drift", "-f", EXAMPLES, "--since", "2", "--format",
-                                                         "json").out))["author"])
+        # --since: an event older than the window is not shown (three days on, a window of two).
+        later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 24 * 3600))
+        shifted = self.fa("drift", "-f", EXAMPLES, "--now", later, "--since", "2", "--format", "json")
+        self.assertIsNone(self.jordan(json.loads(shifted.out))["author"])
+        shifted = self.fa("drift", "-f", EXAMPLES, "--now", later, "--since", "4", "--format", "json")
+        self.assertEqual(self.jordan(json.loads(shifted.out))["author"]["login"], "auditor@example.com")
         self.assertEqual(self.fa("drift", "-f", EXAMPLES, "--since", "0").code, 1)
 
     def test_a_change_this_tool_made_is_marked_as_its_own_token(self):
