@@ -166,10 +166,13 @@ CLI::App& add_drift_command(CLI::App& app, DriftOptions& options) {
                      "fastly_accounts_unmanaged_objects{kind=...}, fastly_accounts_policy_violations{rule=...} and "
                      "fastly_accounts_access_deadlines{state=expired|expiring|review_due} of a check that completed")
         ->type_name("PATH");
+    add_since_option(*command, options.author_days);
     command->footer(
         "The same comparison as plan, read as a report: changes made by hand show up here. Unmanaged\n"
         "objects are drift only where policy.prune covers their kind. A rule of the policy the account\n"
         "breaks is drift too. Expired access (past `expires`) is compared as absent. Changes nothing.\n"
+        "Each drifted user, invitation, grant and account setting names who last changed it (the audit\n"
+        "log's latest event about it within --since days: login, time, IP and token name).\n"
         "Exit status: 0 no drift, 2 drift found, 4 the files name another customer_id than the token's, 1 error.");
     return *command;
 }
@@ -180,6 +183,7 @@ int run_drift(const GlobalOptions& global, const DriftOptions& options, std::ost
         plan::DiffOptions diff;
         diff.now_epoch = now_epoch(global);
         Planned planned = make_plan(session, options.files, diff);
+        add_authors(session, planned, options.author_days, diff.now_epoch);
         // The metrics file first: when it cannot be written, the run fails before printing anything (a
         // --format json reader then sees only the error object).
         if (!options.metrics_file.empty()) {

@@ -57,6 +57,7 @@ CLI::App& add_plan_command(CLI::App& app, PlanOptions& options) {
     command->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes");
     add_guard_options(*command, options.guards);
     add_markdown_options(*command, options.markdown);
+    add_since_option(*command, options.author_days);
     command->footer(
         "Reads the live account (needs FASTLY_API_TOKEN or --token-file) and changes nothing.\n"
         "Exit status: 0 no changes (or changes without --detailed-exitcode), 2 changes pending with\n"
@@ -72,6 +73,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options, std::ostre
     if (!options.base.empty()) {
         mark_origins(planned, options.base, diff);
     }
+    add_authors(session, planned, options.author_days, diff.now_epoch);
     // The saved plan first: when it cannot be written, the run fails before printing anything (a --format
     // json reader then sees only the error object).
     const bool saved_to_stdout = options.out == "-";

@@ -50,6 +50,9 @@ struct Compat {
     /// Whether GET /events answers `meta` beside `data` and `links` (the documented model), or not (the
     /// 2019 recording has none).
     enum class EventsMeta { present, absent };
+    /// What an event's `metadata` holds as answered: the subject's IDs and names beside the changed
+    /// fields, or the changed fields (`{old, new}`) alone (no recording shows which).
+    enum class EventsMetadata { subjects, changes_only };
 
     LegacyRoles legacy_roles = LegacyRoles::available;
     IamEnvelope iam_envelope = IamEnvelope::meta;
@@ -67,6 +70,7 @@ struct Compat {
     IpWhitelistEmpty ip_whitelist_empty = IpWhitelistEmpty::none;
     EventsDefaultSort events_default_sort = EventsDefaultSort::newest_first;
     EventsMeta events_meta = EventsMeta::present;
+    EventsMetadata events_metadata = EventsMetadata::subjects;
 };
 
 /// Every switch with its current value, as `{"legacy_roles": "available", "page_size_max": 1000, ...}`.

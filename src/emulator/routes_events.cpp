@@ -130,6 +130,23 @@ EventQuery read_query(const Context& ctx) {
     return query;
 }
 
+// The event as answered under the compat switches: with `events_metadata=changes_only`, its metadata
+// keeps only the `{old, new}` fields, and no longer names its subject.
+json answered(const Event& event, const Compat& compat) {
+    json out = render_event(event);
+    if (compat.events_metadata == Compat::EventsMetadata::changes_only) {
+        json& metadata = out["attributes"]["metadata"];
+        json kept = json::object();
+        for (const auto& item : metadata.items()) {
+            if (item.value().is_object()) {
+                kept[item.key()] = item.value();
+            }
+        }
+        metadata = std::move(kept);
+    }
+    return out;
+}
+
 // A link to page `number`: the request's filters and sort kept, brackets raw as in the recording
 // (`https://api.fastly.com/events?page[number]=2&page[size]=1`), values percent-encoded.
 std::string page_link(const Context& ctx, const EventQuery& query, size_t number, size_t size) {
@@ -166,7 +183,7 @@ void list_events(Context& ctx) {
     const size_t pages = (total + size - 1) / size;
     json data = json::array();
     for (size_t i = (number - 1) * size; i < total && i < number * size; ++i) {
-        data.push_back(render_event(*found[i]));
+        data.push_back(answered(*found[i], ctx.compat));
     }
     json links = json::object();
     if (number > 1) {
@@ -194,7 +211,7 @@ void add_event_routes(Router& router) {
         if (!event || event->customer_id != ctx.store.customer.id) {
             throw record_not_found("event", ctx.params[0]);
         }
-        ctx.response.set_json(200, {{"data", render_event(*event)}}, jsonapi_media_type);
+        ctx.response.set_json(200, {{"data", answered(*event, ctx.compat)}}, jsonapi_media_type);
     });
 }
 

@@ -25,6 +25,10 @@ std::optional<std::vector<model::CatalogRole>> ApiClient::list_legacy_roles() {
     return list_role_catalog();
 }
 
+std::string ApiClient::current_token_id() {
+    return {};
+}
+
 std::vector<std::string> ApiClient::role_permission_names(const std::string& role_id) {
     std::vector<std::string> names;
     for (const auto& link : list_links(Relation::role_permissions, role_id)) {

@@ -476,6 +476,11 @@ CurlApiClient::EventsRead CurlApiClient::list_events(
     return out;
 }
 
+std::string CurlApiClient::current_token_id() {
+    const Request request = get(api_path::token_self);
+    return read_body(request, call(request), [](const std::string& b) { return json::api_token(json::parse(b)).id; });
+}
+
 void CurlApiClient::delete_token(const std::string& id) {
     call(Request{"DELETE", api_path::token(percent_encode(id)), {}, ""});
 }

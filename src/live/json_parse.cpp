@@ -433,6 +433,25 @@ model::Event event(const json& resource) {
     out.ip = text(attributes, "ip");
     out.created_at = text(attributes, "created_at");
     out.description = text(attributes, "description");
+    out.service_id = text(attributes, "service_id");
+    // Only plain strings name a subject; a bound keeps a hostile answer from growing the plan.
+    constexpr std::size_t most_subject_entries = 32;
+    constexpr std::size_t longest_subject_value = 1024;
+    const auto metadata = attributes.find("metadata");
+    if (metadata != attributes.end() && metadata->is_object()) {
+        for (const auto& item : metadata->items()) {
+            const json& value = item.value();
+            if (out.changed.size() < most_subject_entries && value.is_object() &&
+                (value.contains("old") || value.contains("new"))) {
+                out.changed.push_back(item.key());  // nlohmann's objects iterate sorted
+            }
+            if (out.subject.size() < most_subject_entries && value.is_string() &&
+                value.get_ref<const std::string&>().size() <= longest_subject_value) {
+                out.subject.emplace(item.key(), value.get<std::string>());
+            }
+        }
+        std::sort(out.changed.begin(), out.changed.end());
+    }
     return out;
 }
 

@@ -97,6 +97,24 @@ json expectation(const Change& change) {
     return expect;
 }
 
+// Who made the live state a change undoes (plan/authors.hpp), or null. Saved with a plan for its reader;
+// plan_from_json does not read it back, so apply never depends on it.
+json author_json(const std::optional<Author>& author) {
+    if (!author) {
+        return nullptr;
+    }
+    const auto text = [](const std::string& value) { return value.empty() ? json() : json(value); };
+    return json{{"login", text(author->login)},
+                {"user_id", text(author->user_id)},
+                {"at", text(author->at)},
+                {"ip", text(author->ip)},
+                {"token_id", text(author->token_id)},
+                {"token_name", text(author->token_name)},
+                {"own_token", author->own_token},
+                {"event_id", author->event_id},
+                {"event_type", author->event_type}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json change_to_json(const Change& change) {
@@ -123,6 +141,7 @@ nlohmann::ordered_json change_to_json(const Change& change) {
                 {"requests", requests},
                 {"note", change.note},
                 {"sensitive", change.sensitive},
+                {"author", author_json(change.author)},
                 {"expect", expectation(change)}};
 }
 

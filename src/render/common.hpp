@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <fastly_accounts/plan/authors.hpp>
 #include <fastly_accounts/plan/plan.hpp>
 #include <fastly_accounts/render/render.hpp>
 #include <fastly_accounts/util/strings.hpp>

@@ -226,6 +226,9 @@ private:
                 for (const auto& line : detail::adopted_lines(m_plan, change)) {
                     text += "  - " + escaped(line) + "\n";
                 }
+                if (change.author) {
+                    text += "  - " + escaped(plan::describe(*change.author)) + "\n";
+                }
                 entries.push_back({std::move(text), 2, "", ""});
             }
             section_block(fmt::format("<details open><summary><b>{}</b>: {}</summary>\n\n{}\n\n", detail::adopted_title,
@@ -345,6 +348,9 @@ private:
         }
         if (!change.also_drift.empty()) {
             text += "  - " + escaped(detail::also_drift_line(change)) + "\n";
+        }
+        if (change.author) {
+            text += "  - " + escaped(plan::describe(*change.author)) + "\n";
         }
         return text;
     }

@@ -180,6 +180,9 @@ private:
                 for (const auto& line : detail::adopted_lines(m_plan, change)) {
                     m_out << detail_indent << detail::visible(line) << '\n';
                 }
+                if (change.author) {
+                    m_out << detail_indent << detail::visible(plan::describe(*change.author)) << '\n';
+                }
             }
             m_out << '\n';
         }
@@ -268,6 +271,9 @@ private:
         }
         if (!change.also_drift.empty()) {
             m_out << detail_indent << detail::also_drift_line(change) << '\n';
+        }
+        if (change.author) {
+            m_out << detail_indent << detail::visible(plan::describe(*change.author)) << '\n';
         }
     }
 

@@ -45,12 +45,14 @@ SETTINGS = [
     "delete_contact_user=refuse",
     "ip_whitelist_empty=any",
     # The audit log as recorded in 2019 (no meta), and sorted oldest first as documented: only the review
-    # reads it, so only its tests run there (AUDIT_LOG).
+    # and the authors of drift read it, so only their tests run there (AUDIT_LOG).
     "events_meta=absent",
     "events_default_sort=created_at",
+    # Events whose metadata does not name their objects: drift then shows no author rather than a guess.
+    "events_metadata=changes_only",
 ]
-AUDIT_LOG_SETTINGS = {"events_meta=absent", "events_default_sort=created_at"}
-AUDIT_LOG = ["test_review"]
+AUDIT_LOG_SETTINGS = {"events_meta=absent", "events_default_sort=created_at", "events_metadata=changes_only"}
+AUDIT_LOG = ["test_review", "test_authors"]
 
 # Not the test of random injected faults: which requests a fault hits depends on how many requests a
 # setting makes, so a seed that every read survives at one setting may fail four attempts in a row at

@@ -107,6 +107,9 @@ class PlanBaseTest(EmulatorTest):
         self.assertEqual(document["changes"], [])
         self.assertEqual([c["key"] for c in document["adopted_drift"]], ["cy@example.com"])
         self.assertNotIn("requests", document["adopted_drift"][0])
+        # Who made the hand edit the pull request keeps, from the audit log.
+        self.assertEqual(document["adopted_drift"][0]["author"]["login"], "owner@example.com")
+        self.assertIn("by owner@example.com", kept)
         markdown = self.plan(head, "--format", "markdown").out
         self.assertIn("<b>Drift this change keeps</b>: 1 change", markdown)
 

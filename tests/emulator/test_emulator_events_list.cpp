@@ -242,6 +242,17 @@ TEST_CASE("GET /events/{id}; 404 for an unknown ID or another customer's event; 
         CHECK(refused.status == 403);
         CHECK(refused.body == json{{"msg", "Forbidden"}, {"detail", "only a superuser may read the audit log"}});
     }
+    // events_metadata=changes_only: the changed fields are kept, what names the subject is not.
+    Compat thin;
+    thin.events_metadata = Compat::EventsMetadata::changes_only;
+    f.live.emulator.set_compat(thin);
+    const json metadata = {{"role", {{"old", "user"}, {"new", "engineer"}}}};
+    CHECK(f.call("GET", "/events/EVT0000000000000000002").body["data"]["attributes"]["metadata"] == metadata);
+    for (const auto& event : f.list()["data"]) {
+        if (event["id"] == "EVT0000000000000000002") {
+            CHECK(event["attributes"]["metadata"] == metadata);
+        }
+    }
 }
 
 TEST_CASE("the log is bounded: beyond --max-events the oldest recorded go first; 0 records none") {

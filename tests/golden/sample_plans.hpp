@@ -581,7 +581,10 @@ inline plan::Plan every_change_plan() {
                "longer be accepted (unmanaged: prune invitations to delete it, or list the person to invite them "
                "again)",
                "policy.missing_users: create uses POST /user, which Fastly deprecated in 2025: only accounts that "
-               "used it before still have it; elsewhere the creates fail. Invitations (the default) always work."};
+               "used it before still have it; elsewhere the creates fail. Invitations (the default) always work.",
+               // cli::add_authors, after the diff: the plan changes groups and roles.
+               "Fastly records no events for user groups, service groups or roles; who changed them cannot be "
+               "shown"};
     p.guards = {{"customer_id", false, "the token belongs to customer 51MumwLiSJyFTWhtbByYgR, as the files say"},
                 {"protected", false,
                  "the owner, the token's user and policy.protected are not changed, deleted or taken out of a group"},

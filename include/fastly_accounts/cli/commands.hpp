@@ -81,6 +81,7 @@ struct PlanOptions {
     bool detailed_exitcode = false;
     GuardOverrides guards;
     MarkdownBound markdown;
+    int author_days = 30;  ///< --since: how far back the audit log is read for the changes' authors
 };
 
 CLI::App& add_plan_command(CLI::App& app, PlanOptions& options);
@@ -95,6 +96,7 @@ struct DriftOptions {
     Format format = Format::text;
     std::string metrics_file;
     MarkdownBound markdown;  ///< a drift report posted as an issue comment fits it as a plan does
+    int author_days = 30;    ///< --since: how far back the audit log is read for the changes' authors
 };
 
 CLI::App& add_drift_command(CLI::App& app, DriftOptions& options);

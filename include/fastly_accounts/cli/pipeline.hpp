@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <fastly_accounts/cli/commands.hpp>
 #include <fastly_accounts/cli/session.hpp>
 #include <fastly_accounts/config/desired.hpp>
@@ -23,6 +24,15 @@ struct Planned {
 /// Loads the files (before any request: invalid files never reach the network), reads the live
 /// account, and diffs them at `options.now_epoch`. Throws config::ConfigError, live::ApiError or plan::PlanError.
 Planned make_plan(Session& session, const std::vector<std::string>& files, plan::DiffOptions options);
+
+/// Adds `--since DAYS` (default in the options, 1-3650): how far back the audit log is read for authors.
+void add_since_option(CLI::App& command, int& days);
+
+/// Puts on each change of `planned.plan` that the audit log covers the latest event about its object
+/// within `days` before `now` (plan::attribute_authors), reading the events only when such changes exist,
+/// and adds a note where authors cannot be shown (user groups, service groups and roles; an audit log
+/// that cannot be read). Never throws for what it reads: a failure is a note.
+void add_authors(Session& session, Planned& planned, int days, std::int64_t now);
 
 /// The files of `desired` with their digests, as a saved plan records them.
 std::vector<plan::SavedFile> saved_files(const config::DesiredState& desired);

@@ -207,6 +207,10 @@ public:
                                    const std::string& since, int max_pages,
                                    const std::function<bool(const std::vector<model::Event>&)>& page) = 0;
 
+    /// The ID of the token this client sends (GET /tokens/self). The default implementation knows none
+    /// and returns an empty string. Throws ApiError as the other reads do.
+    virtual std::string current_token_id();
+
     /// The customer's API tokens (GET /customer/{id}/tokens).
     virtual std::vector<model::ApiToken> list_tokens(const std::string& customer_id) = 0;
     /// Revokes the token `id` (DELETE /tokens/{id}).

@@ -57,6 +57,7 @@ public:
     void delete_service_authorizations(const std::vector<std::string>& ids) override;
     void update_customer(const std::string& customer_id, const model::CustomerSettings& settings) override;
     std::vector<model::ApiToken> list_tokens(const std::string& customer_id) override;
+    std::string current_token_id() override;
     EventsRead list_events(const std::string& customer_id, const std::string& event_type, const std::string& since,
                            int max_pages, const std::function<bool(const std::vector<model::Event>&)>& page) override;
     void delete_token(const std::string& id) override;

@@ -36,6 +36,7 @@ std::string service_authorizations();                       // GET, POST, bulk P
 std::string service_authorization(std::string_view id);     // PATCH, DELETE /service-authorizations/{id}
 std::string customer_tokens(std::string_view customer_id);  // GET /customer/{id}/tokens
 std::string token(std::string_view id);                     // DELETE /tokens/{id}
+inline constexpr const char* token_self = "/tokens/self";   // GET: the token in use
 inline constexpr std::string_view events = "/events";       // GET, JSON:API, with filter[...] and sort
 
 /// The most service authorizations one bulk PATCH or DELETE carries. Fastly documents no bound; the plan

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <fastly_accounts/model/state.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,14 @@ struct Event {
     std::string ip;
     std::string created_at;  ///< ISO 8601 UTC
     std::string description;
+    std::string service_id;  ///< the service it concerns ("" when none)
+    /// The plain string values at the top of `metadata`: what names the event's subject ("user_id",
+    /// "login", "invitation_id", "email", "customer_id", "service_id", ...). Changed fields (`{old, new}`)
+    /// and other values are left out; empty when the API gives no metadata.
+    std::map<std::string, std::string> subject;
+    /// The keys of `metadata` whose value is `{old, new}`: the fields the event says it changed ("role",
+    /// "ip_whitelist", ...), sorted; empty when it says none.
+    std::vector<std::string> changed;
 };
 
 /// The customer the token belongs to.

@@ -126,6 +126,20 @@ struct Request {
     std::string path;
 };
 
+/// Who last changed an object, as the audit log says (plan/authors.hpp): the latest event about it within
+/// the window read. Every string comes from the API; renderers escape them.
+struct Author {
+    std::string login;       ///< the actor's login; empty when user_id names no user of the account
+    std::string user_id;     ///< the actor (the event's user_id); may be empty
+    std::string at;          ///< the event's created_at, ISO 8601 UTC
+    std::string ip;          ///< as the API gives it (may be a proxy chain "a, b")
+    std::string token_id;    ///< empty for a change without a token (the web interface)
+    std::string token_name;  ///< the token's name from the tokens list; empty when unknown. Never a secret
+    bool own_token = false;  ///< token_id is the token this run uses
+    std::string event_id;
+    std::string event_type;  ///< "user.update", "customer.update", ...
+};
+
 /// One change to one object.
 struct Change {
     Stage stage = Stage::create_roles_and_service_groups;
@@ -147,6 +161,9 @@ struct Change {
     /// same way, and its lists with an entry the base files add or remove too (this change also undoes that
     /// drift).
     std::vector<Field> also_drift = {};
+    /// Who made the live state this change undoes, for drift and plan; nullopt when no event matched or
+    /// the audit log was not read. Informational: apply never reads it.
+    std::optional<Author> author = std::nullopt;
 };
 
 /// The services whose grants a service_authorizations change revokes (removed, not added back), changes the
