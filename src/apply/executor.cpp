@@ -101,7 +101,7 @@ public:
     Executor(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
              const ExecuteOptions& options)
         : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options),
-          m_index(live, options.now_epoch) {
+          m_renamed(renamed_live(plan, live)), m_index(m_renamed ? *m_renamed : live, options.now_epoch) {
         for (const auto& change : plan.changes) {
             if (change.action == Action::create || change.action == Action::replace) {
                 m_made_by_plan.insert(object_key(change.kind, change.key));
@@ -232,12 +232,20 @@ private:
     std::string live_user_group_id(const std::string& name) const;
     Link member_link(const std::string& person, bool adding) const;
 
+    // The account as it stands once the plan's renames are done, when it has any: the names the changes use
+    // resolve to the same ids whether a rename has been sent yet or not.
+    static std::optional<model::LiveAccount> renamed_live(const plan::Plan& plan, const model::LiveAccount& live) {
+        const auto renames = plan::renames_of(plan);
+        return renames.empty() ? std::nullopt : std::optional(plan::renamed(live, renames));
+    }
+
     const plan::Plan& m_plan;
     const model::LiveAccount& m_live;
     live::ApiClient& m_api;
     Journal& m_journal;
     const ExecuteOptions& m_options;
     std::set<std::string> m_made_by_plan;  // object keys a create or replace of this plan makes
+    std::optional<model::LiveAccount> m_renamed;
     // The same index diff used: a group change resolves each of its members, and a large plan has thousands.
     model::LiveIndex m_index;
     mutable std::mutex m_mutex;
@@ -355,8 +363,11 @@ std::optional<std::string> Executor::upsert_named(const Change& change, Collecti
         return std::nullopt;
     }
     if (change.action != Action::create) {
-        if (auto description = string_to(change, plan::Field::description)) {
-            limited([&] { m_api.update(collection, change.id, std::nullopt, description); });
+        // A rename (`previously:`) and a new description go in one PATCH, which keeps the id.
+        const auto name = string_to(change, plan::Field::name);
+        const auto description = string_to(change, plan::Field::description);
+        if (name || description) {
+            limited([&] { m_api.update(collection, change.id, name, description); });
         }
         return change.id;
     }

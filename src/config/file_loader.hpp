@@ -34,9 +34,10 @@ inline const std::vector<std::string> user_fields = {"login",          "name",  
                                                      "owner",          "reason",   "expires", "review_after"};
 inline const std::vector<std::string> invitation_fields = {"email", "role",   "roles",   "limit_services", "services",
                                                            "owner", "reason", "expires", "review_after"};
-inline const std::vector<std::string> role_fields = {"name", "description", "permissions"};
-inline const std::vector<std::string> service_group_fields = {"name", "description", "services"};
-inline const std::vector<std::string> user_group_fields = {"name", "description", "roles", "service_groups", "members"};
+inline const std::vector<std::string> role_fields = {"name", "previously", "description", "permissions"};
+inline const std::vector<std::string> service_group_fields = {"name", "previously", "description", "services"};
+inline const std::vector<std::string> user_group_fields = {"name",  "previously",     "description",
+                                                           "roles", "service_groups", "members"};
 
 // Fastly IDs: 1 to 64 ASCII letters and digits (the schema's [0-9A-Za-z]{1,64}). Checked by hand rather
 // than with std::regex, whose matcher recurses per character and overflows on very long input.

@@ -1,4 +1,5 @@
 #include <fastly_accounts/config/loader.hpp>
+#include <set>
 #include "file_loader.hpp"
 
 namespace fastly_accounts::config {
@@ -253,6 +254,14 @@ void FileLoader::read_named(
     object.where = where(item);
     std::optional<Position> key_at;  // set once a usable name is read
     bool key_given = false;
+    std::vector<PreviousName> previous;  // each former name read, where it is written
+    auto former = [&](const YamlNode& e, const FieldPath& ep) {
+        auto text = m_reader.name(e, ep);
+        if (text) {
+            previous.push_back({kind, *text, "", ep.str(), {e.line, e.column}});
+        }
+        return text;
+    };
     m_reader.for_each_field(
         item, path, fields,
         [&](std::string_view key, const YamlNode& v, const FieldPath& p) {
@@ -262,6 +271,8 @@ void FileLoader::read_named(
                     object.name = std::move(*name);
                     key_at = Position{v.line, v.column};
                 }
+            } else if (key == "previously") {
+                object.previously = m_reader.string_list(v, p, former, identity).value_or(std::vector<std::string>{});
             } else if (key == "description") {
                 object.description = m_reader.string(v, p);
             } else {
@@ -270,9 +281,19 @@ void FileLoader::read_named(
         },
         fmt::format("a mapping (one {}, with at least a name)", what));
     require(item, path, key_given, "name");
-    if (key_at) {
-        keep(kind, into, std::move(object), path, *key_at);
+    if (!key_at) {
+        return;
     }
+    // Where each former name is written, for the checks across files (merge.cpp); a name listed twice
+    // (reported as such) once.
+    std::set<std::string> seen;
+    for (auto& name : previous) {
+        if (seen.insert(name.name).second) {
+            name.owner = object.name;
+            m_out.previous_names.push_back(std::move(name));
+        }
+    }
+    keep(kind, into, std::move(object), path, *key_at);
 }
 
 void FileLoader::read_role(const YamlNode& item, const FieldPath& path) {

@@ -64,6 +64,7 @@ public:
         check_role_names();
         check_ignored_definitions();
         check_references();
+        check_previous_names();
         check_role_rules(
             m_files, [this](const std::string& name) { return m_roles.count(name) > 0; }, m_diagnostics);
         return std::move(m_merged);
@@ -110,6 +111,7 @@ private:
     void check_role_names();
     void check_ignored_definitions();
     void check_references();
+    void check_previous_names();
     const std::optional<std::string>& unknown_role_message(const std::string& name);
     const std::vector<std::string>& people();
     const std::vector<std::string>& service_group_names();
@@ -327,6 +329,58 @@ void Merger::check_references() {
                                       key, people(), "add it under users or invitations"));
                     }
                     break;
+                }
+            }
+        }
+    }
+}
+
+// A former name (`previously:`) says which live object becomes this one: it must point at one object, and
+// not at one the files keep under that name.
+void Merger::check_previous_names() {
+    const std::pair<Kind, const KeyIndex*> kinds[] = {
+        {Kind::roles, &m_roles}, {Kind::service_groups, &m_service_groups}, {Kind::user_groups, &m_user_groups}};
+    for (const auto& [kind, index] : kinds) {
+        // Former name -> where it was first claimed, and by which object.
+        std::unordered_map<std::string, std::pair<const LoadedFile*, const PreviousName*>> claimed;
+        for (const auto& file : m_files) {
+            if (!file.usable) {
+                continue;
+            }
+            for (const auto& previous : file.previous_names) {
+                if (previous.kind != kind) {
+                    continue;
+                }
+                auto add = [&](std::string message, const std::string& other_file = {}) {
+                    m_diagnostics.add(
+                        {file.path, previous.at.line, previous.at.column, previous.path, std::move(message)},
+                        other_file);
+                };
+                const std::string_view noun = model::noun(kind);
+                if (previous.name == previous.owner) {
+                    add(fmt::format("'{}' is this {}'s own name; list only the names it had before", previous.name,
+                                    noun));
+                    continue;
+                }
+                if (kind == Kind::roles && model::is_predefined_role(previous.name)) {
+                    add(fmt::format("'{}' is the name of a predefined role, which cannot be renamed", previous.name));
+                    continue;
+                }
+                if (auto other = index->find(previous.name); other != index->end()) {
+                    add(fmt::format("'{}' is the name of another {} (defined at {}); a former name must not be "
+                                    "one the files keep",
+                                    previous.name, noun, other->second.describe()),
+                        other->second.file->path);
+                    continue;
+                }
+                auto [first, inserted] = claimed.try_emplace(previous.name, &file, &previous);
+                const auto& [first_file, first_name] = first->second;
+                if (!inserted && first_name->owner != previous.owner) {
+                    add(fmt::format("'{}' is also a former name of the {} '{}' (at {}); one object can become only "
+                                    "one other",
+                                    previous.name, noun, first_name->owner,
+                                    describe_position(*first_file, first_name->at)),
+                        first_file->path);
                 }
             }
         }

@@ -21,6 +21,7 @@ Plan Differ::run() {
     diff_user_groups();
     diff_customer();
     strip_pruned();
+    mark_renames();
     if (m_creates_users) {
         m_plan.notes.push_back(
             "policy.missing_users: create uses POST /user, which Fastly deprecated in 2025: only accounts that "
@@ -503,18 +504,26 @@ PlanError::PlanError(std::vector<Problem> problems)
       m_problems(std::move(problems)) {}
 
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options) {
-    check_policy_names(desired, live);
+    // The account is compared with the files as it stands once the renames they ask for are done.
+    detail::Renames renames = detail::find_renames(desired, live);
+    std::optional<model::LiveAccount> renamed_live;
+    if (!renames.renames.empty()) {
+        renamed_live = renamed(live, renames.renames);
+    }
+    const model::LiveAccount& seen = renamed_live ? *renamed_live : live;
+    check_policy_names(desired, seen);
     const std::int64_t now = options.now_epoch;
     // What has expired is planned as if the files did not give it.
-    Plan plan = has_expired(desired, now) ? detail::Differ(without_expired(desired, now), live, options).run()
-                                          : detail::Differ(desired, live, options).run();
+    Plan plan = has_expired(desired, now)
+                    ? detail::Differ(without_expired(desired, now), seen, options, std::move(renames)).run()
+                    : detail::Differ(desired, seen, options, std::move(renames)).run();
     plan.now = now;
     plan.deadlines = find_deadlines(desired, now);
     for (const auto& deadline : plan.deadlines) {
         plan.notes.push_back(describe(deadline, now));
     }
-    plan.violations = policy_violations(desired, live, now);
-    for (auto& violation : expired_still_present(plan, live)) {
+    plan.violations = policy_violations(desired, seen, now);
+    for (auto& violation : expired_still_present(plan, seen)) {
         plan.violations.push_back(std::move(violation));
     }
     for (const auto& violation : plan.violations) {

@@ -95,11 +95,24 @@ struct Wanted {
     std::optional<model::ServiceGrants> services;
 };
 
+// The renames the files ask for (`previously:`), and what is worth a note about the former names that are
+// not renamed (renames.cpp).
+struct Renames {
+    std::vector<Rename> renames;
+    std::vector<std::string> notes;
+};
+Renames find_renames(const model::AccountState& desired, const model::LiveAccount& live);
+
 class Differ {
 public:
-    Differ(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options)
-        : m_desired(desired), m_live(live), m_options(options), m_index(live, options.now_epoch) {
+    // `live` is the account with `renames` done (plan::renamed): the renamed objects are compared under
+    // their new names, and each rename becomes the `name` field of its object's change.
+    Differ(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options,
+           Renames renames = {})
+        : m_desired(desired), m_live(live), m_options(options), m_index(live, options.now_epoch),
+          m_renames(std::move(renames.renames)) {
         index_live();
+        m_plan.notes = std::move(renames.notes);
     }
 
     Plan run();
@@ -219,6 +232,7 @@ private:
     void mark_user_escalations(Change& change, bool created);
     void mark_group_escalations(Change& adds, const model::UserGroup& group, const model::UserGroup& have);
     void strip_pruned();
+    void mark_renames();
     void sort_changes();
 
     const model::AccountState& m_desired;
@@ -238,6 +252,7 @@ private:
     // replacing change handles (carries or lets go): the user-group diff leaves those alone.
     std::map<std::string, std::set<std::string>> m_replaced;
     bool m_creates_users = false;  // a user is created with POST /user
+    std::vector<Rename> m_renames;
 };
 
 }  // namespace fastly_accounts::plan::detail

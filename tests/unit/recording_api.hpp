@@ -77,9 +77,10 @@ public:
         record(fmt::format("POST {} {}", live::noun(collection), name));
         return next_id();
     }
-    void update(live::Collection collection, const std::string& id, const std::optional<std::string>&,
+    void update(live::Collection collection, const std::string& id, const std::optional<std::string>& name,
                 const std::optional<std::string>& description) override {
-        record(fmt::format("PATCH {} {} description={}", live::noun(collection), id, description.value_or("")));
+        record(fmt::format("PATCH {} {}{} description={}", live::noun(collection), id, name ? " name=" + *name : "",
+                           description.value_or("")));
     }
     void remove(live::Collection collection, const std::string& id) override {
         record(fmt::format("DELETE {} {}", live::noun(collection), id));

@@ -163,3 +163,46 @@ TEST_CASE("a replaced invitation whose new one cannot be sent says which groups 
           "groups SRE: the next apply invites carol@example.com again, but puts the invitation back only into the "
           "groups whose members the files list");
 }
+
+TEST_CASE("renames are sent as PATCHes of the name, and later stages find the renamed objects by their new names") {
+    model::LiveAccount live;
+    live.customer = {"C1", "Acme", "u-owner", {}};
+    live.role_catalog.push_back({"r1", "Purger", "", "", true});
+    live.state.roles = {{"Purger", "", List{}, "r1", {}, {}}};
+    live.state.service_groups = {{"prod", "", List{}, "sg1", {}, {}}};
+    live.state.user_groups = {{"Ops", "", List{}, List{}, List{}, "ug1", {}, {}}};
+    plan::Plan p;
+    p.customer_id = "C1";
+    auto rename = [](Stage stage, Kind kind, const std::string& from, const std::string& to, const std::string& id,
+                     std::vector<plan::ListChange> lists) {
+        return plan::Change{stage,
+                            Action::update,
+                            kind,
+                            to,
+                            id,
+                            {{plan::Field::name, from, to}},
+                            std::move(lists),
+                            {{"PATCH", "/x/" + id}},
+                            "renamed from '" + from + "' (previously:), keeping its ID",
+                            {}};
+    };
+    p.changes.push_back(
+        rename(Stage::create_roles_and_service_groups, Kind::roles, "Purger", "Purge Operator", "r1", {}));
+    p.changes.push_back(
+        rename(Stage::create_roles_and_service_groups, Kind::service_groups, "prod", "production", "sg1", {}));
+    p.changes.push_back(
+        rename(Stage::create_user_groups, Kind::user_groups, "Ops", "SRE", "ug1",
+               {{plan::Field::roles, {"Purge Operator"}, {}}, {plan::Field::service_groups, {"production"}, {}}}));
+    plan::summarize(p);
+    testing::RecordingApi api;
+    const apply::JournalLock lock("");
+    apply::Journal journal(lock);
+    apply::ExecuteOptions options;
+    options.concurrency = 1;
+    const apply::ApplyReport report = apply::execute(p, live, api, journal, options);
+    CHECK(report.done == 3);
+    CHECK(report.failed == 0);
+    CHECK(api.calls() ==
+          List{"PATCH role r1 name=Purge Operator description=", "PATCH service group sg1 name=production description=",
+               "PATCH user group ug1 name=SRE description=", "POST links of ug1: r1", "POST links of ug1: sg1"});
+}

@@ -62,6 +62,15 @@ struct RoleFacts {
     std::size_t end_role_ref = 0;
 };
 
+/// One entry of a custom role's or a group's `previously:` list, checked once every file is merged.
+struct PreviousName {
+    model::Kind kind;
+    std::string name;
+    std::string owner;  ///< the name of the object whose list it is in
+    std::string path;   ///< the entry's field path, as `user_groups[1].previously[0]`
+    Position at;
+};
+
 /// What one file holds, before it is merged with the others.
 struct LoadedFile {
     std::string path;
@@ -77,6 +86,8 @@ struct LoadedFile {
     std::optional<Position> ignore_at;
     /// Every entry that names another object, in file order.
     std::vector<Reference> references;
+    /// Every `previously:` entry of the objects kept, in file order.
+    std::vector<PreviousName> previous_names;
     /// The role facts of every user and invitation kept that sets role, roles or limit_services.
     std::vector<RoleFacts> role_facts;
     /// For each kind (indexed by model::Kind), where each object kept in `state` was read, in order:

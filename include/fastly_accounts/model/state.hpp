@@ -183,6 +183,9 @@ struct Role {
     std::optional<std::vector<std::string>> permissions;  ///< permission names
     std::string id;
     SourceLocation where;
+    /// Desired only: the names the object had before (`previously:`). When no live object has `name`, a live
+    /// one with one of these names is renamed in place, keeping its id and what it holds.
+    std::vector<std::string> previously = {};
 };
 
 struct ServiceGroup {
@@ -191,6 +194,9 @@ struct ServiceGroup {
     std::optional<std::vector<std::string>> services;  ///< service IDs
     std::string id;
     SourceLocation where;
+    /// Desired only: the names the object had before (`previously:`). When no live object has `name`, a live
+    /// one with one of these names is renamed in place, keeping its id and what it holds.
+    std::vector<std::string> previously = {};
 };
 
 struct UserGroup {
@@ -201,8 +207,11 @@ struct UserGroup {
     std::optional<std::vector<std::string>> members;         ///< user logins or invitation emails
     std::string id;
     SourceLocation where;
+    /// Desired only: the names the object had before (`previously:`). When no live object has `name`, a live
+    /// one with one of these names is renamed in place, keeping its id and what it holds.
+    std::vector<std::string> previously = {};
     /// Desired only: the terms of the members written as a mapping (`{login: x, expires: ...}`), by email_key.
-    std::map<std::string, Terms> member_terms;
+    std::map<std::string, Terms> member_terms = {};
 };
 
 /// The `policy:` block, with the defaults of the file format.

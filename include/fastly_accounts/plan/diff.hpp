@@ -43,10 +43,30 @@ private:
     std::vector<Problem> m_problems;
 };
 
+/// A live custom role, service group or user group that a plan renames in place (`previously:` in the files),
+/// keeping its id and everything it holds.
+struct Rename {
+    model::Kind kind = model::Kind::user_groups;
+    std::string id;
+    std::string from;  ///< its live name
+    std::string to;    ///< its name in the files
+};
+
+/// The renames `plan` makes: every change to a custom role, service group or user group with a `name` field,
+/// in plan order.
+std::vector<Rename> renames_of(const Plan& plan);
+
+/// `live` as it stands once `renames` are done: each renamed object under its new name, and so named in every
+/// list that names it (the roles of users, invitations and user groups, the service groups of user groups).
+/// The diff compares the files with this account, and the executor resolves names through it.
+model::LiveAccount renamed(const model::LiveAccount& live, const std::vector<Rename>& renames);
+
 /// Compares `desired` with `live` and returns the ordered plan that makes live match, with unmanaged
 /// objects, notes and evaluated guards. Pure. Follows README.md "The file format": fields left out of the files
 /// are not managed; lists given are authoritative; logins and emails compare ignoring case; live objects
-/// matching `ignore` are never touched nor reported. Throws PlanError when a name in the files does not
+/// matching `ignore` are never touched nor reported. A custom role or group whose name no live object of its
+/// kind has, but whose `previously` names one that is not ignored, is that object renamed: one update with a
+/// `name` field, keeping its id. Throws PlanError when a name in the files does not
 /// resolve against the account.
 Plan diff(const model::AccountState& desired, const model::LiveAccount& live, const DiffOptions& options);
 
