@@ -95,7 +95,10 @@ public:
             changes();
         } else {
             block(detail::nothing_to_do(m_plan, m_mode) + "\n");
-            adopted();
+            if (m_mode == Mode::plan) {
+                sensitive_box();
+                adopted();
+            }
         }
         unmanaged();
         notes();
@@ -119,6 +122,9 @@ private:
         std::string out = "**" + detail::counts(s, m_mode) + "**";
         if (s.sensitive > 0) {
             out += "; **" + util::plural(s.sensitive, "sensitive change", "sensitive changes") + "**";
+        }
+        if (const std::size_t kept = detail::sensitive_adopted(m_plan); kept > 0) {
+            out += "; **" + util::plural(kept, "kept hand edit", "kept hand edits") + " to look at**";
         }
         if (m_plan.refused()) {
             out += "; **refused** by " + codes(detail::tripped_names(m_plan));
@@ -169,23 +175,31 @@ private:
         if (const std::string warning = detail::rate_warning(s); !warning.empty()) {
             block("> [!WARNING]\n> " + warning + "\n");
         }
-        // One entry per change: shortened, a change's marks become one line of their own.
+        sensitive_box();
+    }
+
+    // The box of sensitive marks: the changes', then those of the drift the files keep (plan --base), one entry
+    // per change; shortened, a change's marks become one line of their own.
+    void sensitive_box() {
         std::vector<Entry> lines;
-        for (const auto& change : m_plan.changes) {
-            if (change.sensitive.empty()) {
-                continue;
+        for (const auto* changes : {&m_plan.changes, &m_plan.adopted}) {
+            for (const auto& change : *changes) {
+                if (change.sensitive.empty()) {
+                    continue;
+                }
+                Entry entry{"", 0, "",
+                            "⚠️ " + escaped(detail::sensitive_line(change, util::join(change.sensitive, "; ")))};
+                for (const auto& mark : change.sensitive) {
+                    entry.text += "> - ⚠️ " + escaped(detail::sensitive_line(change, mark)) + "\n";
+                }
+                lines.push_back(std::move(entry));
             }
-            Entry entry{"", 0, "",
-                        "⚠️ " + escaped(detail::sensitive_line(change, util::join(change.sensitive, "; ")))};
-            for (const auto& mark : change.sensitive) {
-                entry.text += "> - ⚠️ " + escaped(detail::sensitive_line(change, mark)) + "\n";
-            }
-            lines.push_back(std::move(entry));
         }
         if (!lines.empty()) {
+            const std::size_t count = lines.size();
             m_blocks.push_back({Role::marks,
                                 fmt::format("> [!WARNING]\n> **{} a careful look**\n>\n",
-                                            util::plural(s.sensitive, "change needs", "changes need")),
+                                            util::plural(count, "change needs", "changes need")),
                                 std::move(lines), "", "sensitive mark", "sensitive marks", "> - "});
         }
     }
@@ -223,13 +237,17 @@ private:
             std::vector<Entry> entries;
             for (const auto& change : m_plan.adopted) {
                 std::string text = fmt::format("- {} {}\n", detail::singular(change.kind), code(change.key));
+                for (const auto& mark : change.sensitive) {
+                    text += "  - ⚠️ **" + escaped(mark) + "**\n";
+                }
                 for (const auto& line : detail::adopted_lines(m_plan, change)) {
                     text += "  - " + escaped(line) + "\n";
                 }
                 if (change.author) {
                     text += "  - " + escaped(plan::describe(*change.author)) + "\n";
                 }
-                entries.push_back({std::move(text), 2, "", ""});
+                // A kept access the base files would take away is never cut from its section.
+                entries.push_back({std::move(text), change.sensitive.empty() ? 2 : 0, "", ""});
             }
             section_block(fmt::format("<details open><summary><b>{}</b>: {}</summary>\n\n{}\n\n", detail::adopted_title,
                                       util::plural(m_plan.adopted.size(), "change", "changes"),

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <fastly_accounts/plan/plan.hpp>
 #include <set>
@@ -48,6 +49,12 @@ inline std::size_t objects_of(const plan::Plan& plan, plan::Origin origin) {
         }
     }
     return objects.size();
+}
+
+/// How many entries of Plan::adopted carry a sensitive mark (access the base files would take away, kept).
+inline std::size_t sensitive_adopted(const plan::Plan& plan) {
+    return static_cast<std::size_t>(std::count_if(plan.adopted.begin(), plan.adopted.end(),
+                                                  [](const plan::Change& c) { return !c.sensitive.empty(); }));
 }
 
 /// What stays of one change the base files would make and this change's files do not (Plan::adopted), one

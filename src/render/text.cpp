@@ -177,6 +177,9 @@ private:
             for (const auto& change : m_plan.adopted) {
                 m_out << change_indent << "= " << detail::singular(change.kind) << ' ' << quoted_key(change.key)
                       << '\n';
+                for (const auto& mark : change.sensitive) {
+                    m_out << detail_indent << paint(bold_red, "! " + detail::visible(mark)) << '\n';
+                }
                 for (const auto& line : detail::adopted_lines(m_plan, change)) {
                     m_out << detail_indent << detail::visible(line) << '\n';
                 }

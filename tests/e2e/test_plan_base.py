@@ -113,6 +113,40 @@ class PlanBaseTest(EmulatorTest):
         markdown = self.plan(head, "--format", "markdown").out
         self.assertIn("<b>Drift this change keeps</b>: 1 change", markdown)
 
+    def test_a_hand_made_superuser_kept_beside_a_fix_of_the_same_user_is_shown_and_marked(self):
+        # By hand, Bo became a superuser named "Bo By Hand"; the pull request fixes the name and writes the
+        # superuser role into the files. The name fix is drift; the role that stays must be shown and marked.
+        self.by_hand("bo@example.com", name="Bo By Hand", role="superuser")
+        head = self.head(BASE.replace("name: Bo\n    role: engineer", "name: Bo\n    role: superuser"))
+        document = json.loads(self.plan(head, "--format", "json").out)
+        self.assertEqual([(c["key"], c["origin"]) for c in document["changes"]], [("bo@example.com", "drift")])
+        [kept] = document["adopted_drift"]
+        self.assertEqual([(f["field"], f["from"], f["to"]) for f in kept["fields"]], [("role", "superuser", "engineer")])
+        self.assertTrue(kept["sensitive"] and kept["sensitive"][0].startswith("kept:"), kept)
+        text = self.plan(head).out
+        self.assertIn('role: "superuser" stays (the base files have "engineer")', text)
+        self.assertIn("! kept:", text)
+        markdown = self.plan(head, "--format", "markdown").out
+        warning = markdown.split("> [!WARNING]", 1)[1].split("\n\n", 1)[0]
+        self.assertIn("bo@example.com", warning)
+        self.assertIn("kept:", warning)
+
+    def test_a_renamed_group_is_one_object_in_both_plans(self):
+        # The pull request renames Ops (previously:); by hand, Bo was added to it. The base files would take Bo
+        # out too: that part is drift the renamed group's change also undoes, never "kept".
+        status, groups = self.emulator.request("GET", "/user-groups")
+        ops = next(g for g in groups["data"] if g["name"] == "Ops")
+        status, body = self.emulator.request("POST", "/user-groups/%s/members" % ops["id"],
+                                             {"members": [{"id": self.user_id("bo@example.com"), "object": "user"}]})
+        self.assertLess(status, 300, body)
+        head = self.head(BASE.replace("  - name: Ops\n", "  - name: SRE\n    previously: [Ops]\n"))
+        document = json.loads(self.plan(head, "--format", "json").out)
+        # The rename (stage 3) and Bo's removal (stage 4): one object, the pull request's, half of it drift.
+        self.assertEqual([(c["key"], c["id"], c["origin"]) for c in document["changes"]],
+                         [("SRE", ops["id"], "change")] * 2)
+        self.assertEqual([c["also_drift"] for c in document["changes"]], [[], ["members"]])
+        self.assertEqual(document["adopted_drift"], [])
+
     def test_a_change_that_also_undoes_drift_is_the_pull_requests_and_says_what_was_drift(self):
         self.by_hand("ana@example.com", name="Ana By Hand")
         head = self.head(BASE.replace("name: Ana\n    role: engineer", "name: Ana\n    role: billing"))

@@ -129,3 +129,70 @@ TEST_CASE("marking again replaces the marks; without base files every change is 
     CHECK(plan::to_string(Origin::change) == "change");
     CHECK(plan::to_string(Origin::unmarked).empty());
 }
+
+TEST_CASE("what the base files would change in an object the head plan also changes, and the head leaves, is kept") {
+    // By hand, bo was made superuser and renamed; the pull request fixes the name and writes superuser in.
+    plan::Plan head = with({user_update("bo@example.com", "U2", Field::name, "Bo By Hand", "Bo")});
+    Change base_change = user_update("bo@example.com", "U2", Field::name, "Bo By Hand", "Bo");
+    base_change.fields.push_back({Field::role, std::string("superuser"), std::string("engineer")});
+    plan::mark_origins(head, with({base_change}));
+    CHECK(head.changes[0].origin == Origin::drift);
+    REQUIRE(head.adopted.size() == 1);
+    REQUIRE(head.adopted[0].fields.size() == 1);
+    CHECK(head.adopted[0].fields[0].field == Field::role);
+    CHECK(head.adopted[0].requests.empty());
+    // The role the base files would take away stays: a reviewer must not miss it.
+    REQUIRE(head.adopted[0].sensitive.size() == 1);
+    CHECK(head.adopted[0].sensitive[0].find("kept") == 0);
+
+    // A field the head sets otherwise is the pull request's, not kept.
+    plan::Plan other = with({user_update("bo@example.com", "U2", Field::role, "superuser", "billing")});
+    plan::mark_origins(other, with({user_update("bo@example.com", "U2", Field::role, "superuser", "engineer")}));
+    CHECK(other.changes[0].origin == Origin::change);
+    CHECK(other.adopted.empty());
+
+    // List entries: the ones the head does not add alike are kept out of the group.
+    plan::Plan members = with({group_members("Ops", {"ana"}, {})});
+    plan::mark_origins(members, with({group_members("Ops", {"ana", "bo"}, {"mallory"})}));
+    CHECK(members.changes[0].origin == Origin::drift);
+    REQUIRE(members.adopted.size() == 1);
+    REQUIRE(members.adopted[0].lists.size() == 1);
+    CHECK(members.adopted[0].lists[0].add == std::vector<std::string>{"bo"});
+    CHECK(members.adopted[0].lists[0].remove == std::vector<std::string>{"mallory"});
+    CHECK(!members.adopted[0].sensitive.empty());  // mallory stays in the group
+}
+
+TEST_CASE("a live object is one object by its id, whatever name each plan gives it (a rename)") {
+    Change renamed = group_members("SRE", {}, {"bo"});
+    renamed.fields.push_back({Field::name, std::string("Ops"), std::string("SRE")});
+    plan::Plan head = with({renamed});
+    plan::mark_origins(head, with({group_members("Ops", {}, {"bo"})}));
+    CHECK(head.changes[0].origin == Origin::change);
+    CHECK(head.changes[0].also_drift == std::vector<Field>{Field::members});
+    CHECK(head.adopted.empty());
+
+    // Two creates under keys that differ in case are two objects: the pull request's spelling is its own.
+    Change create_lower;
+    create_lower.action = Action::create;
+    create_lower.key = "carl@example.com";
+    Change create_upper = create_lower;
+    create_upper.key = "Carl@example.com";
+    plan::Plan creates = with({create_upper});
+    plan::mark_origins(creates, with({create_lower}));
+    CHECK(creates.changes[0].origin == Origin::change);
+}
+
+TEST_CASE("a deletion the base files would make and the head does not is kept, and marked") {
+    Change deletion;
+    deletion.stage = Stage::delete_people_and_groups;
+    deletion.action = Action::remove;
+    deletion.kind = model::Kind::users;
+    deletion.key = "eve@example.com";
+    deletion.id = "U9";
+    deletion.sensitive = {"access lost through pruning"};
+    plan::Plan head = with({});
+    plan::mark_origins(head, with({deletion}));
+    REQUIRE(head.adopted.size() == 1);
+    REQUIRE(head.adopted[0].sensitive.size() == 1);
+    CHECK(head.adopted[0].sensitive[0].find("would delete this user") != std::string::npos);
+}
