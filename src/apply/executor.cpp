@@ -12,12 +12,20 @@
 #include <thread>
 #include <unordered_map>
 
+#include "change_fields.hpp"
+#include "dependencies.hpp"
 #include "service_access.hpp"
 
 namespace fastly_accounts::apply {
 
 namespace {
 
+using detail::bool_to;
+using detail::field;
+using detail::list;
+using detail::list_to;
+using detail::object_key;
+using detail::string_to;
 using live::Collection;
 using live::Link;
 using live::Relation;
@@ -29,47 +37,6 @@ using plan::Change;
 struct RateLimited {
     std::optional<long long> retry_at;
 };
-
-// The object key a change or a reference is tracked by: names as written, logins and emails lowered.
-std::string object_key(Kind kind, const std::string& key) {
-    return std::string(model::to_string(kind)) + ":" + (model::keyed_by_email(kind) ? model::email_key(key) : key);
-}
-
-const plan::FieldChange* field(const Change& change, plan::Field name) {
-    for (const auto& f : change.fields) {
-        if (f.field == name) {
-            return &f;
-        }
-    }
-    return nullptr;
-}
-
-std::optional<std::string> string_to(const Change& change, plan::Field name) {
-    const auto* f = field(change, name);
-    const auto* text = f ? std::get_if<std::string>(&f->to) : nullptr;
-    return text ? std::optional(*text) : std::nullopt;
-}
-
-std::optional<bool> bool_to(const Change& change, plan::Field name) {
-    const auto* f = field(change, name);
-    const auto* value = f ? std::get_if<bool>(&f->to) : nullptr;
-    return value ? std::optional(*value) : std::nullopt;
-}
-
-std::optional<std::vector<std::string>> list_to(const Change& change, plan::Field name) {
-    const auto* f = field(change, name);
-    const auto* value = f ? std::get_if<std::vector<std::string>>(&f->to) : nullptr;
-    return value ? std::optional(*value) : std::nullopt;
-}
-
-const plan::ListChange* list(const Change& change, plan::Field name) {
-    for (const auto& l : change.lists) {
-        if (l.field == name) {
-            return &l;
-        }
-    }
-    return nullptr;
-}
 
 // When a replaced invitation was deleted and the new one not made: the groups it was in, which no later
 // read can tell, and what the next apply does about them. "" when it was in none.
@@ -100,14 +67,8 @@ class Executor {
 public:
     Executor(const plan::Plan& plan, const model::LiveAccount& live, live::ApiClient& api, Journal& journal,
              const ExecuteOptions& options)
-        : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options),
-          m_renamed(renamed_live(plan, live)), m_index(m_renamed ? *m_renamed : live, options.now_epoch) {
-        for (const auto& change : plan.changes) {
-            if (change.action == Action::create || change.action == Action::replace) {
-                m_made_by_plan.insert(object_key(change.kind, change.key));
-            }
-        }
-    }
+        : m_plan(plan), m_live(live), m_api(api), m_journal(journal), m_options(options), m_dependencies(plan),
+          m_renamed(renamed_live(plan, live)), m_index(m_renamed ? *m_renamed : live, options.now_epoch) {}
 
     ApplyReport run();
 
@@ -126,7 +87,6 @@ private:
     void run_user_group(const Change& change);
     void run_customer(const Change& change);
 
-    std::optional<std::string> failed_dependency(const Change& change) const;
     void warn_if_over_limit(int stage);
 
     // Calls `call`; a 429 that the HTTP layer read as the hourly budget spent stops the run. Nothing is
@@ -244,13 +204,12 @@ private:
     live::ApiClient& m_api;
     Journal& m_journal;
     const ExecuteOptions& m_options;
-    std::set<std::string> m_made_by_plan;  // object keys a create or replace of this plan makes
+    detail::Dependencies m_dependencies;  // what waits for the objects the plan makes or renames
     std::optional<model::LiveAccount> m_renamed;
     // The same index diff used: a group change resolves each of its members, and a large plan has thousands.
     model::LiveIndex m_index;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, std::string> m_created;  // object key -> id made by this run
-    std::unordered_map<std::string, Outcome> m_outcomes;     // object key -> outcome of its create
     std::vector<ChangeOutcome> m_results;
     std::size_t m_completed = 0;
     bool m_stopped = false;
@@ -312,49 +271,6 @@ Link Executor::member_link(const std::string& person, bool adding) const {
         return {best->id, "invitation", person};
     }
     throw util::Error(fmt::format("'{}' is neither a user nor a pending invitation", person));
-}
-
-std::optional<std::string> Executor::failed_dependency(const Change& change) const {
-    auto check = [&](Kind kind, const std::string& key) -> std::optional<std::string> {
-        const std::string object = object_key(kind, key);
-        if (m_made_by_plan.count(object) == 0) {
-            return std::nullopt;
-        }
-        std::lock_guard lock(m_mutex);
-        auto it = m_outcomes.find(object);
-        if (it != m_outcomes.end() && it->second != Outcome::done) {
-            return fmt::format("{} '{}' was not created", model::noun(kind), key);
-        }
-        return std::nullopt;
-    };
-    std::vector<std::pair<Kind, std::string>> needs;
-    if (const auto* roles = list(change, plan::Field::roles)) {
-        for (const auto& name : roles->add) {
-            needs.emplace_back(Kind::roles, name);
-        }
-    }
-    if (auto names = list_to(change, plan::Field::roles)) {  // a user's or an invitation's roles
-        for (const auto& name : *names) {
-            needs.emplace_back(Kind::roles, name);
-        }
-    }
-    if (const auto* groups = list(change, plan::Field::service_groups)) {
-        for (const auto& name : groups->add) {
-            needs.emplace_back(Kind::service_groups, name);
-        }
-    }
-    if (const auto* members = list(change, plan::Field::members)) {
-        for (const auto& person : members->add) {
-            needs.emplace_back(Kind::invitations, person);
-            needs.emplace_back(Kind::users, person);
-        }
-    }
-    for (const auto& [kind, key] : needs) {
-        if (auto why = check(kind, key)) {
-            return why;
-        }
-    }
-    return std::nullopt;
 }
 
 std::optional<std::string> Executor::upsert_named(const Change& change, Collection collection) {
@@ -666,7 +582,7 @@ ApplyReport Executor::run() {
                 result = {&change, Outcome::skipped, "not attempted: the API rate limit stopped the run"};
             } else if (interrupted) {
                 result = {&change, Outcome::skipped, "not attempted: apply was interrupted"};
-            } else if (auto why = failed_dependency(change)) {
+            } else if (auto why = m_dependencies.failed(change)) {
                 result = {&change, Outcome::skipped, "skipped: " + *why};
             } else {
                 live::RequestRecorder recorder;
@@ -715,10 +631,8 @@ ApplyReport Executor::run() {
                               {"sent", sent},
                               {"result", to_string(result.outcome)},
                               {"error", result.message}});
+            m_dependencies.record(change, result.outcome);
             std::lock_guard lock(m_mutex);
-            if (change.action == Action::create || change.action == Action::replace) {
-                m_outcomes[object_key(change.kind, change.key)] = result.outcome;
-            }
             m_results[index] = result;
             ++m_completed;
             if (m_options.on_progress) {

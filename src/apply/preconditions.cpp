@@ -121,6 +121,13 @@ std::string compare(const Change& saved, const Change& now) {
     if (saved.action != now.action) {
         return action_changed(saved, now);
     }
+    const auto* renamed = find_field(saved, plan::Field::name);
+    const auto* old_name = renamed != nullptr ? std::get_if<std::string>(&renamed->from) : nullptr;
+    if (saved.id != now.id && old_name != nullptr && find_field(now, plan::Field::name) == nullptr) {
+        // The plan renamed an object (`previously:`) to this name; one of that name has been made since.
+        return fmt::format("a {} named '{}' exists now (id {}); '{}' would no longer be renamed", model::noun(now.kind),
+                           now.key, now.id, *old_name);
+    }
     if (saved.id != now.id) {
         return fmt::format("it was deleted and made again (its id is {} now, the plan expected {})", now.id, saved.id);
     }

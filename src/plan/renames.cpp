@@ -47,6 +47,21 @@ void find_kind(Kind kind, const std::vector<Object>& desired, const std::vector<
         if (from != nullptr) {
             out.renames.push_back({kind, from->id, from->name, want.name});
         }
+        // A rename done: its former names are gone, and a later object given one of them would be taken for it.
+        const bool done = exists && !want.previously.empty() &&
+                          std::none_of(want.previously.begin(), want.previously.end(),
+                                       [&](const std::string& old) { return by_name.count(old) > 0; });
+        if (done) {
+            std::vector<std::string> quoted;
+            for (const auto& old : want.previously) {
+                quoted.push_back("'" + old + "'");
+            }
+            const std::string olds = util::join(quoted, " or ");
+            out.notes.push_back(
+                fmt::format("{} '{}': previously: [{}] is done (no {} in the account); remove it so "
+                            "that a future {} is not renamed to '{}'",
+                            noun, want.name, util::join(want.previously, ", "), olds, olds, want.name));
+        }
     }
 }
 

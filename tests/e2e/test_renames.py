@@ -1,6 +1,7 @@
 """Renames in place (`previously:`): the real binary against fastly-emulator. A user group, a service group and a
 custom role renamed in the files keep their IDs, members, services and permissions; a name that exists beside a
-former one is matched by name; a saved plan goes stale when the object is renamed by hand after it was made."""
+former one is matched by name; a saved plan goes stale when the object is renamed by hand after it was made, or
+when an object of its new name is made by hand; a rename done is noted while `previously:` stays."""
 import json
 import os
 import unittest
@@ -113,6 +114,11 @@ class RenameTest(EmulatorTest):
         again = self.plan(renamed, "--detailed-exitcode")
         self.assertEqual(again.code, 0, again)
         self.assertIn("No changes. The account matches the files.", again.out)
+        # The rename is done: each plan says so, so that a future 'Ops' is not renamed to 'SRE'.
+        self.assertIn("user group 'SRE': previously: [Site Reliability, Ops] is done (no 'Site Reliability' or "
+                      "'Ops' in the account); remove it so that a future 'Site Reliability' or 'Ops' is not "
+                      "renamed to 'SRE'", again.out)
+        self.assertIn("service group 'production': previously: [prod] is done", again.out)
 
     def test_a_name_that_exists_beside_a_former_one_is_matched_and_the_former_left_unmanaged(self):
         ops = self.object_named("/user-groups", "Ops")["id"]
@@ -158,6 +164,21 @@ class RenameTest(EmulatorTest):
         self.assertEqual(self.object_named("/user-groups", "Site Reliability")["id"], ops)
         self.apply_files(both)
         self.assertEqual(self.object_named("/user-groups", "SRE")["id"], ops)
+
+    def test_a_saved_rename_goes_stale_when_its_new_name_is_made_by_hand(self):
+        saved = os.path.join(self.tmp, "plan.json")
+        renamed = files("SRE", ["Ops"])
+        self.assertEqual(self.plan(renamed, "--out", saved).code, 0)
+        status, made = self.emulator.request("POST", "/user-groups", {"name": "SRE"})
+        self.assertEqual(status, 201, made)
+        before = self.emulator.state()
+        refused = self.apply_files(renamed, "--plan", saved, expect=4)
+        self.assertIn("refusing the saved plan", refused.err)
+        self.assertIn("update user group 'SRE': a user group named 'SRE' exists now (id %s); 'Ops' would no longer "
+                      "be renamed" % made["id"], refused.err)
+        self.assertNotIn("deleted and made again", refused.err)
+        self.assertEqual(self.emulator.state(), before)  # nothing written
+
 
 if __name__ == "__main__":
     unittest.main()

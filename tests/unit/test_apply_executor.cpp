@@ -206,3 +206,64 @@ TEST_CASE("renames are sent as PATCHes of the name, and later stages find the re
           List{"PATCH role r1 name=Purge Operator description=", "PATCH service group sg1 name=production description=",
                "PATCH user group ug1 name=SRE description=", "POST links of ug1: r1", "POST links of ug1: sg1"});
 }
+
+TEST_CASE("a rename that fails holds back the later changes that name the object by its new name") {
+    model::LiveAccount live = live_with_five_users();
+    live.role_catalog.push_back({"r1", "Purger", "", "", true});
+    live.state.roles = {{"Purger", "", List{}, "r1", {}, {}}};
+    live.state.service_groups = {{"prod", "", List{}, "sg1", {}, {}}, {"staging", "", List{}, "sg2", {}, {}}};
+    live.state.user_groups = {{"Ops", "", List{}, List{}, List{"u1@example.com"}, "ug1", {}, {}},
+                              {"Dev", "", List{}, List{}, List{}, "ug2", {}, {}},
+                              {"QA", "", List{}, List{}, List{}, "ug3", {}, {}}};
+    auto change = [](Stage stage, Kind kind, const std::string& key, const std::string& id,
+                     std::vector<plan::FieldChange> fields, std::vector<plan::ListChange> lists) {
+        return plan::Change{
+            stage, Action::update, kind, key, id, std::move(fields), std::move(lists), {{"PATCH", "/x/" + id}}, "", {}};
+    };
+    plan::Plan p;
+    p.customer_id = "C1";
+    p.changes = {
+        change(Stage::create_roles_and_service_groups, Kind::roles, "Purge Operator", "r1",
+               {{plan::Field::name, std::string("Purger"), std::string("Purge Operator")}}, {}),
+        change(Stage::create_roles_and_service_groups, Kind::service_groups, "production", "sg1",
+               {{plan::Field::name, std::string("prod"), std::string("production")}}, {}),
+        change(Stage::create_people, Kind::users, "u1@example.com", "u1",
+               {{plan::Field::roles, List{}, List{"Purge Operator"}}}, {}),
+        change(Stage::create_user_groups, Kind::user_groups, "SRE", "ug1",
+               {{plan::Field::name, std::string("Ops"), std::string("SRE")}}, {}),
+        change(Stage::create_user_groups, Kind::user_groups, "Dev", "ug2", {},
+               {{plan::Field::service_groups, {"production"}, {}}}),
+        change(Stage::create_user_groups, Kind::user_groups, "QA", "ug3", {},
+               {{plan::Field::service_groups, {"staging"}, {}}}),
+        change(Stage::remove_from_groups, Kind::user_groups, "SRE", "ug1", {},
+               {{plan::Field::members, {}, {"u1@example.com"}}}),
+    };
+    plan::summarize(p);
+    testing::RecordingApi api;
+    api.on_call = [](const std::string& call) {
+        if (call.rfind("PATCH ", 0) == 0) {
+            throw live::ApiError("PATCH -> 400 Bad Request", 400, "PATCH", "/x");
+        }
+    };
+    const apply::JournalLock lock("");
+    apply::Journal journal(lock);
+    apply::ExecuteOptions options;
+    options.concurrency = 1;
+    const apply::ApplyReport report = apply::execute(p, live, api, journal, options);
+    REQUIRE(report.outcomes.size() == 7);
+    auto outcome = [&](std::size_t i) { return report.outcomes[i].outcome; };
+    auto message = [&](std::size_t i) { return report.outcomes[i].message; };
+    CHECK(outcome(0) == apply::Outcome::failed);
+    CHECK(outcome(1) == apply::Outcome::failed);
+    CHECK(outcome(2) == apply::Outcome::skipped);
+    CHECK(message(2) == "skipped: role 'Purge Operator' was not renamed");
+    CHECK(outcome(3) == apply::Outcome::failed);
+    CHECK(outcome(4) == apply::Outcome::skipped);
+    CHECK(message(4) == "skipped: service group 'production' was not renamed");
+    CHECK(outcome(5) == apply::Outcome::done);  // staging was not renamed: nothing holds it back
+    CHECK(outcome(6) == apply::Outcome::skipped);
+    CHECK(message(6) == "skipped: user group 'SRE' was not renamed");
+    CHECK(api.calls() ==
+          List{"PATCH role r1 name=Purge Operator description=", "PATCH service group sg1 name=production description=",
+               "PATCH user group ug1 name=SRE description=", "POST links of ug3: sg2"});
+}

@@ -263,3 +263,18 @@ TEST_CASE("several objects under one key are told apart by id") {
           List{"delete invitation 'x@example.com': it was deleted and made again (its id is i-3 now, the plan "
                "expected i-1)"});
 }
+
+TEST_CASE("a saved rename whose new name was made by hand since is told as that, not as a group made again") {
+    model::LiveAccount live = account();
+    live.state.user_groups = {group("Ops", "ug-ops", {"bob@example.com"})};
+    model::AccountState desired = files();
+    desired.user_groups = {group("SRE", "", {"bob@example.com", "carol@example.com"})};
+    desired.user_groups[0].previously = {"Ops"};
+    plan::DiffOptions options;
+    options.now_epoch = planned_at;
+    const plan::Plan saved = plan::diff(desired, live, options);
+    live.state.user_groups.push_back(group("SRE", "ug-new", {}));
+    const List got = apply::plan_differences(saved, plan::diff(desired, live, options));
+    CHECK(got == List{"update user group 'SRE': a user group named 'SRE' exists now (id ug-new); 'Ops' would no "
+                      "longer be renamed"});
+}

@@ -240,3 +240,33 @@ TEST_CASE("renamed: the account with each renamed object, and every list naming 
     CHECK(after.state.service_groups[1].name == "www");
     CHECK(live.state.roles[0].name == "Purger");  // the account read is left as it was
 }
+
+TEST_CASE("a previously: that is done is noted, so that a future object of a former name is not taken for it") {
+    model::AccountState d = files();
+    SUBCASE("every former name gone: noted, once per object") {
+        d.user_groups[0].previously = {"Operations"};
+        d.service_groups[0].previously = {"production", "live"};
+        d.roles[0].previously = {"Purge"};
+        const plan::Plan p = run(d);
+        CHECK(p.changes.empty());
+        CHECK(has_note(p,
+                       "user group 'Ops': previously: [Operations] is done (no 'Operations' in the account); "
+                       "remove it so that a future 'Operations' is not renamed to 'Ops'"));
+        CHECK(has_note(p,
+                       "service group 'prod': previously: [production, live] is done (no 'production' or 'live' "
+                       "in the account); remove it so that a future 'production' or 'live' is not renamed to "
+                       "'prod'"));
+        CHECK(has_note(p,
+                       "role 'Purger': previously: [Purge] is done (no 'Purge' in the account); remove it "
+                       "so that a future 'Purge' is not renamed to 'Purger'"));
+        CHECK(p.notes.size() == 3);
+    }
+    SUBCASE("a rename still to do, or a former name still live: no such note") {
+        d.user_groups[0].name = "SRE";
+        d.user_groups[0].previously = {"Ops"};     // renamed by this plan
+        d.service_groups[0].previously = {"www"};  // live: noted as also existing
+        const plan::Plan p = run(d);
+        CHECK(std::none_of(p.notes.begin(), p.notes.end(),
+                           [](const std::string& n) { return n.find("is done") != std::string::npos; }));
+    }
+}

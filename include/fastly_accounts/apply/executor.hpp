@@ -54,7 +54,8 @@ struct ExecuteOptions {
 
 /// Carries out `plan` against the account `live` was read from: stage by stage, up to
 /// `options.concurrency` changes at once inside a stage. A failed change does not stop the others;
-/// changes that depend on it (members of a group that could not be created) are skipped. A create whose
+/// changes that depend on it (members of a group that could not be created, a group's service
+/// group whose rename failed) are skipped. A create whose
 /// answer is lost is never blindly repeated: the live state is read to learn whether it happened. Every
 /// change's outcome is appended to `journal` as it completes. 429s are waited out (or not) by the HTTP layer
 /// alone (http::RetryPolicy, with apply's --max-wait); one that it gives up on as the hourly budget spent
