@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <fastly_accounts/cli/pipeline.hpp>
 #include <fastly_accounts/plan/authors.hpp>
 #include <fastly_accounts/util/error.hpp>
 #include <fastly_accounts/util/strings.hpp>
 #include <fastly_accounts/util/time.hpp>
+#include <optional>
 
 namespace fastly_accounts::cli {
 
@@ -16,6 +19,25 @@ namespace {
 // Pages read per event type, newest first: only the latest event of each object counts, so the first
 // pages hold what matters; the bound keeps a busy log from costing more than a few requests.
 constexpr int author_pages_per_type = 10;
+
+// Whether the events read so far came newest first, as asked: created_at never increases within a page
+// or from one page to the next. A read cut by its bound keeps only what came first, which is the latest
+// only in that order.
+struct NewestFirst {
+    bool held = true;
+    std::optional<std::int64_t> last;  // the last readable created_at read
+
+    void check(const std::vector<model::Event>& page) {
+        for (const auto& event : page) {
+            const std::optional<std::int64_t> at = util::parse_utc(event.created_at);
+            if (!at) {
+                continue;  // an unreadable time is passed over by the matching too
+            }
+            held = held && (!last || *at <= *last);
+            last = at;
+        }
+    }
+};
 
 }  // namespace
 
@@ -53,17 +75,28 @@ void add_authors(Session& session, Planned& planned, int days, std::int64_t now)
     context.since = now - static_cast<std::int64_t>(days) * 24 * 60 * 60;
     const std::string since = util::format_utc(context.since);
     std::vector<model::Event> events;
-    std::string cut_at;  // the oldest time read of a type whose read stopped at its bound
+    std::string cut_at;                  // the oldest time read of a type whose read stopped at its bound
+    std::vector<std::string> unordered;  // the types whose bounded read did not come newest first
     try {
         // One type a request: Fastly documents filter[event_type] as one type, and a comma list that it
         // took literally would match nothing without saying so.
         for (const auto& type : types) {
+            const std::size_t first = events.size();
+            NewestFirst order;
             const auto read = session.api().list_events(planned.live.customer.id, type, since, author_pages_per_type,
                                                         [&](const std::vector<model::Event>& page) {
+                                                            order.check(page);
                                                             events.insert(events.end(), page.begin(), page.end());
                                                             return true;
                                                         });
-            if (!read.complete && (cut_at.empty() || read.oldest > cut_at)) {
+            if (read.complete) {
+                continue;  // read to the end: the latest is among them, whatever the order
+            }
+            if (!order.held) {
+                // What the bound left out may be the newest: no author rather than an older one.
+                events.erase(events.begin() + static_cast<std::ptrdiff_t>(first), events.end());
+                unordered.push_back(type);
+            } else if (cut_at.empty() || read.oldest > cut_at) {
                 cut_at = read.oldest;
             }
         }
@@ -84,6 +117,12 @@ void add_authors(Session& session, Planned& planned, int days, std::int64_t now)
             fmt::format("the audit log was read back to {} only ({} pages an event type): an author shown is the "
                         "latest among the events read",
                         cut_at, author_pages_per_type));
+    }
+    for (const auto& type : unordered) {
+        plan.notes.push_back(fmt::format(
+            "the audit log did not come newest first and was read {} pages deep only, so authors from {} are "
+            "not shown",
+            author_pages_per_type, type));
     }
     plan::attribute_authors(plan, events, context);
     plan::attribute_authors(adopted, events, context);

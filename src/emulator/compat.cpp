@@ -40,6 +40,7 @@ const std::vector<EnumSwitch>& enum_switches() {
         enum_switch("delete_contact_user", {"clear", "refuse"}, &Compat::delete_contact_user),
         enum_switch("ip_whitelist_empty", {"none", "any"}, &Compat::ip_whitelist_empty),
         enum_switch("events_default_sort", {"-created_at", "created_at"}, &Compat::events_default_sort),
+        enum_switch("events_sort", {"honoured", "ignored"}, &Compat::events_sort),
         enum_switch("events_meta", {"present", "absent"}, &Compat::events_meta),
         enum_switch("events_metadata", {"subjects", "changes_only"}, &Compat::events_metadata),
     };

@@ -47,6 +47,10 @@ struct Compat {
     /// The order of GET /events without `sort`: newest first (what the recording shows) or oldest first
     /// (the documented default `created_at`).
     enum class EventsDefaultSort { newest_first, oldest_first };
+    /// Whether GET /events honours its `sort` parameter, or ignores it and answers in the default order
+    /// (events_default_sort) whatever is asked. No recording asks for a sort; a client that asks newest
+    /// first must not rely on it.
+    enum class EventsSort { honoured, ignored };
     /// Whether GET /events answers `meta` beside `data` and `links` (the documented model), or not (the
     /// 2019 recording has none).
     enum class EventsMeta { present, absent };
@@ -69,6 +73,7 @@ struct Compat {
     DeleteContactUser delete_contact_user = DeleteContactUser::clear;
     IpWhitelistEmpty ip_whitelist_empty = IpWhitelistEmpty::none;
     EventsDefaultSort events_default_sort = EventsDefaultSort::newest_first;
+    EventsSort events_sort = EventsSort::honoured;
     EventsMeta events_meta = EventsMeta::present;
     EventsMetadata events_metadata = EventsMetadata::subjects;
 };

@@ -123,7 +123,9 @@ EventQuery read_query(const Context& ctx) {
                                   "' is not a sort of /events; sort by created_at (oldest first) or -created_at "
                                   "(newest first)");
             }
-            query.newest_first = value == "-created_at";
+            if (ctx.compat.events_sort == Compat::EventsSort::honoured) {
+                query.newest_first = value == "-created_at";
+            }
             query.sort = value;
         }
     }

@@ -67,9 +67,34 @@ std::vector<std::string> metadata_keys(Field field) {
     return keys;
 }
 
-// When an update event lists the fields it changed, it explains the change only if one of them is the
-// change's. An event listing none (thin metadata) is judged by its object alone.
+// What an event of `type` can have changed, whatever its metadata says: a lock or unlock only `locked`,
+// a password or two-factor change nothing the files hold; any other type any field.
+enum class Explains { any_field, locked_only, nothing };
+
+Explains explains(const std::string& type) {
+    if (type == "user.lock" || type == "user.unlock") {
+        return Explains::locked_only;
+    }
+    if (type == "user.password_update" || type.rfind("two_factor_auth.", 0) == 0) {
+        return Explains::nothing;
+    }
+    return Explains::any_field;
+}
+
+// An event explains the change only if its type can have made it (explains), and, when it lists the
+// fields it changed, one of them is the change's. An event listing none (thin metadata) is judged by its
+// type and object alone.
 bool concerns_fields(const Change& change, const model::Event& event) {
+    switch (explains(event.type)) {
+        case Explains::nothing:
+            return false;
+        case Explains::locked_only:
+            return change.action == Action::update &&
+                   std::any_of(change.fields.begin(), change.fields.end(),
+                               [](const FieldChange& field) { return field.field == Field::locked; });
+        case Explains::any_field:
+            break;
+    }
     if (event.changed.empty() || is_grant_event(event.type)) {
         return true;
     }
@@ -247,30 +272,40 @@ void attribute_authors(Plan& plan, const std::vector<model::Event>& events, cons
     }
 }
 
-std::string describe(const Author& author) {
-    std::string text = "by " + (author.login.empty() ? author.user_id.empty() ? std::string("an unknown actor")
-                                                                              : "user ID " + author.user_id
-                                                     : author.login);
+std::string describe(const Author& author, const AuthorValue& value) {
+    // The own-token statement opens the line, before any value: a token or login named to look like it
+    // can only ever come after "by ".
+    std::string text = author.own_token ? "with this tool's own token: by " : "by ";
+    if (!author.login.empty()) {
+        text += value(AuthorPart::login, author.login);
+    } else if (!author.user_id.empty()) {
+        text += "user ID " + value(AuthorPart::user_id, author.user_id);
+    } else {
+        text += "an unknown actor";
+    }
     if (auto at = util::parse_utc(author.at)) {
         const std::string utc = util::format_utc(*at);  // YYYY-MM-DDTHH:MM:SSZ
         text += fmt::format(", {} {} UTC", utc.substr(0, 10), utc.substr(11, 5));
     } else if (!author.at.empty()) {
-        text += ", " + author.at;
+        text += ", " + value(AuthorPart::time, author.at);
     }
     if (!author.ip.empty()) {
-        text += ", from " + author.ip;
+        text += ", from " + value(AuthorPart::ip, author.ip);
     }
     if (author.token_id.empty()) {
         text += ", without an API token";
     } else if (!author.token_name.empty()) {
-        text += ", token '" + author.token_name + "'";
+        text += ", token " + value(AuthorPart::token_name, author.token_name);
     } else {
-        text += ", token ID " + author.token_id;
-    }
-    if (author.own_token) {
-        text += " (this tool's token)";
+        text += ", token ID " + value(AuthorPart::token_id, author.token_id);
     }
     return text;
+}
+
+std::string describe(const Author& author) {
+    return describe(author, [](AuthorPart part, std::string_view text) {
+        return part == AuthorPart::token_name ? "'" + std::string(text) + "'" : std::string(text);
+    });
 }
 
 }  // namespace fastly_accounts::plan

@@ -79,6 +79,12 @@ std::string value(const plan::Value& v) {
     return std::visit(Visitor{}, v);
 }
 
+/// Who made a change (plan::describe), each login, IP, token name and ID a code span: none can become a
+/// link, an @-mention or markup.
+std::string author_line(const plan::Author& author) {
+    return plan::describe(author, [](plan::AuthorPart, std::string_view text) { return code(text); });
+}
+
 class MarkdownWriter {
 public:
     MarkdownWriter(const plan::Plan& plan, std::ostream& out, const Options& options)
@@ -368,7 +374,7 @@ private:
             text += "  - " + escaped(detail::also_drift_line(change)) + "\n";
         }
         if (change.author) {
-            text += "  - " + escaped(plan::describe(*change.author)) + "\n";
+            text += "  - " + author_line(*change.author) + "\n";
         }
         return text;
     }

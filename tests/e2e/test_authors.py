@@ -61,9 +61,9 @@ class AuthorTest(DemoTest):
             return
         self.assertIn("by auditor@example.com, ", drift.out)
         self.assertIn(", from 192.0.2.7, token 'laptop'\n", drift.out)
-        self.assertNotIn("this tool's token", drift.out)
-        self.assertIn("by auditor@example", markdown)
-        self.assertIn("token 'laptop'", markdown)
+        self.assertNotIn("this tool's own token", drift.out)
+        self.assertIn("by `auditor@example.com`, ", markdown)
+        self.assertIn(", from `192.0.2.7`, token `laptop`\n", markdown)
         self.assertEqual(author["login"], "auditor@example.com")
         self.assertEqual(author["user_id"], self.user_id("auditor@example.com"))
         self.assertEqual(author["ip"], "192.0.2.7")
@@ -78,6 +78,51 @@ class AuthorTest(DemoTest):
         shifted = self.fa("drift", "-f", EXAMPLES, "--now", later, "--since", "4", "--format", "json")
         self.assertEqual(self.jordan(json.loads(shifted.out))["author"]["login"], "auditor@example.com")
         self.assertEqual(self.fa("drift", "-f", EXAMPLES, "--since", "0").code, 1)
+
+    def test_a_log_that_does_not_come_newest_first_and_is_cut_by_the_bound_shows_no_author(self):
+        self.assertEqual(self.apply().code, 0)
+        jordan, sam = self.user_id("jordan.smith@example.com"), self.user_id("sam.hand@example.com")
+
+        def at(minutes_ago):
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - minutes_ago * 60))
+
+        def update(actor, subject, minutes_ago, old, new):
+            return {"event_type": "user.update", "user_id": actor, "created_at": at(minutes_ago),
+                    "metadata": {"user_id": subject, "name": {"old": old, "new": new}}}
+
+        state = self.emulator.state()
+        next(u for u in state["users"] if u["id"] == jordan)["name"] = "Jordan By Hand"
+        # An old edit of jordan's, more than the ten pages read of other updates, then the edit that counts.
+        state["events"] = (state["events"] + [update("owner@example.com", jordan, 5 * 24 * 60, "A", "B")] +
+                           [update("owner@example.com", sam, 4 * 24 * 60 - i, "x", "y") for i in range(1050)] +
+                           [update("jordan.smith@example.com", jordan, 10, "B", "Jordan By Hand")])
+        self.emulator.set_state(state)
+
+        def drift():
+            result = self.fa("drift", "-f", EXAMPLES, "--format", "json")
+            self.assertEqual(result.code, 2, result)
+            return json.loads(result.out)
+
+        note = ("the audit log did not come newest first and was read 10 pages deep only, so authors from "
+                "user.update are not shown")
+        document = drift()
+        self.assertNotIn(note, document["notes"])
+        if NAMED:
+            self.assertEqual(self.jordan(document)["author"]["login"], "jordan.smith@example.com")
+        # A log that ignores sort=-created_at and answers oldest first: the ten pages read hold the old edit
+        # only, so no author rather than the wrong one.
+        self.emulator.compat(events_sort="ignored", events_default_sort="created_at")
+        document = drift()
+        self.assertIsNone(self.jordan(document)["author"])
+        self.assertIn(note, document["notes"])
+        self.assertIn(note, self.fa("drift", "-f", EXAMPLES).out)
+        # Read to its end, any order will do: the latest is picked by its time.
+        state["events"] = [e for e in state["events"] if e.get("metadata", {}).get("user_id") != sam]
+        self.emulator.set_state(state)
+        document = drift()
+        self.assertNotIn(note, document["notes"])
+        if NAMED:
+            self.assertEqual(self.jordan(document)["author"]["login"], "jordan.smith@example.com")
 
     def test_a_change_this_tool_made_is_marked_as_its_own_token(self):
         self.assertEqual(self.apply().code, 0)
@@ -103,7 +148,9 @@ class AuthorTest(DemoTest):
         self.assertEqual(author["login"], "owner@example.com")
         text = self.fa("plan", "-f", files)
         self.assertEqual(text.code, 0, text)
-        self.assertIn("(this tool's token)", text.out)
+        self.assertIn("with this tool's own token: by owner@example.com, ", text.out)
+        markdown = self.fa("plan", "-f", files, "--format", "markdown").out
+        self.assertIn("with this tool's own token: by `owner@example.com`, ", markdown)
 
     def test_a_token_that_cannot_read_the_audit_log_gives_a_note_and_the_usual_exit_code(self):
         secret = self.token_for("sam.hand@example.com", "engineer laptop")

@@ -147,6 +147,11 @@ TEST_CASE("GET /events: sort=created_at and -created_at, ties in the order recor
     f.live.emulator.set_compat(oldest_first);
     CHECK(event_ids(f, "filter[created_at][lt]=2024-01-15") == "12345");
     CHECK(event_ids(f, "filter[created_at][lt]=2024-01-15&sort=-created_at") == "54321");
+    // events_sort=ignored: the default order whatever sort asks, the value still checked.
+    oldest_first.events_sort = Compat::EventsSort::ignored;
+    f.live.emulator.set_compat(oldest_first);
+    CHECK(event_ids(f, "filter[created_at][lt]=2024-01-15&sort=-created_at") == "12345");
+    CHECK(f.call("GET", "/events?sort=name").status == 400);
 }
 
 TEST_CASE(

@@ -161,6 +161,7 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
                           {"delete_contact_user", "clear"},
                           {"ip_whitelist_empty", "none"},
                           {"events_default_sort", "-created_at"},
+                          {"events_sort", "honoured"},
                           {"events_meta", "present"},
                           {"events_metadata", "subjects"}});
     ApiResponse set = h.call("PUT", "/_emulator/compat", R"({"iam_envelope":"array","page_size_max":"50"})", "");
@@ -175,7 +176,7 @@ TEST_CASE("the compat switches: from the command line's form, over /_emulator/co
           "page_size_over, "
           "paging, permissions_envelope, list_entries, group_counts, error_bodies, delete_user_with_tokens, "
           "invitation_attributes, service_auth_bulk_delete, delete_contact_user, ip_whitelist_empty, "
-          "events_default_sort, events_meta, events_metadata");
+          "events_default_sort, events_sort, events_meta, events_metadata");
     CHECK(Harness::body(h.call("GET", "/_emulator/compat", "", ""))["page_size_max"] == 50);  // unchanged by errors
     Compat compat;
     CHECK_THROWS_WITH_AS(set_compat(compat, "page_size_max", "0"),

@@ -147,7 +147,8 @@ TEST_CASE("a deleted user is found by login, a grant by user and service, the cu
         "T-LAPTOP");
     REQUIRE(author);
     CHECK(author->own_token);
-    CHECK(plan::describe(*author).find("(this tool's token)") != std::string::npos);
+    CHECK(plan::describe(*author) ==
+          "with this tool's own token: by ada@example.com, 2027-01-14 08:00 UTC, from 192.0.2.7, token 'laptop'");
     CHECK_FALSE(author_after({settings}, {event("E", "customer.update", now - day, {{"customer_id", "OTHER"}})}));
 }
 
@@ -192,9 +193,54 @@ TEST_CASE("hostile strings of an event reach no rendering raw") {
     render::markdown(p, markdown, render::Options(render::Mode::drift, false));
     CHECK(markdown.str().find('\x1b') == std::string::npos);
     CHECK(markdown.str().find("\n- injected") == std::string::npos);
-    CHECK(markdown.str().find("[a](http://evil)") == std::string::npos);
+    CHECK(markdown.str().find("token ``x\\x1b[2J\\u202e`*[a](http://evil)``\n") != std::string::npos);  // code
     std::ostringstream json;
     render::json(p, json, render::Options(render::Mode::drift, false));
     CHECK(json.str().find('\x1b') == std::string::npos);
     CHECK(json.str().find("\"own_token\": false") != std::string::npos);
+}
+
+TEST_CASE("a lock, an unlock, a password or 2FA change explains no other field, nor a user made or deleted") {
+    const std::map<std::string, std::string> bo{{"user_id", "U-JORDAN"}};
+    const auto role = user_change("jordan@example.com", "U-JORDAN", Field::role);
+    // The role changed by hand, then the user was locked and unlocked: the role's author is the update.
+    const auto author = author_after(
+        {role}, {event("E1", "user.update", now - 3 * day, bo, {"role"}), event("E2", "user.lock", now - 2 * day, bo),
+                 event("E3", "user.unlock", now - day, bo)});
+    REQUIRE(author);
+    CHECK(author->event_id == "E1");
+    for (const char* type : {"user.lock", "user.unlock", "user.password_update", "two_factor_auth.enable"}) {
+        CAPTURE(type);
+        CHECK_FALSE(author_after({role}, {event("E", type, now - day, bo)}));
+    }
+    const auto locked = user_change("jordan@example.com", "U-JORDAN", Field::locked);
+    CHECK(author_after({locked}, {event("E", "user.lock", now - day, bo)}));
+    CHECK(author_after({locked}, {event("E", "user.unlock", now - day, bo)}));
+    CHECK_FALSE(author_after({locked}, {event("E", "user.password_update", now - day, bo)}));
+    Change added = user_change("jordan@example.com", "U-JORDAN");
+    added.action = Action::remove;  // a user made by hand: a later lock did not make it
+    CHECK_FALSE(author_after({added}, {event("E", "user.lock", now - day, bo)}));
+    CHECK(author_after({added}, {event("E", "user.create", now - day, bo)}));
+}
+
+TEST_CASE("a token name cannot pass for this tool's token; markdown shows every value as code") {
+    model::LiveAccount live = account();
+    (*live.tokens)[0].name = "ci-apply' (this tool's token) @octo-org/admins https://evil.example";
+    auto e = event("E", "user.update", now - day, jordan);
+    e.ip = "192.0.2.7 @ghost <b>x</b>";
+    plan::Plan p = plan_of({user_change("jordan@example.com", "U-JORDAN")});
+    plan::attribute_authors(p, {e}, {&live, "T-TOOL", now - 30 * day});
+    REQUIRE(p.changes[0].author);
+    const std::string line = plan::describe(*p.changes[0].author);
+    CHECK(line.rfind("by ada@example.com, ", 0) == 0);  // not own: the line starts with "by "
+    CHECK(line.find("this tool's own token") == std::string::npos);
+    std::ostringstream markdown;
+    render::markdown(p, markdown, render::Options(render::Mode::drift, false));
+    CHECK(markdown.str().find("  - by `ada@example.com`, 2027-01-14 08:00 UTC, from `192.0.2.7 @ghost <b>x</b>`, "
+                              "token `ci-apply' (this tool's token) @octo-org/admins https://evil.example`\n") !=
+          std::string::npos);
+    p.changes[0].author->own_token = true;
+    std::ostringstream own;
+    render::markdown(p, own, render::Options(render::Mode::drift, false));
+    CHECK(own.str().find("  - with this tool's own token: by `ada@example.com`, ") != std::string::npos);
 }

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <fastly_accounts/model/live.hpp>
 #include <fastly_accounts/plan/plan.hpp>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /// Who made the drift: the audit log's latest event about each changed object (README "Drift and its
@@ -39,13 +41,25 @@ struct AuthorContext {
 ///   service_id or metadata service_id), when given, among the services the change grants or revokes;
 /// - an invitation: metadata `invitation_id` equal to the change's id, or `email` equal to its key, likewise;
 /// - the customer: metadata `customer_id` equal to plan.customer_id;
-/// and, when the event lists the fields it changed (`{old, new}` metadata), one of the change's fields.
+/// and whose type can have made the change: `user.lock` and `user.unlock` only a change of `locked`,
+/// `user.password_update` and `two_factor_auth.*` none; and, when the event lists the fields it changed
+/// (`{old, new}` metadata), one of the change's fields.
 /// An event that names no object this way is never taken: no author rather than a wrong one. Changes
 /// with no such event keep author nullopt.
 void attribute_authors(Plan& plan, const std::vector<model::Event>& events, const AuthorContext& context);
 
-/// "by jordan@example.com, 2026-12-01 10:03 UTC, from 192.0.2.7, token 'laptop' (this tool's token)":
-/// the author as one line of plain text, unescaped (renderers escape it as they escape names).
+/// The values of an author that come from the audit log or the account, as describe shows them.
+enum class AuthorPart { login, user_id, time, ip, token_name, token_id };
+using AuthorValue = std::function<std::string(AuthorPart, std::string_view)>;
+
+/// "by jordan@example.com, 2026-12-01 10:03 UTC, from 192.0.2.7, token 'laptop'", or for an event made
+/// with the token this run uses "with this tool's own token: by ..." (first, so that no login or token
+/// name can read as it): the author as one line, each value passed through `value` (markdown makes each a
+/// code span) and the words around them plain text, with no markup. The time is shown when readable.
+std::string describe(const Author& author, const AuthorValue& value);
+
+/// describe with the values as they are, a token name in single quotes: plain text, unescaped (renderers
+/// escape it as they escape names).
 std::string describe(const Author& author);
 
 }  // namespace fastly_accounts::plan
