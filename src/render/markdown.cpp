@@ -250,7 +250,7 @@ private:
                     text += "  - " + escaped(line) + "\n";
                 }
                 if (change.author) {
-                    text += "  - " + escaped(plan::describe(*change.author)) + "\n";
+                    text += "  - " + author_line(*change.author) + "\n";
                 }
                 // A kept access the base files would take away is never cut from its section.
                 entries.push_back({std::move(text), change.sensitive.empty() ? 2 : 0, "", ""});
