@@ -253,7 +253,8 @@ TEST_CASE("GET /events/{id}; 404 for an unknown ID or another customer's event; 
     f.live.emulator.set_compat(thin);
     const json metadata = {{"role", {{"old", "user"}, {"new", "engineer"}}}};
     CHECK(f.call("GET", "/events/EVT0000000000000000002").body["data"]["attributes"]["metadata"] == metadata);
-    for (const auto& event : f.list()["data"]) {
+    const json listed = f.list();  // held: a loop over a temporary's member would read freed memory
+    for (const auto& event : listed["data"]) {
         if (event["id"] == "EVT0000000000000000002") {
             CHECK(event["attributes"]["metadata"] == metadata);
         }
